@@ -1,0 +1,40 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/** Inserts rows many at a time with one prepared multi-row statement: far fewer calls into SQLite. */
+export class BulkInserter {
+  private pending: unknown[] = [];
+  private readonly width: number;
+  private readonly batch: Statement;
+  private readonly single: Statement;
+  inserted = 0;
+
+  constructor(
+    db: Database,
+    table: string,
+    columns: readonly string[],
+    private readonly rowsPerStatement = 256,
+  ) {
+    this.width = columns.length;
+    const row = `(${columns.map(() => '?').join(',')})`;
+    const head = `INSERT INTO ${table} (${columns.join(',')}) VALUES `;
+    this.batch = db.prepare(head + Array.from({ length: rowsPerStatement }, () => row).join(','));
+    this.single = db.prepare(head + row);
+  }
+
+  add(...values: unknown[]): void {
+    for (const value of values) this.pending.push(value);
+    if (this.pending.length === this.width * this.rowsPerStatement) {
+      this.batch.run(this.pending);
+      this.pending = [];
+    }
+    this.inserted++;
+  }
+
+  flush(): number {
+    for (let offset = 0; offset < this.pending.length; offset += this.width) {
+      this.single.run(this.pending.slice(offset, offset + this.width));
+    }
+    this.pending = [];
+    return this.inserted;
+  }
+}

@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { KineticsError } from '../errors.js';
+import { rebuildDeferredIndexes } from './deferred-indexes.js';
+import { type Migration, loadMigrations, migrate } from './migrations.js';
+import type { CatalogSchema } from './schema.js';
+
+export interface OpenOptions {
+  readonly?: boolean;
+  migrations?: Migration[];
+}
+
+/**
+ * The catalog database: one better-sqlite3 handle for bulk and synchronous work, and a kysely view of the same
+ * handle for typed queries. Opening for writing upgrades an older catalog to the current schema.
+ */
+export class Catalog {
+  readonly db: Kysely<CatalogSchema>;
+
+  private constructor(
+    readonly sqlite: BetterSqlite3.Database,
+    readonly file: string,
+  ) {
+    this.db = new Kysely<CatalogSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+
+  static open(file: string, options: OpenOptions = {}): Catalog {
+    if (options.readonly) {
+      if (!existsSync(file)) {
+        throw new KineticsError(`no catalog at ${file}; run \`kinetics ingest\` first (or pass --home / --db)`, 66);
+      }
+      const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+      sqlite.pragma('query_only = ON');
+      return new Catalog(sqlite, file);
+    }
+    mkdirSync(dirname(file), { recursive: true });
+    const sqlite = new BetterSqlite3(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('cache_size = -262144');
+    sqlite.pragma('temp_store = MEMORY');
+    sqlite.pragma('busy_timeout = 5000');
+    migrate(sqlite, options.migrations ?? loadMigrations());
+    rebuildDeferredIndexes(sqlite);
+    return new Catalog(sqlite, file);
+  }
+
+  /** Runs `body` in one transaction that spans awaits; the handle is not shared across concurrent work. */
+  async transaction<T>(body: () => Promise<T>): Promise<T> {
+    this.sqlite.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await body();
+      this.sqlite.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    if (this.sqlite.open) this.sqlite.close();
+  }
+}

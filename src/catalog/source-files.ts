@@ -1,0 +1,78 @@
+import type { Catalog } from './catalog.js';
+import type { SourceKind } from './schema.js';
+
+export interface SourceFileRecord {
+  id: number;
+  path: string;
+  bytes: number;
+  sha256: string;
+  etag: string | null;
+  mtime_ms: number | null;
+  rows: number;
+}
+
+export async function findSourceFile(catalog: Catalog, path: string): Promise<SourceFileRecord | undefined> {
+  return catalog.db
+    .selectFrom('source_files')
+    .select(['id', 'path', 'bytes', 'sha256', 'etag', 'mtime_ms', 'rows'])
+    .where('path', '=', path)
+    .executeTakeFirst();
+}
+
+/** The id a file's rows are stored under, creating the file's record (inside the caller's transaction). */
+export async function sourceFileId(
+  catalog: Catalog,
+  path: string,
+  version: string | null,
+  kind: SourceKind,
+): Promise<number> {
+  const existing = await catalog.db.selectFrom('source_files').select('id').where('path', '=', path).executeTakeFirst();
+  if (existing) return existing.id;
+  const inserted = await catalog.db
+    .insertInto('source_files')
+    .values({ path, version, kind, bytes: 0, sha256: '', etag: null, mtime_ms: null, rows: 0, ingested_at: '' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+export async function recordSourceFile(
+  catalog: Catalog,
+  id: number,
+  facts: { bytes: number; sha256: string; etag: string | null; mtimeMs: number | null; rows: number },
+): Promise<void> {
+  await catalog.db
+    .updateTable('source_files')
+    .set({
+      bytes: facts.bytes,
+      sha256: facts.sha256,
+      etag: facts.etag,
+      mtime_ms: facts.mtimeMs,
+      rows: facts.rows,
+      ingested_at: new Date().toISOString(),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The same bytes came back under a new ETag or mtime: remember those so the next run can skip the file. */
+export async function refreshSourceFileStamp(
+  catalog: Catalog,
+  id: number,
+  stamp: { etag: string | null; mtimeMs: number | null },
+): Promise<void> {
+  await catalog.db.updateTable('source_files').set({ etag: stamp.etag, mtime_ms: stamp.mtimeMs }).where('id', '=', id).execute();
+}
+
+export async function readSetting(catalog: Catalog, key: string): Promise<string | undefined> {
+  const row = await catalog.db.selectFrom('catalog_settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+export async function writeSetting(catalog: Catalog, key: string, value: string): Promise<void> {
+  await catalog.db
+    .insertInto('catalog_settings')
+    .values({ key, value })
+    .onConflict((conflict) => conflict.column('key').doUpdateSet({ value }))
+    .execute();
+}

@@ -1,0 +1,59 @@
+import { join, resolve } from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UsageError } from '../errors.js';
+
+export interface GlobalOptions {
+  home: string;
+  db: string;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  run(args: string[], globals: GlobalOptions): Promise<number>;
+}
+
+export const GLOBAL_OPTIONS = {
+  home: { type: 'string' },
+  db: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** --home (KINETICS_HOME, ./kinetics-data) holds catalog.db unless --db names another file. */
+export function resolveGlobals(values: { home?: string; db?: string }, env = process.env): GlobalOptions {
+  const home = resolve(values.home ?? env.KINETICS_HOME ?? 'kinetics-data');
+  return { home, db: resolve(values.db ?? env.KINETICS_DB ?? join(home, 'catalog.db')) };
+}
+
+/** node's parseArgs with the global options merged in; its errors become usage errors. */
+export function parseCommandArgs<Options extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: Options,
+  usage: string,
+) {
+  try {
+    return parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, allowNegative: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\nusage: ${usage}`);
+  }
+}
+
+/** `-p name value` (repeatable), as in sqlite-utils; returns the remaining arguments and the parameters. */
+export function extractParams(args: string[]): { rest: string[]; params: Record<string, string> } {
+  const rest: string[] = [];
+  const params: Record<string, string> = {};
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    if (arg === '-p' || arg === '--param') {
+      const name = args[index + 1];
+      const value = args[index + 2];
+      if (name === undefined || value === undefined) throw new UsageError(`${arg} takes a name and a value: -p version k400`);
+      params[name.replace(/^[:@$]/, '')] = value;
+      index += 2;
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { rest, params };
+}

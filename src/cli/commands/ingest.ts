@@ -1,0 +1,74 @@
+import { Catalog } from '../../catalog/catalog.js';
+import { UsageError } from '../../errors.js';
+import { type IngestSummary, ingest } from '../../ingest/ingest.js';
+import { PlainReporter, SilentReporter, TerminalReporter, formatBytes } from '../../ingest/progress.js';
+import { CVDF_BUCKET_URL, VERSIONS, type VersionId, parseVersion } from '../../sources/bucket-layout.js';
+import { openSource } from '../../sources/open-source.js';
+import { type Command, type GlobalOptions, parseCommandArgs } from '../command.js';
+
+const usage =
+  'kinetics ingest [--source URL|DIR] [--versions k400,k600,k700-2020] [--no-downstream] [--json] [--home DIR] [--db FILE]';
+
+export function parseVersionList(text: string | undefined): VersionId[] {
+  if (text === undefined) return [...VERSIONS];
+  return text.split(',').map((item) => {
+    const version = parseVersion(item);
+    if (!version) throw new UsageError(`unknown version "${item}"; versions are ${VERSIONS.join(', ')}`);
+    return version;
+  });
+}
+
+export async function runIngest(
+  globals: GlobalOptions,
+  options: { source: string; versions: VersionId[]; downstream: boolean; json: boolean },
+): Promise<IngestSummary> {
+  const source = openSource(options.source);
+  const catalog = Catalog.open(globals.db);
+  const reporter = options.json
+    ? new SilentReporter()
+    : process.stderr.isTTY
+      ? new TerminalReporter(process.stderr)
+      : new PlainReporter(process.stderr);
+  try {
+    return await ingest(catalog, { source, versions: options.versions, downstream: options.downstream, reporter });
+  } finally {
+    await catalog.close();
+  }
+}
+
+export function printIngestSummary(summary: IngestSummary, catalogFile: string): void {
+  const bytes = summary.files.reduce((sum, file) => sum + (file.status === 'loaded' ? file.bytes : 0), 0);
+  process.stderr.write(
+    `${summary.loaded} loaded (${summary.rows.toLocaleString('en-US')} rows, ${formatBytes(bytes)}), ` +
+      `${summary.unchanged} unchanged, ${summary.missing} missing, ${summary.failed} failed ` +
+      `in ${summary.seconds.toFixed(2)} s → ${catalogFile}\n`,
+  );
+}
+
+export const ingestCommand: Command = {
+  name: 'ingest',
+  summary: "load every version's annotations, path lists, readmes and downstream labels into the catalog",
+  usage,
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        source: { type: 'string' },
+        versions: { type: 'string' },
+        downstream: { type: 'boolean', default: true },
+        json: { type: 'boolean' },
+      },
+      usage,
+    );
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}\nusage: ${usage}`);
+    const summary = await runIngest(globals, {
+      source: values.source ?? process.env.KINETICS_SOURCE ?? CVDF_BUCKET_URL,
+      versions: parseVersionList(values.versions),
+      downstream: values.downstream ?? true,
+      json: values.json ?? false,
+    });
+    if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else printIngestSummary(summary, globals.db);
+    return summary.exitCode;
+  },
+};

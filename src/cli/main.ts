@@ -1,0 +1,62 @@
+import { KineticsError } from '../errors.js';
+import { packageVersion } from '../util/package-root.js';
+import { type Command, GLOBAL_OPTIONS, resolveGlobals } from './command.js';
+import { demoCommand } from './commands/demo.js';
+import { ingestCommand } from './commands/ingest.js';
+import { queryCommand } from './commands/query.js';
+import { parseArgs } from 'node:util';
+
+const commands: Command[] = [ingestCommand, queryCommand, demoCommand];
+
+function help(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  return [
+    'kinetics: a local, indexed SQL catalog of the Kinetics video datasets',
+    '',
+    'usage: kinetics <command> [options]   (global: --home DIR, --db FILE)',
+    '',
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'kinetics <command> --help shows a command\'s options.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const commandIndex = argv.findIndex((arg) => !arg.startsWith('-'));
+  const name = argv[commandIndex];
+  if (argv.includes('--version')) {
+    process.stdout.write(`${packageVersion}\n`);
+    return 0;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command) {
+    const wantsHelp = name === undefined || name === 'help' || argv.includes('--help') || argv.includes('-h');
+    process[wantsHelp ? 'stdout' : 'stderr'].write(`${wantsHelp ? '' : `kinetics: unknown command "${name}"\n\n`}${help()}\n`);
+    return wantsHelp ? 0 : 64;
+  }
+  const args = [...argv.slice(0, commandIndex), ...argv.slice(commandIndex + 1)];
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`usage: ${command.usage}\n\n${command.summary}\n`);
+    return 0;
+  }
+  const { values } = parseArgs({ args, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true });
+  return command.run(args, resolveGlobals(values as { home?: string; db?: string }));
+}
+
+// `kinetics query ... | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof KineticsError) {
+    process.stderr.write(`kinetics: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`kinetics: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 70;
+  }
+}

@@ -1,0 +1,47 @@
+/** Errors the CLI reports as one clear message; each carries the exit code it ends the process with. */
+export class KineticsError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = 1,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The command line itself is wrong (sysexits EX_USAGE). */
+export class UsageError extends KineticsError {
+  constructor(message: string) {
+    super(message, 64);
+  }
+}
+
+/** A source file does not have the expected format (sysexits EX_DATAERR). */
+export class InputError extends KineticsError {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    readonly expected: string,
+  ) {
+    super(`${file}${line === undefined ? '' : `:${line}`}: ${expected}`, 65);
+  }
+}
+
+/** The source (bucket URL or directory) cannot be reached at all (sysexits EX_UNAVAILABLE). */
+export class SourceUnreachableError extends KineticsError {
+  constructor(source: string, cause: string) {
+    super(
+      `cannot reach the source ${source} (${cause}). ` +
+        'Point --source (or KINETICS_SOURCE) at a reachable http(s) URL or a directory laid out like the bucket, ' +
+        'e.g. --source data/sample-bucket',
+      69,
+    );
+  }
+}
+
+/** A query would write to the catalog. */
+export class ReadOnlyError extends KineticsError {
+  constructor(reason: string) {
+    super(`refused: ${reason}; \`kinetics query\` only reads the catalog`, 77);
+  }
+}

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { Catalog } from '../catalog/catalog.js';
+import { findSourceFile, recordSourceFile, refreshSourceFileStamp, sourceFileId } from '../catalog/source-files.js';
+import { InputError, KineticsError, SourceUnreachableError } from '../errors.js';
+import { type BucketFile, kindOf } from '../sources/bucket-layout.js';
+import type { Source } from '../sources/source.js';
+import { loaders } from './loaders/index.js';
+import type { IngestReporter } from './progress.js';
+
+export interface FileOutcome {
+  path: string;
+  status: 'loaded' | 'unchanged' | 'missing' | 'failed';
+  rows: number;
+  bytes: number;
+  notes: string[];
+  error?: string;
+  exitCode?: number;
+}
+
+class SameContent extends Error {}
+
+/**
+ * Reads one source file into the catalog: skipped when the source says it is unchanged (size and mtime, or ETag),
+ * else streamed through a hash into its loader inside one transaction, which is rolled back when the bytes turn out
+ * to be the same as last time or when anything is wrong with them.
+ */
+export async function ingestFile(
+  catalog: Catalog,
+  source: Source,
+  file: BucketFile,
+  reporter: IngestReporter,
+): Promise<FileOutcome> {
+  const outcome = (status: FileOutcome['status'], extra: Partial<FileOutcome> = {}): FileOutcome => ({
+    path: file.path,
+    status,
+    rows: 0,
+    bytes: 0,
+    notes: [],
+    ...extra,
+  });
+  const prior = await findSourceFile(catalog, file.path);
+  const known = prior && { bytes: prior.bytes, etag: prior.etag, mtimeMs: prior.mtime_ms };
+  const displayName = source.locate(file.path);
+  let opened;
+  try {
+    opened = await source.open(file.path, known);
+  } catch (error) {
+    if (error instanceof SourceUnreachableError) throw error;
+    return outcome('failed', { error: `${displayName}: ${(error as Error).message}`, exitCode: 1 });
+  }
+  if (opened.kind === 'missing') return outcome('missing');
+  if (opened.kind === 'unchanged') return outcome('unchanged', { rows: prior?.rows ?? 0, bytes: prior?.bytes ?? 0 });
+
+  const progress = { path: file.path, bytes: 0, totalBytes: opened.bytes, rows: 0 };
+  reporter.fileStarted(progress);
+  const hash = createHash('sha256');
+  const hashed = new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      progress.bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  opened.body.on('error', (error) => hashed.destroy(error));
+  opened.body.pipe(hashed);
+
+  try {
+    const result = await catalog.transaction(async () => {
+      const sourceId = await sourceFileId(catalog, file.path, file.version, kindOf(file.format));
+      const counters = progress;
+      const loaded = await loaders[file.format](hashed, {
+        catalog,
+        sourceId,
+        file,
+        displayName,
+        locate: (path) => source.locate(path),
+        counters,
+      });
+      hashed.resume();
+      await finished(hashed);
+      if (opened.bytes !== undefined && progress.bytes !== opened.bytes) {
+        throw new KineticsError(`${displayName}: received ${progress.bytes} of ${opened.bytes} bytes`);
+      }
+      const sha256 = hash.digest('hex');
+      if (prior && prior.sha256 === sha256) throw new SameContent();
+      await recordSourceFile(catalog, sourceId, {
+        bytes: progress.bytes,
+        sha256,
+        etag: opened.etag,
+        mtimeMs: opened.mtimeMs,
+        rows: loaded.rows,
+      });
+      return loaded;
+    });
+    return outcome('loaded', { rows: result.rows, bytes: progress.bytes, notes: result.notes ?? [] });
+  } catch (error) {
+    opened.body.destroy();
+    if (error instanceof SameContent && prior) {
+      await refreshSourceFileStamp(catalog, prior.id, { etag: opened.etag, mtimeMs: opened.mtimeMs });
+      return outcome('unchanged', { rows: prior.rows, bytes: prior.bytes });
+    }
+    if (error instanceof InputError) return outcome('failed', { error: error.message, exitCode: error.exitCode });
+    const message = error instanceof KineticsError ? error.message : `${displayName}: ${(error as Error).message}`;
+    return outcome('failed', { error: message, exitCode: 1 });
+  }
+}

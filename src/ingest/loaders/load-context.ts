@@ -1,0 +1,29 @@
+import type { Readable } from 'node:stream';
+import type { Catalog } from '../../catalog/catalog.js';
+import type { BucketFile } from '../../sources/bucket-layout.js';
+
+/** What a loader gets: the file's body, inside the transaction that replaces the file's rows. */
+export interface LoadContext {
+  catalog: Catalog;
+  sourceId: number;
+  file: BucketFile;
+  /** How errors name the file: its URL or path in the source. */
+  displayName: string;
+  /** Where a bucket path lives in the source being read (for shard URLs). */
+  locate: (path: string) => string;
+  /** Rows loaded so far, for progress. */
+  counters: { rows: number };
+}
+
+/** Replaces the rows of one source file; returns how many rows it now has. */
+export type Loader = (body: Readable, context: LoadContext) => Promise<LoadResult>;
+
+export interface LoadResult {
+  rows: number;
+  /** Something the user should know that is not an error (e.g. repeated rows kept once). */
+  notes?: string[];
+}
+
+export function deleteRowsOf(context: LoadContext, ...tables: string[]): void {
+  for (const table of tables) context.catalog.sqlite.prepare(`DELETE FROM ${table} WHERE source_id = ?`).run(context.sourceId);
+}

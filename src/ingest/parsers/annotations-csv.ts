@@ -1,0 +1,83 @@
+import type { Readable } from 'node:stream';
+import { InputError } from '../../errors.js';
+import { type Split, normaliseSplit } from '../../sources/bucket-layout.js';
+import { YOUTUBE_ID, clipKey } from '../../util/clip-key.js';
+import { mapHeader, parseWholeNumber, readCsvRecords } from './csv-records.js';
+
+export interface AnnotationRecord {
+  split: Split;
+  youtubeId: string;
+  timeStart: number;
+  timeEnd: number;
+  label: string | null;
+  isCc: number | null;
+  clipKey: string;
+}
+
+const COLUMNS = ['label', 'youtube_id', 'time_start', 'time_end', 'split', 'is_cc'] as const;
+const REQUIRED = ['youtube_id', 'time_start', 'time_end'] as const;
+const EXPECTED_HEADER = '[label,]youtube_id,time_start,time_end[,split][,is_cc]';
+
+/**
+ * K400 `{train,val,test}.csv` (quoted labels, is_cc), K700-2020 `{train,val,test}.csv` (CRLF, bare labels,
+ * `validate`), K600 `test.csv` and `kinetics600_holdout_test.csv` (no labels): one parser, driven by the header.
+ * A clip listed twice in one file is kept once; the count of such repeats is returned.
+ */
+export async function parseAnnotationsCsv(
+  input: Readable,
+  file: string,
+  split: Split,
+  onRecord: (record: AnnotationRecord) => void,
+): Promise<{ rows: number; repeats: number }> {
+  let columns: Map<(typeof COLUMNS)[number], number> | undefined;
+  const seen = new Set<string>();
+  let repeats = 0;
+  await readCsvRecords(input, file, (fields, line) => {
+    if (columns === undefined) {
+      columns = mapHeader(fields, COLUMNS, REQUIRED, file, EXPECTED_HEADER);
+      return;
+    }
+    const field = (column: (typeof COLUMNS)[number]) => {
+      const index = columns!.get(column);
+      return index === undefined ? undefined : fields[index]!;
+    };
+    const youtubeId = field('youtube_id')!;
+    if (!YOUTUBE_ID.test(youtubeId)) {
+      throw new InputError(file, line, `expected a youtube_id of [A-Za-z0-9_-], found "${youtubeId}"`);
+    }
+    const timeStart = parseWholeNumber(field('time_start')!, file, line, 'time_start');
+    const timeEnd = parseWholeNumber(field('time_end')!, file, line, 'time_end');
+    if (timeEnd <= timeStart) {
+      throw new InputError(file, line, `expected time_end after time_start, found ${timeStart}..${timeEnd}`);
+    }
+    const splitText = field('split');
+    if (splitText !== undefined && normaliseSplit(splitText) !== split) {
+      throw new InputError(file, line, `expected split "${split}" in this file, found "${splitText}"`);
+    }
+    const label = field('label');
+    if (label !== undefined && label.trim() === '') {
+      throw new InputError(file, line, 'expected a label, found an empty field');
+    }
+    const isCcText = field('is_cc');
+    if (isCcText !== undefined && isCcText !== '0' && isCcText !== '1') {
+      throw new InputError(file, line, `expected is_cc 0 or 1, found "${isCcText}"`);
+    }
+    const key = clipKey(youtubeId, timeStart, timeEnd);
+    if (seen.has(key)) {
+      repeats++;
+      return;
+    }
+    seen.add(key);
+    onRecord({
+      split,
+      youtubeId,
+      timeStart,
+      timeEnd,
+      label: label ?? null,
+      isCc: isCcText === undefined ? null : Number(isCcText),
+      clipKey: key,
+    });
+  });
+  if (columns === undefined) throw new InputError(file, 1, `expected a header of ${EXPECTED_HEADER}, found an empty file`);
+  return { rows: seen.size, repeats };
+}

@@ -1,0 +1,70 @@
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { InputError } from '../../errors.js';
+import { type Split, normaliseSplit } from '../../sources/bucket-layout.js';
+import { parseClipFileName } from '../../util/clip-key.js';
+import type { AnnotationRecord } from './annotations-csv.js';
+
+/**
+ * K600 `train.txt` / `val.txt`: the output of `ls -R <split>`. A line `<split>:`, the class folders, then per
+ * class a block `<split>/<class>:` followed by clip file names. Blank and whitespace-only lines may stand anywhere.
+ * The window comes from the file name; the label from the block.
+ */
+export async function parseLsRListing(
+  input: Readable,
+  file: string,
+  split: Split,
+  onRecord: (record: AnnotationRecord) => void,
+): Promise<{ rows: number; repeats: number }> {
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let lineNumber = 0;
+  let folder: string | undefined;
+  let label: string | undefined;
+  const seen = new Set<string>();
+  let repeats = 0;
+  for await (const rawLine of lines) {
+    lineNumber++;
+    const line = rawLine.trimEnd();
+    if (line.trim() === '') continue;
+    if (folder === undefined) {
+      if (!line.endsWith(':') || line.includes('/')) {
+        throw new InputError(file, lineNumber, `expected the \`ls -R\` root line "<split>:", found "${line}"`);
+      }
+      folder = line.slice(0, -1);
+      if (normaliseSplit(folder) !== split) {
+        throw new InputError(file, lineNumber, `expected the listing of the ${split} folder, found "${line}"`);
+      }
+      continue;
+    }
+    if (line.startsWith(`${folder}/`) && line.endsWith(':')) {
+      label = line.slice(folder.length + 1, -1);
+      if (label === '') throw new InputError(file, lineNumber, `expected a class folder after "${folder}/"`);
+      continue;
+    }
+    if (label === undefined) continue; // a class folder name in the root listing
+    const clip = parseClipFileName(line.trim());
+    if (!clip) {
+      throw new InputError(
+        file,
+        lineNumber,
+        `expected a clip file name <youtube_id>_<start:06d>_<end:06d>.mp4 or a "${folder}/<class>:" line, found "${line}"`,
+      );
+    }
+    if (seen.has(clip.clipKey)) {
+      repeats++;
+      continue;
+    }
+    seen.add(clip.clipKey);
+    onRecord({
+      split,
+      youtubeId: clip.youtubeId,
+      timeStart: clip.timeStart,
+      timeEnd: clip.timeEnd,
+      label,
+      isCc: null,
+      clipKey: clip.clipKey,
+    });
+  }
+  if (folder === undefined) throw new InputError(file, 1, 'expected the `ls -R` root line "<split>:", found an empty file');
+  return { rows: seen.size, repeats };
+}

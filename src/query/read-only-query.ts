@@ -1,0 +1,45 @@
+import type { Database } from 'better-sqlite3';
+import { ReadOnlyError, UsageError } from '../errors.js';
+
+export type QueryParams = Record<string, string>;
+
+export interface QueryResult {
+  columns: string[];
+  rows: IterableIterator<unknown[]>;
+}
+
+const WRITING_WORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'CREATE', 'DROP', 'ALTER', 'VACUUM', 'REINDEX', 'ANALYZE']);
+
+/**
+ * Prepares a statement on a read-only connection and refuses anything that is not a plain reading statement:
+ * DML and DDL, writing PRAGMAs, ATTACH/DETACH (which would create or open other files), transaction control.
+ */
+export function runReadOnlyQuery(db: Database, sql: string, params: QueryParams = {}): QueryResult {
+  const leadingWord = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*(\w+)/.exec(sql)?.[1]?.toUpperCase();
+  if (leadingWord === 'ATTACH' || leadingWord === 'DETACH') {
+    throw new ReadOnlyError(`${leadingWord} would open or create another database file`);
+  }
+  if (leadingWord !== undefined && WRITING_WORDS.has(leadingWord)) {
+    throw new ReadOnlyError(`${leadingWord} would change the catalog`);
+  }
+  let statement;
+  try {
+    statement = db.prepare(sql);
+  } catch (error) {
+    if (/readonly|read-only/i.test((error as Error).message)) throw new ReadOnlyError('the statement would write');
+    throw new UsageError(`SQL error: ${(error as Error).message}`);
+  }
+  if (!statement.readonly) throw new ReadOnlyError(`this ${leadingWord ?? ''} statement would write`.replace('  ', ' '));
+  if (!statement.reader) throw new ReadOnlyError(`${leadingWord ?? 'the'} statement returns no rows`);
+  const used = new Set([...sql.matchAll(/[:@$]([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!));
+  const unused = Object.keys(params).filter((name) => !used.has(name));
+  if (unused.length > 0) throw new UsageError(`parameter ${unused.join(', ')} is not used by the query`);
+  try {
+    const columns = statement.columns().map((column) => column.name);
+    return { columns, rows: statement.raw(true).iterate(params) as IterableIterator<unknown[]> };
+  } catch (error) {
+    const missing = /Missing named parameter "(\w+)"/.exec((error as Error).message);
+    if (missing) throw new UsageError(`the query needs a value for :${missing[1]}; pass -p ${missing[1]} VALUE`);
+    throw new UsageError(`SQL error: ${(error as Error).message}`);
+  }
+}
