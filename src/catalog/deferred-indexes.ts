@@ -20,6 +20,7 @@ export function deferIndexes(db: Database, table: string): number {
 }
 
 export function rebuildDeferredIndexes(db: Database): number {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deferred_indexes'").get()) return 0;
   const deferred = db.prepare('SELECT name, sql FROM deferred_indexes').all() as { name: string; sql: string }[];
   for (const index of deferred) {
     db.transaction(() => {

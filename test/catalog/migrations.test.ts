@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { loadMigrations, migrationsDir } from '../../src/catalog/migrations.js';
+import { tempDir } from '../helpers/temp.js';
+
+test('a new catalog gets every migration, in order, each recorded', async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const recorded = catalog.sqlite.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all() as { id: number; name: string }[];
+  assert.deepEqual(recorded.map((row) => row.id), loadMigrations().map((migration) => migration.id));
+  const views = catalog.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'view'").pluck().all();
+  for (const view of ['clips', 'classes', 'shards', 'ava_kinetics', 'ava_actions', 'countix', 'sources']) assert.ok(views.includes(view), view);
+  await catalog.close();
+});
+
+test('opening an older catalog upgrades it with the migrations it lacks, keeping its rows', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'catalog.db');
+  const first = loadMigrations();
+  const old = Catalog.open(file, { migrations: first });
+  old.sqlite.prepare("INSERT INTO catalog_settings (key, value) VALUES ('source', 'x')").run();
+  await old.close();
+
+  const newer = join(dir, 'migrations');
+  mkdirSync(newer);
+  for (const migration of first) writeFileSync(join(newer, `${String(migration.id).padStart(3, '0')}_${migration.name}.sql`), migration.sql);
+  writeFileSync(join(newer, '999_add_note.sql'), 'ALTER TABLE catalog_settings ADD COLUMN note TEXT;');
+  const upgraded = Catalog.open(file, { migrations: loadMigrations(newer) });
+  const columns = upgraded.sqlite.prepare('PRAGMA table_info(catalog_settings)').all() as { name: string }[];
+  assert.ok(columns.some((column) => column.name === 'note'));
+  assert.equal(upgraded.sqlite.prepare("SELECT value FROM catalog_settings WHERE key = 'source'").pluck().get(), 'x');
+  assert.equal(upgraded.sqlite.prepare('SELECT max(id) FROM schema_migrations').pluck().get(), 999);
+  await upgraded.close();
+});
+
+test('a failing migration leaves the catalog as it was', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'catalog.db');
+  const bad = join(dir, 'migrations');
+  mkdirSync(bad);
+  writeFileSync(join(bad, '001_ok.sql'), 'CREATE TABLE kept (a);');
+  writeFileSync(join(bad, '002_broken.sql'), 'CREATE TABLE half (a); INSERT INTO nowhere VALUES (1);');
+  assert.throws(() => Catalog.open(file, { migrations: loadMigrations(bad) }), /nowhere/);
+  const reopened = Catalog.open(file, { migrations: loadMigrations(bad).slice(0, 1) });
+  const tables = reopened.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+  assert.ok(tables.includes('kept'));
+  assert.ok(!tables.includes('half'));
+  await reopened.close();
+});
+
+test('a migration edited after it was applied is refused', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'catalog.db');
+  const edited = join(dir, 'migrations');
+  mkdirSync(edited);
+  writeFileSync(join(edited, '001_one.sql'), 'CREATE TABLE one (a);');
+  await Catalog.open(file, { migrations: loadMigrations(edited) }).close();
+  writeFileSync(join(edited, '001_one.sql'), 'CREATE TABLE one (a, b);');
+  assert.throws(() => Catalog.open(file, { migrations: loadMigrations(edited) }), /edited after this catalog applied it/);
+  assert.ok(migrationsDir.endsWith('migrations'));
+});

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+export type Fault = '500' | '429' | '404' | 'reset' | 'short' | 'wrong-length' | 'trickle';
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  range?: string;
+  ifNoneMatch?: string;
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 serving a folder laid out like the CVDF bucket: ETag / If-None-Match, Range,
+ * and faults queued per path (each fault answers one request, then the file is served normally).
+ */
+export class BucketServer {
+  readonly log: RequestLogEntry[] = [];
+  private readonly faults = new Map<string, Fault[]>();
+  private server: Server | undefined;
+  url = '';
+
+  constructor(private readonly root: string) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => this.handle(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  fail(path: string, ...faults: Fault[]): void {
+    this.faults.set(path, [...(this.faults.get(path) ?? []), ...faults]);
+  }
+
+  requestsFor(path: string): RequestLogEntry[] {
+    return this.log.filter((entry) => entry.path === path);
+  }
+
+  private handle(request: IncomingMessage, response: ServerResponse): void {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname.slice(1));
+    const entry: RequestLogEntry = {
+      method: request.method ?? 'GET',
+      path,
+      status: 0,
+      range: request.headers.range,
+      ifNoneMatch: request.headers['if-none-match'],
+    };
+    this.log.push(entry);
+    const answer = (status: number, headers: Record<string, string | number> = {}) => {
+      entry.status = status;
+      response.writeHead(status, headers);
+    };
+    const fault = this.faults.get(path)?.shift();
+    const file = join(this.root, ...path.split('/'));
+    const info = statSync(file, { throwIfNoEntry: false });
+    if (fault === '404' || !info?.isFile() || path.split('/').includes('..')) {
+      answer(404);
+      response.end();
+      return;
+    }
+    if (fault === '500' || fault === '429') {
+      answer(Number(fault), fault === '429' ? { 'retry-after': '0' } : {});
+      response.end();
+      return;
+    }
+    const etag = `"${createHash('sha1').update(readFileSync(file)).digest('hex')}"`;
+    if (request.headers['if-none-match'] === etag) {
+      answer(304, { etag });
+      response.end();
+      return;
+    }
+    let start = 0;
+    const rangeMatch = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
+    if (rangeMatch) start = Math.min(Number(rangeMatch[1]), info.size);
+    const length = info.size - start;
+    const headers: Record<string, string | number> = { etag, 'content-length': length, 'accept-ranges': 'bytes' };
+    if (rangeMatch) headers['content-range'] = `bytes ${start}-${info.size - 1}/${info.size}`;
+    if (fault === 'wrong-length') headers['content-length'] = length + 100;
+    answer(rangeMatch ? 206 : 200, headers);
+    if (request.method === 'HEAD') {
+      response.end();
+      return;
+    }
+    const body = createReadStream(file, { start });
+    if (fault === 'reset' || fault === 'short' || fault === 'wrong-length') {
+      let sent = 0;
+      const half = Math.floor(length / 2);
+      body.on('data', (chunk: Buffer) => {
+        if (fault === 'wrong-length') return void response.write(chunk);
+        const room = half - sent;
+        if (room > 0) response.write(chunk.subarray(0, room));
+        sent += chunk.length;
+        if (sent >= half) {
+          body.destroy();
+          if (fault === 'reset') response.socket?.resetAndDestroy();
+          else response.socket?.destroy();
+        }
+      });
+      body.on('end', () => response.socket?.destroy());
+      return;
+    }
+    if (fault === 'trickle') {
+      body.on('data', (chunk: Buffer) => {
+        body.pause();
+        response.write(chunk, () => setTimeout(() => body.resume(), 20));
+      });
+      body.on('end', () => response.end());
+      return;
+    }
+    body.pipe(response);
+  }
+}

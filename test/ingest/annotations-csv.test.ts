@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { InputError } from '../../src/errors.js';
+import { parseAnnotationsCsv } from '../../src/ingest/parsers/annotations-csv.js';
+import { collect } from '../helpers/collect.js';
+import { sampleBucket } from '../helpers/temp.js';
+
+const realFile = (path: string) => readFileSync(join(sampleBucket, path));
+
+describe('annotation CSVs', () => {
+  test('K400: labels quoted iff they hold a space, is_cc kept, clip keys zero-padded', async () => {
+    const text = 'label,youtube_id,time_start,time_end,split,is_cc\n"air drumming",--nQbRBEz2s,104,114,val,0\nabseiling,0wR5jVB-WPk,7,17,val,1\n';
+    const { rows } = await collect(parseAnnotationsCsv, text);
+    assert.deepEqual(rows[0], {
+      split: 'val',
+      youtubeId: '--nQbRBEz2s',
+      timeStart: 104,
+      timeEnd: 114,
+      label: 'air drumming',
+      isCc: 0,
+      clipKey: '--nQbRBEz2s_000104_000114',
+    });
+    assert.equal(rows[1]!.clipKey, '0wR5jVB-WPk_000007_000017');
+    assert.equal(rows[1]!.isCc, 1);
+  });
+
+  test('K700-2020 val: CRLF, bare labels with spaces and parentheses, `validate` normalised to val', async () => {
+    const bytes = realFile('700_2020/annotations/val.csv');
+    assert.ok(bytes.includes('\r\n'), 'the real file is CRLF');
+    const { rows } = await collect(parseAnnotationsCsv, bytes);
+    const dataLines = bytes.toString().split('\r\n').filter((line) => line !== '').length - 1;
+    assert.equal(rows.length, dataLines);
+    assert.ok(rows.every((row) => row.split === 'val' && row.isCc === null));
+    assert.ok(rows.some((row) => row.label === 'hugging (not baby)'));
+    assert.ok(rows.every((row) => !row.label!.endsWith('\r')));
+  });
+
+  test('K400 real rows: every row of the file, labels unquoted', async () => {
+    const bytes = realFile('400/annotations/test.csv');
+    const { rows } = await collect(parseAnnotationsCsv, bytes, 'test');
+    assert.equal(rows.length, bytes.toString().trim().split('\n').length - 1);
+    assert.ok(rows.some((row) => row.label === 'air drumming'));
+    assert.ok(rows.every((row) => !row.label!.includes('"')));
+  });
+
+  test('test files without labels give NULL labels', async () => {
+    const { rows } = await collect(parseAnnotationsCsv, 'youtube_id,time_start,time_end,split\r\n---v8pgm1eQ,0,10,test\r\n', 'test');
+    assert.equal(rows[0]!.label, null);
+    assert.equal(rows[0]!.clipKey, '---v8pgm1eQ_000000_000010');
+  });
+
+  test('a clip listed twice is kept once and counted', async () => {
+    const { rows, result } = await collect(
+      parseAnnotationsCsv,
+      'youtube_id,time_start,time_end,split\nabcdefghijk,0,10,test\nabcdefghijk,0,10,test\nabcdefghijk,5,15,test\n',
+      'test',
+    );
+    assert.equal(rows.length, 2);
+    assert.deepEqual(result, { rows: 2, repeats: 1 });
+  });
+
+  const bad: [string, string, number, RegExp][] = [
+    ['wrong column count', 'label,youtube_id,time_start,time_end,split\nabseiling,abcdefghijk,1,11,val\nabseiling,abcdefghijk,1,val\n', 3, /expected 5 columns/],
+    ['non-numeric time', 'label,youtube_id,time_start,time_end,split\nabseiling,abcdefghijk,1,11,val\nabseiling,bbcdefghijk,x1,11,val\n', 3, /whole number for time_start/],
+    ['empty youtube id', 'label,youtube_id,time_start,time_end,split\nabseiling,,1,11,val\n', 2, /youtube_id/],
+    ['unknown header', 'label,video,time_start,time_end,split\n', 1, /unknown column "video"/],
+    ['missing header column', 'label,youtube_id,time_start,split\n', 1, /missing time_end/],
+    ['split of another file', 'label,youtube_id,time_start,time_end,split\nabseiling,abcdefghijk,1,11,train\n', 2, /expected split "val"/],
+    ['end before start', 'label,youtube_id,time_start,time_end,split\nabseiling,abcdefghijk,11,1,val\n', 2, /time_end after time_start/],
+    ['unterminated quote', 'label,youtube_id,time_start,time_end,split\n"abseiling,abcdefghijk,1,11,val\n', 2, /well-formed CSV/],
+  ];
+  for (const [name, text, line, message] of bad) {
+    test(`bad input: ${name} → file:line and what was expected`, async () => {
+      await assert.rejects(collect(parseAnnotationsCsv, text), (error: unknown) => {
+        assert.ok(error instanceof InputError, String(error));
+        assert.equal(error.file, 'test.csv');
+        assert.equal(error.line, line);
+        assert.match(error.message, message);
+        assert.match(error.message, new RegExp(`^test\\.csv:${line}: expected`));
+        return true;
+      });
+    });
+  }
+});

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
+import { copyOfSampleBucket, sampleBucket } from '../helpers/temp.js';
+
+const lines = (path: string) => readFileSync(join(sampleBucket, path), 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
+
+describe('ingest from a directory bucket', () => {
+  test('every file of every version and the downstream tarballs load, with the counts of the files', async () => {
+    const file = newCatalogFile();
+    const summary = await ingestInto(file, sampleBucket);
+    assert.equal(summary.exitCode, 0);
+    assert.equal(summary.failed + summary.missing, 0);
+    assert.equal(summary.loaded, 24);
+
+    const count = async (sql: string, ...params: unknown[]) => (await queryAll<{ n: number }>(file, sql, ...params))[0]!.n;
+    assert.equal(await count("SELECT count(*) n FROM clips WHERE version = 'k400' AND split = 'val'"), lines('400/annotations/val.csv').length - 1);
+    assert.equal(await count("SELECT count(*) n FROM clips WHERE version = 'k700-2020' AND split = 'val'"), lines('700_2020/annotations/val.csv').length - 1);
+    assert.equal(await count("SELECT count(*) n FROM clips WHERE version = 'k600' AND split = 'holdout_test'"), lines('600/annotations/kinetics600_holdout_test.csv').length - 1);
+    assert.equal(await count("SELECT count(*) n FROM clips WHERE version = 'k600' AND split = 'test' AND label IS NULL"), lines('600/annotations/test.csv').length - 1);
+    assert.equal(await count("SELECT count(*) n FROM clips WHERE split NOT IN ('train', 'val', 'test', 'holdout_test')"), 0);
+    assert.equal(await count("SELECT count(*) n FROM clips WHERE version <> 'k400' AND is_cc IS NOT NULL"), 0);
+    assert.equal(await count("SELECT count(*) n FROM shards WHERE version = 'k700-2020' AND split = 'train'"), lines('700_2020/train/k700_2020_train_path.txt').length);
+    assert.equal(await count("SELECT count(*) n FROM shards WHERE split = 'replacement' AND name = 'replacement_for_corrupted_k400.tgz'"), 1);
+    assert.equal(await count("SELECT count(*) n FROM shards WHERE state <> 'remote' OR bytes IS NOT NULL"), 0);
+    assert.equal(await count('SELECT count(*) n FROM countix WHERE split = ? AND label IS NULL', 'test'), 40);
+    assert.equal(await count("SELECT count(*) n FROM countix WHERE split <> 'test' AND label IS NULL"), 0);
+    const emptyKeyframes = await count('SELECT count(*) n FROM ava_kinetics WHERE x1 IS NULL');
+    assert.ok(emptyKeyframes > 0);
+    assert.equal(await count('SELECT count(*) n FROM ava_kinetics WHERE action_id IS NULL'), emptyKeyframes);
+    assert.equal(await count('SELECT count(*) n FROM ava_kinetics'), 300);
+    assert.equal(await count('SELECT count(*) n FROM readmes'), 3);
+    assert.equal(await count('SELECT count(*) n FROM sources'), 24);
+
+    const [acting] = await queryAll<{ label: string; url: string }>(file, "SELECT label, url FROM shards WHERE version = 'k600' AND split = 'val' AND name = 'acting in play.tar.gz'");
+    assert.equal(acting!.label, 'acting in play');
+    assert.equal(acting!.url, join(sampleBucket, '600/val/acting in play.tar.gz'));
+  });
+
+  test('classes: each version\'s labels in code-point order, idx 0-based; per-class shards by name', async () => {
+    const file = newCatalogFile();
+    await ingestInto(file, sampleBucket);
+    for (const version of ['k400', 'k600', 'k700-2020']) {
+      const classes = await queryAll<{ label: string; idx: number }>(file, 'SELECT label, idx FROM classes WHERE version = ? ORDER BY idx', version);
+      const labels = (await queryAll<{ label: string }>(file, 'SELECT DISTINCT label FROM clips WHERE version = ? AND label IS NOT NULL', version)).map((row) => row.label);
+      assert.deepEqual(classes.map((row) => row.label), [...labels].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      assert.deepEqual(classes.map((row) => row.idx), classes.map((_, index) => index));
+    }
+    // The sample's K700-2020 class list is partial, so numbered shards cannot be labelled by position.
+    const labelled = await queryAll<{ n: number }>(file, "SELECT count(label) n FROM shards WHERE version = 'k700-2020'");
+    assert.equal(labelled[0]!.n, 0);
+  });
+
+  test('re-running with unchanged files changes nothing; a changed file replaces exactly its own rows', async () => {
+    const bucket = copyOfSampleBucket();
+    const file = newCatalogFile();
+    await ingestInto(file, bucket);
+    const before = await queryAll<{ path: string; ingested_at: string }>(file, 'SELECT path, ingested_at FROM sources ORDER BY path');
+
+    const again = await ingestInto(file, bucket);
+    assert.equal(again.loaded, 0);
+    assert.equal(again.unchanged, 24);
+    assert.deepEqual(await queryAll(file, 'SELECT path, ingested_at FROM sources ORDER BY path'), before);
+
+    // Touched but identical: read, found identical by sha256, nothing replaced.
+    const future = new Date(Date.now() + 5000);
+    utimesSync(join(bucket, '400/readme.md'), future, future);
+    const touched = await ingestInto(file, bucket);
+    assert.equal(touched.loaded, 0);
+    assert.deepEqual(await queryAll(file, 'SELECT path, ingested_at FROM sources ORDER BY path'), before);
+
+    const k700Before = await queryAll(file, "SELECT * FROM clips WHERE version = 'k700-2020' ORDER BY split, clip_key");
+    const valPath = join(bucket, '400/annotations/val.csv');
+    const valText = readFileSync(valPath, 'utf8');
+    writeFileSync(valPath, valText.split('\n').slice(0, 11).join('\n') + '\n');
+    appendFileSync(valPath, 'abseiling,zzzzzzzzzzz,0,10,val,0\n');
+    const changed = await ingestInto(file, bucket);
+    assert.deepEqual(changed.files.filter((outcome) => outcome.status === 'loaded').map((outcome) => outcome.path), ['400/annotations/val.csv']);
+    const k400Val = await queryAll<{ clip_key: string }>(file, "SELECT clip_key FROM clips WHERE version = 'k400' AND split = 'val'");
+    assert.equal(k400Val.length, 11);
+    assert.ok(k400Val.some((row) => row.clip_key === 'zzzzzzzzzzz_000000_000010'));
+    assert.deepEqual(await queryAll(file, "SELECT * FROM clips WHERE version = 'k700-2020' ORDER BY split, clip_key"), k700Before);
+  });
+
+  test('a malformed file stops with file:line, exit code ≠ 0, and keeps that file\'s previous rows; the rest loads', async () => {
+    const bucket = copyOfSampleBucket();
+    const file = newCatalogFile();
+    await ingestInto(file, bucket);
+    const previous = await queryAll(file, "SELECT * FROM clips WHERE version = 'k400' AND split = 'test' ORDER BY clip_key");
+    const previousSource = await queryAll(file, "SELECT * FROM sources WHERE path = '400/annotations/test.csv'");
+
+    const testPath = join(bucket, '400/annotations/test.csv');
+    const rows = readFileSync(testPath, 'utf8').split('\n');
+    rows[7] = 'abseiling,abcdefghijk,ten,20,test,0';
+    writeFileSync(testPath, rows.join('\n'));
+    appendFileSync(join(bucket, '700_2020/annotations/test.csv'), 'zzzzzzzzzzz,0,10,test\r\n');
+
+    const summary = await ingestInto(file, bucket);
+    assert.equal(summary.exitCode, 65);
+    const failed = summary.files.find((outcome) => outcome.status === 'failed')!;
+    assert.equal(failed.path, '400/annotations/test.csv');
+    assert.equal(failed.error, `${testPath}:8: expected a whole number for time_start, found "ten"`);
+    assert.deepEqual(await queryAll(file, "SELECT * FROM clips WHERE version = 'k400' AND split = 'test' ORDER BY clip_key"), previous);
+    assert.deepEqual(await queryAll(file, "SELECT * FROM sources WHERE path = '400/annotations/test.csv'"), previousSource);
+    const added = await queryAll(file, "SELECT * FROM clips WHERE clip_key = 'zzzzzzzzzzz_000000_000010' AND version = 'k700-2020'");
+    assert.equal(added.length, 1, 'the other changed file still loaded');
+  });
+
+  test('a file the source lacks is reported and skipped; the rest goes on; exit code 1', async () => {
+    const bucket = copyOfSampleBucket();
+    rmSync(join(bucket, '600/annotations/kinetics600_holdout_test.csv'));
+    const file = newCatalogFile();
+    const summary = await ingestInto(file, bucket);
+    assert.equal(summary.exitCode, 1);
+    assert.deepEqual(summary.files.filter((outcome) => outcome.status === 'missing').map((outcome) => outcome.path), ['600/annotations/kinetics600_holdout_test.csv']);
+    assert.equal(summary.loaded, 23);
+  });
+});

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type PathListEntry, parsePathList } from '../../src/ingest/parsers/path-list.js';
+import { DirectorySource } from '../../src/sources/directory-source.js';
+import { HttpSource } from '../../src/sources/http-source.js';
+import { streamOf } from '../helpers/collect.js';
+
+async function entries(text: string): Promise<PathListEntry[]> {
+  const found: PathListEntry[] = [];
+  await parsePathList(streamOf(text), 'list.txt', (entry) => found.push(entry));
+  return found;
+}
+
+test('URLs with literal spaces, parentheses and quotes become bucket paths and file names', async () => {
+  const found = await entries(
+    "https://s3.amazonaws.com/kinetics/600/train/acting in play.tar.gz\n\nhttps://s3.amazonaws.com/kinetics/600/train/petting animal (not cat).tar.gz\r\nhttps://s3.amazonaws.com/kinetics/600/val/passing American football (in game).tar.gz\nhttps://s3.amazonaws.com/kinetics/600/val/tasting food%27s.tar.gz\n",
+  );
+  assert.deepEqual(
+    found.map((entry) => entry.path),
+    [
+      '600/train/acting in play.tar.gz',
+      '600/train/petting animal (not cat).tar.gz',
+      '600/val/passing American football (in game).tar.gz',
+      "600/val/tasting food's.tar.gz",
+    ],
+  );
+  assert.equal(found[1]!.name, 'petting animal (not cat).tar.gz');
+});
+
+test('rebased onto an HTTP mirror, names are percent-encoded; onto a directory, a plain path', () => {
+  const http = new HttpSource('http://127.0.0.1:9/kinetics/');
+  assert.equal(http.locate("600/train/bob's (x) y.tar.gz"), "http://127.0.0.1:9/kinetics/600/train/bob's%20(x)%20y.tar.gz");
+  assert.equal(new DirectorySource('/data/bucket').locate('600/train/acting in play.tar.gz'), '/data/bucket/600/train/acting in play.tar.gz');
+});
+
+test('a line that is not a CVDF shard URL stops the file with its line number', async () => {
+  await assert.rejects(entries('https://s3.amazonaws.com/kinetics/400/train/part_0.tar.gz\nftp://elsewhere/part_1.tar.gz\n'), /list\.txt:2: expected a URL under https:\/\/s3\.amazonaws\.com\/kinetics\//);
+  await assert.rejects(entries('https://s3.amazonaws.com/kinetics/400/readme.md\n'), /list\.txt:1: expected a \.tar\.gz shard URL/);
+});
