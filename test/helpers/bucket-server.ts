@@ -92,21 +92,18 @@ export class BucketServer {
       return;
     }
     const body = createReadStream(file, { start });
-    if (fault === 'reset' || fault === 'short' || fault === 'wrong-length') {
-      let sent = 0;
-      const half = Math.floor(length / 2);
-      body.on('data', (chunk: Buffer) => {
-        if (fault === 'wrong-length') return void response.write(chunk);
-        const room = half - sent;
-        if (room > 0) response.write(chunk.subarray(0, room));
-        sent += chunk.length;
-        if (sent >= half) {
-          body.destroy();
-          if (fault === 'reset') response.socket?.resetAndDestroy();
-          else response.socket?.destroy();
-        }
-      });
-      body.on('end', () => response.socket?.destroy());
+    if (fault === 'reset' || fault === 'short') {
+      // Half the body reaches the client, then the connection dies: RST, or a plain close.
+      const bytes = readFileSync(file).subarray(start);
+      response.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () =>
+        setTimeout(() => (fault === 'reset' ? response.socket?.resetAndDestroy() : response.socket?.destroy()), 20),
+      );
+      body.destroy();
+      return;
+    }
+    if (fault === 'wrong-length') {
+      body.on('data', (chunk: Buffer) => response.write(chunk));
+      body.on('end', () => setTimeout(() => response.socket?.destroy(), 20));
       return;
     }
     if (fault === 'trickle') {

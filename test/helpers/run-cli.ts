@@ -9,12 +9,14 @@ export interface CliResult {
 }
 
 export const cliEntry = join(packageRoot, 'src', 'cli', 'main.ts');
+/** Resolved here, so that the CLI can run with any working directory. */
+export const tsxLoader = import.meta.resolve('tsx');
 
 /** Runs the real CLI (`node --import tsx src/cli/main.ts ...`) as a child process. */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], {
-      cwd: packageRoot,
+    const child = spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], {
+      cwd: options.cwd ?? packageRoot,
       env: { ...process.env, KINETICS_SOURCE: '', ...options.env },
     });
     let stdout = '';

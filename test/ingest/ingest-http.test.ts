@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { request } from 'undici';
+import { BucketServer } from '../helpers/bucket-server.js';
+import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
+import { runCli } from '../helpers/run-cli.js';
+import { copyOfSampleBucket } from '../helpers/temp.js';
+
+const bucket = copyOfSampleBucket();
+
+describe('ingest over HTTP from a local bucket server', () => {
+  let server: BucketServer;
+  before(async () => {
+    server = await new BucketServer(bucket).start();
+  });
+  after(() => server.stop());
+
+  test('real undici, real tar.gz: everything loads; shard URLs rebase onto the server and fetch, spaces included', async () => {
+    const file = newCatalogFile();
+    const summary = await ingestInto(file, server.url);
+    assert.equal(summary.exitCode, 0, JSON.stringify(summary.files.filter((f) => f.status !== 'loaded')));
+    assert.equal(summary.loaded, 24);
+    const [countix] = await queryAll<{ n: number }>(file, 'SELECT count(*) n FROM countix');
+    assert.ok(countix!.n > 0);
+    const [shard] = await queryAll<{ url: string }>(file, "SELECT url FROM shards WHERE name = 'acting in play.tar.gz' AND split = 'train'");
+    assert.equal(shard!.url, `${server.url}/600/train/acting%20in%20play.tar.gz`);
+    const [readme] = await queryAll<{ url: string }>(file, "SELECT ? || '/' || path AS url FROM sources WHERE path = '600/readme.md'", server.url);
+    const response = await request(readme!.url);
+    assert.equal(response.statusCode, 200);
+    await response.body.dump();
+
+    // Second run: every file is asked for with If-None-Match and answered 304, nothing is sent again.
+    server.log.length = 0;
+    const again = await ingestInto(file, server.url);
+    assert.equal(again.unchanged, 24);
+    assert.equal(server.log.length, 24);
+    assert.ok(server.log.every((entry) => entry.status === 304 && entry.ifNoneMatch));
+  });
+
+  test('5xx and 429 are retried; a reset mid-body fails that file only, and a later run loads it', async () => {
+    const file = newCatalogFile();
+    server.fail('400/annotations/val.csv', '500', '429');
+    server.fail('700_2020/annotations/val.csv', 'reset');
+    const summary = await ingestInto(file, server.url);
+    const byPath = new Map(summary.files.map((outcome) => [outcome.path, outcome]));
+    assert.equal(byPath.get('400/annotations/val.csv')!.status, 'loaded');
+    assert.deepEqual(server.requestsFor('400/annotations/val.csv').slice(-3).map((entry) => entry.status), [500, 429, 200]);
+    assert.equal(byPath.get('700_2020/annotations/val.csv')!.status, 'failed');
+    assert.notEqual(summary.exitCode, 0);
+    const [partial] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM clips WHERE version = 'k700-2020' AND split = 'val'");
+    assert.equal(partial!.n, 0, 'no partial file is visible');
+
+    const retry = await ingestInto(file, server.url);
+    assert.equal(retry.exitCode, 0);
+    assert.deepEqual(retry.files.filter((outcome) => outcome.status === 'loaded').map((outcome) => outcome.path), ['700_2020/annotations/val.csv']);
+  });
+
+  test('a body shorter than its Content-Length is not ingested', async () => {
+    const file = newCatalogFile();
+    server.fail('400/annotations/test.csv', 'short');
+    const summary = await ingestInto(file, server.url);
+    const outcome = summary.files.find((candidate) => candidate.path === '400/annotations/test.csv')!;
+    assert.equal(outcome.status, 'failed');
+    const [rows] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM clips WHERE version = 'k400' AND split = 'test'");
+    assert.equal(rows!.n, 0);
+  });
+
+  test('a 404 is reported as missing and the exit code says not everything loaded', async () => {
+    server.fail('700_2020/annotations/countix.tar.gz', '404');
+    const result = await runCli(['ingest', '--source', server.url, '--db', newCatalogFile(), '--json']);
+    assert.equal(result.code, 1, result.stderr);
+    const summary = JSON.parse(result.stdout);
+    assert.equal(summary.missing, 1);
+    assert.equal(summary.files.find((f: { path: string }) => f.path === '700_2020/annotations/countix.tar.gz').status, 'missing');
+  });
+});
+
+test('an unreachable source: one clear line naming it and --source, exit code 69', async () => {
+  const closed = await new BucketServer(bucket).start();
+  const url = closed.url;
+  await closed.stop();
+  const result = await runCli(['ingest', '--source', url, '--db', newCatalogFile()]);
+  assert.equal(result.code, 69);
+  const lines = result.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, result.stderr);
+  assert.match(lines[0]!, new RegExp(`cannot reach the source ${url} \\(ECONNREFUSED\\)`));
+  assert.match(lines[0]!, /--source/);
+});
