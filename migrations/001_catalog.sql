@@ -30,6 +30,13 @@ CREATE TABLE clip_annotations (
 CREATE INDEX clip_annotations_by_label ON clip_annotations(version, label, split);
 CREATE INDEX clip_annotations_by_youtube_id ON clip_annotations(youtube_id);
 
+-- The distinct labels of each annotation file, so a version's class list is rebuilt without scanning its clips.
+CREATE TABLE source_labels (
+  source_id INTEGER NOT NULL REFERENCES source_files(id),
+  label     TEXT NOT NULL,
+  PRIMARY KEY (source_id, label)
+) WITHOUT ROWID;
+
 -- Kept in step with clip_annotations by the ingester: the sorted label list of each version.
 CREATE TABLE class_labels (
   version TEXT NOT NULL,

@@ -102,12 +102,12 @@ export class BucketServer {
       return;
     }
     if (fault === 'wrong-length') {
-      body.on('data', (chunk: Buffer) => response.write(chunk));
+      body.on('data', (chunk) => response.write(chunk));
       body.on('end', () => setTimeout(() => response.socket?.destroy(), 20));
       return;
     }
     if (fault === 'trickle') {
-      body.on('data', (chunk: Buffer) => {
+      body.on('data', (chunk) => {
         body.pause();
         response.write(chunk, () => setTimeout(() => body.resume(), 20));
       });

@@ -84,3 +84,19 @@ describe('annotation CSVs', () => {
     });
   }
 });
+
+test('line numbers stay exact deep into a large streamed file (many chunks, blank lines, CRLF)', async () => {
+  const rows = ['label,youtube_id,time_start,time_end,split'];
+  for (let index = 0; index < 60_000; index++) {
+    rows.push(index % 1000 === 0 ? '' : `abseiling,${String(index).padStart(11, 'a')},1,11,validate`);
+  }
+  rows[54_321] = 'abseiling,bad id here!,1,11,validate';
+  const text = rows.join('\r\n') + '\r\n';
+  const chunks = [];
+  for (let offset = 0; offset < text.length; offset += 4096) chunks.push(Buffer.from(text.slice(offset, offset + 4096)));
+  const { Readable } = await import('node:stream');
+  await assert.rejects(
+    parseAnnotationsCsv(Readable.from(chunks), 'big.csv', 'val', () => {}),
+    /^InputError: big\.csv:54322: expected a youtube_id/,
+  );
+});

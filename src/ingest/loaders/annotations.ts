@@ -21,9 +21,11 @@ function annotationLoader(parse: typeof parseAnnotationsCsv): Loader {
   return async (body, context: LoadContext) => {
     const { sqlite } = context.catalog;
     const version = context.file.version!;
-    deleteRowsOf(context, 'clip_annotations');
+    deleteRowsOf(context, 'clip_annotations', 'source_labels');
     const inserter = new BulkInserter(sqlite, 'clip_annotations', CLIP_COLUMNS);
+    const labels = new Set<string>();
     const { rows, repeats } = await parse(body, context.displayName, context.file.split!, (record) => {
+      if (record.label !== null) labels.add(record.label);
       inserter.add(
         context.sourceId,
         version,
@@ -38,6 +40,8 @@ function annotationLoader(parse: typeof parseAnnotationsCsv): Loader {
       context.counters.rows++;
     });
     inserter.flush();
+    const addLabel = sqlite.prepare('INSERT INTO source_labels (source_id, label) VALUES (?, ?)');
+    for (const label of labels) addLabel.run(context.sourceId, label);
     refreshClassLabels(sqlite, version);
     return { rows, notes: repeats > 0 ? [`${repeats} repeated clip rows kept once`] : [] };
   };
@@ -52,6 +56,6 @@ export function refreshClassLabels(db: Database, version: string): void {
   db.prepare(
     `INSERT INTO class_labels (version, label, idx)
      SELECT ?, label, row_number() OVER (ORDER BY label) - 1
-     FROM (SELECT DISTINCT label FROM clip_annotations WHERE version = ? AND label IS NOT NULL)`,
+     FROM (SELECT DISTINCT l.label FROM source_labels l JOIN source_files f ON f.id = l.source_id WHERE f.version = ?)`,
   ).run(version, version);
 }

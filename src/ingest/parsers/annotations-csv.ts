@@ -30,35 +30,33 @@ export async function parseAnnotationsCsv(
   onRecord: (record: AnnotationRecord) => void,
 ): Promise<{ rows: number; repeats: number }> {
   let columns: Map<(typeof COLUMNS)[number], number> | undefined;
+  type ColumnIndexes = Record<(typeof COLUMNS)[number], number>;
+  let at: ColumnIndexes | undefined;
   const seen = new Set<string>();
   let repeats = 0;
   await readCsvRecords(input, file, (fields, line) => {
-    if (columns === undefined) {
+    if (at === undefined) {
       columns = mapHeader(fields, COLUMNS, REQUIRED, file, EXPECTED_HEADER);
+      at = Object.fromEntries(COLUMNS.map((column) => [column, columns!.get(column) ?? -1])) as ColumnIndexes;
       return;
     }
-    const field = (column: (typeof COLUMNS)[number]) => {
-      const index = columns!.get(column);
-      return index === undefined ? undefined : fields[index]!;
-    };
-    const youtubeId = field('youtube_id')!;
+    const youtubeId = fields[at.youtube_id]!;
     if (!YOUTUBE_ID.test(youtubeId)) {
       throw new InputError(file, line, `expected a youtube_id of [A-Za-z0-9_-], found "${youtubeId}"`);
     }
-    const timeStart = parseWholeNumber(field('time_start')!, file, line, 'time_start');
-    const timeEnd = parseWholeNumber(field('time_end')!, file, line, 'time_end');
+    const timeStart = parseWholeNumber(fields[at.time_start]!, file, line, 'time_start');
+    const timeEnd = parseWholeNumber(fields[at.time_end]!, file, line, 'time_end');
     if (timeEnd <= timeStart) {
       throw new InputError(file, line, `expected time_end after time_start, found ${timeStart}..${timeEnd}`);
     }
-    const splitText = field('split');
-    if (splitText !== undefined && normaliseSplit(splitText) !== split) {
-      throw new InputError(file, line, `expected split "${split}" in this file, found "${splitText}"`);
+    if (at.split >= 0 && fields[at.split] !== split && normaliseSplit(fields[at.split]!) !== split) {
+      throw new InputError(file, line, `expected split "${split}" in this file, found "${fields[at.split]}"`);
     }
-    const label = field('label');
-    if (label !== undefined && label.trim() === '') {
+    const label = at.label >= 0 ? fields[at.label]! : null;
+    if (label !== null && label.trim() === '') {
       throw new InputError(file, line, 'expected a label, found an empty field');
     }
-    const isCcText = field('is_cc');
+    const isCcText = at.is_cc >= 0 ? fields[at.is_cc]! : undefined;
     if (isCcText !== undefined && isCcText !== '0' && isCcText !== '1') {
       throw new InputError(file, line, `expected is_cc 0 or 1, found "${isCcText}"`);
     }
@@ -68,16 +66,8 @@ export async function parseAnnotationsCsv(
       return;
     }
     seen.add(key);
-    onRecord({
-      split,
-      youtubeId,
-      timeStart,
-      timeEnd,
-      label: label ?? null,
-      isCc: isCcText === undefined ? null : Number(isCcText),
-      clipKey: key,
-    });
+    onRecord({ split, youtubeId, timeStart, timeEnd, label, isCc: isCcText === undefined ? null : Number(isCcText), clipKey: key });
   });
-  if (columns === undefined) throw new InputError(file, 1, `expected a header of ${EXPECTED_HEADER}, found an empty file`);
+  if (at === undefined) throw new InputError(file, 1, `expected a header of ${EXPECTED_HEADER}, found an empty file`);
   return { rows: seen.size, repeats };
 }

@@ -22,13 +22,18 @@ export async function readCsvRecords(
     bom: true,
     skip_empty_lines: true,
     relax_column_count: options.relaxColumnCount ?? false,
-    on_record: (fields: string[], context: { lines: number }) => {
-      onRecord(fields, context.lines);
-      return null;
-    },
+  });
+  // A record is emitted synchronously while csv-parse sits at its last line, so info.lines is that record's line;
+  // cheaper than on_record, which builds an info object per record.
+  parser.on('data', (fields: string[]) => {
+    try {
+      onRecord(fields, parser.info.lines);
+    } catch (error) {
+      parser.destroy(error as Error);
+    }
   });
   try {
-    await pipeline(input, parser.resume());
+    await pipeline(input, parser);
   } catch (error) {
     throw asInputError(error, file);
   }

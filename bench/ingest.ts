@@ -1,0 +1,102 @@
+/**
+ * npm run bench:ingest — `kinetics ingest` of a full-size bucket (≈1.45M clip rows) from a directory source,
+ * against the sqlite3 CLI importing the same rows into a table with the same indexes, in the same run.
+ * Also: an unchanged re-run, and a 5-class subset query on the resulting catalog.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import BetterSqlite3 from 'better-sqlite3';
+import { parseAnnotationsCsv } from '../src/ingest/parsers/annotations-csv.js';
+import { parseLsRListing } from '../src/ingest/parsers/ls-r-listing.js';
+import { VERSIONS, bucketFiles } from '../src/sources/bucket-layout.js';
+import { packageRoot } from '../src/util/package-root.js';
+import { benchWork, fullBucket } from './full-bucket.js';
+
+const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+
+const bucket = await fullBucket();
+const work = join(benchWork, 'run');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+
+// The baseline's input: the same clip rows as plain CSV with the catalog's columns (prepared, not timed).
+const annotationFiles = bucketFiles(VERSIONS, false).filter((file) => file.format === 'annotations-csv' || file.format === 'ls-r-listing');
+const csvFiles: string[] = [];
+let totalRows = 0;
+for (const file of annotationFiles) {
+  const out = join(work, `${file.path.replaceAll('/', '_')}.csv`);
+  const stream = createWriteStream(out);
+  let buffer = '';
+  const parse = file.format === 'ls-r-listing' ? parseLsRListing : parseAnnotationsCsv;
+  await parse(createReadStream(join(bucket, file.path)), file.path, file.split!, (row) => {
+    const label = row.label === null ? '' : `"${row.label}"`;
+    buffer += `${file.version},${row.split},${row.clipKey},${row.youtubeId},${row.timeStart},${row.timeEnd},${label},${row.isCc ?? ''}\n`;
+    totalRows++;
+    if (buffer.length > 1 << 20) {
+      stream.write(buffer);
+      buffer = '';
+    }
+  });
+  stream.end(buffer);
+  await once(stream, 'finish');
+  csvFiles.push(out);
+}
+
+const catalogFile = join(work, 'catalog.db');
+const ingestArgs = [join(packageRoot, 'bin', 'kinetics.js'), 'ingest', '--source', bucket, '--db', catalogFile, '--json'];
+let start = process.hrtime.bigint();
+const first = spawnSync(process.execPath, ingestArgs, { encoding: 'utf8' });
+const ingestSeconds = seconds(start);
+if (first.status !== 0) throw new Error(`ingest failed (${first.status}): ${first.stderr}\n${first.stdout.slice(0, 2000)}`);
+const summary = JSON.parse(first.stdout) as { rows: number; loaded: number };
+
+start = process.hrtime.bigint();
+const second = spawnSync(process.execPath, ingestArgs, { encoding: 'utf8' });
+const rerunSeconds = seconds(start);
+if (second.status !== 0) throw new Error(`re-ingest failed: ${second.stderr}`);
+
+const baselineDb = join(work, 'baseline.db');
+const script = join(work, 'baseline.sql');
+writeFileSync(
+  script,
+  [
+    'PRAGMA journal_mode = WAL;',
+    'PRAGMA synchronous = NORMAL;',
+    'PRAGMA cache_size = -262144;',
+    'CREATE TABLE clips (version TEXT, split TEXT, clip_key TEXT, youtube_id TEXT, time_start INTEGER, time_end INTEGER, label TEXT, is_cc INTEGER);',
+    'CREATE INDEX clips_by_label ON clips (version, label, split);',
+    'CREATE INDEX clips_by_youtube_id ON clips (youtube_id);',
+    'BEGIN;',
+    ...csvFiles.map((file) => `.import --csv '${file}' clips`),
+    'COMMIT;',
+  ].join('\n') + '\n',
+);
+start = process.hrtime.bigint();
+execFileSync('sqlite3', [baselineDb, `.read '${script}'`]);
+const baselineSeconds = seconds(start);
+const baselineRows = Number(execFileSync('sqlite3', [baselineDb, 'SELECT count(*) FROM clips']).toString().trim());
+
+const db = new BetterSqlite3(catalogFile, { readonly: true });
+const labels = (db.prepare("SELECT label FROM classes WHERE version = 'k700-2020' ORDER BY idx LIMIT 5 OFFSET 100").pluck().all()) as string[];
+const subset = db.prepare("SELECT * FROM clips WHERE version = 'k700-2020' AND split = 'train' AND label IN (?, ?, ?, ?, ?)");
+const timings: number[] = [];
+let subsetRows = 0;
+for (let run = 0; run < 21; run++) {
+  const queryStart = process.hrtime.bigint();
+  subsetRows = subset.all(...labels).length;
+  timings.push(seconds(queryStart) * 1000);
+}
+timings.sort((a, b) => a - b);
+const catalogRows = db.prepare('SELECT count(*) FROM clips').pluck().get() as number;
+db.close();
+
+const line = (label: string, value: string) => console.log(`${label.padEnd(44)} ${value}`);
+console.log(`bench:ingest — ${bucket}`);
+line('clip rows (files / catalog / sqlite3 table)', `${totalRows} / ${catalogRows} / ${baselineRows}`);
+line('kinetics ingest, first run', `${ingestSeconds.toFixed(2)} s (${summary.loaded} files, ${summary.rows} rows)`);
+line('sqlite3 CLI .import, same rows and indexes', `${baselineSeconds.toFixed(2)} s`);
+line('ratio ingest / sqlite3 (goal ≤ 1.5, then < 1)', (ingestSeconds / baselineSeconds).toFixed(2));
+line('kinetics ingest, unchanged re-run', `${rerunSeconds.toFixed(2)} s (${((rerunSeconds / ingestSeconds) * 100).toFixed(1)} % of the first run)`);
+line('5-class subset query, median of 21', `${timings[10]!.toFixed(2)} ms (${subsetRows} rows; goal < 20 ms)`);
