@@ -54,10 +54,9 @@ export function writeRows(
     case 'tsv': {
       const field = format === 'csv' ? csvField : tsvField;
       const separator = format === 'csv' ? ',' : '\t';
-      const newline = '\n';
-      write(columns.map(field).join(separator) + newline);
+      write(`${columns.map(field).join(separator)}\n`);
       for (const row of rows) {
-        write(row.map(field).join(separator) + newline);
+        write(`${row.map(field).join(separator)}\n`);
         count++;
       }
       return count;
