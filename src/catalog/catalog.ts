@@ -61,6 +61,16 @@ export class Catalog {
   }
 
   async close(): Promise<void> {
+    if (this.sqlite.open && !this.sqlite.readonly) {
+      // WAL lets readers run beside a writer; between runs, rollback-journal mode lets a read-only open create no
+      // -wal/-shm files. Another open connection keeps WAL on, which is fine.
+      try {
+        this.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        this.sqlite.pragma('journal_mode = DELETE');
+      } catch {
+        /* busy: another connection still uses the catalog */
+      }
+    }
     await this.db.destroy();
     if (this.sqlite.open) this.sqlite.close();
   }

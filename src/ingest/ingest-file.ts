@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import type { Catalog } from '../catalog/catalog.js';
 import { findSourceFile, recordSourceFile, refreshSourceFileStamp, sourceFileId } from '../catalog/source-files.js';
 import { InputError, KineticsError, SourceUnreachableError } from '../errors.js';
@@ -64,8 +64,8 @@ export async function ingestFile(
       done(null, chunk);
     },
   });
-  opened.body.on('error', (error) => hashed.destroy(error));
-  opened.body.pipe(hashed);
+  // Errors reach the loader through `hashed`; this promise only keeps an early one from going unhandled.
+  const piping = pipeline(opened.body, hashed).catch(() => {});
 
   try {
     const result = await catalog.transaction(async () => {
@@ -81,6 +81,7 @@ export async function ingestFile(
       });
       hashed.resume();
       await finished(hashed);
+      await piping;
       if (opened.bytes !== undefined && progress.bytes !== opened.bytes) {
         throw new KineticsError(`${displayName}: received ${progress.bytes} of ${opened.bytes} bytes`);
       }

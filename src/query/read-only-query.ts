@@ -15,7 +15,7 @@ const WRITING_WORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'CREATE'
  * DML and DDL, writing PRAGMAs, ATTACH/DETACH (which would create or open other files), transaction control.
  */
 export function runReadOnlyQuery(db: Database, sql: string, params: QueryParams = {}): QueryResult {
-  const leadingWord = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*(\w+)/.exec(sql)?.[1]?.toUpperCase();
+  const leadingWord = /^[\s;]*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)[\s;]*)*(\w+)/.exec(sql)?.[1]?.toUpperCase();
   if (leadingWord === 'ATTACH' || leadingWord === 'DETACH') {
     throw new ReadOnlyError(`${leadingWord} would open or create another database file`);
   }

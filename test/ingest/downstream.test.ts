@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
@@ -113,6 +113,5 @@ describe('tar members by basename', () => {
     const file = join(sampleBucket, '700_2020/annotations/countix.tar.gz');
     const read = await readTarMembers(createReadStream(file), file, (basename) => (basename.startsWith('countix_') ? async (member) => void member.resume() : undefined));
     assert.deepEqual(read.sort(), ['countix/countix_test.csv', 'countix/countix_train.csv', 'countix/countix_val.csv']);
-    assert.ok(readFileSync(file).length > 0);
   });
 });

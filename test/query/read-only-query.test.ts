@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { listNamedQueries } from '../../src/query/named-queries.js';
 import { ingestInto, newCatalogFile } from '../helpers/catalog.js';
@@ -73,6 +73,10 @@ describe('kinetics query', () => {
     'with x as (select 1) delete from source_files',
     'begin',
     'vacuum',
+    "vacuum into 'copy.db'",
+    "/* hidden */ vacuum into 'copy.db'",
+    "/* a comment */\n-- another\ninsert into catalog_settings values ('a', 'b')",
+    "; delete from clips",
   ];
   for (const sql of writes) {
     test(`refuses a writing statement: ${sql}`, async () => {
@@ -83,8 +87,15 @@ describe('kinetics query', () => {
       assert.match(result.stderr, /^kinetics: refused: .*only reads the catalog\n$/);
       assert.equal(statSync(file).mtimeMs, before);
       assert.deepEqual(readdirSync(cwd), [], 'no file was created');
+      assert.deepEqual(readdirSync(dirname(file)), ['catalog.db'], 'no -wal, -shm or other file beside the catalog');
     });
   }
+
+  test('an error while rows stream is a clear SQL error, not a crash', async () => {
+    const result = await runCli(['query', "select json('not json') as j", '--db', file]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^kinetics: SQL error: malformed JSON\n$/);
+  });
 
   test('output formats: table aligns, markdown escapes pipes, csv quotes', async () => {
     const sql = "select 'a|b' as name, 12 as n, 'x,\"y\"' as q";

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Catalog } from '../../catalog/catalog.js';
-import { UsageError } from '../../errors.js';
+import { SqliteError } from 'better-sqlite3';
+import { KineticsError, UsageError } from '../../errors.js';
 import { listNamedQueries, loadNamedQuery } from '../../query/named-queries.js';
 import { OUTPUT_FORMATS, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { runReadOnlyQuery } from '../../query/read-only-query.js';
@@ -30,7 +31,12 @@ export const queryCommand: Command = {
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
       const result = runReadOnlyQuery(catalog.sqlite, sql, params);
-      writeRows(format, result.columns, result.rows, (chunk) => process.stdout.write(chunk));
+      try {
+        writeRows(format, result.columns, result.rows, (chunk) => process.stdout.write(chunk));
+      } catch (error) {
+        if (error instanceof SqliteError) throw new KineticsError(`SQL error: ${error.message}`, 1);
+        throw error;
+      }
     } finally {
       await catalog.close();
     }

@@ -47,5 +47,6 @@ export const loadCountix: Loader = async (body, context) => {
     throw new InputError(context.displayName, undefined, 'expected members countix_{train,val,test}.csv in the archive');
   }
   inserter.flush();
-  return { rows };
+  const lacking = ['train', 'val', 'test'].filter((split) => !members.some((path) => path.endsWith(`countix_${split}.csv`)));
+  return { rows, notes: lacking.length > 0 ? [`no countix_${lacking.join('/')}.csv in the archive`] : [] };
 };

@@ -24,7 +24,7 @@ export async function parseLsRListing(
   let repeats = 0;
   for await (const rawLine of lines) {
     lineNumber++;
-    const line = rawLine.trimEnd();
+    const line = rawLine.trim();
     if (line.trim() === '') continue;
     if (folder === undefined) {
       if (!line.endsWith(':') || line.includes('/')) {
