@@ -4,9 +4,11 @@ import { type Command, GLOBAL_OPTIONS, resolveGlobals } from './command.js';
 import { demoCommand } from './commands/demo.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
+import { scanCommand } from './commands/scan.js';
+import { statusCommand } from './commands/status.js';
 import { parseArgs } from 'node:util';
 
-const commands: Command[] = [ingestCommand, queryCommand, demoCommand];
+const commands: Command[] = [ingestCommand, queryCommand, scanCommand, statusCommand, demoCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -24,11 +26,11 @@ function help(): string {
 export async function main(argv: string[]): Promise<number> {
   const commandIndex = argv.findIndex((arg) => !arg.startsWith('-'));
   const name = argv[commandIndex];
-  if (argv.includes('--version')) {
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command && argv.includes('--version')) {
     process.stdout.write(`${packageVersion}\n`);
     return 0;
   }
-  const command = commands.find((candidate) => candidate.name === name);
   if (!command) {
     const wantsHelp = name === undefined || name === 'help' || argv.includes('--help') || argv.includes('-h');
     process[wantsHelp ? 'stdout' : 'stderr'].write(`${wantsHelp ? '' : `kinetics: unknown command "${name}"\n\n`}${help()}\n`);

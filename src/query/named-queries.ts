@@ -9,6 +9,8 @@ export interface NamedQuery {
   name: string;
   description: string;
   params: string;
+  /** Parameters marked `name?` in the params line: bound to NULL when not given. */
+  optional: string[];
   sql: string;
 }
 
@@ -23,10 +25,12 @@ export function parseNamedQuery(name: string, sql: string): NamedQuery {
     header.push(line.replace(/^--\s?/, ''));
   }
   const paramsLine = header.find((line) => /^params:/i.test(line));
+  const params = paramsLine?.replace(/^params:\s*/i, '') ?? 'none';
   return {
     name,
     description: header.filter((line) => line !== paramsLine && line.trim() !== '').join(' '),
-    params: paramsLine?.replace(/^params:\s*/i, '') ?? 'none',
+    params,
+    optional: [...params.matchAll(/([A-Za-z_]\w*)\?/g)].map((match) => match[1]!),
     sql,
   };
 }

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { ReadOnlyError, UsageError } from '../errors.js';
 
-export type QueryParams = Record<string, string>;
+export type QueryParams = Record<string, string | null>;
 
 export interface QueryResult {
   columns: string[];

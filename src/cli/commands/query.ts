@@ -27,10 +27,12 @@ export const queryCommand: Command = {
     }
     if (positionals.length !== 1) throw new UsageError(`give one query\nusage: ${usage}`);
     const text = positionals[0]!;
-    const sql = text === '-' ? readFileSync(0, 'utf8') : text.startsWith('@') ? loadNamedQuery(text.slice(1)).sql : text;
+    const named = text.startsWith('@') ? loadNamedQuery(text.slice(1)) : undefined;
+    const sql = text === '-' ? readFileSync(0, 'utf8') : (named?.sql ?? text);
+    const bound: Record<string, string | null> = { ...Object.fromEntries(named?.optional.map((name) => [name, null]) ?? []), ...params };
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
-      const result = runReadOnlyQuery(catalog.sqlite, sql, params);
+      const result = runReadOnlyQuery(catalog.sqlite, sql, bound);
       try {
         writeRows(format, result.columns, result.rows, (chunk) => process.stdout.write(chunk));
       } catch (error) {

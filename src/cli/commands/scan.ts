@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Catalog } from '../../catalog/catalog.js';
+import { KineticsError } from '../../errors.js';
+import { type ScanSummary, scan } from '../../scan/scan.js';
+import { type Command, type GlobalOptions, parseCommandArgs } from '../command.js';
+
+const usage = 'kinetics scan [DIR...] [--verify] [--quick] [--json] [--fail-on-damage] [--home DIR] [--db FILE]';
+
+export function videosFolder(globals: GlobalOptions): string {
+  return join(globals.home, 'videos');
+}
+
+function printSummary(summary: ScanSummary): void {
+  process.stderr.write(
+    `${summary.seen} files seen (${summary.new} new, ${summary.changed} changed, ${summary.unchanged} unchanged, ` +
+      `${summary.gone} gone${summary.skippedDirs > 0 ? `, ${summary.skippedDirs} folders unchanged and skipped` : ''}); ` +
+      `${summary.verified} verified; findings: ${summary.damaged} damaged, ${summary.empty} empty, ${summary.short} short, ` +
+      `${summary.unknown} unknown, in ${summary.seconds.toFixed(2)} s\n`,
+  );
+  for (const entry of summary.unreadable) process.stderr.write(`cannot read ${entry.path} (${entry.error})\n`);
+}
+
+export const scanCommand: Command = {
+  name: 'scan',
+  summary: 'record the video files in folders (default: --home/videos), which clips they serve, and their integrity',
+  usage,
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { verify: { type: 'boolean' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, 'fail-on-damage': { type: 'boolean' } },
+      usage,
+    );
+    const roots = positionals.length > 0 ? positionals : [videosFolder(globals)];
+    if (positionals.length === 0) mkdirSync(roots[0]!, { recursive: true });
+    const catalog = Catalog.open(globals.db);
+    const onTerminal = process.stderr.isTTY && !values.json;
+    let summary: ScanSummary;
+    try {
+      summary = await scan(catalog, {
+        roots,
+        verify: values.verify ?? false,
+        quick: values.quick ?? false,
+        onProgress: onTerminal
+          ? (progress) => process.stderr.write(`\r\x1b[2Kscanning: ${progress.files} files in ${progress.dirs} folders, ${progress.verified} verified`)
+          : undefined,
+      });
+    } finally {
+      if (onTerminal) process.stderr.write('\r\x1b[2K');
+      await catalog.close();
+    }
+    if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else printSummary(summary);
+    if (summary.unreadable.length > 0) {
+      if (values.json) for (const entry of summary.unreadable) process.stderr.write(`cannot read ${entry.path} (${entry.error})\n`);
+      return 74;
+    }
+    if (values['fail-on-damage'] && summary.damaged + summary.empty + summary.short > 0) {
+      throw new KineticsError(`${summary.damaged + summary.empty + summary.short} damaged, empty or short files`, 65);
+    }
+    return 0;
+  },
+};

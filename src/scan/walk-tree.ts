@@ -1,0 +1,71 @@
+import { type Dirent, lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface WalkedFile {
+  path: string;
+  dir: string;
+  name: string;
+  bytes: number;
+  mtimeMs: number;
+}
+
+export interface WalkedDir {
+  path: string;
+  parent: string | null;
+  mtimeMs: number;
+}
+
+export interface WalkOptions {
+  /** `--quick`: folders whose mtime is this are not read again; their known child folders still are. */
+  knownDirs?: Map<string, { mtimeMs: number; children: string[] }>;
+  onFile(file: WalkedFile): void;
+  onDir(dir: WalkedDir, skipped: boolean): void;
+  onUnreadable(path: string, error: NodeJS.ErrnoException): void;
+}
+
+/**
+ * A depth-first walk with one readdir per folder and one lstat per file: faster on Node 20 than its recursive
+ * readdir, and it gives sizes and mtimes. Symbolic links are not followed (exports make trees of links into the
+ * real files, which would otherwise be counted twice).
+ */
+export function walkTree(root: string, options: WalkOptions): void {
+  const stack: { path: string; parent: string | null }[] = [{ path: root, parent: null }];
+  while (stack.length > 0) {
+    const { path, parent } = stack.pop()!;
+    let mtimeMs: number;
+    try {
+      mtimeMs = Math.trunc(lstatSync(path).mtimeMs);
+    } catch (error) {
+      options.onUnreadable(path, error as NodeJS.ErrnoException);
+      continue;
+    }
+    const known = options.knownDirs?.get(path);
+    if (known && known.mtimeMs === mtimeMs) {
+      options.onDir({ path, parent, mtimeMs }, true);
+      for (const child of known.children) stack.push({ path: child, parent: path });
+      continue;
+    }
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(path, { withFileTypes: true });
+    } catch (error) {
+      options.onUnreadable(path, error as NodeJS.ErrnoException);
+      continue;
+    }
+    options.onDir({ path, parent, mtimeMs }, false);
+    for (const entry of entries) {
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) {
+        stack.push({ path: child, parent: path });
+      } else if (entry.isFile()) {
+        try {
+          const info = lstatSync(child);
+          options.onFile({ path: child, dir: path, name: entry.name, bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) });
+        } catch (error) {
+          // Removed between readdir and lstat: it is simply not there.
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') options.onUnreadable(child, error as NodeJS.ErrnoException);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
+import { runCli } from '../helpers/run-cli.js';
+import { sampleBucket, tempDir } from '../helpers/temp.js';
+import { FIXTURE_MTIME, fixtureBytes, writeTree } from '../helpers/video-tree.js';
+
+interface Summary {
+  seen: number;
+  new: number;
+  changed: number;
+  unchanged: number;
+  gone: number;
+  verified: number;
+  unknown: number;
+  damaged: number;
+  empty: number;
+  short: number;
+  skippedDirs: number;
+}
+
+async function scanJson(file: string, ...args: string[]): Promise<Summary> {
+  const result = await runCli(['scan', ...args, '--json', '--db', file]);
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout) as Summary;
+}
+
+async function clipKeys(file: string, version: string, split: string, count: number, offset = 0): Promise<string[]> {
+  const rows = await queryAll<{ clip_key: string }>(
+    file,
+    'SELECT clip_key FROM clips WHERE version = ? AND split = ? ORDER BY clip_key LIMIT ? OFFSET ?',
+    version,
+    split,
+    count,
+    offset,
+  );
+  assert.equal(rows.length, count);
+  return rows.map((row) => row.clip_key);
+}
+
+const statusOf = async (file: string, version: string, key: string) =>
+  (await queryAll<{ status: string; path: string | null }>(file, 'SELECT status, path FROM clips WHERE version = ? AND clip_key = ?', version, key))[0]!;
+
+describe('kinetics scan', () => {
+  const file = newCatalogFile();
+  const root = join(tempDir(), 'videos');
+  let k400Val: string[];
+  let k700Val: string[];
+  let k400Train: string[];
+  const shared = 'ixq5OGYjjmA_000154_000164'; // in the sample's K400 val and K700-2020 val
+
+  before(async () => {
+    await ingestInto(file, sampleBucket);
+    k400Val = await clipKeys(file, 'k400', 'val', 4);
+    k700Val = await clipKeys(file, 'k700-2020', 'val', 3, 100);
+    k400Train = await clipKeys(file, 'k400', 'train', 1);
+    writeTree(root, {
+      [`k400/val/${k400Val[0]}.mp4`]: 'ok',
+      [`k400/val/${k400Val[1]}.mp4`]: 'empty',
+      [`k400/val/${k400Val[2]}.mp4`]: 'truncated',
+      [`k400/val/${k400Val[3]}.webm`]: 'webm',
+      [`k700-2020/val/air drumming/${k700Val[0]}.mp4`]: 'ok',
+      [`k700-2020/val/airdrumming/${k700Val[1]}.mp4`]: 'no-moov',
+      [`k700-2020/val/hugging (not baby)/${k700Val[2]}.mp4`]: 'short',
+      [`k400/train/${k400Train[0]}.mp4`]: 'truncated',
+      [`replacement_for_corrupted_k400/${k400Train[0]}.mp4`]: 'ok',
+      [`k700-2020/val/abseiling/${shared}.mp4`]: 'ok',
+      'junk/readme.txt': 'junk',
+      'junk/zzzzzzzzzzz_000000_000010.mp4': 'ok',
+    });
+  });
+
+  test('first scan with --verify: every status, the findings and the unknown files', async () => {
+    const summary = await scanJson(file, root, '--verify');
+    assert.equal(summary.seen, 12);
+    assert.equal(summary.new, 12);
+    assert.equal(summary.damaged, 3);
+    assert.equal(summary.empty, 1);
+    assert.equal(summary.short, 1);
+    assert.equal(summary.unknown, 2, 'readme.txt and a well-named file of no clip');
+    assert.equal(summary.verified, 11);
+
+    assert.deepEqual(await statusOf(file, 'k400', k400Val[0]!), { status: 'ok', path: join(root, `k400/val/${k400Val[0]}.mp4`) });
+    assert.equal((await statusOf(file, 'k400', k400Val[1]!)).status, 'empty');
+    assert.equal((await statusOf(file, 'k400', k400Val[2]!)).status, 'damaged');
+    assert.equal((await statusOf(file, 'k400', k400Val[3]!)).status, 'unchecked');
+    assert.equal((await statusOf(file, 'k700-2020', k700Val[0]!)).status, 'ok');
+    assert.equal((await statusOf(file, 'k700-2020', k700Val[1]!)).status, 'damaged');
+    const [short] = await queryAll<{ status: string; duration: number }>(file, 'SELECT status, duration FROM clips WHERE clip_key = ?', k700Val[2]);
+    assert.deepEqual(short, { status: 'short', duration: 3 });
+
+    // One file serves the clip in every version that lists it.
+    const sharedRows = await queryAll<{ version: string; status: string }>(file, 'SELECT version, status FROM clips WHERE clip_key = ? ORDER BY version', shared);
+    assert.deepEqual(sharedRows, [
+      { version: 'k400', status: 'ok' },
+      { version: 'k700-2020', status: 'ok' },
+    ]);
+
+    // The K400 replacement supersedes the damaged original; both files stay visible.
+    assert.deepEqual(await statusOf(file, 'k400', k400Train[0]!), { status: 'ok', path: join(root, `replacement_for_corrupted_k400/${k400Train[0]}.mp4`) });
+    const both = await queryAll<{ status: string; is_replacement: number }>(file, 'SELECT status, is_replacement FROM files WHERE clip_key = ? ORDER BY is_replacement', k400Train[0]);
+    assert.deepEqual(both, [
+      { status: 'damaged', is_replacement: 0 },
+      { status: 'ok', is_replacement: 1 },
+    ]);
+    const [missing] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM clips WHERE version = 'k400' AND split = 'val' AND status = 'missing'");
+    const [annotated] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM clips WHERE version = 'k400' AND split = 'val'");
+    assert.equal(missing!.n, annotated!.n - 4);
+  });
+
+  test('rescan after adding, deleting, truncating in place: only those change; unchanged content is not read', async () => {
+    const added = join(root, `k400/val/${(await clipKeys(file, 'k400', 'val', 1, 10))[0]}.mp4`);
+    writeFileSync(added, fixtureBytes('ok'));
+    rmSync(join(root, `k700-2020/val/air drumming/${k700Val[0]}.mp4`));
+    const okPath = join(root, `k400/val/${k400Val[0]}.mp4`);
+    truncateSync(okPath, 100);
+    // Same size and mtime, other bytes: a rescan must not read it, so its status stands.
+    const sneaky = join(root, `k400/val/${k400Val[2]}.mp4`);
+    const { size } = statSync(sneaky);
+    writeFileSync(sneaky, fixtureBytes('ok').subarray(0, size));
+    utimesSync(sneaky, FIXTURE_MTIME, FIXTURE_MTIME);
+
+    const summary = await scanJson(file, root);
+    assert.equal(summary.new, 1);
+    assert.equal(summary.gone, 1);
+    assert.equal(summary.changed, 1);
+    assert.equal(summary.unchanged, 10);
+    assert.equal(summary.verified, 1, 'only the changed, previously verified file is re-verified');
+    assert.equal((await statusOf(file, 'k400', k400Val[0]!)).status, 'damaged');
+    assert.equal((await statusOf(file, 'k400', k400Val[2]!)).status, 'damaged', 'unchanged size and mtime: not re-read');
+    assert.equal((await statusOf(file, 'k700-2020', k700Val[0]!)).status, 'missing');
+    const [gone] = await queryAll<{ status: string; gone_at: string | null }>(file, 'SELECT status, gone_at FROM files WHERE clip_key = ?', k700Val[0]);
+    assert.equal(gone!.status, 'gone');
+    assert.ok(gone!.gone_at);
+    const [addedRow] = await queryAll<{ status: string }>(file, 'SELECT status FROM files WHERE path = ?', added);
+    assert.equal(addedRow!.status, 'unverified', 'plain scans record sizes only');
+    const verified = await scanJson(file, root, '--verify');
+    assert.equal(verified.verified, 1);
+    assert.equal((await queryAll<{ status: string }>(file, 'SELECT status FROM files WHERE path = ?', added))[0]!.status, 'ok');
+  });
+
+  test('--quick skips folders whose mtime did not change, and still sees a new file in a changed one', async () => {
+    const all = await scanJson(file, root, '--quick');
+    assert.equal(all.seen, 0);
+    assert.ok(all.skippedDirs >= 8);
+    assert.equal(all.gone, 0, 'files in skipped folders are not taken for gone');
+    const [present] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM files WHERE status <> 'gone'");
+    assert.equal(present!.n, 12);
+    writeFileSync(join(root, 'junk/another.txt'), 'x');
+    const changed = await scanJson(file, root, '--quick');
+    assert.equal(changed.new, 1);
+    assert.equal(changed.seen, 3, 'only the changed folder was read');
+  });
+
+  test('kinetics status: the same numbers as SQL, per split and per class, as JSON', async () => {
+    const result = await runCli(['status', '--version', 'k700', '--split', 'validate', '--json', '--db', file]);
+    assert.equal(result.code, 0, result.stderr);
+    const [row] = JSON.parse(result.stdout) as Record<string, number | string>[];
+    const [expected] = await queryAll<Record<string, number>>(
+      file,
+      "SELECT count(*) annotated, sum(status = 'ok') ok, sum(status = 'missing') missing, sum(status = 'damaged') damaged, sum(status = 'short') short FROM clips WHERE version = 'k700-2020' AND split = 'val'",
+    );
+    for (const column of ['annotated', 'ok', 'missing', 'damaged', 'short'] as const) assert.equal(row![column], expected![column], column);
+    const byClass = JSON.parse((await runCli(['status', '--version', 'k700-2020', '--split', 'val', '--by-class', '--json', '--db', file])).stdout) as { label: string; annotated: number }[];
+    const [classes] = await queryAll<{ n: number }>(file, "SELECT count(DISTINCT label) n FROM clips WHERE version = 'k700-2020' AND split = 'val'");
+    assert.equal(byClass.length, classes!.n);
+    assert.equal(byClass.reduce((sum, entry) => sum + entry.annotated, 0), row!.annotated);
+  });
+
+  test('a folder that cannot be read: exit code 74; --fail-on-damage turns findings into exit 65', async () => {
+    const unreadable = await runCli(['scan', join(root, 'no-such-folder'), '--db', file]);
+    assert.equal(unreadable.code, 74);
+    assert.match(unreadable.stderr, /cannot read .*no-such-folder \(ENOENT\)/);
+    const strict = await runCli(['scan', root, '--fail-on-damage', '--db', file]);
+    assert.equal(strict.code, 65);
+    assert.match(strict.stderr, /damaged, empty or short files/);
+  });
+});
+
+test('scan with no folder scans --home/videos', async () => {
+  const home = tempDir();
+  const file = join(home, 'catalog.db');
+  await ingestInto(file, sampleBucket);
+  const [key] = await clipKeys(file, 'k600', 'val', 1);
+  writeTree(join(home, 'videos'), { [`k600/val/x/${key}.mp4`]: 'ok' });
+  const result = await runCli(['scan', '--verify', '--home', home]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal((await statusOf(file, 'k600', key!)).status, 'ok');
+});

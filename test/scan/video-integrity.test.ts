@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { checkVideoFile } from '../../src/scan/video-integrity.js';
+import { type FixtureKind, fixtureBytes } from '../helpers/video-tree.js';
+import { tempDir } from '../helpers/temp.js';
+
+const dir = tempDir();
+
+function check(kind: FixtureKind | Buffer, window: number | null = 10) {
+  const bytes = Buffer.isBuffer(kind) ? kind : fixtureBytes(kind);
+  const path = join(dir, `${Math.random()}.mp4`);
+  writeFileSync(path, bytes);
+  return checkVideoFile(path, bytes.length, window);
+}
+
+test('a minimal valid MP4 is ok, with its mvhd duration', () => {
+  assert.deepEqual(check('ok'), { status: 'ok', duration: 10, detail: null });
+});
+
+test('empty, truncated, moov-less, non-MP4 and short files', () => {
+  assert.equal(check('empty').status, 'empty');
+  const truncated = check('truncated');
+  assert.equal(truncated.status, 'damaged');
+  assert.match(truncated.detail!, /runs past the end of the file.*truncated/);
+  const noMoov = check('no-moov');
+  assert.equal(noMoov.status, 'damaged');
+  assert.match(noMoov.detail!, /moov atom not found/);
+  assert.match(check('junk').detail!, /no ftyp box at the start/);
+  assert.match(check(Buffer.from([0, 0, 0, 2, 0xff, 0, 1, 2, 3])).detail!, /not an MP4 file/);
+  const short = check('short');
+  assert.equal(short.status, 'short');
+  assert.equal(short.duration, 3);
+  assert.equal(check('short', null).status, 'ok', 'no window known: duration alone is not a finding');
+});
+
+test('WebM/MKV magic bytes: unchecked past that', () => {
+  assert.equal(check('webm').status, 'unchecked');
+});
+
+test('a file cut exactly at a box boundary still lacks its mdat bytes only if a box says so', () => {
+  const good = fixtureBytes('ok');
+  const ftypSize = good.readUInt32BE(0);
+  const moovSize = good.readUInt32BE(ftypSize);
+  // ftyp + moov and no mdat at all: structurally complete boxes, so not damaged by box walking alone.
+  assert.equal(check(good.subarray(0, ftypSize + moovSize)).status, 'ok');
+  // One byte short of the end: the mdat box claims more than the file holds.
+  assert.equal(check(good.subarray(0, good.length - 1)).status, 'damaged');
+});
+
+test('64-bit box sizes and version-1 mvhd are read', () => {
+  const box = (type: string, body: Buffer, large = false) => {
+    const header = Buffer.alloc(large ? 16 : 8);
+    if (large) {
+      header.writeUInt32BE(1, 0);
+      header.writeBigUInt64BE(BigInt(16 + body.length), 8);
+    } else header.writeUInt32BE(8 + body.length, 0);
+    header.write(type, 4, 'latin1');
+    return Buffer.concat([header, body]);
+  };
+  const mvhd = Buffer.alloc(112);
+  mvhd[0] = 1;
+  mvhd.writeUInt32BE(90000, 20);
+  mvhd.writeBigUInt64BE(90000n * 12n, 24);
+  const file = Buffer.concat([box('ftyp', Buffer.from('isom\0\0\0\0')), box('moov', box('mvhd', mvhd)), box('mdat', Buffer.alloc(50), true)]);
+  assert.deepEqual(check(file), { status: 'ok', duration: 12, detail: null });
+});
