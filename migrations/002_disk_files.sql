@@ -18,6 +18,7 @@ CREATE INDEX scanned_dirs_by_parent ON scanned_dirs(parent);
 CREATE TABLE disk_files (
   id             INTEGER PRIMARY KEY,
   path           TEXT NOT NULL UNIQUE,
+  dir            TEXT NOT NULL,
   root_id        INTEGER NOT NULL REFERENCES scan_roots(id),
   bytes          INTEGER NOT NULL,
   mtime_ms       INTEGER NOT NULL,
@@ -31,7 +32,7 @@ CREATE TABLE disk_files (
   gone_at        TEXT
 );
 CREATE INDEX disk_files_by_clip_key ON disk_files(clip_key);
-CREATE INDEX disk_files_by_root ON disk_files(root_id);
+CREATE INDEX disk_files_by_dir ON disk_files(dir);
 
 -- The best present file of each clip: a better status wins, then a K400 replacement, then the newest file.
 CREATE TABLE clip_files (

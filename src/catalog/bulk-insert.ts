@@ -13,10 +13,11 @@ export class BulkInserter {
     table: string,
     columns: readonly string[],
     private readonly rowsPerStatement = 256,
+    verb: 'INSERT' | 'INSERT OR REPLACE' = 'INSERT',
   ) {
     this.width = columns.length;
     const row = `(${columns.map(() => '?').join(',')})`;
-    const head = `INSERT INTO ${table} (${columns.join(',')}) VALUES `;
+    const head = `${verb} INTO ${table} (${columns.join(',')}) VALUES `;
     this.batch = db.prepare(head + Array.from({ length: rowsPerStatement }, () => row).join(','));
     this.single = db.prepare(head + row);
   }

@@ -1,11 +1,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { createRequire } from 'node:module';
+import type { Kysely } from 'kysely';
 import { KineticsError } from '../errors.js';
 import { rebuildDeferredIndexes } from './deferred-indexes.js';
 import { type Migration, loadMigrations, migrate } from './migrations.js';
 import type { CatalogSchema } from './schema.js';
+
+const requireModule = createRequire(import.meta.url);
 
 export interface OpenOptions {
   readonly?: boolean;
@@ -17,13 +20,20 @@ export interface OpenOptions {
  * handle for typed queries. Opening for writing upgrades an older catalog to the current schema.
  */
 export class Catalog {
-  readonly db: Kysely<CatalogSchema>;
+  private typed: Kysely<CatalogSchema> | undefined;
 
   private constructor(
     readonly sqlite: BetterSqlite3.Database,
     readonly file: string,
-  ) {
-    this.db = new Kysely<CatalogSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  ) {}
+
+  /** kysely over the same handle; loaded on first use, since importing it costs commands that never use it ~0.2 s. */
+  get db(): Kysely<CatalogSchema> {
+    if (!this.typed) {
+      const { Kysely: TypedDatabase, SqliteDialect } = requireModule('kysely') as typeof import('kysely');
+      this.typed = new TypedDatabase<CatalogSchema>({ dialect: new SqliteDialect({ database: this.sqlite }) });
+    }
+    return this.typed;
   }
 
   static open(file: string, options: OpenOptions = {}): Catalog {
@@ -71,7 +81,7 @@ export class Catalog {
         /* busy: another connection still uses the catalog */
       }
     }
-    await this.db.destroy();
+    await this.typed?.destroy();
     if (this.sqlite.open) this.sqlite.close();
   }
 }

@@ -8,10 +8,15 @@ export interface GlobalOptions {
 }
 
 export interface Command {
-  name: string;
-  summary: string;
   usage: string;
   run(args: string[], globals: GlobalOptions): Promise<number>;
+}
+
+/** A command as `kinetics --help` lists it; its module (and what that imports) loads only when it runs. */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
 }
 
 export const GLOBAL_OPTIONS = {

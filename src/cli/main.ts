@@ -1,14 +1,35 @@
 import { KineticsError } from '../errors.js';
 import { packageVersion } from '../util/package-root.js';
-import { type Command, GLOBAL_OPTIONS, resolveGlobals } from './command.js';
-import { demoCommand } from './commands/demo.js';
-import { ingestCommand } from './commands/ingest.js';
-import { queryCommand } from './commands/query.js';
-import { scanCommand } from './commands/scan.js';
-import { statusCommand } from './commands/status.js';
 import { parseArgs } from 'node:util';
+import { type CommandEntry, GLOBAL_OPTIONS, resolveGlobals } from './command.js';
 
-const commands: Command[] = [ingestCommand, queryCommand, scanCommand, statusCommand, demoCommand];
+const commands: CommandEntry[] = [
+  {
+    name: 'ingest',
+    summary: "load every version's annotations, path lists, readmes and downstream labels into the catalog",
+    load: async () => (await import('./commands/ingest.js')).ingestCommand,
+  },
+  {
+    name: 'query',
+    summary: 'run a read-only SQL query (or a named one from queries/) on the catalog',
+    load: async () => (await import('./commands/query.js')).queryCommand,
+  },
+  {
+    name: 'scan',
+    summary: 'record the video files in folders (default: --home/videos), which clips they serve, and their integrity',
+    load: async () => (await import('./commands/scan.js')).scanCommand,
+  },
+  {
+    name: 'status',
+    summary: 'per version and split (or class): annotated clips, and how many are ok, missing, damaged, … on disk',
+    load: async () => (await import('./commands/status.js')).statusCommand,
+  },
+  {
+    name: 'demo',
+    summary: 'ingest the bundled sample bucket (data/sample-bucket) and print what the catalog holds',
+    load: async () => (await import('./commands/demo.js')).demoCommand,
+  },
+];
 
 function help(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -37,12 +58,13 @@ export async function main(argv: string[]): Promise<number> {
     return wantsHelp ? 0 : 64;
   }
   const args = [...argv.slice(0, commandIndex), ...argv.slice(commandIndex + 1)];
+  const loaded = await command.load();
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`usage: ${command.usage}\n\n${command.summary}\n`);
+    process.stdout.write(`usage: ${loaded.usage}\n\n${command.summary}\n`);
     return 0;
   }
   const { values } = parseArgs({ args, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true });
-  return command.run(args, resolveGlobals(values as { home?: string; db?: string }));
+  return loaded.run(args, resolveGlobals(values as { home?: string; db?: string }));
 }
 
 // `kinetics query ... | head` closes the pipe early: that is the reader's choice, not an error.

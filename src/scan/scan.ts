@@ -1,9 +1,12 @@
-import { dirname, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { refreshClipFiles } from '../catalog/clip-files.js';
-import { parseClipFileName } from '../util/clip-key.js';
-import { type FileStatus, checkVideoFile } from './video-integrity.js';
-import { type WalkedFile, walkTree } from './walk-tree.js';
+import { deferIndexes, rebuildDeferredIndexes } from '../catalog/deferred-indexes.js';
+import { fileRecord } from './file-record.js';
+import { FileWriter } from './file-writer.js';
+import { walkWithFind } from './find-walk.js';
+import type { FileStatus } from './video-integrity.js';
+import { type WalkOptions, type WalkedDir, walkTree } from './walk-tree.js';
 
 export interface ScanOptions {
   roots: string[];
@@ -38,6 +41,7 @@ export interface ScanSummary {
 }
 
 interface KnownFile {
+  path: string;
   bytes: number;
   mtime_ms: number;
   status: FileStatus;
@@ -45,49 +49,9 @@ interface KnownFile {
   clip_key: string | null;
 }
 
-interface FileRecord {
-  path: string;
-  rootId: number;
-  bytes: number;
-  mtimeMs: number;
-  clipKey: string | null;
-  isReplacement: number;
-  status: FileStatus;
-  detail: string | null;
-  duration: number | null;
-  verified: number;
-  scannedAt: string;
-}
-
-const REPLACEMENT_FOLDER = `${sep}replacement_for_corrupted_k400${sep}`;
-const BATCH = 5000;
-const VIDEO_EXTENSION = /\.(mp4|m4v|mov|webm|mkv)$/i;
-
-/** Establishes a file's status: content is read only when asked to verify it. */
-export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, scannedAt: string): FileRecord {
-  const clip = parseClipFileName(file.name);
-  const base = {
-    path: file.path,
-    rootId,
-    bytes: file.bytes,
-    mtimeMs: file.mtimeMs,
-    clipKey: clip?.clipKey ?? null,
-    isReplacement: file.path.includes(REPLACEMENT_FOLDER) ? 1 : 0,
-    scannedAt,
-  };
-  if (file.bytes === 0) return { ...base, status: 'empty', detail: null, duration: null, verified: 1 };
-  if (!clip && !VIDEO_EXTENSION.test(file.name)) {
-    return { ...base, status: 'unchecked', detail: 'not a video file name', duration: null, verified: 1 };
-  }
-  if (!verify) return { ...base, status: 'unverified', detail: null, duration: null, verified: 0 };
-  const result = checkVideoFile(file.path, file.bytes, clip ? clip.timeEnd - clip.timeStart : null);
-  return { ...base, ...result, verified: 1 };
-}
-
 /**
  * Catalogs the files under each root where they are. A file whose size and mtime are unchanged is not read again
  * (its status stands); a changed one is re-verified when it had been verified; vanished files become `gone`.
- * Writes go in batches, so an interrupted `--verify` keeps what it checked.
  */
 export async function scan(catalog: Catalog, options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
@@ -108,107 +72,115 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
     unreadable: [],
     seconds: 0,
   };
-  const upsert = sqlite.prepare(
-    `INSERT INTO disk_files (path, root_id, bytes, mtime_ms, clip_key, is_replacement, status, detail, duration, verified, scanned_at, gone_at)
-     VALUES (@path, @rootId, @bytes, @mtimeMs, @clipKey, @isReplacement, @status, @detail, @duration, @verified, @scannedAt, NULL)
-     ON CONFLICT (path) DO UPDATE SET root_id = excluded.root_id, bytes = excluded.bytes, mtime_ms = excluded.mtime_ms,
-       clip_key = excluded.clip_key, is_replacement = excluded.is_replacement, status = excluded.status,
-       detail = excluded.detail, duration = excluded.duration, verified = excluded.verified,
-       scanned_at = excluded.scanned_at, gone_at = NULL`,
-  );
-  const writeBatch = sqlite.transaction((records: FileRecord[]) => {
-    for (const record of records) upsert.run(record);
-  });
-  const touchedKeys = new Set<string>();
+  const writer = new FileWriter(sqlite);
   const progress: ScanProgress = { files: 0, dirs: 0, verified: 0 };
-
   for (const root of summary.roots) {
-    const scannedAt = new Date().toISOString();
-    const rootId = (
-      sqlite
-        .prepare('INSERT INTO scan_roots (path) VALUES (?) ON CONFLICT (path) DO UPDATE SET path = path RETURNING id')
-        .get(root) as { id: number }
-    ).id;
-    const known = new Map(
-      (sqlite.prepare('SELECT path, bytes, mtime_ms, status, verified, clip_key FROM disk_files WHERE root_id = ?').all(rootId) as (KnownFile & { path: string })[]).map(
-        (row) => [row.path, row],
-      ),
-    );
-    const knownDirs = options.quick ? loadKnownDirs(catalog, rootId) : undefined;
-    const seen = new Set<string>();
-    const skippedDirs = new Set<string>();
-    const dirs: { path: string; parent: string | null; mtimeMs: number }[] = [];
-    let pending: FileRecord[] = [];
-    const record = (file: FileRecord) => {
-      pending.push(file);
-      if (file.clipKey) touchedKeys.add(file.clipKey);
-      if (pending.length >= BATCH) {
-        writeBatch(pending);
-        pending = [];
-      }
-    };
-
-    walkTree(root, {
-      knownDirs,
-      onDir(dir, skipped) {
-        dirs.push(dir);
-        progress.dirs++;
-        if (skipped) {
-          skippedDirs.add(dir.path);
-          summary.skippedDirs++;
-        }
-      },
-      onUnreadable(path, error) {
-        summary.unreadable.push({ path, error: error.code ?? error.message });
-      },
-      onFile(file) {
-        seen.add(file.path);
-        summary.seen++;
-        progress.files++;
-        const previous = known.get(file.path);
-        const isNew = !previous || previous.status === 'gone';
-        const changed = !isNew && (previous.bytes !== file.bytes || previous.mtime_ms !== file.mtimeMs);
-        if (isNew || changed) {
-          if (isNew) summary.new++;
-          else summary.changed++;
-          const verify = options.verify || (changed && previous.verified === 1);
-          const next = fileRecord(file, rootId, verify, scannedAt);
-          if (verify && file.bytes > 0) progress.verified++;
-          if (changed && previous.clip_key) touchedKeys.add(previous.clip_key);
-          record(next);
-        } else {
-          summary.unchanged++;
-          if (options.verify && previous.verified === 0) {
-            progress.verified++;
-            record(fileRecord(file, rootId, true, scannedAt));
-          }
-        }
-        if (progress.files % 2000 === 0) options.onProgress?.(progress);
-      },
-    });
-    if (summary.unreadable.some((entry) => entry.path === root)) continue;
-    writeBatch(pending);
-
-    sqlite.transaction(() => {
-      const markGone = sqlite.prepare("UPDATE disk_files SET status = 'gone', gone_at = ? WHERE path = ?");
-      for (const [path, previous] of known) {
-        if (previous.status === 'gone' || seen.has(path) || skippedDirs.has(dirname(path))) continue;
-        markGone.run(scannedAt, path);
-        if (previous.clip_key) touchedKeys.add(previous.clip_key);
-        summary.gone++;
-      }
-      sqlite.prepare('DELETE FROM scanned_dirs WHERE root_id = ?').run(rootId);
-      const saveDir = sqlite.prepare('INSERT OR REPLACE INTO scanned_dirs (path, root_id, parent, mtime_ms) VALUES (?, ?, ?, ?)');
-      for (const dir of dirs) saveDir.run(dir.path, rootId, dir.parent, dir.mtimeMs);
-      sqlite.prepare('UPDATE scan_roots SET scanned_at = ? WHERE id = ?').run(scannedAt, rootId);
-    })();
+    if (!sqlite.prepare('SELECT 1 FROM disk_files LIMIT 1').get()) deferIndexes(sqlite, 'disk_files');
+    try {
+      await scanRoot(catalog, root, options, summary, progress, writer);
+    } finally {
+      rebuildDeferredIndexes(sqlite);
+    }
   }
-  sqlite.transaction(() => refreshClipFiles(sqlite, touchedKeys))();
+  sqlite.transaction(() => refreshClipFiles(sqlite, writer.touchedClipKeys))();
   options.onProgress?.(progress);
   summary.verified = progress.verified;
   Object.assign(summary, findings(catalog, summary.roots));
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
+}
+
+async function scanRoot(
+  catalog: Catalog,
+  root: string,
+  options: ScanOptions,
+  summary: ScanSummary,
+  progress: ScanProgress,
+  writer: FileWriter,
+): Promise<void> {
+  const { sqlite } = catalog;
+  const scannedAt = new Date().toISOString();
+  const rootId = (
+    sqlite.prepare('INSERT INTO scan_roots (path) VALUES (?) ON CONFLICT (path) DO UPDATE SET path = path RETURNING id').get(root) as {
+      id: number;
+    }
+  ).id;
+  const knownDirs = options.quick ? loadKnownDirs(catalog, rootId) : undefined;
+  // What the catalog knows is read folder by folder, only for folders the walk reads.
+  const selectDir = sqlite.prepare('SELECT path, bytes, mtime_ms, status, verified, clip_key FROM disk_files WHERE dir = ?');
+  const knownByDir = new Map<string, Map<string, KnownFile>>();
+  const firstScan = !sqlite.prepare('SELECT 1 FROM disk_files WHERE root_id = ? LIMIT 1').get(rootId);
+  const knownIn = (dir: string) => {
+    let files = knownByDir.get(dir);
+    if (!files) {
+      if (firstScan) return new Map<string, KnownFile>();
+      files = new Map((selectDir.all(dir) as KnownFile[]).map((row) => [row.path, row]));
+      knownByDir.set(dir, files);
+    }
+    return files;
+  };
+  const seen = new Set<string>();
+  const dirs: WalkedDir[] = [];
+  const readDirs: string[] = [];
+  const unreadableBefore = summary.unreadable.length;
+
+  const walk: Omit<WalkOptions, 'knownDirs'> = {
+    onDir(dir, skipped) {
+      dirs.push(dir);
+      progress.dirs++;
+      if (skipped) summary.skippedDirs++;
+      else readDirs.push(dir.path);
+    },
+    onUnreadable(path, error) {
+      summary.unreadable.push({ path, error: error.code ?? error.message });
+    },
+    onFile(file) {
+      seen.add(file.path);
+      summary.seen++;
+      progress.files++;
+      const previous = knownIn(file.dir).get(file.path);
+      const isNew = !previous || previous.status === 'gone';
+      const changed = !isNew && (previous.bytes !== file.bytes || previous.mtime_ms !== file.mtimeMs);
+      if (isNew || changed) {
+        summary[isNew ? 'new' : 'changed']++;
+        const verify = options.verify || (changed && previous.verified === 1);
+        if (verify && file.bytes > 0) progress.verified++;
+        if (changed && previous.clip_key) writer.touchedClipKeys.add(previous.clip_key);
+        writer.add(fileRecord(file, rootId, verify, scannedAt, previous === undefined));
+      } else {
+        summary.unchanged++;
+        if (options.verify && previous.verified === 0) {
+          progress.verified++;
+          writer.add(fileRecord(file, rootId, true, scannedAt, false));
+        }
+      }
+      if (progress.files % 2000 === 0) options.onProgress?.(progress);
+    },
+  };
+  // A full walk goes through GNU find when there is one; --quick needs per-folder decisions, so Node walks.
+  if (knownDirs || !(await walkWithFind(root, walk))) walkTree(root, { ...walk, knownDirs });
+  writer.flush();
+  if (summary.unreadable.slice(unreadableBefore).some((entry) => entry.path === root)) return;
+
+  sqlite.transaction(() => {
+    const walked = new Set(dirs.map((dir) => dir.path));
+    const vanishedDirs = (sqlite.prepare('SELECT path FROM scanned_dirs WHERE root_id = ?').pluck().all(rootId) as string[]).filter(
+      (dir) => !walked.has(dir),
+    );
+    const markGone = sqlite.prepare("UPDATE disk_files SET status = 'gone', gone_at = ? WHERE path = ?");
+    for (const dir of [...readDirs, ...vanishedDirs]) {
+      for (const [path, previous] of knownIn(dir)) {
+        if (previous.status === 'gone' || seen.has(path)) continue;
+        markGone.run(scannedAt, path);
+        if (previous.clip_key) writer.touchedClipKeys.add(previous.clip_key);
+        summary.gone++;
+      }
+    }
+    sqlite.prepare('DELETE FROM scanned_dirs WHERE root_id = ?').run(rootId);
+    const saveDir = sqlite.prepare('INSERT OR REPLACE INTO scanned_dirs (path, root_id, parent, mtime_ms) VALUES (?, ?, ?, ?)');
+    for (const dir of dirs) saveDir.run(dir.path, rootId, dir.parent, dir.mtimeMs);
+    sqlite.prepare('UPDATE scan_roots SET scanned_at = ? WHERE id = ?').run(scannedAt, rootId);
+  })();
 }
 
 function loadKnownDirs(catalog: Catalog, rootId: number): Map<string, { mtimeMs: number; children: string[] }> {

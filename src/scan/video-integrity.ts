@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 export type FileStatus = 'ok' | 'empty' | 'damaged' | 'short' | 'unchecked' | 'unverified' | 'gone';
 
 export interface IntegrityResult {
-  status: Exclude<FileStatus, 'unverified' | 'gone'>;
+  status: Exclude<FileStatus, 'gone'>;
   duration: number | null;
   detail: string | null;
 }

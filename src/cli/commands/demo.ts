@@ -14,8 +14,6 @@ const usage = 'kinetics demo [--home DIR] [--db FILE]';
 
 /** `npm start`: the main job, offline, on the bundled sample bucket. */
 export const demoCommand: Command = {
-  name: 'demo',
-  summary: 'ingest the bundled sample bucket (data/sample-bucket) and print what the catalog holds',
   usage,
   async run(args, globals) {
     parseCommandArgs(args, {}, usage);

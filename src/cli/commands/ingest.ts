@@ -46,8 +46,6 @@ export function printIngestSummary(summary: IngestSummary, catalogFile: string):
 }
 
 export const ingestCommand: Command = {
-  name: 'ingest',
-  summary: "load every version's annotations, path lists, readmes and downstream labels into the catalog",
   usage,
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(

@@ -13,8 +13,6 @@ const usage =
 const formatOptions = Object.fromEntries(OUTPUT_FORMATS.map((format) => [format, { type: 'boolean' as const }]));
 
 export const queryCommand: Command = {
-  name: 'query',
-  summary: 'run a read-only SQL query (or a named one from queries/) on the catalog',
   usage,
   async run(args, globals) {
     const { rest, params } = extractParams(args);

@@ -22,8 +22,6 @@ function printSummary(summary: ScanSummary): void {
 }
 
 export const scanCommand: Command = {
-  name: 'scan',
-  summary: 'record the video files in folders (default: --home/videos), which clips they serve, and their integrity',
   usage,
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(

@@ -9,8 +9,6 @@ import { type Command, parseCommandArgs } from '../command.js';
 const usage = 'kinetics status [--version V] [--split S] [--by-class] [--json|--csv|--table] [--home DIR] [--db FILE]';
 
 export const statusCommand: Command = {
-  name: 'status',
-  summary: 'per version and split (or class): annotated clips, and how many are ok, missing, damaged, … on disk',
   usage,
   async run(args, globals) {
     const { values } = parseCommandArgs(

@@ -1,0 +1,50 @@
+import { sep } from 'node:path';
+import { parseClipFileName } from '../util/clip-key.js';
+import { type FileStatus, type IntegrityResult, checkVideoFile } from './video-integrity.js';
+import type { WalkedFile } from './walk-tree.js';
+
+/** A row of disk_files as the scanner writes it. */
+export interface FileRecord {
+  isNew: boolean;
+  path: string;
+  dir: string;
+  rootId: number;
+  bytes: number;
+  mtimeMs: number;
+  clipKey: string | null;
+  isReplacement: number;
+  status: FileStatus;
+  detail: string | null;
+  duration: number | null;
+  verified: number;
+  scannedAt: string;
+}
+
+const REPLACEMENT_FOLDER = `${sep}replacement_for_corrupted_k400${sep}`;
+const VIDEO_EXTENSION = /\.(mp4|m4v|mov|webm|mkv)$/i;
+
+/** Establishes a file's status: its content is read only when asked to verify it. */
+export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, scannedAt: string, isNew: boolean): FileRecord {
+  const clip = parseClipFileName(file.name);
+  let integrity: IntegrityResult & { verified: number };
+  if (file.bytes === 0) integrity = { status: 'empty', detail: null, duration: null, verified: 1 };
+  else if (!clip && !VIDEO_EXTENSION.test(file.name)) {
+    integrity = { status: 'unchecked', detail: 'not a video file name', duration: null, verified: 1 };
+  } else if (!verify) integrity = { status: 'unverified', detail: null, duration: null, verified: 0 };
+  else integrity = { ...checkVideoFile(file.path, file.bytes, clip ? clip.timeEnd - clip.timeStart : null), verified: 1 };
+  return {
+    isNew,
+    path: file.path,
+    dir: file.dir,
+    rootId,
+    bytes: file.bytes,
+    mtimeMs: file.mtimeMs,
+    clipKey: clip?.clipKey ?? null,
+    isReplacement: file.path.includes(REPLACEMENT_FOLDER) ? 1 : 0,
+    status: integrity.status,
+    detail: integrity.detail,
+    duration: integrity.duration,
+    verified: integrity.verified,
+    scannedAt,
+  };
+}
