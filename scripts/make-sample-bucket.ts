@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { create } from 'tar';
+import { minimalMp4 } from '../src/util/mp4-fixture.js';
 import { packageRoot } from '../src/util/package-root.js';
 
 const shared = resolve(process.argv[2] ?? join(packageRoot, '..', 'shared', 'data', 'kinetics'));
@@ -102,8 +103,21 @@ write(
 );
 for (const path of ['600/readme.md', '600/train/k600_train_path.txt', '600/val/k600_val_path.txt', '600/test/k600_test_path.txt']) copy(path);
 
-// K700-2020: real val rows (CRLF, bare labels, `validate`), the real test sample; train.csv is synthetic.
-write('700_2020/annotations/val.csv', rowsOfClasses(real('700_2020/annotations/val.csv'), SAMPLE_CLASSES));
+// K700-2020: real val rows (CRLF, bare labels, `validate`) of the sample classes plus the first real row of every
+// other class, so the catalog has the full class list that numbers the class shards; the real test sample;
+// train.csv is synthetic.
+const k700ValText = real('700_2020/annotations/val.csv');
+const k700AllLabels = [...new Set(k700ValText.split('\r\n').slice(1).filter(Boolean).map((row) => row.slice(0, row.indexOf(','))))].sort();
+const firstRowOfEach = new Set<string>();
+const k700ValRows = k700ValText.split('\r\n').filter((row, index) => {
+  if (index === 0 || row === '') return index === 0;
+  const label = row.slice(0, row.indexOf(','));
+  if (SAMPLE_CLASSES.includes(label)) return true;
+  if (firstRowOfEach.has(label)) return false;
+  firstRowOfEach.add(label);
+  return true;
+});
+write('700_2020/annotations/val.csv', `${k700ValRows.join('\r\n')}\r\n`);
 write('700_2020/annotations/test.csv', real('700_2020/annotations/test.csv.sample'));
 write(
   '700_2020/annotations/train.csv',
@@ -111,6 +125,67 @@ write(
     K600_CLASSES.flatMap((label) => syntheticClips(`k700/${label}`, 8).map((clip) => `${label},${clip.id},${clip.start},${clip.start + 10},train\r\n`)).join(''),
 );
 for (const path of ['700_2020/K700_2020_readme.txt', '700_2020/train/k700_2020_train_path.txt', '700_2020/val/k700_2020_val_path.txt', '700_2020/test/k700_2020_test_path.txt']) copy(path);
+
+// Shards in the real layouts, holding tiny valid MP4s (ftyp + moov/mvhd + mdat; not playable video):
+// K400 val: the sample's clips spread over all 20 random parts, `./` then flat members; part_1 is a plain tar
+// under its .tar.gz name with 7 leading folders (as K400 part_120 once was). K400 replacement: a few train clips.
+// K600 val: one class tar with spaces in its name (flat), one with a class folder and macOS `._*` junk.
+// K700-2020 val: the numbered class tars of the sample classes (`<class>/<clip>.mp4`), one member truncated.
+const shardStaging = join(packageRoot, 'data', '.shards');
+const clip = minimalMp4(10);
+async function writeShard(path: string, members: Record<string, Buffer>, options: { gzip?: boolean; dirs?: string[] } = {}) {
+  rmSync(shardStaging, { recursive: true, force: true });
+  for (const [member, bytes] of Object.entries(members)) {
+    mkdirSync(dirname(join(shardStaging, member)), { recursive: true });
+    writeFileSync(join(shardStaging, member), bytes);
+  }
+  mkdirSync(dirname(join(out, path)), { recursive: true });
+  await create(
+    { gzip: options.gzip ?? true, portable: true, noDirRecurse: true, cwd: shardStaging, file: join(out, path), mtime: new Date('2020-10-01T00:00:00Z') },
+    [...(options.dirs ?? []), ...Object.keys(members)],
+  );
+}
+const stems = (csv: string, label?: string) =>
+  csv
+    .split(/\r?\n/)
+    .slice(1)
+    .filter((row) => row !== '' && (label === undefined || row.startsWith(`${label},`) || row.startsWith(`"${label}",`)))
+    .map((row) => {
+      const fields = row.replace(/^"[^"]*"/, 'x').split(',');
+      return `${fields[1]}_${pad(Number(fields[2]))}_${pad(Number(fields[3]))}`;
+    });
+const k400ValStems = stems(k400Val);
+for (let part = 0; part < 20; part++) {
+  const members = k400ValStems.filter((stem) => createHash('sha256').update(stem).digest()[0]! % 20 === part);
+  if (part === 1) {
+    const deep = 'a/b/c/d/e/f/g';
+    await writeShard(`400/val/part_${part}.tar.gz`, Object.fromEntries(members.map((stem) => [`${deep}/${stem}.mp4`, clip])), { gzip: false });
+  } else {
+    await writeShard(`400/val/part_${part}.tar.gz`, Object.fromEntries(members.map((stem) => [`./${stem}.mp4`, clip])), { dirs: ['./'] });
+  }
+}
+const k400TrainStems = stems(readFileSync(join(out, '400/annotations/train.csv'), 'latin1')).slice(0, 3);
+await writeShard('400/replacement_for_corrupted_k400.tgz', Object.fromEntries(k400TrainStems.map((stem) => [`replacement_for_corrupted_k400/${stem}.mp4`, clip])));
+const listing = readFileSync(join(out, '600/annotations/val.txt'), 'latin1');
+const listed = (label: string) => {
+  const block = listing.split(`val/${label}:\n`)[1] ?? '';
+  return block.split('\n\n')[0]!.split('\n').filter((line) => line.endsWith('.mp4'));
+};
+await writeShard('600/val/tying knot (not on a tie).tar.gz', Object.fromEntries(listed('tying knot (not on a tie)').map((file) => [`./${file}`, clip])));
+await writeShard(
+  '600/val/swinging baseball bat.tar.gz',
+  Object.fromEntries(listed('swinging baseball bat').flatMap((file) => [[`swinging baseball bat/${file}`, clip], [`swinging baseball bat/._${file}`, Buffer.from('AppleDouble junk')]])),
+);
+const k700Val = readFileSync(join(out, '700_2020/annotations/val.csv'), 'latin1');
+for (const label of K600_CLASSES) {
+  const number = String(k700AllLabels.indexOf(label) + 1).padStart(3, '0');
+  const members = stems(k700Val, label);
+  await writeShard(
+    `700_2020/val/k700_val_${number}.tar.gz`,
+    Object.fromEntries(members.map((stem, index) => [`${label}/${stem}.mp4`, label === 'photobombing' && index === 0 ? clip.subarray(0, clip.length - 30) : clip])),
+  );
+}
+rmSync(shardStaging, { recursive: true, force: true });
 
 // Downstream tarballs, members as CVDF ships them, rows of the sample classes (Countix test has no class column).
 const staging = join(packageRoot, 'data', '.staging');
@@ -149,6 +224,14 @@ class blocks of the real \`ls -R\` listing), 600/annotations/test.csv (first 300
 700_2020/annotations/val.csv (the sample classes, CRLF), 700_2020/annotations/test.csv (first rows), every path
 list and readme in full, Countix train/val rows of the sample classes and the first Countix test rows, and
 AVA-Kinetics val rows.
+
+Shards (tiny valid MP4s, not playable video, in the real layouts): \`400/val/part_0..19.tar.gz\` (the sample's K400
+val clips spread at random; part_1 is a plain tar under a .tar.gz name with 7 leading folders),
+\`400/replacement_for_corrupted_k400.tgz\` (3 train clips), \`600/val/tying knot (not on a tie).tar.gz\` (flat) and
+\`600/val/swinging baseball bat.tar.gz\` (a class folder and \`._*\` junk), and \`700_2020/val/k700_val_NNN.tar.gz\` for
+the sample classes (\`<class>/<clip>.mp4\`; the first photobombing member is truncated on purpose). Other shards in
+the path lists are not in the sample bucket. 700_2020/annotations/val.csv also holds the first real row of every
+other class, so the catalog knows all 700 class names (the class shards are numbered by them).
 
 Synthetic stand-ins, in the exact format, for files that were not available: 400/annotations/train.csv,
 600/annotations/train.txt, 600/annotations/kinetics600_holdout_test.csv, 700_2020/annotations/train.csv. Their

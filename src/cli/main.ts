@@ -25,6 +25,21 @@ const commands: CommandEntry[] = [
     load: async () => (await import('./commands/status.js')).statusCommand,
   },
   {
+    name: 'subset',
+    summary: 'make, list, show or drop a named subset of clips (by version, split, class, sample, or SQL)',
+    load: async () => (await import('./commands/subset.js')).subsetCommand,
+  },
+  {
+    name: 'plan',
+    summary: "which shards a subset needs, their size, what is already here, what is not known yet",
+    load: async () => (await import('./commands/plan.js')).planCommand,
+  },
+  {
+    name: 'fetch',
+    summary: "download only the shards a subset needs and extract only its clips (resumable, verified)",
+    load: async () => (await import('./commands/fetch.js')).fetchCommand,
+  },
+  {
     name: 'demo',
     summary: 'ingest the bundled sample bucket (data/sample-bucket) and print what the catalog holds',
     load: async () => (await import('./commands/demo.js')).demoCommand,

@@ -1,37 +1,70 @@
 import { join } from 'node:path';
 import { Catalog } from '../../catalog/catalog.js';
+import { fetchSubset } from '../../fetch/fetch-subset.js';
+import { planSubset } from '../../fetch/plan.js';
+import { formatBytes } from '../../ingest/progress.js';
 import { loadNamedQuery } from '../../query/named-queries.js';
 import { writeRows } from '../../query/output-formats.js';
 import { runReadOnlyQuery } from '../../query/read-only-query.js';
 import { VERSIONS } from '../../sources/bucket-layout.js';
+import { createSubset } from '../../subset/subsets.js';
 import { packageRoot } from '../../util/package-root.js';
 import { type Command, parseCommandArgs } from '../command.js';
 import { printIngestSummary, runIngest } from './ingest.js';
+import { printPlan } from './plan.js';
 
 export const sampleBucket = join(packageRoot, 'data', 'sample-bucket');
 
 const usage = 'kinetics demo [--home DIR] [--db FILE]';
+const write = (text: string) => process.stdout.write(text);
 
-/** `npm start`: the main job, offline, on the bundled sample bucket. */
+function printQuery(catalog: Catalog, name: string, params: Record<string, string | null> = {}): void {
+  const query = loadNamedQuery(name);
+  write(`\n${query.description}\n`);
+  const result = runReadOnlyQuery(catalog.sqlite, query.sql, params);
+  writeRows('table', result.columns, result.rows, write);
+}
+
+/** `npm start`: the whole path, offline, on the bundled sample bucket: ingest → subset → plan → fetch → status. */
 export const demoCommand: Command = {
   usage,
   async run(args, globals) {
     parseCommandArgs(args, {}, usage);
-    process.stderr.write(`ingesting the sample bucket ${sampleBucket}\n`);
-    const summary = await runIngest(globals, { source: sampleBucket, versions: [...VERSIONS], downstream: true, json: false });
-    printIngestSummary(summary, globals.db);
-    const catalog = Catalog.open(globals.db, { readonly: true });
+    write(`1. ingest the sample bucket ${sampleBucket}\n`);
+    const ingested = await runIngest(globals, { source: sampleBucket, versions: [...VERSIONS], downstream: true, json: false });
+    printIngestSummary(ingested, globals.db);
+    const catalog = Catalog.open(globals.db);
     try {
-      for (const name of ['split-summary', 'downstream-summary']) {
-        const query = loadNamedQuery(name);
-        process.stdout.write(`\n${query.description}\n`);
-        const result = runReadOnlyQuery(catalog.sqlite, query.sql);
-        writeRows('table', result.columns, result.rows, (text) => process.stdout.write(text));
-      }
+      printQuery(catalog, 'split-summary');
+      printQuery(catalog, 'downstream-summary');
+
+      const definition = {
+        versions: ['k400', 'k700-2020'] as const,
+        splits: ['val'] as const,
+        classes: ['abseiling', 'air drumming', 'photobombing'],
+      };
+      write(`\n2. subset "demo": ${definition.classes.join(', ')} in K400 and K700-2020 val, 4 clips per class (seed 7)\n`);
+      const clips = createSubset(
+        catalog,
+        'demo',
+        { ...definition, versions: [...definition.versions], splits: [...definition.splits], match: null, perClass: 4, limit: null, seed: 7, onlyMissing: false, onlyOnDisk: false, sql: null },
+        true,
+      );
+      write(`   ${clips.length} clips\n\n3. plan: which shards hold them\n`);
+      printPlan(await planSubset(catalog, 'demo', globals.home), write);
+      write('\n4. fetch: stream only those shards, extract only the subset\'s clips, verify each file\n');
+      const fetched = await fetchSubset(catalog, 'demo', { home: globals.home, jobs: 4, keepArchives: false });
+      const count = (state: string) => fetched.shards.filter((shard) => shard.state === state).length;
+      write(
+        `   ${fetched.extracted} clips extracted from ${count('extracted')} shards (${count('skipped')} skipped once their clips were found, ` +
+          `${count('failed')} failed), ${formatBytes(fetched.transferredBytes)} downloaded; ${fetched.stillMissing} clips still missing\n`,
+      );
+      write('\n5. status');
+      printQuery(catalog, 'status', { version: null, split: 'val' });
+      write(`\nVideos are under ${join(globals.home, 'videos')}. Try: npx kinetics query @class-counts -p version k400 --home ${globals.home}\n`);
+      return Math.max(ingested.exitCode, fetched.exitCode);
     } finally {
       await catalog.close();
     }
-    process.stdout.write(`\nTry: npx kinetics query @class-counts -p version k400 --db ${globals.db}\n`);
-    return summary.exitCode;
   },
 };

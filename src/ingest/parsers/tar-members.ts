@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
 import { InputError } from '../../errors.js';
 
@@ -37,7 +37,9 @@ export async function readTarMembers(
       onReadEntry: (entry: ReadEntry) => {
         const reader = wanted(entry.path, entry.type)!;
         read.push(entry.path);
-        const member = Readable.from(entry as unknown as AsyncIterable<Buffer>);
+        // Piped as the entry arrives: the parser may emit the whole member before the next tick.
+        const member = new PassThrough({ highWaterMark: 1 << 20 });
+        entry.pipe(member);
         reads.push(reader(member, entry.path).catch(fail));
       },
     });

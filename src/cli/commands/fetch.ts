@@ -1,0 +1,91 @@
+import { Catalog } from '../../catalog/catalog.js';
+import { UsageError } from '../../errors.js';
+import type { ShardEvent } from '../../fetch/fetch-shards.js';
+import { fetchSubset } from '../../fetch/fetch-subset.js';
+import { formatBytes } from '../../ingest/progress.js';
+import { type Command, parseCommandArgs } from '../command.js';
+
+const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--json] [--home DIR] [--db FILE]';
+
+/** On a terminal: one live line with the shards in flight, total bytes, rate and ETA; plain lines otherwise. */
+function progressPrinter(onTerminal: boolean, totalBytes: () => number): { onEvent(event: ShardEvent): void; close(): void } {
+  const started = Date.now();
+  let bytes = 0;
+  const active = new Map<string, number>();
+  const render = () => {
+    const seconds = (Date.now() - started) / 1000;
+    const rate = bytes / Math.max(seconds, 0.001);
+    const remaining = totalBytes() - bytes;
+    const eta = rate > 0 && remaining > 0 ? ` ETA ${Math.ceil(remaining / rate)} s` : '';
+    const shards = [...active].map(([name, done]) => `${name} ${formatBytes(done)}`).join(', ');
+    process.stderr.write(`\r\x1b[2K${formatBytes(bytes)} at ${formatBytes(rate)}/s${eta}  ${shards}`.slice(0, (process.stderr.columns ?? 100) - 1));
+  };
+  const timer = onTerminal ? setInterval(render, 200) : undefined;
+  return {
+    onEvent(event) {
+      if (event.kind === 'started') active.set(event.shard.name, 0);
+      if (event.kind === 'bytes') {
+        bytes += event.bytes;
+        active.set(event.shard.name, (active.get(event.shard.name) ?? 0) + event.bytes);
+      }
+      if (event.kind === 'finished' || event.kind === 'skipped') {
+        active.delete(event.shard.name);
+        const line =
+          event.kind === 'skipped'
+            ? `skipped    ${event.shard.name} (${event.reason})`
+            : event.result.state === 'extracted'
+              ? `extracted  ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.extracted} of ${event.result.members} members`
+              : `failed     ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.error}`;
+        process.stderr.write(`${onTerminal ? '\r\x1b[2K' : ''}${line}\n`);
+        for (const refused of event.kind === 'finished' ? event.result.refused : []) {
+          process.stderr.write(`refused    ${event.shard.name}: ${refused.member}: ${refused.reason}\n`);
+        }
+      }
+    },
+    close() {
+      if (timer) clearInterval(timer);
+      if (onTerminal) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+export const fetchCommand: Command = {
+  usage,
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { jobs: { type: 'string', short: 'j' }, 'keep-archives': { type: 'boolean' }, json: { type: 'boolean' } },
+      usage,
+    );
+    if (positionals.length !== 1) throw new UsageError(`fetch takes one subset NAME\nusage: ${usage}`);
+    const jobs = Number(values.jobs ?? 4);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number ≥ 1, not "${values.jobs}"`);
+    let planned = 0;
+    const progress = progressPrinter(process.stderr.isTTY === true && !values.json, () => planned);
+    const catalog = Catalog.open(globals.db);
+    try {
+      const summary = await fetchSubset(catalog, positionals[0]!, {
+        home: globals.home,
+        jobs,
+        keepArchives: values['keep-archives'] ?? false,
+        onPlan: (plan) => (planned = plan.bytesToDownload),
+        onProgress: values.json ? undefined : (event) => progress.onEvent(event),
+      });
+      progress.close();
+      if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      else {
+        const count = (state: string) => summary.shards.filter((shard) => shard.state === state).length;
+        const failed = count('failed');
+        process.stderr.write(
+          `subset ${summary.subset}: ${summary.extracted} clips extracted from ${count('extracted')} shards` +
+            `${count('skipped') > 0 ? ` (${count('skipped')} skipped)` : ''}${failed > 0 ? `, ${failed} shards failed` : ''}, ${formatBytes(summary.transferredBytes)} downloaded in ${summary.seconds.toFixed(1)} s; ` +
+            `${summary.stillMissing} clips still missing${summary.notInAnyShard > 0 ? `, ${summary.notInAnyShard} in no shard` : ''}\n`,
+        );
+      }
+      return summary.exitCode;
+    } finally {
+      progress.close();
+      await catalog.close();
+    }
+  },
+};

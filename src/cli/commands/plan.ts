@@ -1,0 +1,49 @@
+import { Catalog } from '../../catalog/catalog.js';
+import { UsageError } from '../../errors.js';
+import { type Plan, planSubset } from '../../fetch/plan.js';
+import { formatBytes } from '../../ingest/progress.js';
+import { chooseFormat, writeRows } from '../../query/output-formats.js';
+import { type Command, parseCommandArgs } from '../command.js';
+
+const usage = 'kinetics plan NAME [--json] [--home DIR] [--db FILE]';
+
+export function printPlan(plan: Plan, write: (text: string) => void, format: 'table' | 'json' | 'csv' = 'table'): void {
+  if (format === 'json') {
+    write(`${JSON.stringify(plan, null, 2)}\n`);
+    return;
+  }
+  const rows = plan.shards.map((shard) => [
+    shard.version,
+    shard.split,
+    shard.name,
+    shard.label ?? '',
+    shard.bytes === null ? '?' : formatBytes(shard.bytes),
+    shard.clips.length,
+    shard.discovery ? 'unknown: streamed to find clips' : shard.membersKnown ? 'known' : 'by class',
+    shard.archive ? 'kept archive' : shard.state,
+  ]);
+  writeRows(format, ['version', 'split', 'shard', 'label', 'bytes', 'clips', 'members', 'state'], rows, write);
+  write(
+    `\nsubset ${plan.subset}: ${plan.clips} clips, ${plan.onDisk} already on disk, ${plan.wanted} to fetch from ${plan.shards.length} shards; ` +
+      `${formatBytes(plan.bytesToDownload)} to download${plan.shardsWithUnknownSize > 0 ? ` (+${plan.shardsWithUnknownSize} shards of unknown size)` : ''}` +
+      `${plan.undiscovered.length > 0 ? `; ${plan.undiscovered.length} clips are in shards whose members are not known yet` : ''}` +
+      `${plan.notInAnyShard.length > 0 ? `; ${plan.notInAnyShard.length} clips are in no shard` : ''}\n`,
+  );
+}
+
+export const planCommand: Command = {
+  usage,
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, csv: { type: 'boolean' }, table: { type: 'boolean' } }, usage);
+    if (positionals.length !== 1) throw new UsageError(`plan takes one subset NAME\nusage: ${usage}`);
+    const catalog = Catalog.open(globals.db);
+    try {
+      const plan = await planSubset(catalog, positionals[0]!, globals.home);
+      const format = chooseFormat({ json: values.json, csv: values.csv, table: values.table }, true) as 'table' | 'json' | 'csv';
+      printPlan(plan, (text) => process.stdout.write(text), format);
+    } finally {
+      await catalog.close();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { Catalog } from '../../catalog/catalog.js';
+import { UsageError } from '../../errors.js';
+import { chooseFormat, writeRows } from '../../query/output-formats.js';
+import { SPLITS, type Split, VERSIONS, type VersionId, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
+import type { SubsetDefinition } from '../../subset/definition.js';
+import { createSubset, dropSubset, findSubset, listSubsets } from '../../subset/subsets.js';
+import { closestNames } from '../../util/closest-names.js';
+import { type Command, type GlobalOptions, parseCommandArgs } from '../command.js';
+
+const usage = [
+  'kinetics subset create NAME [--version V ...] [--split S ...] [--class LABEL ...] [--classes-file F] [--match GLOB]',
+  '                            [--per-class N] [--limit N] [--seed N] [--only-missing|--only-on-disk] [--sql SELECT] [--replace]',
+  '       kinetics subset list | show NAME | drop NAME   [--json]',
+].join('\n');
+
+function whole(text: string | undefined, option: string): number | null {
+  if (text === undefined) return null;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${option} takes a whole number, not "${text}"`);
+  return Number(text);
+}
+
+export function parseDefinition(values: Record<string, string | string[] | boolean | undefined>): SubsetDefinition {
+  const list = (key: string) => (values[key] as string[] | undefined) ?? [];
+  const versions = list('version').map((text) => {
+    const version = parseVersion(text);
+    if (!version) throw new UsageError(`unknown version "${text}"; closest: ${closestNames(text, VERSIONS).join(', ')}`);
+    return version;
+  });
+  const splits = list('split').map((text) => {
+    const split = normaliseSplit(text);
+    if (!split) throw new UsageError(`unknown split "${text}"; closest: ${closestNames(text, SPLITS).join(', ')}`);
+    return split;
+  });
+  const classesFile = values['classes-file'] as string | undefined;
+  const fileClasses = classesFile === undefined ? [] : readFileSync(classesFile, 'utf8').split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  if (values['only-missing'] && values['only-on-disk']) throw new UsageError('--only-missing and --only-on-disk exclude each other');
+  return {
+    versions: versions.length > 0 ? ([...new Set(versions)] as VersionId[]) : [...VERSIONS],
+    splits: [...new Set(splits)] as Split[],
+    classes: [...new Set([...list('class'), ...fileClasses])],
+    match: (values.match as string | undefined) ?? null,
+    perClass: whole(values['per-class'] as string | undefined, '--per-class'),
+    limit: whole(values.limit as string | undefined, '--limit'),
+    seed: whole(values.seed as string | undefined, '--seed') ?? 0,
+    onlyMissing: values['only-missing'] === true,
+    onlyOnDisk: values['only-on-disk'] === true,
+    sql: (values.sql as string | undefined) ?? null,
+  };
+}
+
+async function withCatalog<T>(globals: GlobalOptions, readonly: boolean, body: (catalog: Catalog) => T): Promise<T> {
+  const catalog = Catalog.open(globals.db, { readonly });
+  try {
+    return body(catalog);
+  } finally {
+    await catalog.close();
+  }
+}
+
+export const subsetCommand: Command = {
+  usage,
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        version: { type: 'string', multiple: true },
+        split: { type: 'string', multiple: true },
+        class: { type: 'string', multiple: true },
+        'classes-file': { type: 'string' },
+        match: { type: 'string' },
+        'per-class': { type: 'string' },
+        limit: { type: 'string' },
+        seed: { type: 'string' },
+        'only-missing': { type: 'boolean' },
+        'only-on-disk': { type: 'boolean' },
+        sql: { type: 'string' },
+        replace: { type: 'boolean' },
+        json: { type: 'boolean' },
+        table: { type: 'boolean' },
+      },
+      usage,
+    );
+    const [action, name] = positionals;
+    const format = chooseFormat({ json: values.json, table: values.table }, process.stdout.isTTY === true);
+    const print = (columns: string[], rows: unknown[][]) => writeRows(format, columns, rows, (text) => process.stdout.write(text));
+    switch (action) {
+      case 'create': {
+        if (!name) throw new UsageError(`subset create needs a NAME\nusage: ${usage}`);
+        const definition = parseDefinition(values);
+        const clips = await withCatalog(globals, false, (catalog) => createSubset(catalog, name, definition, values.replace ?? false));
+        process.stderr.write(`subset ${name}: ${clips.length} clips\n`);
+        return 0;
+      }
+      case 'list':
+        await withCatalog(globals, true, (catalog) =>
+          print(['name', 'clips', 'created_at'], listSubsets(catalog).map((subset) => [subset.name, subset.clips, subset.created_at])),
+        );
+        return 0;
+      case 'show': {
+        if (!name) throw new UsageError(`subset show needs a NAME\nusage: ${usage}`);
+        await withCatalog(globals, true, (catalog) => {
+          const subset = findSubset(catalog, name);
+          process.stderr.write(`subset ${subset.name}: ${subset.clips} clips, made ${subset.created_at} from ${JSON.stringify(subset.definition)}\n`);
+          const rows = catalog.sqlite
+            .prepare(
+              `SELECT c.version, c.split, c.label, count(*) AS clips,
+                      count(*) FILTER (WHERE c.status IN ('ok', 'unchecked', 'unverified')) AS on_disk
+               FROM subset_clips s JOIN clips c USING (version, split, clip_key)
+               WHERE s.subset = ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+            )
+            .raw(true)
+            .all(name) as unknown[][];
+          print(['version', 'split', 'label', 'clips', 'on_disk'], rows);
+        });
+        return 0;
+      }
+      case 'drop':
+        if (!name) throw new UsageError(`subset drop needs a NAME\nusage: ${usage}`);
+        await withCatalog(globals, false, (catalog) => dropSubset(catalog, name));
+        process.stderr.write(`dropped subset ${name}\n`);
+        return 0;
+      default:
+        throw new UsageError(`subset takes create, list, show or drop\nusage: ${usage}`);
+    }
+  },
+};

@@ -1,0 +1,91 @@
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Parser, type ReadEntry } from 'tar';
+import { parseClipFileName } from '../util/clip-key.js';
+
+export interface ExtractHooks {
+  /** Where to write this clip's member, or undefined to pass it over. */
+  destinationOf(clipKey: string, fileName: string): string | undefined;
+  onMember(clipKey: string, bytes: number): void;
+  onExtracted(clipKey: string, path: string): void;
+  onRefused(memberPath: string, reason: string): void;
+}
+
+const SAFE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+
+/**
+ * A tar / tar.gz consumer that writes only wanted members, placed by basename (the archive's folders are never
+ * trusted). Links, devices, absolute paths and `..` are refused and reported; AppleDouble `._*` files are junk.
+ * Feed it with write(); `finish()` ends the input and resolves once every member is on disk.
+ */
+export class MemberExtractor {
+  private readonly parser: Parser;
+  private readonly writes: Promise<void>[] = [];
+  private readonly ended: Promise<void>;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly archiveName: string,
+    private readonly hooks: ExtractHooks,
+  ) {
+    this.parser = new Parser({ strict: true, onReadEntry: (entry: ReadEntry) => this.onEntry(entry) });
+    this.ended = new Promise((resolve, reject) => {
+      this.parser.on('end', () => resolve());
+      this.parser.on('error', (error: Error) => {
+        this.failure = new Error(`${this.archiveName}: not a readable tar archive (${error.message})`);
+        reject(this.failure);
+      });
+    });
+    this.ended.catch(() => {});
+  }
+
+  /** Resolves when the parser can take more. */
+  async write(chunk: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.parser.write(chunk)) await Promise.race([once(this.parser, 'drain'), this.ended]);
+  }
+
+  async finish(): Promise<void> {
+    this.parser.end();
+    await this.ended;
+    await Promise.all(this.writes);
+  }
+
+  private onEntry(entry: ReadEntry): void {
+    const path = entry.path;
+    const segments = path.split('/');
+    const basename = segments.filter(Boolean).at(-1) ?? '';
+    if (entry.type === 'Directory') return void entry.resume();
+    if (!SAFE_TYPES.has(entry.type)) {
+      this.hooks.onRefused(path, `a ${entry.type} member is never followed or written`);
+      return void entry.resume();
+    }
+    if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || segments.includes('..')) {
+      this.hooks.onRefused(path, 'an absolute or parent-relative path is never written');
+      return void entry.resume();
+    }
+    if (basename.startsWith('._')) return void entry.resume();
+    const clip = parseClipFileName(basename);
+    if (!clip) return void entry.resume();
+    this.hooks.onMember(clip.clipKey, entry.size ?? 0);
+    const destination = this.hooks.destinationOf(clip.clipKey, basename);
+    if (destination === undefined) return void entry.resume();
+    mkdirSync(dirname(destination), { recursive: true });
+    // One name per entry: an archive may hold the same member twice.
+    const temporary = `${destination}.${this.writes.length}.extracting`;
+    // Piped as the entry arrives: the parser may emit the whole member before the next tick.
+    const file = createWriteStream(temporary, { highWaterMark: 1 << 20 });
+    entry.pipe(file);
+    const write = new Promise<void>((resolve, reject) => {
+      file.on('close', resolve);
+      file.on('error', reject);
+      entry.on('error', reject);
+    }).then(() => {
+      renameSync(temporary, destination);
+      this.hooks.onExtracted(clip.clipKey, destination);
+    });
+    write.catch(() => {});
+    this.writes.push(write);
+  }
+}

@@ -1,0 +1,196 @@
+import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Catalog } from '../catalog/catalog.js';
+import { refreshClipFiles } from '../catalog/clip-files.js';
+import { fileRecord } from '../scan/file-record.js';
+import { FileWriter } from '../scan/file-writer.js';
+import { MemberExtractor } from './extract-members.js';
+import { type PlannedClip, type PlannedShard, archivePath } from './plan.js';
+import { CHUNK_BYTES, downloadResumable } from './resumable-download.js';
+import { eachLimited, isRemote } from './shard-size.js';
+import { clipDestination } from './video-layout.js';
+
+export interface FetchOptions {
+  home: string;
+  jobs: number;
+  keepArchives: boolean;
+  /** Which of the discovery shards' members to keep: the wanted clips not located yet, by version/split. */
+  undiscovered: PlannedClip[];
+  onProgress?: (event: ShardEvent) => void;
+}
+
+export type ShardEvent =
+  | { kind: 'started'; shard: PlannedShard }
+  | { kind: 'bytes'; shard: PlannedShard; bytes: number }
+  | { kind: 'skipped'; shard: PlannedShard; reason: string }
+  | { kind: 'finished'; shard: PlannedShard; result: ShardResult };
+
+export interface ShardResult {
+  name: string;
+  version: string;
+  split: string;
+  state: 'extracted' | 'failed' | 'skipped';
+  members: number;
+  extracted: number;
+  transferred: number;
+  refused: { member: string; reason: string }[];
+  error?: string;
+}
+
+const videosRoot = (home: string) => join(home, 'videos');
+
+/**
+ * Streams each shard once — from a kept archive, a directory bucket, or over HTTP with resume — through the member
+ * extractor, writing only the wanted clips, recording every member seen, and recording each written file as `scan
+ * --verify` would. Discovery shards are skipped once every clip they were meant to find has been found.
+ */
+export async function fetchShards(catalog: Catalog, shards: PlannedShard[], options: FetchOptions): Promise<ShardResult[]> {
+  const { sqlite } = catalog;
+  const root = videosRoot(options.home);
+  mkdirSync(root, { recursive: true });
+  const rootId = (
+    sqlite.prepare('INSERT INTO scan_roots (path) VALUES (?) ON CONFLICT (path) DO UPDATE SET path = path RETURNING id').get(root) as {
+      id: number;
+    }
+  ).id;
+  const writer = new FileWriter(sqlite);
+  const stillUnfound = new Map(options.undiscovered.map((clip) => [`${clip.version}\0${clip.split}\0${clip.clip_key}`, clip]));
+  const setState = sqlite.prepare('UPDATE shard_files SET state = ?, error = ? WHERE version = ? AND split = ? AND name = ?');
+  const recordMember = sqlite.prepare(
+    'INSERT OR REPLACE INTO shard_member_files (version, split, shard, clip_key, bytes) VALUES (?, ?, ?, ?, ?)',
+  );
+  const results: ShardResult[] = [];
+
+  await eachLimited(shards, options.jobs, async (shard) => {
+    const wanted = new Map(shard.clips.map((clip) => [clip.clip_key, clip]));
+    if (shard.discovery) {
+      for (const clip of stillUnfound.values()) if (clip.version === shard.version && clip.split === shard.split) wanted.set(clip.clip_key, clip);
+      if (shard.clips.length === 0 && wanted.size === 0) {
+        options.onProgress?.({ kind: 'skipped', shard, reason: 'every clip it might hold was found elsewhere' });
+        results.push({ name: shard.name, version: shard.version, split: shard.split, state: 'skipped', members: 0, extracted: 0, transferred: 0, refused: [] });
+        return;
+      }
+    }
+    options.onProgress?.({ kind: 'started', shard });
+    const result = await transferShard(shard, wanted, options, (state, error) => setState.run(state, error, shard.version, shard.split, shard.name));
+    if (result.state === 'extracted') {
+      sqlite.transaction(() => {
+        sqlite.prepare('DELETE FROM shard_member_files WHERE version = ? AND split = ? AND shard = ?').run(shard.version, shard.split, shard.name);
+        for (const [clipKey, bytes] of result.memberBytes) recordMember.run(shard.version, shard.split, shard.name, clipKey, bytes);
+        sqlite
+          .prepare('UPDATE shard_files SET members_known = 1, learned_label = ? WHERE version = ? AND split = ? AND name = ?')
+          .run(learnedLabel(catalog, shard, [...result.memberBytes.keys()]), shard.version, shard.split, shard.name);
+      })();
+      for (const path of result.written) {
+        const info = statSync(path);
+        writer.add(fileRecord({ path, dir: dirname(path), name: basename(path), bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, rootId, true, new Date().toISOString(), !isKnownPath(catalog, path)));
+      }
+      writer.flush();
+      for (const clipKey of result.memberBytes.keys()) stillUnfound.delete(`${shard.version}\0${shard.split}\0${clipKey}`);
+    }
+    const summary: ShardResult = {
+      name: shard.name,
+      version: shard.version,
+      split: shard.split,
+      state: result.state,
+      members: result.memberBytes.size,
+      extracted: result.written.length,
+      transferred: result.transferred,
+      refused: result.refused,
+      error: result.error,
+    };
+    results.push(summary);
+    options.onProgress?.({ kind: 'finished', shard, result: summary });
+  });
+  sqlite.transaction(() => refreshClipFiles(sqlite, writer.touchedClipKeys))();
+  return results;
+}
+
+function isKnownPath(catalog: Catalog, path: string): boolean {
+  return catalog.sqlite.prepare('SELECT 1 FROM disk_files WHERE path = ?').get(path) !== undefined;
+}
+
+/** The class a per-class shard's members show, when they all carry one label in that version and split. */
+function learnedLabel(catalog: Catalog, shard: PlannedShard, clipKeys: string[]): string | null {
+  const labels = catalog.sqlite
+    .prepare(
+      `SELECT DISTINCT label FROM clips WHERE version = ? AND split = ? AND label IS NOT NULL
+         AND clip_key IN (SELECT value FROM json_each(?))`,
+    )
+    .pluck()
+    .all(shard.version, shard.split, JSON.stringify(clipKeys)) as string[];
+  return labels.length === 1 ? labels[0]! : null;
+}
+
+interface TransferResult {
+  state: 'extracted' | 'failed';
+  memberBytes: Map<string, number>;
+  written: string[];
+  transferred: number;
+  refused: { member: string; reason: string }[];
+  error?: string;
+}
+
+async function transferShard(
+  shard: PlannedShard,
+  wanted: Map<string, PlannedClip>,
+  options: FetchOptions,
+  setState: (state: string, error: string | null) => void,
+): Promise<TransferResult> {
+  const result: TransferResult = { state: 'failed', memberBytes: new Map(), written: [], transferred: 0, refused: [] };
+  const root = videosRoot(options.home);
+  const newExtractor = () => {
+    result.memberBytes.clear();
+    result.written = [];
+    result.refused = [];
+    return new MemberExtractor(shard.name, {
+      destinationOf: (clipKey, fileName) => {
+        const clip = wanted.get(clipKey);
+        return clip ? clipDestination(root, clip, fileName) : undefined;
+      },
+      onMember: (clipKey, bytes) => result.memberBytes.set(clipKey, bytes),
+      onExtracted: (_clipKey, path) => result.written.push(path),
+      onRefused: (member, reason) => result.refused.push({ member, reason }),
+    });
+  };
+  let extractor = newExtractor();
+  const archive = archivePath(options.home, shard);
+  try {
+    const local = shard.archive ?? (isRemote(shard.url) ? undefined : shard.url);
+    if (local !== undefined) {
+      for await (const chunk of createReadStream(local, { highWaterMark: CHUNK_BYTES })) {
+        await extractor.write(chunk as Buffer);
+        options.onProgress?.({ kind: 'bytes', shard, bytes: (chunk as Buffer).length });
+      }
+    } else {
+      setState('downloading', null);
+      mkdirSync(dirname(archive), { recursive: true });
+      const part = `${archive}.part`;
+      const download = await downloadResumable({
+        url: shard.url,
+        partFile: part,
+        etag: shard.etag,
+        sink: (chunk) => extractor.write(chunk),
+        onRestart: async () => {
+          extractor = newExtractor();
+        },
+        onBytes: (bytes) => options.onProgress?.({ kind: 'bytes', shard, bytes }),
+      });
+      result.transferred = download.transferred;
+      if (shard.bytes !== null && download.bytes !== shard.bytes) {
+        throw new Error(`received ${download.bytes} bytes, the source said ${shard.bytes}`);
+      }
+      setState('downloaded', null);
+      if (options.keepArchives) renameSync(part, archive);
+      else rmSync(part, { force: true });
+    }
+    await extractor.finish();
+    setState('extracted', null);
+    result.state = 'extracted';
+  } catch (error) {
+    result.error = (error as Error).message;
+    setState('failed', result.error);
+  }
+  if (!options.keepArchives && shard.archive === null && existsSync(archive)) rmSync(archive, { force: true });
+  return result;
+}

@@ -1,0 +1,47 @@
+import type { Catalog } from '../catalog/catalog.js';
+import { type ShardEvent, type ShardResult, fetchShards } from './fetch-shards.js';
+import { type Plan, planSubset } from './plan.js';
+
+export interface FetchSummary {
+  subset: string;
+  wanted: number;
+  shards: ShardResult[];
+  extracted: number;
+  /** Clips some shard holds (or may hold) that are still not usable on disk. */
+  stillMissing: number;
+  notInAnyShard: number;
+  transferredBytes: number;
+  seconds: number;
+  exitCode: number;
+}
+
+/** Plans the subset, fetches the planned shards, and re-plans to tell what is still missing. */
+export async function fetchSubset(
+  catalog: Catalog,
+  subset: string,
+  options: { home: string; jobs: number; keepArchives: boolean; onProgress?: (event: ShardEvent) => void; onPlan?: (plan: Plan) => void },
+): Promise<FetchSummary> {
+  const started = performance.now();
+  const plan = await planSubset(catalog, subset, options.home);
+  options.onPlan?.(plan);
+  const shards = await fetchShards(catalog, plan.shards, {
+    home: options.home,
+    jobs: options.jobs,
+    keepArchives: options.keepArchives,
+    undiscovered: plan.undiscovered,
+    onProgress: options.onProgress,
+  });
+  const after = await planSubset(catalog, subset, options.home, { lookupSizes: false });
+  const stillMissing = after.wanted - after.notInAnyShard.length;
+  return {
+    subset,
+    wanted: plan.wanted,
+    shards,
+    extracted: shards.reduce((sum, shard) => sum + shard.extracted, 0),
+    stillMissing,
+    notInAnyShard: after.notInAnyShard.length,
+    transferredBytes: shards.reduce((sum, shard) => sum + shard.transferred, 0),
+    seconds: (performance.now() - started) / 1000,
+    exitCode: stillMissing === 0 ? 0 : 1,
+  };
+}

@@ -1,0 +1,180 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Catalog } from '../catalog/catalog.js';
+import { USABLE_STATUSES } from '../subset/definition.js';
+import { findSubset } from '../subset/subsets.js';
+import { eachLimited, shardSize } from './shard-size.js';
+
+export interface PlannedClip {
+  version: string;
+  split: string;
+  clip_key: string;
+  label: string | null;
+  status: string;
+}
+
+export interface PlannedShard {
+  version: string;
+  split: string;
+  name: string;
+  url: string;
+  label: string | null;
+  bytes: number | null;
+  etag: string | null;
+  state: string;
+  membersKnown: boolean;
+  /** A kept archive on disk (`--keep-archives`), used instead of downloading. */
+  archive: string | null;
+  /** Wanted clips this shard is known (or, per class, expected) to hold. */
+  clips: PlannedClip[];
+  /** Streamed to find wanted clips whose shard is not known yet (random shards never streamed). */
+  discovery: boolean;
+}
+
+export interface Plan {
+  subset: string;
+  clips: number;
+  onDisk: number;
+  wanted: number;
+  shards: PlannedShard[];
+  /** Wanted clips whose shard is among the discovery shards, not yet known which. */
+  undiscovered: PlannedClip[];
+  /** Wanted clips that no shard holds (every candidate shard's members are known). */
+  notInAnyShard: PlannedClip[];
+  bytesToDownload: number;
+  shardsWithUnknownSize: number;
+}
+
+interface ShardRow {
+  version: string;
+  split: string;
+  name: string;
+  url: string;
+  label: string | null;
+  bytes: number | null;
+  etag: string | null;
+  state: string;
+  members_known: number;
+}
+
+export function archivePath(home: string, shard: { version: string; split: string; name: string }): string {
+  return join(home, 'archives', shard.version, shard.split, shard.name);
+}
+
+/** Prefer a clip's own split; a damaged K400 original prefers the replacement archive. */
+function pickMember(clip: PlannedClip, holders: { split: string; shard: string }[]): { split: string; shard: string } | undefined {
+  const wantsReplacement = clip.version === 'k400' && ['damaged', 'short', 'empty'].includes(clip.status);
+  return (
+    (wantsReplacement ? holders.find((holder) => holder.split === 'replacement') : undefined) ??
+    holders.find((holder) => holder.split === clip.split) ??
+    holders[0]
+  );
+}
+
+/**
+ * Which shards a subset needs: the clips not already usable on disk, located by known members, else by their
+ * class's shard, else among the split's random shards not streamed yet (discovery). Sizes come from the source
+ * (HEAD or stat) once and are cached in `shards.bytes`.
+ */
+export async function planSubset(catalog: Catalog, subsetName: string, home: string, options: { lookupSizes?: boolean } = {}): Promise<Plan> {
+  const { sqlite } = catalog;
+  findSubset(catalog, subsetName);
+  const clips = sqlite
+    .prepare(
+      `SELECT c.version, c.split, c.clip_key, c.label, c.status
+       FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = ?`,
+    )
+    .all(subsetName) as PlannedClip[];
+  const usable = new Set<string>(USABLE_STATUSES);
+  const wanted = clips.filter((clip) => !usable.has(clip.status));
+
+  const shardRows = sqlite
+    .prepare(
+      `SELECT version, split, name, url, label, bytes, etag, state, members_known FROM shards
+       WHERE version IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify([...new Set(wanted.map((clip) => clip.version))])) as ShardRow[];
+  const shardKey = (version: string, split: string, name: string) => `${version}\0${split}\0${name}`;
+  const shardByKey = new Map(shardRows.map((row) => [shardKey(row.version, row.split, row.name), row]));
+  const members = new Map<string, { split: string; shard: string }[]>();
+  for (const row of sqlite
+    .prepare('SELECT version, split, shard, clip_key FROM shard_members WHERE clip_key IN (SELECT value FROM json_each(?))')
+    .all(JSON.stringify(wanted.map((clip) => clip.clip_key))) as { version: string; split: string; shard: string; clip_key: string }[]) {
+    const key = `${row.version}\0${row.clip_key}`;
+    members.set(key, [...(members.get(key) ?? []), { split: row.split, shard: row.shard }]);
+  }
+
+  const planned = new Map<string, PlannedShard>();
+  const plannedShard = (row: ShardRow) => {
+    const key = shardKey(row.version, row.split, row.name);
+    let shard = planned.get(key);
+    if (!shard) {
+      const archive = archivePath(home, row);
+      shard = {
+        version: row.version,
+        split: row.split,
+        name: row.name,
+        url: row.url,
+        label: row.label,
+        bytes: row.bytes,
+        etag: row.etag,
+        state: row.state,
+        membersKnown: row.members_known === 1,
+        archive: existsSync(archive) ? archive : null,
+        clips: [],
+        discovery: false,
+      };
+      planned.set(key, shard);
+    }
+    return shard;
+  };
+  const undiscovered: PlannedClip[] = [];
+  const notInAnyShard: PlannedClip[] = [];
+  for (const clip of wanted) {
+    const holder = pickMember(clip, members.get(`${clip.version}\0${clip.clip_key}`) ?? []);
+    if (holder) {
+      plannedShard(shardByKey.get(shardKey(clip.version, holder.split, holder.shard))!).clips.push(clip);
+      continue;
+    }
+    const ofSplit = shardRows.filter((row) => row.version === clip.version && row.split === clip.split);
+    const classShard = clip.label === null ? undefined : ofSplit.find((row) => row.label === clip.label);
+    if (classShard && !classShard.members_known) {
+      plannedShard(classShard).clips.push(clip);
+      continue;
+    }
+    const unexplored = ofSplit.filter((row) => !row.members_known && (row.label === null || row.label === clip.label));
+    if (!classShard && unexplored.length > 0) {
+      for (const row of unexplored) plannedShard(row).discovery = true;
+      undiscovered.push(clip);
+      continue;
+    }
+    notInAnyShard.push(clip);
+  }
+
+  const shards = [...planned.values()].sort((a, b) => a.version.localeCompare(b.version) || a.split.localeCompare(b.split) || a.name.localeCompare(b.name, 'en', { numeric: true }));
+  if (options.lookupSizes !== false) {
+    const record = sqlite.prepare('UPDATE shard_files SET bytes = ?, etag = ? WHERE version = ? AND split = ? AND name = ?');
+    await eachLimited(
+      shards.filter((shard) => shard.bytes === null && shard.archive === null),
+      8,
+      async (shard) => {
+        const size = await shardSize(shard.url).catch(() => undefined);
+        if (!size) return;
+        shard.bytes = size.bytes;
+        shard.etag = size.etag;
+        record.run(size.bytes, size.etag, shard.version, shard.split, shard.name);
+      },
+    );
+  }
+  return {
+    subset: subsetName,
+    clips: clips.length,
+    onDisk: clips.length - wanted.length,
+    wanted: wanted.length,
+    shards,
+    undiscovered,
+    notInAnyShard,
+    bytesToDownload: shards.reduce((sum, shard) => sum + (shard.archive === null ? (shard.bytes ?? 0) : 0), 0),
+    shardsWithUnknownSize: shards.filter((shard) => shard.archive === null && shard.bytes === null).length,
+  };
+}

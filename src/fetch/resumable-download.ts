@@ -1,0 +1,122 @@
+import { createReadStream } from 'node:fs';
+import { open, stat, truncate } from 'node:fs/promises';
+import { request } from 'undici';
+import { isTransientNetworkError } from '../sources/http-source.js';
+import { RetryableError, type RetryPolicy, defaultRetryPolicy, parseRetryAfter, withRetry } from '../util/retry.js';
+
+export const CHUNK_BYTES = 1 << 20;
+
+export interface DownloadOptions {
+  url: string;
+  /** `<archive>.part`: the bytes so far; a later run resumes from its length. */
+  partFile: string;
+  /** The ETag the shard had when its size was learned; sent as If-Range so a changed file restarts cleanly. */
+  etag: string | null;
+  /** Every byte of the shard, in order, once: the part file's bytes first, then the network's. */
+  sink(chunk: Buffer): Promise<void>;
+  /** The server sent the whole file again (it changed, or ignores Range): the sink must start over. */
+  onRestart(): Promise<void>;
+  onBytes?(bytes: number): void;
+  retry?: RetryPolicy;
+}
+
+export interface DownloadResult {
+  bytes: number;
+  etag: string | null;
+  /** Bytes that came over the network in this run (the rest came from the part file). */
+  transferred: number;
+}
+
+class RestartNeeded extends Error {}
+
+async function partSize(file: string): Promise<number> {
+  return (await stat(file).catch(() => undefined))?.size ?? 0;
+}
+
+/**
+ * GET with resume: replays `<file>.part` into the sink, then asks for the rest with Range; appends what arrives to
+ * the part file and the sink together. 5xx, 429 (Retry-After honoured), resets and short bodies are retried with
+ * backoff from where the part file ends; the total is checked against Content-Range / Content-Length.
+ */
+export async function downloadResumable(options: DownloadOptions): Promise<DownloadResult> {
+  let offset = await partSize(options.partFile);
+  if (offset > 0) {
+    for await (const chunk of createReadStream(options.partFile, { highWaterMark: CHUNK_BYTES })) await options.sink(chunk as Buffer);
+    options.onBytes?.(offset);
+  }
+  let etag = options.etag;
+  let transferred = 0;
+  const handle = await open(options.partFile, 'a');
+  try {
+    return await withRetry(
+      async () => {
+        offset = await partSize(options.partFile);
+        const headers: Record<string, string> = {};
+        if (offset > 0) {
+          headers.range = `bytes=${offset}-`;
+          if (etag) headers['if-range'] = etag;
+        }
+        const response = await request(options.url, { method: 'GET', headers, highWaterMark: CHUNK_BYTES });
+        const { statusCode } = response;
+        if (statusCode === 416 && offset > 0) {
+          await response.body.dump();
+          return { bytes: offset, etag, transferred };
+        }
+        if (statusCode === 429 || statusCode >= 500) {
+          await response.body.dump();
+          throw new RetryableError(`HTTP ${statusCode}`, parseRetryAfter(response.headers['retry-after']));
+        }
+        if (statusCode !== 200 && statusCode !== 206) {
+          await response.body.dump();
+          throw new Error(`HTTP ${statusCode} for ${options.url}`);
+        }
+        const responseEtag = headerText(response.headers.etag);
+        if (statusCode === 200 && offset > 0) {
+          // The whole file again: it changed, or the server ignores Range. Start over from byte 0.
+          response.body.destroy();
+          await truncate(options.partFile, 0);
+          await options.onRestart();
+          throw new RestartNeeded();
+        }
+        let total: number | undefined;
+        if (statusCode === 206) {
+          const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(headerText(response.headers['content-range']) ?? '');
+          if (!range || Number(range[1]) !== offset) {
+            response.body.destroy();
+            throw new Error(`${options.url}: the server answered another range (${response.headers['content-range']})`);
+          }
+          if (range[2] !== '*') total = Number(range[2]);
+        } else {
+          const length = headerText(response.headers['content-length']);
+          if (length !== null) total = Number(length);
+        }
+        etag = responseEtag ?? etag;
+        for await (const chunk of response.body) {
+          await handle.write(chunk as Buffer);
+          await options.sink(chunk as Buffer);
+          offset += (chunk as Buffer).length;
+          transferred += (chunk as Buffer).length;
+          options.onBytes?.((chunk as Buffer).length);
+        }
+        if (total !== undefined && offset !== total) {
+          throw new RetryableError(`${options.url}: body ended at byte ${offset} of ${total}`);
+        }
+        return { bytes: offset, etag, transferred };
+      },
+      (error) => error instanceof RestartNeeded || isTransientNetworkError(error) || isBodyCutShort(error),
+      options.retry ?? defaultRetryPolicy,
+    );
+  } finally {
+    await handle.close();
+  }
+}
+
+function isBodyCutShort(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'UND_ERR_ABORTED' || (error as Error)?.message === 'terminated';
+}
+
+function headerText(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? (value[0] ?? null) : value;
+}

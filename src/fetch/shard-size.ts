@@ -1,0 +1,37 @@
+import { stat } from 'node:fs/promises';
+import { request } from 'undici';
+import { isTransientNetworkError } from '../sources/http-source.js';
+import { RetryableError, parseRetryAfter, withRetry } from '../util/retry.js';
+
+export const isRemote = (url: string) => /^https?:\/\//i.test(url);
+
+/** A shard's size (and ETag over HTTP) from the source: HEAD, or the file's size in a directory bucket. */
+export async function shardSize(url: string): Promise<{ bytes: number; etag: string | null } | undefined> {
+  if (!isRemote(url)) {
+    const info = await stat(url).catch(() => undefined);
+    return info?.isFile() ? { bytes: info.size, etag: null } : undefined;
+  }
+  return withRetry(async () => {
+    const response = await request(url, { method: 'HEAD' });
+    await response.body.dump();
+    if (response.statusCode === 429 || response.statusCode >= 500) {
+      throw new RetryableError(`HTTP ${response.statusCode}`, parseRetryAfter(response.headers['retry-after']));
+    }
+    if (response.statusCode !== 200) return undefined;
+    const length = response.headers['content-length'];
+    const etag = response.headers.etag;
+    return {
+      bytes: Number(Array.isArray(length) ? length[0] : length),
+      etag: (Array.isArray(etag) ? etag[0] : etag) ?? null,
+    };
+  }, isTransientNetworkError);
+}
+
+/** Runs `work` over items, at most `jobs` at a time. */
+export async function eachLimited<T>(items: T[], jobs: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+}

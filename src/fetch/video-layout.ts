@@ -1,0 +1,12 @@
+import { join } from 'node:path';
+
+/** torchvision's class-folder rule: spaces become `_`; `'`, `(` and `)` are dropped. No label: `_unlabeled`. */
+export function classFolder(label: string | null): string {
+  if (label === null) return '_unlabeled';
+  return label.replaceAll(' ', '_').replace(/['()]/g, '');
+}
+
+/** Where the tool puts a clip: `<videos>/<version>/<split>/<class folder>/<clip>.<ext>`, no whitespace anywhere. */
+export function clipDestination(videosRoot: string, clip: { version: string; split: string; label: string | null }, fileName: string): string {
+  return join(videosRoot, clip.version, clip.split, classFolder(clip.label), fileName);
+}

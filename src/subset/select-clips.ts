@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import { UsageError } from '../errors.js';
+import { runReadOnlyQuery } from '../query/read-only-query.js';
+import { closestNames } from '../util/closest-names.js';
+import { type SubsetDefinition, USABLE_STATUSES } from './definition.js';
+
+export interface SelectedClip {
+  version: string;
+  split: string;
+  clip_key: string;
+  label: string | null;
+}
+
+/** A clip's place in the seed's shuffle: the same for the same seed and clip, whatever else the catalog holds. */
+function rank(seed: number, clipKey: string): string {
+  return createHash('sha1').update(`${seed}:${clipKey}`).digest('hex');
+}
+
+function shuffled<T extends { clip_key: string }>(rows: T[], seed: number): T[] {
+  return rows
+    .map((row) => ({ row, rank: rank(seed, row.clip_key) }))
+    .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
+    .map((entry) => entry.row);
+}
+
+function checkClasses(db: Database, definition: SubsetDefinition): void {
+  if (definition.classes.length === 0) return;
+  const known = new Set(
+    db
+      .prepare(`SELECT DISTINCT label FROM classes WHERE version IN (SELECT value FROM json_each(?))`)
+      .pluck()
+      .all(JSON.stringify(definition.versions)) as string[],
+  );
+  for (const label of definition.classes) {
+    if (!known.has(label)) {
+      throw new UsageError(
+        `unknown class "${label}" in ${definition.versions.join(', ')}; closest: ${closestNames(label, known).map((name) => `"${name}"`).join(', ')}`,
+      );
+    }
+  }
+}
+
+/**
+ * The clips a definition selects: filtered in SQL, then sampled deterministically (per class, then overall) by the
+ * seed's shuffle. `--sql` may name any clips by (version, split, clip_key).
+ */
+export function selectClips(db: Database, definition: SubsetDefinition): SelectedClip[] {
+  let rows: (SelectedClip & { status: string })[];
+  if (definition.sql !== null) {
+    const result = runReadOnlyQuery(db, `SELECT c.version, c.split, c.clip_key, c.label, c.status FROM (${definition.sql}) q
+       JOIN clips c ON c.version = q.version AND c.split = q.split AND c.clip_key = q.clip_key`);
+    rows = [...result.rows].map(([version, split, clip_key, label, status]) => ({ version, split, clip_key, label, status }) as SelectedClip & { status: string });
+  } else {
+    checkClasses(db, definition);
+    const conditions = ['version IN (SELECT value FROM json_each(@versions))'];
+    if (definition.splits.length > 0) conditions.push('split IN (SELECT value FROM json_each(@splits))');
+    if (definition.classes.length > 0) conditions.push('label IN (SELECT value FROM json_each(@classes))');
+    if (definition.match !== null) conditions.push('label GLOB @match');
+    rows = db
+      .prepare(`SELECT version, split, clip_key, label, status FROM clips WHERE ${conditions.join(' AND ')}`)
+      .all({
+        versions: JSON.stringify(definition.versions),
+        splits: JSON.stringify(definition.splits),
+        classes: JSON.stringify(definition.classes),
+        match: definition.match,
+      }) as (SelectedClip & { status: string })[];
+  }
+  const usable = new Set<string>(USABLE_STATUSES);
+  if (definition.onlyMissing) rows = rows.filter((row) => !usable.has(row.status));
+  if (definition.onlyOnDisk) rows = rows.filter((row) => usable.has(row.status));
+  let picked = shuffled(rows, definition.seed);
+  if (definition.perClass !== null) {
+    const taken = new Map<string, number>();
+    picked = picked.filter((row) => {
+      const group = `${row.version}\0${row.split}\0${row.label}`;
+      const count = taken.get(group) ?? 0;
+      taken.set(group, count + 1);
+      return count < definition.perClass!;
+    });
+  }
+  if (definition.limit !== null) picked = picked.slice(0, definition.limit);
+  return picked
+    .map(({ version, split, clip_key, label }) => ({ version, split, clip_key, label }))
+    .sort((a, b) => a.version.localeCompare(b.version) || a.split.localeCompare(b.split) || (a.clip_key < b.clip_key ? -1 : 1));
+}
