@@ -40,6 +40,11 @@ const commands: CommandEntry[] = [
     load: async () => (await import('./commands/fetch.js')).fetchCommand,
   },
   {
+    name: 'shards',
+    summary: 'learn which clips random shards hold (index), and share that index (export-index, import-index)',
+    load: async () => (await import('./commands/shards.js')).shardsCommand,
+  },
+  {
     name: 'demo',
     summary: 'ingest the bundled sample bucket (data/sample-bucket) and print what the catalog holds',
     load: async () => (await import('./commands/demo.js')).demoCommand,

@@ -6,6 +6,7 @@ import { fileRecord } from '../scan/file-record.js';
 import { FileWriter } from '../scan/file-writer.js';
 import { MemberExtractor } from './extract-members.js';
 import { type PlannedClip, type PlannedShard, archivePath } from './plan.js';
+import { recordShardMembers } from './shard-members.js';
 import { CHUNK_BYTES, downloadResumable } from './resumable-download.js';
 import { eachLimited, isRemote } from './shard-size.js';
 import { clipDestination } from './video-layout.js';
@@ -56,9 +57,6 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
   const writer = new FileWriter(sqlite);
   const stillUnfound = new Map(options.undiscovered.map((clip) => [`${clip.version}\0${clip.split}\0${clip.clip_key}`, clip]));
   const setState = sqlite.prepare('UPDATE shard_files SET state = ?, error = ? WHERE version = ? AND split = ? AND name = ?');
-  const recordMember = sqlite.prepare(
-    'INSERT OR REPLACE INTO shard_member_files (version, split, shard, clip_key, bytes) VALUES (?, ?, ?, ?, ?)',
-  );
   const results: ShardResult[] = [];
 
   await eachLimited(shards, options.jobs, async (shard) => {
@@ -74,13 +72,7 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
     options.onProgress?.({ kind: 'started', shard });
     const result = await transferShard(shard, wanted, options, (state, error) => setState.run(state, error, shard.version, shard.split, shard.name));
     if (result.state === 'extracted') {
-      sqlite.transaction(() => {
-        sqlite.prepare('DELETE FROM shard_member_files WHERE version = ? AND split = ? AND shard = ?').run(shard.version, shard.split, shard.name);
-        for (const [clipKey, bytes] of result.memberBytes) recordMember.run(shard.version, shard.split, shard.name, clipKey, bytes);
-        sqlite
-          .prepare('UPDATE shard_files SET members_known = 1, learned_label = ? WHERE version = ? AND split = ? AND name = ?')
-          .run(learnedLabel(catalog, shard, [...result.memberBytes.keys()]), shard.version, shard.split, shard.name);
-      })();
+      recordShardMembers(catalog, shard, result.memberBytes);
       for (const path of result.written) {
         const info = statSync(path);
         writer.add(fileRecord({ path, dir: dirname(path), name: basename(path), bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, rootId, true, new Date().toISOString(), !isKnownPath(catalog, path)));
@@ -108,18 +100,6 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
 
 function isKnownPath(catalog: Catalog, path: string): boolean {
   return catalog.sqlite.prepare('SELECT 1 FROM disk_files WHERE path = ?').get(path) !== undefined;
-}
-
-/** The class a per-class shard's members show, when they all carry one label in that version and split. */
-function learnedLabel(catalog: Catalog, shard: PlannedShard, clipKeys: string[]): string | null {
-  const labels = catalog.sqlite
-    .prepare(
-      `SELECT DISTINCT label FROM clips WHERE version = ? AND split = ? AND label IS NOT NULL
-         AND clip_key IN (SELECT value FROM json_each(?))`,
-    )
-    .pluck()
-    .all(shard.version, shard.split, JSON.stringify(clipKeys)) as string[];
-  return labels.length === 1 ? labels[0]! : null;
 }
 
 interface TransferResult {

@@ -45,7 +45,7 @@ export interface Plan {
   shardsWithUnknownSize: number;
 }
 
-interface ShardRow {
+export interface ShardRow {
   version: string;
   split: string;
   name: string;
@@ -59,6 +59,26 @@ interface ShardRow {
 
 export function archivePath(home: string, shard: { version: string; split: string; name: string }): string {
   return join(home, 'archives', shard.version, shard.split, shard.name);
+}
+
+export const SHARD_COLUMNS = 'version, split, name, url, label, bytes, etag, state, members_known';
+
+export function plannedShardOf(row: ShardRow, home: string): PlannedShard {
+  const archive = archivePath(home, row);
+  return {
+    version: row.version,
+    split: row.split,
+    name: row.name,
+    url: row.url,
+    label: row.label,
+    bytes: row.bytes,
+    etag: row.etag,
+    state: row.state,
+    membersKnown: row.members_known === 1,
+    archive: existsSync(archive) ? archive : null,
+    clips: [],
+    discovery: false,
+  };
 }
 
 /** Prefer a clip's own split; a damaged K400 original prefers the replacement archive. */
@@ -90,8 +110,7 @@ export async function planSubset(catalog: Catalog, subsetName: string, home: str
 
   const shardRows = sqlite
     .prepare(
-      `SELECT version, split, name, url, label, bytes, etag, state, members_known FROM shards
-       WHERE version IN (SELECT value FROM json_each(?))`,
+      `SELECT ${SHARD_COLUMNS} FROM shards WHERE version IN (SELECT value FROM json_each(?))`,
     )
     .all(JSON.stringify([...new Set(wanted.map((clip) => clip.version))])) as ShardRow[];
   const shardKey = (version: string, split: string, name: string) => `${version}\0${split}\0${name}`;
@@ -109,21 +128,7 @@ export async function planSubset(catalog: Catalog, subsetName: string, home: str
     const key = shardKey(row.version, row.split, row.name);
     let shard = planned.get(key);
     if (!shard) {
-      const archive = archivePath(home, row);
-      shard = {
-        version: row.version,
-        split: row.split,
-        name: row.name,
-        url: row.url,
-        label: row.label,
-        bytes: row.bytes,
-        etag: row.etag,
-        state: row.state,
-        membersKnown: row.members_known === 1,
-        archive: existsSync(archive) ? archive : null,
-        clips: [],
-        discovery: false,
-      };
+      shard = plannedShardOf(row, home);
       planned.set(key, shard);
     }
     return shard;

@@ -2,7 +2,7 @@
  * The smallest well-formed MP4 a checker accepts: ftyp, moov with an mvhd of the given duration, and an mdat.
  * Used by tests, benchmarks and the sample bucket's shards (it is not a playable video).
  */
-export function minimalMp4(durationSeconds: number, payloadBytes = 64): Buffer {
+export function minimalMp4(durationSeconds: number, payload: number | Buffer = 64): Buffer {
   const box = (type: string, ...parts: Buffer[]) => {
     const body = Buffer.concat(parts);
     const header = Buffer.alloc(8);
@@ -18,6 +18,6 @@ export function minimalMp4(durationSeconds: number, payloadBytes = 64): Buffer {
   mvhdBody.writeUInt32BE(Math.round(durationSeconds * timescale), 16);
   mvhdBody.writeUInt32BE(0x00010000, 20); // rate 1.0
   const moov = box('moov', box('mvhd', mvhdBody));
-  const mdat = box('mdat', Buffer.alloc(payloadBytes, 0x5a));
+  const mdat = box('mdat', typeof payload === 'number' ? Buffer.alloc(payload, 0x5a) : payload);
   return Buffer.concat([ftyp, moov, mdat]);
 }

@@ -48,9 +48,28 @@ describe('ingest from a directory bucket', () => {
       assert.deepEqual(classes.map((row) => row.label), [...labels].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
       assert.deepEqual(classes.map((row) => row.idx), classes.map((_, index) => index));
     }
-    // The sample's K700-2020 class list is partial, so numbered shards cannot be labelled by position.
-    const labelled = await queryAll<{ n: number }>(file, "SELECT count(label) n FROM shards WHERE version = 'k700-2020'");
-    assert.equal(labelled[0]!.n, 0);
+    // With all 700 classes known, numbered shards take the label at their sorted position.
+    const numbered = await queryAll<{ name: string; label: string }>(
+      file,
+      "SELECT name, label FROM shards WHERE version = 'k700-2020' AND split = 'val' AND name IN ('k700_val_001.tar.gz', 'k700_val_700.tar.gz')",
+    );
+    const k700 = await queryAll<{ label: string }>(file, "SELECT label FROM classes WHERE version = 'k700-2020' ORDER BY idx");
+    assert.equal(k700.length, 700);
+    assert.deepEqual(numbered, [
+      { name: 'k700_val_001.tar.gz', label: k700[0]!.label },
+      { name: 'k700_val_700.tar.gz', label: k700[699]!.label },
+    ]);
+  });
+
+  test('with a partial class list, numbered shards stay unlabelled rather than labelled wrong', async () => {
+    const bucket = copyOfSampleBucket();
+    const valPath = join(bucket, '700_2020/annotations/val.csv');
+    const [header, ...rows] = readFileSync(valPath, 'utf8').split('\r\n');
+    writeFileSync(valPath, [header, ...rows.filter((row) => row.startsWith('abseiling,') || row.startsWith('zumba,'))].join('\r\n') + '\r\n');
+    const file = newCatalogFile();
+    await ingestInto(file, bucket);
+    const [labelled] = await queryAll<{ n: number }>(file, "SELECT count(label) n FROM shards WHERE version = 'k700-2020' AND split = 'val'");
+    assert.equal(labelled!.n, 0);
   });
 
   test('re-running with unchanged files changes nothing; a changed file replaces exactly its own rows', async () => {

@@ -6,6 +6,7 @@ import { InputError } from '../../errors.js';
 export interface CsvReadOptions {
   /** Accept records whose field count differs from the first record's (the caller checks each). */
   relaxColumnCount?: boolean;
+  delimiter?: string;
 }
 
 /**
@@ -22,6 +23,7 @@ export async function readCsvRecords(
     bom: true,
     skip_empty_lines: true,
     relax_column_count: options.relaxColumnCount ?? false,
+    delimiter: options.delimiter ?? ',',
   });
   // A record is emitted synchronously while csv-parse sits at its last line, so info.lines is that record's line;
   // cheaper than on_record, which builds an info object per record.

@@ -1,0 +1,70 @@
+import { Catalog } from '../../catalog/catalog.js';
+import { UsageError } from '../../errors.js';
+import { fetchShards } from '../../fetch/fetch-shards.js';
+import { SHARD_COLUMNS, type ShardRow, plannedShardOf } from '../../fetch/plan.js';
+import { exportShardIndex, importShardIndex } from '../../fetch/shard-index.js';
+import { normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
+import { type Command, parseCommandArgs } from '../command.js';
+
+const usage = [
+  'kinetics shards index [--version V] [--split S] [--jobs N]   stream shards whose members are unknown, only to learn them',
+  '       kinetics shards export-index FILE                      write every learned member as TSV',
+  '       kinetics shards import-index FILE                      read members another catalog learned',
+].join('\n');
+
+export const shardsCommand: Command = {
+  usage,
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { version: { type: 'string' }, split: { type: 'string' }, jobs: { type: 'string', short: 'j' } },
+      usage,
+    );
+    const [action, file] = positionals;
+    const catalog = Catalog.open(globals.db);
+    try {
+      switch (action) {
+        case 'index': {
+          const version = values.version === undefined ? null : parseVersion(values.version);
+          const split = values.split === undefined ? null : normaliseSplit(values.split);
+          if (version === undefined || split === undefined) throw new UsageError(`unknown --version or --split\nusage: ${usage}`);
+          const rows = catalog.sqlite
+            .prepare(
+              `SELECT ${SHARD_COLUMNS} FROM shards WHERE members_known = 0
+                 AND (@version IS NULL OR version = @version) AND (@split IS NULL OR split = @split)
+               ORDER BY version, split, name`,
+            )
+            .all({ version, split }) as ShardRow[];
+          const results = await fetchShards(catalog, rows.map((row) => plannedShardOf(row, globals.home)), {
+            home: globals.home,
+            jobs: Number(values.jobs ?? 4),
+            keepArchives: false,
+            undiscovered: [],
+          });
+          const failed = results.filter((result) => result.state === 'failed');
+          for (const result of failed) process.stderr.write(`failed     ${result.version}/${result.split}/${result.name}: ${result.error}\n`);
+          process.stderr.write(
+            `${results.length - failed.length} shards indexed, ${results.reduce((sum, result) => sum + result.members, 0)} members learned` +
+              `${failed.length > 0 ? `, ${failed.length} failed` : ''}\n`,
+          );
+          return failed.length > 0 ? 1 : 0;
+        }
+        case 'export-index': {
+          if (!file) throw new UsageError(`export-index needs a FILE\nusage: ${usage}`);
+          process.stderr.write(`${await exportShardIndex(catalog, file)} members written to ${file}\n`);
+          return 0;
+        }
+        case 'import-index': {
+          if (!file) throw new UsageError(`import-index needs a FILE\nusage: ${usage}`);
+          const imported = await importShardIndex(catalog, file);
+          process.stderr.write(`${imported.members} members of ${imported.shards} shards imported from ${file}\n`);
+          return 0;
+        }
+        default:
+          throw new UsageError(`shards takes index, export-index or import-index\nusage: ${usage}`);
+      }
+    } finally {
+      await catalog.close();
+    }
+  },
+};

@@ -1,0 +1,62 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Catalog } from '../catalog/catalog.js';
+import { InputError } from '../errors.js';
+import { mapHeader, parseWholeNumber, readCsvRecords } from '../ingest/parsers/csv-records.js';
+import { parseClipFileName } from '../util/clip-key.js';
+import { recordShardMembers } from './shard-members.js';
+
+const COLUMNS = ['version', 'split', 'shard', 'clip_key', 'bytes'] as const;
+
+/** Writes every learned shard member as TSV (`version split shard clip_key bytes`, with a header). */
+export async function exportShardIndex(catalog: Catalog, file: string): Promise<number> {
+  const out = createWriteStream(file);
+  out.write(`${COLUMNS.join('\t')}\n`);
+  let rows = 0;
+  for (const row of catalog.sqlite
+    .prepare('SELECT version, split, shard, clip_key, bytes FROM shard_members ORDER BY version, split, shard, clip_key')
+    .raw(true)
+    .iterate() as IterableIterator<unknown[]>) {
+    if (!out.write(`${row.join('\t')}\n`)) await once(out, 'drain');
+    rows++;
+  }
+  out.end();
+  await once(out, 'finish');
+  return rows;
+}
+
+/**
+ * Reads an index another catalog exported: every shard named must exist here; each shard's members replace what
+ * was known of it, all shards in one transaction, so a bad line changes nothing.
+ */
+export async function importShardIndex(catalog: Catalog, file: string): Promise<{ shards: number; members: number }> {
+  const shardExists = catalog.sqlite.prepare('SELECT 1 FROM shard_files WHERE version = ? AND split = ? AND name = ?');
+  const shards = new Map<string, { version: string; split: string; name: string; members: Map<string, number> }>();
+  let columns: Map<(typeof COLUMNS)[number], number> | undefined;
+  await readCsvRecords(
+    createReadStream(file),
+    file,
+    (fields, line) => {
+      if (!columns) {
+        columns = mapHeader(fields, COLUMNS, COLUMNS, file, COLUMNS.join('\t'));
+        return;
+      }
+      const [version, split, name, clipKey, bytes] = COLUMNS.map((column) => fields[columns!.get(column)!]!);
+      if (!shardExists.get(version, split, name)) throw new InputError(file, line, `expected a shard this catalog knows, found ${version}/${split}/${name}`);
+      if (!parseClipFileName(`${clipKey}.mp4`)) throw new InputError(file, line, `expected a clip key, found "${clipKey}"`);
+      const key = `${version}\0${split}\0${name}`;
+      let shard = shards.get(key);
+      if (!shard) shards.set(key, (shard = { version: version!, split: split!, name: name!, members: new Map() }));
+      shard.members.set(clipKey!, parseWholeNumber(bytes!, file, line, 'bytes'));
+    },
+    { delimiter: '\t' },
+  );
+  let members = 0;
+  catalog.sqlite.transaction(() => {
+    for (const shard of shards.values()) {
+      recordShardMembers(catalog, shard, shard.members);
+      members += shard.members.size;
+    }
+  })();
+  return { shards: shards.size, members };
+}

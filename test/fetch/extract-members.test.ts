@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { MemberExtractor } from '../../src/fetch/extract-members.js';
+import { minimalMp4 } from '../../src/util/mp4-fixture.js';
+import { rawTar } from '../helpers/raw-tar.js';
+import { tempDir } from '../helpers/temp.js';
+
+async function extract(archive: Buffer, wanted: (clipKey: string) => boolean, chunk = 333) {
+  const out = tempDir();
+  const seen: { members: string[]; extracted: string[]; refused: { member: string; reason: string }[] } = { members: [], extracted: [], refused: [] };
+  const extractor = new MemberExtractor('test.tar.gz', {
+    destinationOf: (clipKey, fileName) => (wanted(clipKey) ? join(out, 'clips', fileName) : undefined),
+    onMember: (clipKey) => seen.members.push(clipKey),
+    onExtracted: (_clipKey, path) => seen.extracted.push(path),
+    onRefused: (member, reason) => seen.refused.push({ member, reason }),
+  });
+  for (let offset = 0; offset < archive.length; offset += chunk) await extractor.write(archive.subarray(offset, offset + chunk));
+  await extractor.finish();
+  return { out, ...seen };
+}
+
+const video = minimalMp4(10);
+const key = (index: number) => `abcdefghij${index}_000000_000010`;
+
+test('only wanted members are written, placed by basename; every clip member is recorded', async () => {
+  const archive = rawTar([
+    { path: './', type: 'directory' },
+    { path: `./${key(1)}.mp4`, content: video },
+    { path: `deep/er/${key(2)}.mp4`, content: video },
+    { path: 'readme.txt', content: Buffer.from('not a clip') },
+  ]);
+  const result = await extract(archive, (clipKey) => clipKey === key(2));
+  assert.deepEqual(result.members, [key(1), key(2)]);
+  assert.deepEqual(readdirSync(join(result.out, 'clips')), [`${key(2)}.mp4`]);
+  assert.deepEqual(readFileSync(join(result.out, 'clips', `${key(2)}.mp4`)), video);
+});
+
+test('path traversal, absolute paths, links and devices are refused and reported; the other members still extract', async () => {
+  const archive = rawTar([
+    { path: `../${key(1)}.mp4`, content: video },
+    { path: `/tmp/${key(2)}.mp4`, content: video },
+    { path: `${key(3)}.mp4`, type: 'symlink', linkTarget: '/etc/passwd' },
+    { path: `${key(4)}.mp4`, type: 'hardlink', linkTarget: 'elsewhere' },
+    { path: `${key(5)}.mp4`, type: 'chardev' },
+    { path: `._${key(6)}.mp4`, content: Buffer.from('AppleDouble') },
+    { path: `ok/${key(7)}.mp4`, content: video },
+  ]);
+  const result = await extract(archive, () => true);
+  assert.deepEqual(
+    result.refused.map((entry) => entry.member),
+    [`../${key(1)}.mp4`, `/tmp/${key(2)}.mp4`, `${key(3)}.mp4`, `${key(4)}.mp4`, `${key(5)}.mp4`],
+  );
+  assert.ok(result.refused.every((entry) => /never (written|followed)/.test(entry.reason)));
+  assert.deepEqual(readdirSync(join(result.out, 'clips')), [`${key(7)}.mp4`]);
+  assert.ok(!existsSync(join(result.out, `${key(1)}.mp4`)));
+  assert.deepEqual(result.members, [key(7)], 'AppleDouble junk is no member');
+});
+
+test('a plain tar under a .tar.gz name and a member listed twice both work', async () => {
+  const archive = rawTar(
+    [
+      { path: `a/b/c/d/e/f/g/${key(1)}.mp4`, content: video },
+      { path: `${key(1)}.mp4`, content: video },
+    ],
+    { gzip: false },
+  );
+  const result = await extract(archive, () => true, 100_000);
+  assert.equal(result.extracted.length, 2);
+  assert.deepEqual(readdirSync(join(result.out, 'clips')), [`${key(1)}.mp4`]);
+});
+
+test('bytes that are no archive fail clearly', async () => {
+  await assert.rejects(extract(Buffer.from('<html>AccessDenied</html>'.repeat(40)), () => true), /test\.tar\.gz: not a readable tar archive/);
+});

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
+import { runCli } from '../helpers/run-cli.js';
+import { sampleBucket, tempDir } from '../helpers/temp.js';
+
+const file = newCatalogFile();
+const members = (name: string) =>
+  queryAll<{ version: string; split: string; clip_key: string }>(file, 'SELECT version, split, clip_key FROM subset_clips WHERE subset = ? ORDER BY 1, 2, 3', name);
+
+describe('kinetics subset', () => {
+  before(async () => {
+    await ingestInto(file, sampleBucket);
+  });
+
+  test('classes, splits, per-class cap and seed: deterministic for a seed, different for another', async () => {
+    const create = (name: string, seed: string) =>
+      runCli(['subset', 'create', name, '--version', 'k700-2020', '--split', 'val', '--class', 'air drumming', '--class', 'abseiling', '--per-class', '5', '--seed', seed, '--db', file]);
+    assert.equal((await create('a', '7')).code, 0);
+    assert.equal((await create('b', '7')).code, 0);
+    assert.equal((await create('c', '8')).code, 0);
+    const [a, b, c] = [await members('a'), await members('b'), await members('c')];
+    assert.equal(a.length, 10);
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a, c);
+    const labels = await queryAll<{ label: string; n: number }>(
+      file,
+      "SELECT label, count(*) n FROM subset_clips JOIN clips USING (version, split, clip_key) WHERE subset = 'a' GROUP BY label ORDER BY label",
+    );
+    assert.deepEqual(labels, [
+      { label: 'abseiling', n: 5 },
+      { label: 'air drumming', n: 5 },
+    ]);
+  });
+
+  test('unknown class, version and split names are errors listing the closest valid names', async () => {
+    const badClass = await runCli(['subset', 'create', 'x', '--version', 'k400', '--class', 'air drums', '--db', file]);
+    assert.equal(badClass.code, 64);
+    assert.match(badClass.stderr, /unknown class "air drums" in k400; closest: "air drumming"/);
+    const badVersion = await runCli(['subset', 'create', 'x', '--version', 'k401', '--db', file]);
+    assert.match(badVersion.stderr, /unknown version "k401"; closest: k400/);
+    const badSplit = await runCli(['subset', 'create', 'x', '--split', 'valid', '--db', file]);
+    assert.match(badSplit.stderr, /unknown split "valid"; closest: val/);
+    assert.deepEqual(await members('x'), []);
+  });
+
+  test('--sql, --match, --classes-file and --limit', async () => {
+    const sql = await runCli(['subset', 'create', 'knots', '--sql', "select version, split, clip_key from clips where version = 'k600' and label like '%knot%'", '--db', file]);
+    assert.equal(sql.code, 0, sql.stderr);
+    const [expected] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM clips WHERE version = 'k600' AND label LIKE '%knot%'");
+    assert.equal((await members('knots')).length, expected!.n);
+    assert.equal((await runCli(['subset', 'create', 'glob', '--version', 'k400', '--match', 'a*', '--limit', '7', '--db', file])).code, 0);
+    assert.equal((await members('glob')).length, 7);
+    const classes = join(tempDir(), 'classes.txt');
+    writeFileSync(classes, 'situp\n\nskateboarding\n');
+    assert.equal((await runCli(['subset', 'create', 'listed', '--version', 'k400', '--split', 'val', '--classes-file', classes, '--db', file])).code, 0);
+    const [listed] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM clips WHERE version = 'k400' AND split = 'val' AND label IN ('situp', 'skateboarding')");
+    assert.equal((await members('listed')).length, listed!.n);
+  });
+
+  test('list, show, drop; an existing name needs --replace', async () => {
+    const again = await runCli(['subset', 'create', 'a', '--version', 'k400', '--db', file]);
+    assert.equal(again.code, 64);
+    assert.match(again.stderr, /subset a exists/);
+    const listed = JSON.parse((await runCli(['subset', 'list', '--json', '--db', file])).stdout) as { name: string; clips: number }[];
+    assert.equal(listed.find((entry) => entry.name === 'a')?.clips, 10);
+    const shown = await runCli(['subset', 'show', 'a', '--json', '--db', file]);
+    assert.match(shown.stderr, /"seed":7/);
+    const rows = JSON.parse(shown.stdout) as { label: string; clips: number; on_disk: number }[];
+    assert.equal(rows.reduce((sum, row) => sum + row.clips, 0), 10);
+    assert.equal((await runCli(['subset', 'drop', 'a', '--db', file])).code, 0);
+    assert.deepEqual(await members('a'), []);
+    const missing = await runCli(['subset', 'show', 'a', '--db', file]);
+    assert.equal(missing.code, 64);
+    assert.match(missing.stderr, /no subset "a"; subsets: b, c/);
+  });
+});
