@@ -92,8 +92,7 @@ export async function downloadResumable(options: DownloadOptions): Promise<Downl
         }
         etag = responseEtag ?? etag;
         for await (const chunk of response.body) {
-          await handle.write(chunk as Buffer);
-          await options.sink(chunk as Buffer);
+          await Promise.all([handle.write(chunk as Buffer), options.sink(chunk as Buffer)]);
           offset += (chunk as Buffer).length;
           transferred += (chunk as Buffer).length;
           options.onBytes?.((chunk as Buffer).length);

@@ -1,0 +1,122 @@
+/**
+ * npm run bench:fetch — in one run, on loopback:
+ *  1. `kinetics fetch --jobs 4` of 4 shards of ~100 MB (K400-style random parts) against curl fetching the same
+ *     files 4 at a time (goal ≥ 0.8× curl's throughput);
+ *  2. extracting 10 % of a 400 MB shard's members against GNU `tar xzf` of the whole shard (goal ≤ 0.5× its time);
+ *  3. extracting every member against `tar xzf` (goal ≤ 1.5×).
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { create } from 'tar';
+import { minimalMp4 } from '../src/util/mp4-fixture.js';
+import { packageRoot } from '../src/util/package-root.js';
+import { BucketServer } from '../test/helpers/bucket-server.js';
+import { benchWork } from './full-bucket.js';
+
+const execFileAsync = promisify(execFile);
+const sampleBucket = join(packageRoot, 'data', 'sample-bucket');
+const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+/** Runs the CLI without blocking this process, whose event loop serves the bucket. */
+async function kinetics(args: string[]): Promise<{ seconds: number; stdout: string }> {
+  const start = process.hrtime.bigint();
+  const { stdout } = await execFileAsync(process.execPath, [join(packageRoot, 'bin', 'kinetics.js'), ...args], { maxBuffer: 1 << 26 });
+  return { seconds: seconds(start), stdout };
+}
+
+/** Runs a shell command without blocking this process. */
+async function shell(command: string): Promise<void> {
+  await execFileAsync('sh', ['-c', command]);
+}
+
+function k400ValStems(): string[] {
+  return readFileSync(join(sampleBucket, '400/annotations/val.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((row) => {
+      const fields = row.replace(/^"[^"]*"/, 'x').split(',');
+      return `${fields[1]}_${fields[2]!.padStart(6, '0')}_${fields[3]!.padStart(6, '0')}`;
+    });
+}
+
+/** The sample bucket with K400 val parts replaced: the clips spread over `parts` shards of random-content MP4s. */
+async function bucketWithParts(name: string, parts: number, totalBytes: number): Promise<string> {
+  const dir = join(benchWork, name);
+  if (existsSync(join(dir, '.complete'))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(sampleBucket, dir, { recursive: true });
+  const stems = k400ValStems();
+  const clipBytes = Math.floor(totalBytes / stems.length);
+  const staging = join(benchWork, `${name}-staging`);
+  for (let part = 0; part < 20; part++) {
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    const members = part < parts ? stems.filter((_, index) => index % parts === part) : [];
+    for (const stem of members) writeFileSync(join(staging, `${stem}.mp4`), minimalMp4(10, randomBytes(clipBytes)));
+    writeFileSync(join(staging, '.keep'), '');
+    await create({ gzip: { level: 1 }, cwd: staging, file: join(dir, `400/val/part_${part}.tar.gz`), portable: true }, members.length > 0 ? members.map((stem) => `${stem}.mp4`) : ['.keep']);
+  }
+  rmSync(staging, { recursive: true, force: true });
+  writeFileSync(join(dir, '.complete'), '');
+  return dir;
+}
+
+const work = join(benchWork, 'fetch-run');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+const line = (label: string, value: string) => console.log(`${label.padEnd(52)} ${value}`);
+console.log('bench:fetch');
+
+// 1. Download: 4 × ~100 MB over loopback.
+const downloadBucket = await bucketWithParts('fetch-bucket', 4, 400 << 20);
+const server = await new BucketServer(downloadBucket).start();
+try {
+  const home = join(work, 'download');
+  await kinetics(['ingest', '--source', server.url, '--versions', 'k400', '--no-downstream', '--home', home]);
+  await kinetics(['subset', 'create', 'all', '--version', 'k400', '--split', 'val', '--home', home]);
+  await kinetics(['plan', 'all', '--home', home]);
+  const fetched = await kinetics(['fetch', 'all', '--jobs', '4', '--json', '--home', home]);
+  const bytes = (JSON.parse(fetched.stdout) as { transferredBytes: number }).transferredBytes;
+  const urls = Array.from({ length: 20 }, (_, part) => `${server.url}/400/val/part_${part}.tar.gz`);
+  const curlDir = join(work, 'curl');
+  mkdirSync(curlDir);
+  writeFileSync(join(work, 'urls.txt'), urls.join('\n'));
+  const start = process.hrtime.bigint();
+  await shell(`xargs -P 4 -n 1 curl -s -S -f --output-dir '${curlDir}' -O < '${join(work, 'urls.txt')}'`);
+  const curlSeconds = seconds(start);
+  const curlBytes = urls.reduce((sum, _, part) => sum + statSync(join(curlDir, `part_${part}.tar.gz`)).size, 0);
+  const ours = bytes / fetched.seconds / 2 ** 20;
+  const theirs = curlBytes / curlSeconds / 2 ** 20;
+  line('kinetics fetch --jobs 4 (download + extract + verify)', `${fetched.seconds.toFixed(2)} s, ${ours.toFixed(0)} MiB/s (${(bytes / 2 ** 20).toFixed(0)} MiB)`);
+  line('curl, 4 at a time, same files', `${curlSeconds.toFixed(2)} s, ${theirs.toFixed(0)} MiB/s`);
+  line('throughput ratio kinetics / curl (goal ≥ 0.8)', (ours / theirs).toFixed(2));
+} finally {
+  await server.stop();
+}
+
+// 2 and 3. Extraction from a 400 MB shard in a directory bucket, against GNU tar.
+const extractBucket = await bucketWithParts('extract-bucket', 1, 400 << 20);
+const shard = join(extractBucket, '400/val/part_0.tar.gz');
+const tarOut = join(work, 'tar-out');
+mkdirSync(tarOut);
+let start = process.hrtime.bigint();
+execFileSync('tar', ['xzf', shard, '-C', tarOut]);
+const tarSeconds = seconds(start);
+const stems = k400ValStems();
+const tenth = stems.slice(0, Math.ceil(stems.length / 10));
+const some = join(work, 'some');
+await kinetics(['ingest', '--source', extractBucket, '--versions', 'k400', '--no-downstream', '--home', some]);
+await kinetics(['subset', 'create', 'tenth', '--sql', `select version, split, clip_key from clips where version = 'k400' and split = 'val' and clip_key in (${tenth.map((stem) => `'${stem}'`).join(',')})`, '--home', some]);
+const partial = await kinetics(['fetch', 'tenth', '--home', some]);
+const everything = join(work, 'everything');
+await kinetics(['ingest', '--source', extractBucket, '--versions', 'k400', '--no-downstream', '--home', everything]);
+await kinetics(['subset', 'create', 'all', '--version', 'k400', '--split', 'val', '--home', everything]);
+const full = await kinetics(['fetch', 'all', '--home', everything]);
+start = process.hrtime.bigint();
+line(`GNU tar xzf, ${(statSync(shard).size / 2 ** 20).toFixed(0)} MiB shard, every member`, `${tarSeconds.toFixed(2)} s`);
+line(`kinetics fetch, ${tenth.length} of ${stems.length} members (10 %)`, `${partial.seconds.toFixed(2)} s (${(partial.seconds / tarSeconds).toFixed(2)}× tar; goal ≤ 0.5)`);
+line('kinetics fetch, every member', `${full.seconds.toFixed(2)} s (${(full.seconds / tarSeconds).toFixed(2)}× tar; goal ≤ 1.5)`);
+rmSync(work, { recursive: true, force: true });
