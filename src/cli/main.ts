@@ -45,6 +45,21 @@ const commands: CommandEntry[] = [
     load: async () => (await import('./commands/shards.js')).shardsCommand,
   },
   {
+    name: 'export',
+    summary: 'write a subset as a framework reads it (csv, jsonl, mmaction, pytorchvideo, slowfast, videomae, tree, fiftyone)',
+    load: async () => (await import('./commands/export.js')).exportCommand,
+  },
+  {
+    name: 'overlap',
+    summary: 'clips of an evaluation split that also stand in training splits (same video, overlapping window)',
+    load: async () => (await import('./commands/overlap.js')).overlapCommand,
+  },
+  {
+    name: 'classes',
+    summary: "how each class of one version maps onto another's, from the clips both list",
+    load: async () => (await import('./commands/classes.js')).classesCommand,
+  },
+  {
     name: 'demo',
     summary: 'ingest the bundled sample bucket (data/sample-bucket) and print what the catalog holds',
     load: async () => (await import('./commands/demo.js')).demoCommand,

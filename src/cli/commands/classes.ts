@@ -1,0 +1,26 @@
+import { Catalog } from '../../catalog/catalog.js';
+import { UsageError } from '../../errors.js';
+import { loadNamedQuery } from '../../query/named-queries.js';
+import { chooseFormat, writeRows } from '../../query/output-formats.js';
+import { runReadOnlyQuery } from '../../query/read-only-query.js';
+import { parseVersion } from '../../sources/bucket-layout.js';
+import { type Command, parseCommandArgs } from '../command.js';
+
+const usage = 'kinetics classes --map FROM:TO (e.g. k400:k700-2020) [--json|--csv|--table]';
+
+export const classesCommand: Command = {
+  usage,
+  async run(args, globals) {
+    const { values } = parseCommandArgs(args, { map: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' }, table: { type: 'boolean' } }, usage);
+    const [from, to] = (values.map ?? '').split(':').map((text) => parseVersion(text));
+    if (!from || !to) throw new UsageError(`--map takes two versions, FROM:TO\nusage: ${usage}`);
+    const catalog = Catalog.open(globals.db, { readonly: true });
+    try {
+      const result = runReadOnlyQuery(catalog.sqlite, loadNamedQuery('class-map').sql, { from_version: from, to_version: to });
+      writeRows(chooseFormat({ json: values.json, csv: values.csv, table: values.table }, process.stdout.isTTY === true), result.columns, result.rows, (text) => process.stdout.write(text));
+    } finally {
+      await catalog.close();
+    }
+    return 0;
+  },
+};

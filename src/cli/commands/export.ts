@@ -1,0 +1,64 @@
+import { join, resolve } from 'node:path';
+import { Catalog } from '../../catalog/catalog.js';
+import { UsageError } from '../../errors.js';
+import { EXPORT_FORMATS, type ExportFormat, exportSubset } from '../../export/export-subset.js';
+import { parseVersionSplits } from '../../export/overlap.js';
+import { type Command, parseCommandArgs } from '../command.js';
+
+const usage = [
+  `kinetics export NAME --format ${EXPORT_FORMATS.join('|')} --out DIR`,
+  '       [--paths relative|absolute] [--root DIR] [--label-map FILE] [--include-missing]',
+  '       [--exclude-overlap-with V:S[,V:S]] [--copy|--hardlink] [--class-names torchvision]',
+].join('\n');
+
+export const exportCommand: Command = {
+  usage,
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        format: { type: 'string' },
+        out: { type: 'string' },
+        paths: { type: 'string' },
+        root: { type: 'string' },
+        'label-map': { type: 'string' },
+        'include-missing': { type: 'boolean' },
+        'exclude-overlap-with': { type: 'string' },
+        copy: { type: 'boolean' },
+        hardlink: { type: 'boolean' },
+        'class-names': { type: 'string' },
+      },
+      usage,
+    );
+    if (positionals.length !== 1 || !values.out || !values.format) throw new UsageError(`export needs NAME, --format and --out\nusage: ${usage}`);
+    if (!EXPORT_FORMATS.includes(values.format as ExportFormat)) throw new UsageError(`unknown format "${values.format}"; formats: ${EXPORT_FORMATS.join(', ')}`);
+    const paths = values.paths ?? 'relative';
+    if (paths !== 'relative' && paths !== 'absolute') throw new UsageError(`--paths is relative or absolute, not "${paths}"`);
+    if (values['class-names'] !== undefined && values['class-names'] !== 'torchvision') throw new UsageError('--class-names takes torchvision');
+    if (values.copy && values.hardlink) throw new UsageError('--copy and --hardlink exclude each other');
+    const catalog = Catalog.open(globals.db, { readonly: true });
+    try {
+      const summary = exportSubset(catalog, {
+        subset: positionals[0]!,
+        format: values.format as ExportFormat,
+        out: resolve(values.out),
+        paths,
+        videoRoot: resolve(values.root ?? join(globals.home, 'videos')),
+        labelMapFile: values['label-map'],
+        includeMissing: values['include-missing'] ?? false,
+        excludeOverlapWith: values['exclude-overlap-with'] ? parseVersionSplits(values['exclude-overlap-with']) : [],
+        link: values.copy ? 'copy' : values.hardlink ? 'hardlink' : 'symlink',
+        classNames: values['class-names'] === 'torchvision' ? 'torchvision' : 'labels',
+      });
+      const excluded = Object.entries(summary.excludedByStatus).map(([status, count]) => `${count} ${status}`).join(', ');
+      process.stderr.write(
+        `${summary.listed} clips listed in ${values.out}` +
+          `${summary.excluded > 0 ? `; ${summary.excluded} not listed (${excluded}: see excluded.csv, or --include-missing)` : ''}` +
+          `${summary.overlapping > 0 ? `; ${summary.overlapping} dropped as overlapping ${values['exclude-overlap-with']}` : ''}\n`,
+      );
+    } finally {
+      await catalog.close();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import type { Database } from 'better-sqlite3';
+import { InputError } from '../errors.js';
+
+export interface LabelMap {
+  labels: string[];
+  index: Map<string, number>;
+  source: string;
+}
+
+/** The version's labels in code-point order (the catalog's `classes.idx`), or a checkpoint's own order from a file. */
+export function loadLabelMap(db: Database, version: string, file: string | undefined): LabelMap {
+  let labels: string[];
+  if (file === undefined) {
+    labels = db.prepare('SELECT label FROM classes WHERE version = ? ORDER BY idx').pluck().all(version) as string[];
+  } else {
+    labels = readFileSync(file, 'utf8').split(/\r?\n/).map((line) => line.trim());
+    while (labels.at(-1) === '') labels.pop();
+    const blank = labels.indexOf('');
+    if (blank >= 0) throw new InputError(file, blank + 1, 'expected one label a line, found an empty line');
+    const seen = new Set<string>();
+    labels.forEach((label, index) => {
+      if (seen.has(label)) throw new InputError(file, index + 1, `expected each label once, found "${label}" again`);
+      seen.add(label);
+    });
+  }
+  return { labels, index: new Map(labels.map((label, index) => [label, index])), source: file ?? `classes of ${version}, code-point order` };
+}

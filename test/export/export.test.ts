@@ -1,0 +1,251 @@
+import assert from 'node:assert/strict';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
+import { ingestInto, queryAll } from '../helpers/catalog.js';
+import { runCli } from '../helpers/run-cli.js';
+import { copyOfSampleBucket, sampleBucket, tempDir } from '../helpers/temp.js';
+import { packageRoot } from '../../src/util/package-root.js';
+
+const goldenDir = join(packageRoot, 'test', 'export', 'golden');
+const home = tempDir();
+const db = join(home, 'catalog.db');
+const cli = (...args: string[]) => runCli([...args, '--home', home]);
+
+interface Expected {
+  path: string;
+  label: string;
+  label_idx: number;
+}
+
+/** What the subset should list: its ok clips with the version's label indices, in the tool's layout. */
+async function expectedClips(subset: string): Promise<Expected[]> {
+  return queryAll<Expected>(
+    db,
+    `SELECT 'k700-2020/val/' || replace(replace(replace(replace(c.label, ' ', '_'), '''', ''), '(', ''), ')', '') || '/' || c.clip_key || '.mp4' AS path,
+            c.label, k.idx AS label_idx
+     FROM subset_clips s JOIN clips c USING (version, split, clip_key) JOIN classes k ON k.version = c.version AND k.label = c.label
+     WHERE s.subset = ? AND c.status = 'ok' ORDER BY c.label, c.clip_key`,
+    subset,
+  );
+}
+
+const sortByPath = (rows: { path: string; label_idx: number }[]) =>
+  rows.map((row) => ({ path: row.path, label_idx: row.label_idx })).sort((a, b) => (a.path < b.path ? -1 : 1));
+
+/** Each framework's own reading rule, reimplemented: how its loader splits a line. */
+const readBack: Record<string, (text: string) => { path: string; label_idx: number }[]> = {
+  // mmaction2 VideoDataset: line.strip().split() → filename, label
+  mmaction: (text) => text.trim().split('\n').map((line) => {
+    const parts = line.trim().split(/\s+/);
+    assert.equal(parts.length, 2, line);
+    return { path: parts[0]!, label_idx: Number(parts[1]) };
+  }),
+  // pytorchvideo LabeledVideoPaths.from_csv: path_label.rsplit(None, 1)
+  pytorchvideo: (text) => text.trim().split('\n').map((line) => {
+    const match = /^(.*\S)\s+(\S+)$/.exec(line)!;
+    return { path: match[1]!, label_idx: Number(match[2]) };
+  }),
+  // SlowFast Kinetics: path_label.split(" ") must give exactly two fields; VideoMAE reads the same with pandas sep=' '
+  slowfast: (text) => text.trim().split('\n').map((line) => {
+    const parts = line.split(' ');
+    assert.equal(parts.length, 2, line);
+    return { path: parts[0]!, label_idx: Number(parts[1]) };
+  }),
+};
+readBack.videomae = readBack.slowfast!;
+
+describe('kinetics export', () => {
+  before(async () => {
+    await ingestInto(db, sampleBucket);
+    assert.equal((await cli('subset', 'create', 'k7', '--version', 'k700-2020', '--split', 'val', '--class', 'abseiling', '--class', "hugging (not baby)", '--class', 'jumping jacks', '--per-class', '4', '--seed', '3')).code, 0);
+    const fetched = await cli('fetch', 'k7');
+    assert.equal(fetched.code, 0, fetched.stderr);
+    // One clip damaged in place, one deleted: they must leave the lists for excluded.csv.
+    const [damaged, deleted] = await queryAll<{ path: string }>(db, "SELECT c.path FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'k7' ORDER BY c.clip_key LIMIT 2");
+    truncateSync(damaged!.path, 40);
+    rmSync(deleted!.path);
+    assert.equal((await cli('scan', '--verify')).code, 0);
+  });
+
+  for (const format of ['mmaction', 'pytorchvideo', 'slowfast', 'videomae'] as const) {
+    test(`${format}: golden file, read back by the framework's rule to the same clips and labels`, async () => {
+      const out = join(tempDir(), format);
+      const result = await cli('export', 'k7', '--format', format, '--out', out);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /10 clips listed .*; 2 not listed \(1 damaged, 1 missing: see excluded\.csv/);
+      const lists = readdirSync(out).filter((name) => !['classes.txt', 'classes.json', 'manifest.json', 'excluded.csv'].includes(name));
+      assert.deepEqual(lists, [format === 'mmaction' ? 'k700-2020_val_list_videos.txt' : 'val.csv']);
+      const text = readFileSync(join(out, lists[0]!), 'utf8');
+      const golden = join(goldenDir, `${format}-${lists[0]}`);
+      if (process.env.UPDATE_GOLDEN) writeFileSync(golden, text);
+      assert.equal(text, readFileSync(golden, 'utf8'));
+      assert.deepEqual(sortByPath(readBack[format]!(text)), sortByPath(await expectedClips('k7')));
+      const classes = readFileSync(join(out, 'classes.txt'), 'utf8').trimEnd().split('\n');
+      assert.equal(classes.length, 700);
+      for (const clip of readBack[format]!(text)) assert.ok(existsSync(join(home, 'videos', clip.path)), clip.path);
+    });
+  }
+
+  test('csv and jsonl: every column, header for csv, parse back; excluded.csv holds the damaged and missing clips', async () => {
+    const out = join(tempDir(), 'csv');
+    assert.equal((await cli('export', 'k7', '--format', 'csv', '--out', out)).code, 0);
+    const rows = parse(readFileSync(join(out, 'clips.csv')), { columns: true }) as Record<string, string>[];
+    assert.deepEqual(Object.keys(rows[0]!), ['clip_key', 'youtube_id', 'time_start', 'time_end', 'label', 'label_idx', 'split', 'path', 'status']);
+    assert.deepEqual(sortByPath(rows.map((row) => ({ path: row.path!, label_idx: Number(row.label_idx) }))), sortByPath(await expectedClips('k7')));
+    const excluded = parse(readFileSync(join(out, 'excluded.csv')), { columns: true }) as { status: string }[];
+    assert.deepEqual(excluded.map((row) => row.status).sort(), ['damaged', 'missing']);
+    const jsonlOut = join(tempDir(), 'jsonl');
+    assert.equal((await cli('export', 'k7', '--format', 'jsonl', '--out', jsonlOut)).code, 0);
+    const objects = readFileSync(join(jsonlOut, 'clips.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { path: string; label_idx: number });
+    assert.deepEqual(sortByPath(objects), sortByPath(await expectedClips('k7')));
+    const all = join(tempDir(), 'all');
+    assert.equal((await cli('export', 'k7', '--format', 'csv', '--include-missing', '--out', all)).code, 0);
+    assert.equal((parse(readFileSync(join(all, 'clips.csv')), { columns: true }) as unknown[]).length, 12);
+  });
+
+  test('tree and fiftyone: class folders of links to the real files; --copy; --class-names torchvision', async () => {
+    const out = join(tempDir(), 'tree');
+    assert.equal((await cli('export', 'k7', '--format', 'tree', '--out', out)).code, 0);
+    const expected = await expectedClips('k7');
+    const found: { path: string; label_idx: number }[] = [];
+    const classes = readFileSync(join(out, 'classes.txt'), 'utf8').trimEnd().split('\n');
+    for (const label of readdirSync(join(out, 'val'))) {
+      for (const name of readdirSync(join(out, 'val', label))) {
+        const link = join(out, 'val', label, name);
+        assert.ok(lstatSync(link).isSymbolicLink());
+        found.push({ path: relative(join(home, 'videos'), readlinkSync(link)), label_idx: classes.indexOf(label) });
+      }
+    }
+    assert.deepEqual(sortByPath(found), sortByPath(expected));
+    assert.ok(readdirSync(join(out, 'val')).includes('hugging (not baby)'));
+
+    const copied = join(tempDir(), 'copied');
+    assert.equal((await cli('export', 'k7', '--format', 'tree', '--copy', '--class-names', 'torchvision', '--out', copied)).code, 0);
+    assert.deepEqual(readdirSync(join(copied, 'val')).sort(), ['abseiling', 'hugging_not_baby', 'jumping_jacks']);
+    const anyCopy = readdirSync(join(copied, 'val', 'abseiling'))[0]!;
+    assert.ok(lstatSync(join(copied, 'val', 'abseiling', anyCopy)).isFile());
+
+    // FiftyOne's VideoClassificationDirectoryTree: unlabeled clips go to _unlabeled.
+    assert.equal((await cli('subset', 'create', 'k6test', '--version', 'k600', '--split', 'test', '--limit', '2')).code, 0);
+    const [key] = await queryAll<{ clip_key: string }>(db, "SELECT clip_key FROM subset_clips WHERE subset = 'k6test' ORDER BY clip_key LIMIT 1");
+    const onDisk = join(home, 'videos', 'k600', 'test', '_unlabeled', `${key!.clip_key}.mp4`);
+    mkdirSync(join(onDisk, '..'), { recursive: true });
+    writeFileSync(onDisk, readFileSync(join(out, 'val', 'abseiling', readdirSync(join(out, 'val', 'abseiling'))[0]!)));
+    assert.equal((await cli('scan', '--verify')).code, 0);
+    const fiftyone = join(tempDir(), 'fo');
+    assert.equal((await cli('export', 'k6test', '--format', 'fiftyone', '--out', fiftyone)).code, 0);
+    assert.deepEqual(readdirSync(join(fiftyone, 'test')), ['_unlabeled']);
+    const refused = await cli('export', 'k6test', '--format', 'tree', '--out', join(tempDir(), 'no'));
+    assert.equal(refused.code, 64);
+    assert.match(refused.stderr, /has no labels.*--format fiftyone/);
+    const listed = join(tempDir(), 'pv');
+    assert.equal((await cli('export', 'k6test', '--format', 'pytorchvideo', '--include-missing', '--out', listed)).code, 0);
+    assert.ok(readFileSync(join(listed, 'test.csv'), 'utf8').trim().split('\n').every((line) => line.endsWith(' -1')), 'unlabeled clips get label index -1');
+  });
+
+  test('same subset and catalog → byte-identical output; the manifest pins sources, counts and list hashes', async () => {
+    const [first, second] = [join(tempDir(), 'a'), join(tempDir(), 'b')];
+    assert.equal((await cli('export', 'k7', '--format', 'mmaction', '--out', first)).code, 0);
+    assert.equal((await cli('export', 'k7', '--format', 'mmaction', '--out', second)).code, 0);
+    for (const name of readdirSync(first)) assert.deepEqual(readFileSync(join(second, name)), readFileSync(join(first, name)), name);
+    const manifest = JSON.parse(readFileSync(join(first, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.subset.definition.seed, 3);
+    assert.equal(manifest.counts.listed, 10);
+    assert.deepEqual(manifest.counts.excluded_by_status, { damaged: 1, missing: 1 });
+    assert.ok(manifest.catalog_sources.some((source: { path: string; sha256: string }) => source.path === '700_2020/annotations/val.csv' && source.sha256.length === 64));
+    const { createHash } = await import('node:crypto');
+    for (const file of manifest.files as { name: string; sha256: string }[]) {
+      assert.equal(createHash('sha256').update(readFileSync(join(first, file.name))).digest('hex'), file.sha256, file.name);
+    }
+  });
+
+  test('--label-map follows a checkpoint\'s order; a label it lacks is an error naming it', async () => {
+    const map = join(tempDir(), 'labels.txt');
+    writeFileSync(map, 'jumping jacks\nhugging (not baby)\nabseiling\n');
+    const out = join(tempDir(), 'mapped');
+    assert.equal((await cli('export', 'k7', '--format', 'videomae', '--label-map', map, '--out', out)).code, 0);
+    const lines = readFileSync(join(out, 'val.csv'), 'utf8').trim().split('\n');
+    assert.ok(lines.filter((line) => line.includes('/abseiling/')).every((line) => line.endsWith(' 2')));
+    assert.ok(lines.filter((line) => line.includes('/jumping_jacks/')).every((line) => line.endsWith(' 0')));
+    writeFileSync(map, 'jumping jacks\nabseiling\n');
+    const refused = await cli('export', 'k7', '--format', 'videomae', '--label-map', map, '--out', join(tempDir(), 'x'));
+    assert.equal(refused.code, 64);
+    assert.match(refused.stderr, /label "hugging \(not baby\)" is not in the label map/);
+  });
+
+  test('a path with whitespace is refused by whitespace-split formats, kept by pytorchvideo (last-whitespace split)', async () => {
+    const external = join(tempDir(), 'external');
+    const [clip] = await queryAll<{ clip_key: string; path: string }>(db, "SELECT c.clip_key, c.path FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'k7' AND c.status = 'ok' ORDER BY c.clip_key LIMIT 1");
+    mkdirSync(join(external, 'air drumming'), { recursive: true });
+    writeFileSync(join(external, 'air drumming', `${clip!.clip_key}.mp4`), readFileSync(clip!.path));
+    rmSync(clip!.path);
+    assert.equal((await cli('scan', '--verify')).code, 0);
+    assert.equal((await cli('scan', external, '--verify')).code, 0);
+    const refused = await cli('export', 'k7', '--format', 'mmaction', '--paths', 'absolute', '--out', join(tempDir(), 'ws'));
+    assert.equal(refused.code, 64);
+    assert.match(refused.stderr, /holds whitespace, and mmaction splits its lines on whitespace; export --format tree/);
+    const kept = join(tempDir(), 'pv');
+    assert.equal((await cli('export', 'k7', '--format', 'pytorchvideo', '--paths', 'absolute', '--out', kept)).code, 0);
+    const back = readBack.pytorchvideo!(readFileSync(join(kept, 'val.csv'), 'utf8'));
+    assert.ok(back.some((row) => row.path === join(external, 'air drumming', `${clip!.clip_key}.mp4`)));
+  });
+});
+
+describe('cross-version leakage on the real K400 and K700-2020 val files', () => {
+  const bucket = tempDir();
+  const file = join(bucket, 'catalog.db');
+  before(async () => {
+    for (const [from, to] of [['k400-val.csv.gz', '400/annotations/val.csv'], ['k700-2020-val.csv.gz', '700_2020/annotations/val.csv']] as const) {
+      mkdirSync(join(bucket, 'b', to, '..'), { recursive: true });
+      writeFileSync(join(bucket, 'b', to), gunzipSync(readFileSync(join(packageRoot, 'test', 'fixtures', 'real', from))));
+    }
+    const summary = await ingestInto(file, join(bucket, 'b'));
+    assert.equal(summary.loaded, 2);
+  });
+
+  test('overlap: 198 clips with identical windows, more when windows only overlap; --fail-on-overlap', async () => {
+    const result = await runCli(['overlap', '--train', 'k700-2020:val', '--eval', 'k400:val', '--json', '--db', file]);
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as { total: number; identical: number; by_class: { clips: number }[]; clips: { identical: number }[] };
+    assert.equal(report.identical, 198);
+    assert.ok(report.total > 198, `windows that only overlap count too (${report.total})`);
+    assert.equal(report.by_class.reduce((sum, entry) => sum + entry.clips, 0), report.total);
+    const failing = await runCli(['overlap', '--train', 'k700-2020:val', '--eval', 'k400:val', '--fail-on-overlap', '--db', file]);
+    assert.equal(failing.code, 1);
+  });
+
+  test('export --exclude-overlap-with drops them and says so in the manifest', async () => {
+    const home2 = join(bucket, 'home');
+    mkdirSync(home2);
+    const create = await runCli(['subset', 'create', 'k4', '--version', 'k400', '--split', 'val', '--db', file]);
+    assert.equal(create.code, 0, create.stderr);
+    const out = join(bucket, 'out');
+    const result = await runCli(['export', 'k4', '--format', 'csv', '--include-missing', '--exclude-overlap-with', 'k700-2020:val', '--out', out, '--db', file, '--home', home2]);
+    assert.equal(result.code, 0, result.stderr);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    assert.deepEqual(manifest.exclude_overlap_with, ['k700-2020:val']);
+    const overlap = JSON.parse((await runCli(['overlap', '--train', 'k700-2020:val', '--eval', 'k400:val', '--json', '--db', file])).stdout) as { total: number };
+    assert.equal(manifest.counts.dropped_as_overlapping, overlap.total);
+    assert.equal(manifest.counts.listed, 19_906 - overlap.total);
+  });
+});
+
+test('classes --map: a renamed class maps onto its new name, with counts and confidence', async () => {
+  const bucket = copyOfSampleBucket();
+  const rows = readFileSync(join(bucket, '400/annotations/val.csv'), 'utf8').split('\n').filter((row) => row.startsWith('hugging,'));
+  for (const row of rows.slice(0, 3)) {
+    const [, id, start, end] = row.split(',');
+    writeFileSync(join(bucket, '700_2020/annotations/val.csv'), `hugging (not baby),${id},${start},${end},validate\r\n`, { flag: 'a' });
+  }
+  const file = join(tempDir(), 'catalog.db');
+  await ingestInto(file, bucket);
+  const result = await runCli(['classes', '--map', 'k400:k700-2020', '--json', '--db', file]);
+  assert.equal(result.code, 0, result.stderr);
+  const map = JSON.parse(result.stdout) as { label: string; maps_to: string | null; shared_clips: number; confidence: number | null; renamed: number }[];
+  assert.deepEqual(map.find((row) => row.label === 'hugging'), { label: 'hugging', maps_to: 'hugging (not baby)', shared_clips: 3, confidence: 1, renamed: 1 });
+  assert.equal(map[0]!.renamed, 1, 'renamed classes first');
+  assert.ok(map.some((row) => row.label === 'abseiling' && row.maps_to === 'abseiling' && row.renamed === 0));
+});
