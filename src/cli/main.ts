@@ -60,6 +60,11 @@ const commands: CommandEntry[] = [
     load: async () => (await import('./commands/classes.js')).classesCommand,
   },
   {
+    name: 'tui',
+    summary: 'browse the catalog, pick classes, make a subset, plan, fetch and export from one terminal screen',
+    load: async () => (await import('./commands/tui.js')).tuiCommand,
+  },
+  {
     name: 'demo',
     summary: 'ingest the bundled sample bucket (data/sample-bucket) and print what the catalog holds',
     load: async () => (await import('./commands/demo.js')).demoCommand,

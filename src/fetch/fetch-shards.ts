@@ -18,6 +18,8 @@ export interface FetchOptions {
   /** Which of the discovery shards' members to keep: the wanted clips not located yet, by version/split. */
   undiscovered: PlannedClip[];
   onProgress?: (event: ShardEvent) => void;
+  /** Cancels: no new shard starts, downloads in flight stop (their part files stay, for a later resume). */
+  signal?: AbortSignal;
 }
 
 export type ShardEvent =
@@ -60,6 +62,7 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
   const results: ShardResult[] = [];
 
   await eachLimited(shards, options.jobs, async (shard) => {
+    if (options.signal?.aborted) return;
     const wanted = new Map(shard.clips.map((clip) => [clip.clip_key, clip]));
     if (shard.discovery) {
       for (const clip of stillUnfound.values()) if (clip.version === shard.version && clip.split === shard.split) wanted.set(clip.clip_key, clip);
@@ -155,6 +158,7 @@ async function transferShard(
           extractor = newExtractor();
         },
         onBytes: (bytes) => options.onProgress?.({ kind: 'bytes', shard, bytes }),
+        signal: options.signal,
       });
       result.transferred = download.transferred;
       if (shard.bytes !== null && download.bytes !== shard.bytes) {

@@ -19,7 +19,14 @@ export interface FetchSummary {
 export async function fetchSubset(
   catalog: Catalog,
   subset: string,
-  options: { home: string; jobs: number; keepArchives: boolean; onProgress?: (event: ShardEvent) => void; onPlan?: (plan: Plan) => void },
+  options: {
+    home: string;
+    jobs: number;
+    keepArchives: boolean;
+    onProgress?: (event: ShardEvent) => void;
+    onPlan?: (plan: Plan) => void;
+    signal?: AbortSignal;
+  },
 ): Promise<FetchSummary> {
   const started = performance.now();
   const plan = await planSubset(catalog, subset, options.home);
@@ -30,6 +37,7 @@ export async function fetchSubset(
     keepArchives: options.keepArchives,
     undiscovered: plan.undiscovered,
     onProgress: options.onProgress,
+    signal: options.signal,
   });
   const after = await planSubset(catalog, subset, options.home, { lookupSizes: false });
   const stillMissing = after.wanted - after.notInAnyShard.length;

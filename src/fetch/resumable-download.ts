@@ -18,6 +18,7 @@ export interface DownloadOptions {
   onRestart(): Promise<void>;
   onBytes?(bytes: number): void;
   retry?: RetryPolicy;
+  signal?: AbortSignal;
 }
 
 export interface DownloadResult {
@@ -56,7 +57,7 @@ export async function downloadResumable(options: DownloadOptions): Promise<Downl
           headers.range = `bytes=${offset}-`;
           if (etag) headers['if-range'] = etag;
         }
-        const response = await request(options.url, { method: 'GET', headers, highWaterMark: CHUNK_BYTES });
+        const response = await request(options.url, { method: 'GET', headers, highWaterMark: CHUNK_BYTES, signal: options.signal });
         const { statusCode } = response;
         if (statusCode === 416 && offset > 0) {
           await response.body.dump();
@@ -102,7 +103,7 @@ export async function downloadResumable(options: DownloadOptions): Promise<Downl
         }
         return { bytes: offset, etag, transferred };
       },
-      (error) => error instanceof RestartNeeded || isTransientNetworkError(error) || isBodyCutShort(error),
+      (error) => !options.signal?.aborted && (error instanceof RestartNeeded || isTransientNetworkError(error) || isBodyCutShort(error)),
       options.retry ?? defaultRetryPolicy,
     );
   } finally {

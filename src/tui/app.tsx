@@ -1,0 +1,301 @@
+import { join, resolve } from 'node:path';
+import { Box, type Key, useApp, useInput } from 'ink';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Catalog } from '../catalog/catalog.js';
+import { EXPORT_FORMATS, type ExportFormat, exportSubset } from '../export/export-subset.js';
+import { fetchSubset } from '../fetch/fetch-subset.js';
+import { planSubset } from '../fetch/plan.js';
+import { formatBytes } from '../ingest/progress.js';
+import { runReadOnlyQuery } from '../query/read-only-query.js';
+import type { Split, VersionId } from '../sources/bucket-layout.js';
+import { createSubset } from '../subset/subsets.js';
+import { classDetails, classStats, splitRows } from './catalog-view.js';
+import { ClassesPane } from './components/classes-pane.js';
+import { DetailsPane } from './components/details-pane.js';
+import { HelpOverlay } from './components/help-overlay.js';
+import { HintBar } from './components/hint-bar.js';
+import { SplitsPane } from './components/splits-pane.js';
+import { type TableView, TablePane } from './components/table-pane.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { useRefState } from './hooks/use-ref-state.js';
+import { type Action, type FormField, initialState, reduce, visibleClasses } from './state.js';
+
+export interface AppProps {
+  catalog: Catalog;
+  home: string;
+}
+
+const field = (label: string, value = ''): FormField => ({ label, value });
+
+/** The key a single character of a multi-key chunk stands for. */
+function keyOf(char: string, chunk: Key): Key {
+  return {
+    ...chunk,
+    return: char === '\r' || char === '\n',
+    tab: char === '\t',
+    backspace: char === '\x7f' || char === '\b',
+    escape: char === '\x1b',
+  };
+}
+
+export function App({ catalog, home }: AppProps) {
+  const { exit } = useApp();
+  const { columns, rows: height } = useTerminalSize();
+  const [stateRef, setState] = useRefState(initialState);
+  const dispatch = (action: Action) => setState(reduce(stateRef.current, action));
+  const [splits, setSplits] = useState(() => splitRows(catalog.sqlite));
+  const [tableRef, setTable] = useRefState<TableView | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [subsetRef, setSubset] = useRefState<string | null>(null);
+  const state = stateRef.current;
+  const table = tableRef.current;
+  const fetching = useRef<AbortController | null>(null);
+
+  const split = splits[state.splitCursor];
+  const classes = useMemo(() => (split ? classStats(catalog.sqlite, split.version, split.split) : []), [catalog, split?.version, split?.split, splits]);
+  const shown = useMemo(() => visibleClasses(classes, state.filter, state.sort), [classes, state.filter, state.sort]);
+  const focusedClass = shown[state.classCursor];
+  const paneHeight = Math.max(6, height - 2);
+  const leftWidth = Math.min(26, Math.floor(columns * 0.28));
+  const middleWidth = Math.max(36, Math.floor((columns - leftWidth) * 0.55));
+  const rightWidth = Math.max(10, columns - leftWidth - middleWidth);
+  const details = useMemo(
+    () => (split && focusedClass ? classDetails(catalog.sqlite, split.version, split.split, focusedClass.label, paneHeight) : undefined),
+    [catalog, split, focusedClass?.label, paneHeight],
+  );
+
+  useEffect(() => () => fetching.current?.abort(), []);
+
+  const refresh = () => setSplits(splitRows(catalog.sqlite));
+
+  const showPlan = async (name: string) => {
+    const plan = await planSubset(catalog, name, home);
+    setTable({
+      title: `plan ${name}: ${plan.wanted} of ${plan.clips} clips to fetch, ${formatBytes(plan.bytesToDownload)}`,
+      columns: ['shard', 'label', 'bytes', 'clips', 'members'],
+      rows: plan.shards.map((shard) => [
+        `${shard.version}/${shard.split}/${shard.name}`,
+        shard.label,
+        shard.bytes === null ? '?' : formatBytes(shard.bytes),
+        shard.clips.length,
+        shard.archive ? 'kept archive' : shard.discovery ? 'discover' : shard.membersKnown ? 'known' : 'by class',
+      ]),
+      scroll: 0,
+    });
+  };
+
+  const startFetch = (name: string) => {
+    const controller = new AbortController();
+    fetching.current = controller;
+    const progress = new Map<string, string>();
+    const render = () =>
+      setTable({ title: `fetch ${name} (esc cancels; a later fetch resumes)`, columns: ['shard', 'progress'], rows: [...progress].map(([shard, text]) => [shard, text]), scroll: 0 });
+    const bytes = new Map<string, number>();
+    render();
+    fetchSubset(catalog, name, {
+      home,
+      jobs: 4,
+      keepArchives: false,
+      signal: controller.signal,
+      onProgress: (event) => {
+        const key = `${event.shard.version}/${event.shard.split}/${event.shard.name}`;
+        if (event.kind === 'bytes') bytes.set(key, (bytes.get(key) ?? 0) + event.bytes);
+        progress.set(
+          key,
+          event.kind === 'finished'
+            ? event.result.state === 'extracted'
+              ? `extracted ${event.result.extracted}/${event.result.members}`
+              : `failed: ${event.result.error}`
+            : event.kind === 'skipped'
+              ? 'skipped'
+              : formatBytes(bytes.get(key) ?? 0),
+        );
+        render();
+      },
+    })
+      .then((summary) => {
+        setMessage(`${controller.signal.aborted ? 'cancelled: ' : ''}${summary.extracted} clips extracted, ${summary.stillMissing} still missing`);
+        refresh();
+      })
+      .catch((error: Error) => setMessage(error.message))
+      .finally(() => (fetching.current = null));
+  };
+
+  const submitForm = () => {
+    const state = stateRef.current;
+    const subset = subsetRef.current;
+    if (state.mode.kind !== 'form') return;
+    const { purpose, fields } = state.mode;
+    const value = (label: string) => fields.find((entry) => entry.label === label)!.value.trim();
+    dispatch({ type: 'mode', mode: { kind: 'browse' } });
+    try {
+      if (purpose === 'subset' && split) {
+        const name = value('name');
+        const perClass = value('per-class cap (blank: all)');
+        const clips = createSubset(
+          catalog,
+          name,
+          {
+            versions: [split.version as VersionId],
+            splits: [split.split as Split],
+            classes: [...state.selected].filter((label) => label !== '(unlabeled)'),
+            match: null,
+            perClass: perClass === '' ? null : Number(perClass),
+            limit: null,
+            seed: Number(value('seed') || 0),
+            onlyMissing: /^y/i.test(value('only missing? (y/n)')),
+            onlyOnDisk: false,
+            sql: null,
+          },
+          true,
+        );
+        setSubset(name);
+        setMessage(`subset ${name}: ${clips.length} clips · p plan · f fetch · e export`);
+        void showPlan(name);
+      } else if (purpose === 'export' && subset) {
+        const format = value('format') as ExportFormat;
+        if (!EXPORT_FORMATS.includes(format)) throw new Error(`unknown format ${format}; formats: ${EXPORT_FORMATS.join(', ')}`);
+        const out = resolve(value('folder'));
+        const summary = exportSubset(catalog, {
+          subset,
+          format,
+          out,
+          paths: 'relative',
+          videoRoot: join(home, 'videos'),
+          includeMissing: false,
+          excludeOverlapWith: [],
+          link: 'symlink',
+          classNames: 'labels',
+        });
+        setMessage(`exported ${summary.listed} clips to ${out} (${summary.excluded} not on disk: excluded.csv)`);
+      }
+    } catch (error) {
+      setMessage((error as Error).message);
+    }
+  };
+
+  const handleKey = (input: string, key: Key) => {
+    const state = stateRef.current;
+    const table = tableRef.current;
+    const subset = subsetRef.current;
+    const shown = visibleClasses(classes, state.filter, state.sort);
+    const focusedClass = shown[state.classCursor];
+    const mode = state.mode;
+    if (key.ctrl && input === 'c') return exit();
+    if (mode.kind === 'help') {
+      if (key.escape || input === '?' || input === 'q') dispatch({ type: 'mode', mode: { kind: 'browse' } });
+      return;
+    }
+    if (mode.kind === 'filter' || mode.kind === 'sql' || mode.kind === 'form') {
+      if (key.escape) {
+        if (mode.kind === 'filter') dispatch({ type: 'clear-filter' });
+        return dispatch({ type: 'mode', mode: { kind: 'browse' } });
+      }
+      if (key.return) {
+        if (mode.kind === 'filter') dispatch({ type: 'mode', mode: { kind: 'browse' } });
+        if (mode.kind === 'sql') {
+          dispatch({ type: 'mode', mode: { kind: 'browse' } });
+          try {
+            const result = runReadOnlyQuery(catalog.sqlite, mode.input);
+            setTable({ title: mode.input, columns: result.columns, rows: [...result.rows].slice(0, 10_000), scroll: 0 });
+            setMessage(null);
+          } catch (error) {
+            setMessage((error as Error).message);
+          }
+        }
+        if (mode.kind === 'form') {
+          if (mode.field + 1 < mode.fields.length) dispatch({ type: 'next-field' });
+          else submitForm();
+        }
+        return;
+      }
+      if (key.backspace || key.delete) return dispatch({ type: 'erase' });
+      if (input && !key.ctrl && !key.meta && !/[\x00-\x1f]/.test(input)) dispatch({ type: 'type', text: input });
+      return;
+    }
+    if (table) {
+      if (key.escape) {
+        fetching.current?.abort();
+        return setTable(null);
+      }
+      if (key.upArrow || input === 'k') return setTable({ ...table, scroll: Math.max(0, table.scroll - 1) });
+      if (key.downArrow || input === 'j') return setTable({ ...table, scroll: Math.min(Math.max(0, table.rows.length - 1), table.scroll + 1) });
+      if (input === 'q') return exit();
+      return;
+    }
+    const count = state.focus === 'splits' ? splits.length : shown.length;
+    if (input === 'q') return exit();
+    if (key.upArrow || input === 'k') return dispatch({ type: 'move', delta: -1, count });
+    if (key.downArrow || input === 'j') return dispatch({ type: 'move', delta: 1, count });
+    if (key.pageUp) return dispatch({ type: 'move', delta: -(paneHeight - 4), count });
+    if (key.pageDown) return dispatch({ type: 'move', delta: paneHeight - 4, count });
+    if (key.tab || key.leftArrow || key.rightArrow) return dispatch({ type: 'focus', focus: state.focus === 'splits' ? 'classes' : 'splits' });
+    if (input === '/') return dispatch({ type: 'mode', mode: { kind: 'filter' } });
+    if (input === '?') return dispatch({ type: 'mode', mode: { kind: 'help' } });
+    if (input === ':') return dispatch({ type: 'mode', mode: { kind: 'sql', input: '' } });
+    if (input === 's') return dispatch({ type: 'cycle-sort' });
+    if (input === ' ' && focusedClass) return dispatch({ type: 'toggle', label: focusedClass.label });
+    if (input === 'a') return dispatch({ type: 'select-all', labels: shown.map((row) => row.label) });
+    if (input === 'c') return dispatch({ type: 'clear-selection' });
+    if (input === 'n') {
+      if (state.selected.size === 0) return setMessage('select classes first (space, or a for all shown)');
+      return dispatch({
+        type: 'mode',
+        mode: { kind: 'form', purpose: 'subset', field: 0, fields: [field('name', `tui-${split?.version}-${split?.split}`), field('per-class cap (blank: all)'), field('seed', '0'), field('only missing? (y/n)', 'n')] },
+      });
+    }
+    if (input === 'p' || input === 'f' || input === 'e') {
+      if (!subset) return setMessage('make a subset first: select classes, then n');
+      if (input === 'p') return void showPlan(subset).catch((error: Error) => setMessage(error.message));
+      if (input === 'f') return startFetch(subset);
+      return dispatch({ type: 'mode', mode: { kind: 'form', purpose: 'export', field: 0, fields: [field('format', 'mmaction'), field('folder', join('exports', subset))] } });
+    }
+  };
+
+  useInput((input, key) => {
+    const plain = !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && !key.backspace && !key.delete;
+    // Keys that arrive together (tmux, a paste) come as one string: take them one by one.
+    if (plain && input.length > 1) for (const char of input) handleKey(char, keyOf(char, key));
+    else handleKey(input, key);
+  });
+
+  const mode = state.mode;
+  return (
+    <Box flexDirection="column" width={columns} height={height}>
+      <Box height={paneHeight}>
+        <SplitsPane rows={splits} cursor={state.splitCursor} focused={state.focus === 'splits'} width={leftWidth} />
+        {mode.kind === 'help' ? (
+          <HelpOverlay width={columns - leftWidth} height={paneHeight} />
+        ) : table ? (
+          <TablePane view={table} height={paneHeight} width={columns - leftWidth} />
+        ) : (
+          <>
+            <ClassesPane
+              rows={shown}
+              total={classes.length}
+              cursor={state.classCursor}
+              selected={state.selected}
+              focused={state.focus === 'classes'}
+              height={paneHeight}
+              width={middleWidth}
+              filter={state.filter}
+              filtering={mode.kind === 'filter'}
+              sort={state.sort}
+            />
+            <DetailsPane label={focusedClass?.label} details={details} height={paneHeight} width={rightWidth} />
+          </>
+        )}
+      </Box>
+      <HintBar
+        mode={table && mode.kind === 'browse' ? 'table' : mode.kind}
+        status={
+          mode.kind === 'sql'
+            ? `:${mode.input}_`
+            : mode.kind === 'form'
+              ? `${mode.fields[mode.field]!.label}: ${mode.fields[mode.field]!.value}_`
+              : (message ?? '')
+        }
+      />
+    </Box>
+  );
+}

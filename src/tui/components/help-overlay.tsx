@@ -1,0 +1,29 @@
+import { Box, Text } from 'ink';
+
+const KEYS: [string, string][] = [
+  ['↑ ↓ / k j', 'move; PgUp PgDn a page'],
+  ['tab, ← →', 'switch between splits and classes'],
+  ['/', 'filter classes by typing (substring, any case)'],
+  ['s', 'sort by name, clip count, coverage'],
+  ['space', 'select the class; a: all shown; c: clear'],
+  ['n', 'make a subset of the selected classes (cap, seed, only missing)'],
+  ['p', 'plan the subset: shards, bytes, what is here'],
+  ['f', 'fetch the subset, live per shard; esc cancels (resumable)'],
+  ['e', 'export the subset (format, folder)'],
+  [':', 'run a read-only SQL query'],
+  ['?', 'this help; esc closes'],
+  ['q, ctrl-c', 'quit'],
+];
+
+export function HelpOverlay({ width, height }: { width: number; height: number }) {
+  return (
+    <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor="cyan" paddingX={1}>
+      <Text bold>keys</Text>
+      {KEYS.map(([key, what]) => (
+        <Text key={key} wrap="truncate">
+          <Text color="cyan">{key.padEnd(12)}</Text> {what}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,113 @@
+import type { ClassStats } from './catalog-view.js';
+
+export type SortOrder = 'name' | 'count' | 'coverage';
+const SORTS: SortOrder[] = ['name', 'count', 'coverage'];
+
+export interface FormField {
+  label: string;
+  value: string;
+}
+
+export type Mode =
+  | { kind: 'browse' }
+  | { kind: 'filter' }
+  | { kind: 'help' }
+  | { kind: 'sql'; input: string }
+  | { kind: 'form'; purpose: 'subset' | 'export'; fields: FormField[]; field: number };
+
+/** What the screen shows and where the keyboard is; data (rows, results) lives beside it, not in it. */
+export interface TuiState {
+  focus: 'splits' | 'classes';
+  splitCursor: number;
+  classCursor: number;
+  filter: string;
+  sort: SortOrder;
+  selected: ReadonlySet<string>;
+  mode: Mode;
+}
+
+export const initialState: TuiState = {
+  focus: 'classes',
+  splitCursor: 0,
+  classCursor: 0,
+  filter: '',
+  sort: 'name',
+  selected: new Set(),
+  mode: { kind: 'browse' },
+};
+
+export type Action =
+  | { type: 'move'; delta: number; count: number }
+  | { type: 'focus'; focus: TuiState['focus'] }
+  | { type: 'cycle-sort' }
+  | { type: 'toggle'; label: string }
+  | { type: 'select-all'; labels: string[] }
+  | { type: 'clear-selection' }
+  | { type: 'clear-filter' }
+  | { type: 'mode'; mode: Mode }
+  | { type: 'type'; text: string }
+  | { type: 'erase' }
+  | { type: 'next-field' };
+
+const clamp = (value: number, count: number) => Math.max(0, Math.min(value, count - 1));
+
+/** Typing goes to whatever the mode edits: the filter, the SQL line, or the focused form field. */
+function edit(state: TuiState, change: (text: string) => string): TuiState {
+  const { mode } = state;
+  if (mode.kind === 'filter') return { ...state, filter: change(state.filter), classCursor: 0 };
+  if (mode.kind === 'sql') return { ...state, mode: { ...mode, input: change(mode.input) } };
+  if (mode.kind === 'form') {
+    const fields = mode.fields.map((field, index) => (index === mode.field ? { ...field, value: change(field.value) } : field));
+    return { ...state, mode: { ...mode, fields } };
+  }
+  return state;
+}
+
+export function reduce(state: TuiState, action: Action): TuiState {
+  switch (action.type) {
+    case 'move':
+      return state.focus === 'splits'
+        ? { ...state, splitCursor: clamp(state.splitCursor + action.delta, action.count), classCursor: 0, selected: new Set(), filter: '' }
+        : { ...state, classCursor: clamp(state.classCursor + action.delta, action.count) };
+    case 'focus':
+      return { ...state, focus: action.focus };
+    case 'cycle-sort':
+      return { ...state, sort: SORTS[(SORTS.indexOf(state.sort) + 1) % SORTS.length]!, classCursor: 0 };
+    case 'toggle': {
+      const selected = new Set(state.selected);
+      if (!selected.delete(action.label)) selected.add(action.label);
+      return { ...state, selected };
+    }
+    case 'select-all':
+      return { ...state, selected: new Set([...state.selected, ...action.labels]) };
+    case 'clear-selection':
+      return { ...state, selected: new Set() };
+    case 'clear-filter':
+      return { ...state, filter: '', classCursor: 0 };
+    case 'mode':
+      return { ...state, mode: action.mode };
+    case 'type':
+      return edit(state, (text) => text + action.text);
+    case 'erase':
+      return edit(state, (text) => text.slice(0, -1));
+    case 'next-field':
+      return state.mode.kind === 'form' ? { ...state, mode: { ...state.mode, field: state.mode.field + 1 } } : state;
+  }
+}
+
+/** The classes pane's rows: the filter (substring, any case), then the sort. */
+export function visibleClasses(classes: ClassStats[], filter: string, sort: SortOrder): ClassStats[] {
+  const needle = filter.toLowerCase();
+  const shown = needle === '' ? [...classes] : classes.filter((row) => row.label.toLowerCase().includes(needle));
+  const byName = (a: ClassStats, b: ClassStats) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
+  const coverage = (row: ClassStats) => row.onDisk / Math.max(1, row.annotated);
+  return shown.sort((a, b) =>
+    sort === 'count' ? b.annotated - a.annotated || byName(a, b) : sort === 'coverage' ? coverage(a) - coverage(b) || byName(a, b) : byName(a, b),
+  );
+}
+
+/** The first row to draw so the cursor stays on screen. */
+export function windowStart(cursor: number, height: number, count: number): number {
+  if (count <= height) return 0;
+  return Math.max(0, Math.min(cursor - Math.floor(height / 2), count - height));
+}
