@@ -13,13 +13,14 @@ export class BulkInserter {
     table: string,
     columns: readonly string[],
     private readonly rowsPerStatement = 256,
-    verb: 'INSERT' | 'INSERT OR REPLACE' = 'INSERT',
+    /** Appended to the statement, e.g. an ON CONFLICT clause. */
+    conflictClause = '',
   ) {
     this.width = columns.length;
     const row = `(${columns.map(() => '?').join(',')})`;
-    const head = `${verb} INTO ${table} (${columns.join(',')}) VALUES `;
-    this.batch = db.prepare(head + Array.from({ length: rowsPerStatement }, () => row).join(','));
-    this.single = db.prepare(head + row);
+    const head = `INSERT INTO ${table} (${columns.join(',')}) VALUES `;
+    this.batch = db.prepare(`${head}${Array.from({ length: rowsPerStatement }, () => row).join(',')} ${conflictClause}`);
+    this.single = db.prepare(`${head}${row} ${conflictClause}`);
   }
 
   add(...values: unknown[]): void {

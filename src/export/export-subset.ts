@@ -3,7 +3,7 @@ import { copyFileSync, linkSync, mkdirSync, rmSync, symlinkSync, writeFileSync }
 import { dirname, extname, join, relative, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { UsageError } from '../errors.js';
-import { classFolder, clipDestination } from '../fetch/video-layout.js';
+import { classFolder, clipDestination, safeFolderName } from '../fetch/video-layout.js';
 import { findSubset } from '../subset/subsets.js';
 import { packageVersion } from '../util/package-root.js';
 import { loadLabelMap } from './label-map.js';
@@ -230,7 +230,7 @@ function writeLists(options: ExportOptions, listed: ListedClip[], write: (name: 
     case 'fiftyone': {
       const lines: string[] = [];
       for (const clip of listed) {
-        const folder = clip.label === null ? '_unlabeled' : options.classNames === 'torchvision' ? classFolder(clip.label) : clip.label;
+        const folder = clip.label === null ? '_unlabeled' : options.classNames === 'torchvision' ? classFolder(clip.label) : safeFolderName(clip.label);
         const name = join(clip.split, folder, `${clip.clip_key}${extname(clip.file) || '.mp4'}`);
         const target = join(options.out, name);
         mkdirSync(dirname(target), { recursive: true });

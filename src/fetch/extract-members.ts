@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, renameSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Gunzip, createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
@@ -97,10 +97,15 @@ export class MemberExtractor {
       file.on('close', resolve);
       file.on('error', reject);
       entry.on('error', reject);
-    }).then(() => {
-      renameSync(temporary, destination);
-      this.hooks.onExtracted(clip.clipKey, destination);
-    });
+    })
+      .then(() => {
+        renameSync(temporary, destination);
+        this.hooks.onExtracted(clip.clipKey, destination);
+      })
+      .catch((error: unknown) => {
+        rmSync(temporary, { force: true });
+        throw error;
+      });
     write.catch(() => {});
     this.writes.push(write);
   }

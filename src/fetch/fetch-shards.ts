@@ -59,6 +59,7 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
   const writer = new FileWriter(sqlite);
   const stillUnfound = new Map(options.undiscovered.map((clip) => [`${clip.version}\0${clip.split}\0${clip.clip_key}`, clip]));
   const setState = sqlite.prepare('UPDATE shard_files SET state = ?, error = ? WHERE version = ? AND split = ? AND name = ?');
+  const recordSize = sqlite.prepare('UPDATE shard_files SET bytes = ?, etag = ? WHERE version = ? AND split = ? AND name = ?');
   const results: ShardResult[] = [];
 
   await eachLimited(shards, options.jobs, async (shard) => {
@@ -73,16 +74,23 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
       }
     }
     options.onProgress?.({ kind: 'started', shard });
-    const result = await transferShard(shard, wanted, options, (state, error) => setState.run(state, error, shard.version, shard.split, shard.name));
+    const result = await transferShard(
+      shard,
+      wanted,
+      options,
+      (state, error) => setState.run(state, error, shard.version, shard.split, shard.name),
+      (bytes, etag) => recordSize.run(bytes, etag, shard.version, shard.split, shard.name),
+    );
     if (result.state === 'extracted') {
       recordShardMembers(catalog, shard, result.memberBytes);
-      for (const path of result.written) {
-        const info = statSync(path);
-        writer.add(fileRecord({ path, dir: dirname(path), name: basename(path), bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, rootId, true, new Date().toISOString(), !isKnownPath(catalog, path)));
-      }
-      writer.flush();
       for (const clipKey of result.memberBytes.keys()) stillUnfound.delete(`${shard.version}\0${shard.split}\0${clipKey}`);
     }
+    // Members written before a failure are on disk: they are recorded too, so status tells the truth.
+    for (const path of result.written) {
+      const info = statSync(path);
+      writer.add(fileRecord({ path, dir: dirname(path), name: basename(path), bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, rootId, true, new Date().toISOString(), !isKnownPath(catalog, path)));
+    }
+    writer.flush();
     const summary: ShardResult = {
       name: shard.name,
       version: shard.version,
@@ -119,6 +127,7 @@ async function transferShard(
   wanted: Map<string, PlannedClip>,
   options: FetchOptions,
   setState: (state: string, error: string | null) => void,
+  recordSize: (bytes: number, etag: string | null) => void,
 ): Promise<TransferResult> {
   const result: TransferResult = { state: 'failed', memberBytes: new Map(), written: [], transferred: 0, refused: [] };
   const root = videosRoot(options.home);
@@ -161,9 +170,8 @@ async function transferShard(
         signal: options.signal,
       });
       result.transferred = download.transferred;
-      if (shard.bytes !== null && download.bytes !== shard.bytes) {
-        throw new Error(`received ${download.bytes} bytes, the source said ${shard.bytes}`);
-      }
+      // The length was checked against the response itself; a shard that changed upstream updates the cache.
+      if (download.bytes !== shard.bytes || download.etag !== shard.etag) recordSize(download.bytes, download.etag);
       setState('downloaded', null);
       if (options.keepArchives) renameSync(part, archive);
       else rmSync(part, { force: true });
@@ -174,6 +182,8 @@ async function transferShard(
   } catch (error) {
     result.error = (error as Error).message;
     setState('failed', result.error);
+    const part = `${archive}.part`;
+    if (existsSync(part) && statSync(part).size === 0) rmSync(part);
   }
   if (!options.keepArchives && shard.archive === null && existsSync(archive)) rmSync(archive, { force: true });
   return result;

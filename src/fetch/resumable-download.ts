@@ -60,8 +60,11 @@ export async function downloadResumable(options: DownloadOptions): Promise<Downl
         const response = await request(options.url, { method: 'GET', headers, highWaterMark: CHUNK_BYTES, signal: options.signal });
         const { statusCode } = response;
         if (statusCode === 416 && offset > 0) {
+          // The part file is as long as the file was, or longer: it changed. Start over.
           await response.body.dump();
-          return { bytes: offset, etag, transferred };
+          await truncate(options.partFile, 0);
+          await options.onRestart();
+          throw new RestartNeeded();
         }
         if (statusCode === 429 || statusCode >= 500) {
           await response.body.dump();
@@ -74,7 +77,7 @@ export async function downloadResumable(options: DownloadOptions): Promise<Downl
         const responseEtag = headerText(response.headers.etag);
         if (statusCode === 200 && offset > 0) {
           // The whole file again: it changed, or the server ignores Range. Start over from byte 0.
-          response.body.destroy();
+          await response.body.dump();
           await truncate(options.partFile, 0);
           await options.onRestart();
           throw new RestartNeeded();
@@ -83,7 +86,7 @@ export async function downloadResumable(options: DownloadOptions): Promise<Downl
         if (statusCode === 206) {
           const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(headerText(response.headers['content-range']) ?? '');
           if (!range || Number(range[1]) !== offset) {
-            response.body.destroy();
+            await response.body.dump();
             throw new Error(`${options.url}: the server answered another range (${response.headers['content-range']})`);
           }
           if (range[2] !== '*') total = Number(range[2]);

@@ -18,12 +18,10 @@ export async function shardSize(url: string): Promise<{ bytes: number; etag: str
       throw new RetryableError(`HTTP ${response.statusCode}`, parseRetryAfter(response.headers['retry-after']));
     }
     if (response.statusCode !== 200) return undefined;
-    const length = response.headers['content-length'];
+    const length = Number(response.headers['content-length']);
     const etag = response.headers.etag;
-    return {
-      bytes: Number(Array.isArray(length) ? length[0] : length),
-      etag: (Array.isArray(etag) ? etag[0] : etag) ?? null,
-    };
+    if (!Number.isFinite(length)) return undefined;
+    return { bytes: length, etag: (Array.isArray(etag) ? etag[0] : etag) ?? null };
   }, isTransientNetworkError);
 }
 

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 /** torchvision's class-folder rule: spaces become `_`; `'`, `(` and `)` are dropped. No label: `_unlabeled`. */
 export function classFolder(label: string | null): string {
   if (label === null) return '_unlabeled';
-  return label.replaceAll(' ', '_').replace(/['()]/g, '');
+  return safeFolderName(label.replaceAll(' ', '_').replace(/['()]/g, ''));
+}
+
+/** A label as one path segment: never a separator, never `.` or `..`. */
+export function safeFolderName(label: string): string {
+  const name = label.replace(/[/\\\x00]/g, '_');
+  return name === '.' || name === '..' || name === '' ? '_' : name;
 }
 
 /** Where the tool puts a clip: `<videos>/<version>/<split>/<class folder>/<clip>.<ext>`, no whitespace anywhere. */

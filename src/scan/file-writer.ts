@@ -28,7 +28,14 @@ export class FileWriter {
   private readonly write: (records: FileRecord[]) => void;
 
   constructor(db: Database) {
-    const insert = new BulkInserter(db, 'disk_files', NEW_FILE_COLUMNS, 256, 'INSERT OR REPLACE');
+    // A path known under another scan root is updated in place: rows that clip_files points at are never replaced.
+    const insert = new BulkInserter(
+      db,
+      'disk_files',
+      NEW_FILE_COLUMNS,
+      256,
+      `ON CONFLICT (path) DO UPDATE SET ${NEW_FILE_COLUMNS.filter((column) => column !== 'path').map((column) => `${column} = excluded.${column}`).join(', ')}, gone_at = NULL`,
+    );
     const update = db.prepare(
       `UPDATE disk_files SET dir = @dir, root_id = @rootId, bytes = @bytes, mtime_ms = @mtimeMs, clip_key = @clipKey,
          is_replacement = @isReplacement, status = @status, detail = @detail, duration = @duration,

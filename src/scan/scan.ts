@@ -109,7 +109,8 @@ async function scanRoot(
   // What the catalog knows is read folder by folder, only for folders the walk reads.
   const selectDir = sqlite.prepare('SELECT path, bytes, mtime_ms, status, verified, clip_key FROM disk_files WHERE dir = ?');
   const knownByDir = new Map<string, Map<string, KnownFile>>();
-  const firstScan = !sqlite.prepare('SELECT 1 FROM disk_files WHERE root_id = ? LIMIT 1').get(rootId);
+  // Known files are looked up by folder whatever root recorded them, so overlapping roots see each other's files.
+  const firstScan = !sqlite.prepare('SELECT 1 FROM disk_files LIMIT 1').get();
   const knownIn = (dir: string) => {
     let files = knownByDir.get(dir);
     if (!files) {

@@ -48,7 +48,8 @@ function checkClasses(db: Database, definition: SubsetDefinition): void {
 export function selectClips(db: Database, definition: SubsetDefinition): SelectedClip[] {
   let rows: (SelectedClip & { status: string })[];
   if (definition.sql !== null) {
-    const result = runReadOnlyQuery(db, `SELECT c.version, c.split, c.clip_key, c.label, c.status FROM (${definition.sql}) q
+    const query = definition.sql.trim().replace(/;+$/, '');
+    const result = runReadOnlyQuery(db, `SELECT DISTINCT c.version, c.split, c.clip_key, c.label, c.status FROM (${query}) q
        JOIN clips c ON c.version = q.version AND c.split = q.split AND c.clip_key = q.clip_key`);
     rows = [...result.rows].map(([version, split, clip_key, label, status]) => ({ version, split, clip_key, label, status }) as SelectedClip & { status: string });
   } else {

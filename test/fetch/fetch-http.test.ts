@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BucketServer } from '../helpers/bucket-server.js';
@@ -125,6 +125,22 @@ describe('plan and fetch over HTTP from a local bucket server', () => {
     server.log.length = 0;
     assert.equal((await cli('fetch', 'again')).code, 0);
     assert.equal(server.requestsFor(shardPath(kept!)).length, 0, 'the kept archive is read instead');
+  });
+
+  test('a stale part file and a server that ignores Range: the download starts over and still completes', async () => {
+    assert.equal((await cli('subset', 'create', 'restart', '--version', 'k700-2020', '--split', 'val', '--class', 'pushing cart', '--per-class', '2')).code, 0);
+    const plan = JSON.parse((await cli('plan', 'restart', '--json')).stdout) as PlanJson;
+    const [shard] = plan.shards;
+    const part = join(home, 'archives', 'k700-2020', 'val', `${shard!.name}.part`);
+    mkdirSync(join(part, '..'), { recursive: true });
+    writeFileSync(part, Buffer.alloc(300, 7)); // bytes of some other file
+    server.fail(shardPath(shard!), 'ignore-range');
+    const result = await cli('fetch', 'restart');
+    assert.equal(result.code, 0, result.stderr);
+    const statuses = await queryAll<{ status: string }>(db, "SELECT c.status FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'restart'");
+    assert.deepEqual(statuses.map((row) => row.status), ['ok', 'ok']);
+    const gets = server.requestsFor(shardPath(shard!)).filter((entry) => entry.method === 'GET');
+    assert.deepEqual(gets.map((entry) => [entry.status, entry.range !== undefined]), [[200, true], [200, false]], 'asked to resume, got everything, started over');
   });
 
   test("a numbered shard whose members show another class corrects the catalog's label", async () => {

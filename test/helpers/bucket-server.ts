@@ -4,7 +4,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
-export type Fault = '500' | '429' | '404' | 'reset' | 'short' | 'wrong-length' | 'trickle';
+export type Fault = '500' | '429' | '404' | 'reset' | 'short' | 'wrong-length' | 'trickle' | 'ignore-range';
 
 export interface RequestLogEntry {
   method: string;
@@ -93,7 +93,7 @@ export class BucketServer {
       return;
     }
     let start = 0;
-    const rangeMatch = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
+    const rangeMatch = fault === 'ignore-range' ? null : /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
     if (rangeMatch) start = Math.min(Number(rangeMatch[1]), info.size);
     const length = info.size - start;
     const headers: Record<string, string | number> = { etag, 'content-length': length, 'accept-ranges': 'bytes' };

@@ -68,6 +68,7 @@ describe('annotation CSVs', () => {
     ['unknown header', 'label,video,time_start,time_end,split\n', 1, /unknown column "video"/],
     ['missing header column', 'label,youtube_id,time_start,split\n', 1, /missing time_end/],
     ['split of another file', 'label,youtube_id,time_start,time_end,split\nabseiling,abcdefghijk,1,11,train\n', 2, /expected split "val"/],
+    ['a label that is a path', 'label,youtube_id,time_start,time_end,split\n../../etc,abcdefghijk,1,11,val\n', 2, /expected a class name/],
     ['end before start', 'label,youtube_id,time_start,time_end,split\nabseiling,abcdefghijk,11,1,val\n', 2, /time_end after time_start/],
     ['unterminated quote', 'label,youtube_id,time_start,time_end,split\n"abseiling,abcdefghijk,1,11,val\n', 2, /well-formed CSV/],
   ];

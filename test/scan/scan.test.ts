@@ -154,6 +154,15 @@ describe('kinetics scan', () => {
     assert.equal(changed.seen, 3, 'only the changed folder was read');
   });
 
+  test('scanning a folder inside, or above, a scanned root keeps what is known of its files', async () => {
+    const before = await queryAll(file, "SELECT path, status, verified FROM disk_files WHERE status <> 'gone' ORDER BY path");
+    const inner = await scanJson(file, join(root, 'k400'));
+    assert.equal(inner.new + inner.changed, 0);
+    const outer = await scanJson(file, join(root, '..'));
+    assert.equal(outer.changed, 0);
+    assert.deepEqual(await queryAll(file, "SELECT path, status, verified FROM disk_files WHERE status <> 'gone' AND path LIKE ? ORDER BY path", `${root}%`), before);
+  });
+
   test('kinetics status: the same numbers as SQL, per split and per class, as JSON', async () => {
     const result = await runCli(['status', '--version', 'k700', '--split', 'validate', '--json', '--db', file]);
     assert.equal(result.code, 0, result.stderr);

@@ -51,6 +51,9 @@ describe('kinetics subset', () => {
     assert.equal(sql.code, 0, sql.stderr);
     const [expected] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM clips WHERE version = 'k600' AND label LIKE '%knot%'");
     assert.equal((await members('knots')).length, expected!.n);
+    const repeated = "select version, split, clip_key from clips where version = 'k600' and label like '%knot%' union all select version, split, clip_key from clips where version = 'k600' and label like '%knot%';";
+    assert.equal((await runCli(['subset', 'create', 'twice', '--sql', repeated, '--db', file])).code, 0, 'repeated rows and a final ; are fine');
+    assert.equal((await members('twice')).length, expected!.n);
     assert.equal((await runCli(['subset', 'create', 'glob', '--version', 'k400', '--match', 'a*', '--limit', '7', '--db', file])).code, 0);
     assert.equal((await members('glob')).length, 7);
     const classes = join(tempDir(), 'classes.txt');

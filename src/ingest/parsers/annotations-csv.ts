@@ -53,8 +53,8 @@ export async function parseAnnotationsCsv(
       throw new InputError(file, line, `expected split "${split}" in this file, found "${fields[at.split]}"`);
     }
     const label = at.label >= 0 ? fields[at.label]! : null;
-    if (label !== null && label.trim() === '') {
-      throw new InputError(file, line, 'expected a label, found an empty field');
+    if (label !== null && (label.trim() === '' || /[/\\\x00-\x1f]/.test(label))) {
+      throw new InputError(file, line, `expected a class name (no slash or control character), found "${label}"`);
     }
     const isCcText = at.is_cc >= 0 ? fields[at.is_cc]! : undefined;
     if (isCcText !== undefined && isCcText !== '0' && isCcText !== '1') {

@@ -38,7 +38,9 @@ export async function parseLsRListing(
     }
     if (line.startsWith(`${folder}/`) && line.endsWith(':')) {
       label = line.slice(folder.length + 1, -1);
-      if (label === '') throw new InputError(file, lineNumber, `expected a class folder after "${folder}/"`);
+      if (label === '' || label.includes('/') || label === '..') {
+        throw new InputError(file, lineNumber, `expected one class folder after "${folder}/", found "${label}"`);
+      }
       continue;
     }
     if (label === undefined) continue; // a class folder name in the root listing
