@@ -2,7 +2,7 @@ import { Text } from 'ink';
 import type { Mode } from '../state.js';
 
 const hints: Record<Mode['kind'] | 'table', string> = {
-  browse: '↑↓ move  tab pane  / filter  s sort  space select  a all  n subset  p plan  f fetch  e export  : sql  ? keys  q quit',
+  browse: '? keys  q quit  ↑↓ move  tab pane  / filter  s sort  space select  a all  n subset  p plan  f fetch  e export  : sql',
   filter: 'type to filter · enter keep · esc clear',
   help: 'esc close',
   sql: 'type a read-only query · enter run · esc cancel',

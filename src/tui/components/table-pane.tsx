@@ -13,7 +13,7 @@ const cell = (value: unknown) => (value === null || value === undefined ? '' : S
 export function TablePane({ view, height, width }: { view: TableView; height: number; width: number }) {
   const visible = Math.max(1, height - 4);
   const shown = view.rows.slice(view.scroll, view.scroll + visible);
-  const widths = view.columns.map((column, index) => Math.min(30, Math.max(column.length, ...shown.map((row) => cell(row[index]).length))));
+  const widths = view.columns.map((column, index) => Math.min(40, Math.max(column.length, ...shown.map((row) => cell(row[index]).length))));
   const line = (cells: string[]) => cells.map((text, index) => text.slice(0, widths[index]).padEnd(widths[index]!)).join('  ');
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="single" borderColor="cyan">

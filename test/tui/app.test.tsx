@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { render } from 'ink-testing-library';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { App } from '../../src/tui/app.js';
+import { BucketServer } from '../helpers/bucket-server.js';
+import { ingestInto } from '../helpers/catalog.js';
+import { runCli } from '../helpers/run-cli.js';
+import { copyOfSampleBucket, tempDir } from '../helpers/temp.js';
+
+const bucket = copyOfSampleBucket();
+
+async function until(check: () => boolean, what: string, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!check()) {
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', () => {
+  let server: BucketServer;
+  let catalog: Catalog;
+  const home = tempDir();
+  before(async () => {
+    server = await new BucketServer(bucket).start();
+    await ingestInto(join(home, 'catalog.db'), server.url);
+    catalog = Catalog.open(join(home, 'catalog.db'));
+  });
+  after(async () => {
+    await catalog.close();
+    await server.stop();
+  });
+
+  test('browse, filter, select, make a subset, see its plan, fetch it, query it', async () => {
+    const app = render(<App catalog={catalog} home={home} />);
+    const frame = () => app.lastFrame() ?? '';
+    try {
+      await until(() => frame().includes('versions / splits'), 'the first frame');
+      assert.match(frame(), /k700-2020 val/);
+      assert.match(frame(), /\? keys +q quit +↑↓ move/);
+      // Down the splits pane to K700-2020 val, back to classes, filter and select.
+      app.stdin.write('\t');
+      await sleep(30);
+      for (let index = 0; index < 8; index++) app.stdin.write('j');
+      await until(() => frame().includes('classes 700/700'), 'the K700-2020 val classes');
+      app.stdin.write('\t');
+      app.stdin.write('/');
+      app.stdin.write('AIR DRUM');
+      await until(() => frame().includes('classes 1/700'), 'the filter');
+      assert.match(frame(), /air drumming/);
+      app.stdin.write('\r');
+      app.stdin.write(' ');
+      await until(() => frame().includes('1 selected'), 'the selection');
+      app.stdin.write('n');
+      await until(() => frame().includes('name: tui-k700-2020-val'), 'the subset form');
+      for (const answer of ['\r', '3', '\r', '\r', '\r']) {
+        app.stdin.write(answer);
+        await sleep(20);
+      }
+      await until(() => frame().includes('plan tui-k700-2020-val: 3 of 3 clips to fetch'), 'the plan');
+      assert.match(frame(), /k700-2020\/val\/k700_val_004\.tar\.gz +air drumming/);
+      const members = catalog.sqlite.prepare("SELECT count(*) FROM subset_clips WHERE subset = 'tui-k700-2020-val'").pluck().get();
+      assert.equal(members, 3);
+
+      app.stdin.write('\x1b');
+      await sleep(50);
+      await until(() => !frame().includes('plan tui'), 'back to the panes');
+      app.stdin.write('f');
+      await until(() => /extracted 3\/4\d/.test(frame()), 'the fetch');
+      await until(() => frame().includes('3 clips extracted, 0 still missing'), 'the fetch summary');
+      const paths = catalog.sqlite
+        .prepare("SELECT c.path FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'tui-k700-2020-val'")
+        .pluck()
+        .all() as string[];
+      assert.ok(paths.length === 3 && paths.every((path) => path !== null && existsSync(path)));
+
+      app.stdin.write('\x1b');
+      await sleep(50);
+      app.stdin.write(':');
+      app.stdin.write("select count(DISTINCT clip_key) AS fetched from clips where status = 'ok'");
+      app.stdin.write('\r');
+      await until(() => frame().includes('fetched'), 'the SQL result');
+      assert.match(frame(), /││3 {10,}│/);
+      app.stdin.write('\x1b');
+      await sleep(50);
+      app.stdin.write(':');
+      app.stdin.write('delete from clips\r');
+      await until(() => frame().includes('refused: DELETE would change the catalog'), 'the refusal');
+      app.stdin.write('?');
+      await until(() => frame().includes('this help; esc closes'), 'the help');
+    } finally {
+      app.unmount();
+    }
+  });
+});
+
+test('without a terminal, kinetics tui refuses with a clear message and exit code 2', async () => {
+  const home = tempDir();
+  const result = await runCli(['tui', '--home', home]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /kinetics tui needs an interactive terminal/);
+});

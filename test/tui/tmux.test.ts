@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ingestInto, queryAll } from '../helpers/catalog.js';
+import { cliEntry, tsxLoader } from '../helpers/run-cli.js';
+import { sampleBucket, tempDir } from '../helpers/temp.js';
+
+const socket = `kinetics-test-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', 'tui');
+after(() => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // already gone
+  }
+});
+
+async function until(check: (text: string) => boolean, what: string): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const text = screen();
+    if (check(text)) return text;
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}; the screen was:\n${text}`);
+    await sleep(50);
+  }
+}
+
+test('kinetics tui in a real terminal (tmux, 80×24): filter, select, make a subset, see the plan, quit cleanly', async () => {
+  const home = tempDir();
+  await ingestInto(join(home, 'catalog.db'), sampleBucket);
+  const command = `'${process.execPath}' --import '${tsxLoader}' '${cliEntry}' tui --home '${home}'; echo "EXITED $?"; sleep 30`;
+  tmux('new-session', '-d', '-s', 'tui', '-x', '80', '-y', '24', command);
+  const first = await until((text) => text.includes('versions / splits'), 'the first frame');
+  const lines = first.split('\n');
+  assert.ok(lines[0]!.startsWith('┌'), 'the panes start on the first row');
+  assert.match(lines[23]!, /^\? keys +q quit/, 'the key hints stand on the 24th row');
+
+  tmux('send-keys', '-t', 'tui', '/', 'skate', 'Enter');
+  await until((text) => text.includes('classes 1/7'), 'the filter');
+  tmux('send-keys', '-t', 'tui', 'Space');
+  await until((text) => text.includes('· 1 selec'), 'the selection');
+  tmux('send-keys', '-t', 'tui', 'n');
+  await until((text) => text.includes('name: tui-k400-train'), 'the subset form');
+  tmux('send-keys', '-t', 'tui', 'Enter', '2', 'Enter', 'Enter', 'Enter');
+  const plan = await until((text) => text.includes('plan tui-k400-train'), 'the plan');
+  assert.match(plan, /2 of 2 clips to fetch/);
+  assert.match(plan, /k400\/train\/part_0\.tar\.gz/);
+
+  tmux('send-keys', '-t', 'tui', 'q');
+  const exited = await until((text) => text.includes('EXITED'), 'the exit');
+  assert.match(exited, /EXITED 0/);
+  const clips = await queryAll<{ label: string }>(
+    join(home, 'catalog.db'),
+    "SELECT c.label FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'tui-k400-train'",
+  );
+  assert.deepEqual(clips.map((clip) => clip.label), ['skateboarding', 'skateboarding']);
+});
