@@ -6,6 +6,7 @@ export interface SourceFileTable {
   path: string;
   version: string | null;
   kind: SourceKind;
+  split: string | null;
   bytes: number;
   sha256: string;
   etag: string | null;
@@ -68,6 +69,7 @@ export interface SourceRow {
   version: string | null;
   kind: SourceKind;
   etag: string | null;
+  split: string | null;
 }
 
 export interface MigrationTable {

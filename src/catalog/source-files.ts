@@ -25,12 +25,13 @@ export async function sourceFileId(
   path: string,
   version: string | null,
   kind: SourceKind,
+  split: string | null,
 ): Promise<number> {
   const existing = await catalog.db.selectFrom('source_files').select('id').where('path', '=', path).executeTakeFirst();
   if (existing) return existing.id;
   const inserted = await catalog.db
     .insertInto('source_files')
-    .values({ path, version, kind, bytes: 0, sha256: '', etag: null, mtime_ms: null, rows: 0, ingested_at: '' })
+    .values({ path, version, kind, split, bytes: 0, sha256: '', etag: null, mtime_ms: null, rows: 0, ingested_at: '' })
     .returning('id')
     .executeTakeFirstOrThrow();
   return inserted.id;

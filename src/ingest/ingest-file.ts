@@ -69,7 +69,7 @@ export async function ingestFile(
 
   try {
     const result = await catalog.transaction(async () => {
-      const sourceId = await sourceFileId(catalog, file.path, file.version, kindOf(file.format));
+      const sourceId = await sourceFileId(catalog, file.path, file.version, kindOf(file.format), file.split ?? null);
       const counters = progress;
       const loaded = await loaders[file.format](hashed, {
         catalog,

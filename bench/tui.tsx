@@ -1,0 +1,75 @@
+/**
+ * npm run bench:tui — on a full-size catalog (≈1.45M clips): time to first frame of `kinetics tui` in a real
+ * terminal (tmux, 80×24; goal < 500 ms) and, in process, keypress → updated frame while scrolling and filtering the
+ * 700 classes of K700-2020 train (goal < 50 ms at the median).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setImmediate as tick } from 'node:timers/promises';
+import { render } from 'ink-testing-library';
+import { Catalog } from '../src/catalog/catalog.js';
+import { App } from '../src/tui/app.js';
+import { packageRoot } from '../src/util/package-root.js';
+import { benchWork, fullBucket } from './full-bucket.js';
+
+const work = join(benchWork, 'tui');
+mkdirSync(work, { recursive: true });
+const db = join(work, 'catalog.db');
+if (!existsSync(db)) {
+  const ingest = spawnSync(process.execPath, [join(packageRoot, 'bin', 'kinetics.js'), 'ingest', '--source', await fullBucket(), '--db', db], { encoding: 'utf8' });
+  if (ingest.status !== 0) throw new Error(ingest.stderr);
+}
+
+// First frame in a real terminal.
+const socket = `kinetics-bench-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const firstFrames: number[] = [];
+for (let run = 0; run < 5; run++) {
+  const started = performance.now();
+  tmux('new-session', '-d', '-s', 'tui', '-x', '80', '-y', '24', `'${process.execPath}' '${join(packageRoot, 'bin', 'kinetics.js')}' tui --db '${db}'`);
+  while (!tmux('capture-pane', '-p', '-t', 'tui').includes('versions / splits')) await new Promise((resolve) => setTimeout(resolve, 2));
+  firstFrames.push(performance.now() - started);
+  tmux('kill-server');
+}
+firstFrames.sort((a, b) => a - b);
+
+// Keypress → frame, in process.
+const catalog = Catalog.open(db);
+const app = render(<App catalog={catalog} home={work} />);
+const frame = () => app.lastFrame() ?? '';
+/** Milliseconds from a key to a frame that differs; keys that change nothing visible (focus) are not timed. */
+async function press(keys: string, timed = true): Promise<number> {
+  const before = frame();
+  const started = performance.now();
+  app.stdin.write(keys);
+  if (!timed) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return 0;
+  }
+  while (frame() === before) {
+    if (performance.now() - started > 5000) throw new Error(`no new frame after ${JSON.stringify(keys)}:\n${before}`);
+    await tick();
+  }
+  return performance.now() - started;
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+await new Promise((resolve) => setTimeout(resolve, 200));
+await press('\t', false);
+for (let index = 0; index < 7; index++) await press('j'); // k700-2020 train
+await press('\t', false);
+if (!frame().includes('classes 700/700')) throw new Error(`not on K700-2020 train:\n${frame()}`);
+const scrolling: number[] = [];
+for (let index = 0; index < 100; index++) scrolling.push(await press('j'));
+await press('/');
+const filtering: number[] = [];
+for (const char of 'playing') filtering.push(await press(char));
+for (let index = 0; index < 7; index++) filtering.push(await press('\x7f'));
+app.unmount();
+await catalog.close();
+
+const line = (label: string, value: string) => console.log(`${label.padEnd(50)} ${value}`);
+console.log(`bench:tui — ${db}`);
+line('first frame in tmux 80×24, median of 5 (goal < 500 ms)', `${firstFrames[2]!.toFixed(0)} ms (min ${firstFrames[0]!.toFixed(0)}, max ${firstFrames[4]!.toFixed(0)})`);
+line('keypress → frame, scrolling 700 classes (goal < 50)', `median ${median(scrolling).toFixed(1)} ms, max ${Math.max(...scrolling).toFixed(1)} ms`);
+line('keypress → frame, filtering (goal < 50)', `median ${median(filtering).toFixed(1)} ms, max ${Math.max(...filtering).toFixed(1)} ms`);
