@@ -58,6 +58,8 @@ export interface ShardRow {
   bytes: number | null;
   class_number: number | null;
   error: string | null;
+  etag: string | null;
+  members_known: number;
 }
 
 export interface SourceRow {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
+import type { ShardRow as CatalogShardRow } from '../catalog/schema.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
 import { findSubset } from '../subset/subsets.js';
 import { eachLimited, shardSize } from './shard-size.js';
@@ -45,17 +46,8 @@ export interface Plan {
   shardsWithUnknownSize: number;
 }
 
-export interface ShardRow {
-  version: string;
-  split: string;
-  name: string;
-  url: string;
-  label: string | null;
-  bytes: number | null;
-  etag: string | null;
-  state: string;
-  members_known: number;
-}
+/** What the plan reads of a shard: the `shards` view's row. */
+export type ShardRow = Pick<CatalogShardRow, 'version' | 'split' | 'name' | 'url' | 'label' | 'bytes' | 'etag' | 'state' | 'members_known'>;
 
 export function archivePath(home: string, shard: { version: string; split: string; name: string }): string {
   return join(home, 'archives', shard.version, shard.split, shard.name);

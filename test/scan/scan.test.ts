@@ -2,29 +2,16 @@ import assert from 'node:assert/strict';
 import { rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import type { ScanSummary } from '../../src/scan/scan.js';
 import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
 import { FIXTURE_MTIME, fixtureBytes, writeTree } from '../helpers/video-tree.js';
 
-interface Summary {
-  seen: number;
-  new: number;
-  changed: number;
-  unchanged: number;
-  gone: number;
-  verified: number;
-  unknown: number;
-  damaged: number;
-  empty: number;
-  short: number;
-  skippedDirs: number;
-}
-
-async function scanJson(file: string, ...args: string[]): Promise<Summary> {
+async function scanJson(file: string, ...args: string[]): Promise<ScanSummary> {
   const result = await runCli(['scan', ...args, '--json', '--db', file]);
   assert.equal(result.code, 0, result.stderr);
-  return JSON.parse(result.stdout) as Summary;
+  return JSON.parse(result.stdout) as ScanSummary;
 }
 
 async function clipKeys(file: string, version: string, split: string, count: number, offset = 0): Promise<string[]> {
