@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type Gunzip, createGunzip } from 'node:zlib';
+import { type Gunzip, type ZlibOptions, createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { parseClipFileName } from '../util/clip-key.js';
 
@@ -58,7 +58,8 @@ export class MemberExtractor {
   }
 
   private startGunzip(): Gunzip {
-    const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    // A deep buffer on both sides lets reading, inflating (on libuv's pool) and tar parsing overlap.
+    const gunzip = createGunzip({ chunkSize: 1 << 20, highWaterMark: 8 << 20 } as ZlibOptions);
     gunzip.on('data', (data: Buffer) => {
       if (!this.parser.write(data)) gunzip.pause();
     });
