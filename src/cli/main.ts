@@ -85,7 +85,8 @@ function help(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const commandIndex = argv.findIndex((arg) => !arg.startsWith('-'));
+  // The command is the first word that is neither an option nor the value of --home / --db.
+  const commandIndex = argv.findIndex((arg, index) => !arg.startsWith('-') && !['--home', '--db'].includes(argv[index - 1] ?? ''));
   const name = argv[commandIndex];
   const command = commands.find((candidate) => candidate.name === name);
   if (!command && argv.includes('--version')) {

@@ -9,6 +9,8 @@ export interface FetchSummary {
   extracted: number;
   /** Clips some shard holds (or may hold) that are still not usable on disk. */
   stillMissing: number;
+  /** The first of them, with their status: what to look at. */
+  stillMissingClips: { version: string; split: string; clip_key: string; status: string }[];
   notInAnyShard: number;
   transferredBytes: number;
   seconds: number;
@@ -41,12 +43,18 @@ export async function fetchSubset(
   });
   const after = await planSubset(catalog, subset, options.home, { lookupSizes: false });
   const stillMissing = after.wanted - after.notInAnyShard.length;
+  const noShard = new Set(after.notInAnyShard.map((clip) => `${clip.version}\0${clip.split}\0${clip.clip_key}`));
+  const stillMissingClips = [...after.shards.flatMap((shard) => shard.clips), ...after.undiscovered]
+    .filter((clip) => !noShard.has(`${clip.version}\0${clip.split}\0${clip.clip_key}`))
+    .slice(0, 20)
+    .map(({ version, split, clip_key, status }) => ({ version, split, clip_key, status }));
   return {
     subset,
     wanted: plan.wanted,
     shards,
     extracted: shards.reduce((sum, shard) => sum + shard.extracted, 0),
     stillMissing,
+    stillMissingClips,
     notInAnyShard: after.notInAnyShard.length,
     transferredBytes: shards.reduce((sum, shard) => sum + shard.transferred, 0),
     seconds: (performance.now() - started) / 1000,

@@ -9,14 +9,18 @@ import { recordShardMembers } from './shard-members.js';
 const COLUMNS = ['version', 'split', 'shard', 'clip_key', 'bytes'] as const;
 
 /** Writes every learned shard member as TSV (`version split shard clip_key bytes`, with a header). */
-export async function exportShardIndex(catalog: Catalog, file: string): Promise<number> {
+export async function exportShardIndex(catalog: Catalog, file: string, only: { version: string | null; split: string | null }): Promise<number> {
   const out = createWriteStream(file);
   out.write(`${COLUMNS.join('\t')}\n`);
   let rows = 0;
   for (const row of catalog.sqlite
-    .prepare('SELECT version, split, shard, clip_key, bytes FROM shard_members ORDER BY version, split, shard, clip_key')
+    .prepare(
+      `SELECT version, split, shard, clip_key, bytes FROM shard_members
+       WHERE (@version IS NULL OR version = @version) AND (@split IS NULL OR split = @split)
+       ORDER BY version, split, shard, clip_key`,
+    )
     .raw(true)
-    .iterate() as IterableIterator<unknown[]>) {
+    .iterate(only) as IterableIterator<unknown[]>) {
     if (!out.write(`${row.join('\t')}\n`)) await once(out, 'drain');
     rows++;
   }

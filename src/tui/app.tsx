@@ -221,7 +221,8 @@ export function App({ catalog, home }: AppProps) {
       if (key.upArrow || input === 'k') return setTable({ ...table, scroll: Math.max(0, table.scroll - 1) });
       if (key.downArrow || input === 'j') return setTable({ ...table, scroll: Math.min(Math.max(0, table.rows.length - 1), table.scroll + 1) });
       if (input === 'q') return exit();
-      return;
+      if (input !== 'p' && input !== 'f' && input !== 'e') return;
+      if (input !== 'f') setTable(null);
     }
     const count = state.focus === 'splits' ? splits.length : shown.length;
     if (input === 'q') return exit();

@@ -31,6 +31,9 @@ test('KINETICS_HOME and --db choose the catalog; unknown commands and options ar
   const badVersion = await runCli(['ingest', '--versions', 'k500', '--db', join(home, 'x.db'), '--source', home]);
   assert.equal(badVersion.code, 64);
   assert.match(badVersion.stderr, /unknown version "k500"; versions are k400, k600, k700-2020/);
+  const before = await runCli(['--home', home, 'status', '--json']);
+  assert.equal(before.code, 66, 'global options may come before the command');
+  assert.match(before.stderr, new RegExp(`no catalog at ${join(home, 'catalog.db')}`));
   const help = await runCli(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /ingest\s+load every version/);

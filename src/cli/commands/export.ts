@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Catalog } from '../../catalog/catalog.js';
-import { UsageError } from '../../errors.js';
+import { KineticsError, UsageError } from '../../errors.js';
 import { EXPORT_FORMATS, type ExportFormat, exportSubset } from '../../export/export-subset.js';
 import { parseVersionSplits } from '../../export/overlap.js';
 import { type Command, parseCommandArgs } from '../command.js';
@@ -56,6 +56,12 @@ export const exportCommand: Command = {
           `${summary.excluded > 0 ? `; ${summary.excluded} not listed (${excluded}: see excluded.csv, or --include-missing)` : ''}` +
           `${summary.overlapping > 0 ? `; ${summary.overlapping} dropped as overlapping ${values['exclude-overlap-with']}` : ''}\n`,
       );
+      if (summary.listed === 0) {
+        throw new KineticsError(
+          'no clip listed: none of the subset\'s clips is on disk with status ok. Fetch it first (kinetics fetch), verify what is there (kinetics scan --verify), or list them anyway (--include-missing)',
+          1,
+        );
+      }
     } finally {
       await catalog.close();
     }

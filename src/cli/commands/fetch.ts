@@ -5,6 +5,8 @@ import { fetchSubset } from '../../fetch/fetch-subset.js';
 import { formatBytes } from '../../ingest/progress.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--json] [--home DIR] [--db FILE]';
 
 /** On a terminal: one live line with the shards in flight, total bytes, rate and ETA; plain lines otherwise. */
@@ -77,10 +79,13 @@ export const fetchCommand: Command = {
         const count = (state: string) => summary.shards.filter((shard) => shard.state === state).length;
         const failed = count('failed');
         process.stderr.write(
-          `subset ${summary.subset}: ${summary.extracted} clips extracted from ${count('extracted')} shards` +
-            `${count('skipped') > 0 ? ` (${count('skipped')} skipped)` : ''}${failed > 0 ? `, ${failed} shards failed` : ''}, ${formatBytes(summary.transferredBytes)} downloaded in ${summary.seconds.toFixed(1)} s; ` +
-            `${summary.stillMissing} clips still missing${summary.notInAnyShard > 0 ? `, ${summary.notInAnyShard} in no shard` : ''}\n`,
+          `subset ${summary.subset}: ${plural(summary.extracted, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
+            `${count('skipped') > 0 ? ` (${count('skipped')} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}, ${formatBytes(summary.transferredBytes)} downloaded in ${summary.seconds.toFixed(1)} s; ` +
+            `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${summary.notInAnyShard} in no shard` : ''}\n`,
         );
+        for (const clip of summary.stillMissingClips) {
+          process.stderr.write(`missing    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status})\n`);
+        }
       }
       return summary.exitCode;
     } finally {

@@ -8,7 +8,7 @@ import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = [
   'kinetics shards index [--version V] [--split S] [--jobs N]   stream shards whose members are unknown, only to learn them',
-  '       kinetics shards export-index FILE                      write every learned member as TSV',
+  '       kinetics shards export-index FILE [--version V] [--split S]   write the learned members as TSV',
   '       kinetics shards import-index FILE                      read members another catalog learned',
 ].join('\n');
 
@@ -21,13 +21,13 @@ export const shardsCommand: Command = {
       usage,
     );
     const [action, file] = positionals;
+    const version = values.version === undefined ? null : parseVersion(values.version);
+    const split = values.split === undefined ? null : normaliseSplit(values.split);
+    if (version === undefined || split === undefined) throw new UsageError(`unknown --version or --split\nusage: ${usage}`);
     const catalog = Catalog.open(globals.db);
     try {
       switch (action) {
         case 'index': {
-          const version = values.version === undefined ? null : parseVersion(values.version);
-          const split = values.split === undefined ? null : normaliseSplit(values.split);
-          if (version === undefined || split === undefined) throw new UsageError(`unknown --version or --split\nusage: ${usage}`);
           const rows = catalog.sqlite
             .prepare(
               `SELECT ${SHARD_COLUMNS} FROM shards WHERE members_known = 0
@@ -51,7 +51,7 @@ export const shardsCommand: Command = {
         }
         case 'export-index': {
           if (!file) throw new UsageError(`export-index needs a FILE\nusage: ${usage}`);
-          process.stderr.write(`${await exportShardIndex(catalog, file)} members written to ${file}\n`);
+          process.stderr.write(`${await exportShardIndex(catalog, file, { version, split })} members written to ${file}\n`);
           return 0;
         }
         case 'import-index': {
