@@ -27,7 +27,7 @@ const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args]
 const firstFrames: number[] = [];
 for (let run = 0; run < 5; run++) {
   const started = performance.now();
-  tmux('new-session', '-d', '-s', 'tui', '-x', '80', '-y', '24', `'${process.execPath}' '${join(packageRoot, 'bin', 'kinetics.js')}' tui --db '${db}'`);
+  tmux('new-session', '-d', '-s', 'tui', '-x', '80', '-y', '24', `CI=false '${process.execPath}' '${join(packageRoot, 'bin', 'kinetics.js')}' tui --db '${db}'`);
   while (!tmux('capture-pane', '-p', '-t', 'tui').includes('versions / splits')) await new Promise((resolve) => setTimeout(resolve, 2));
   firstFrames.push(performance.now() - started);
   tmux('kill-server');

@@ -31,7 +31,8 @@ async function until(check: (text: string) => boolean, what: string): Promise<st
 test('kinetics tui in a real terminal (tmux, 80×24): filter, select, make a subset, see the plan, quit cleanly', async () => {
   const home = tempDir();
   await ingestInto(join(home, 'catalog.db'), sampleBucket);
-  const command = `'${process.execPath}' --import '${tsxLoader}' '${cliEntry}' tui --home '${home}'; echo "EXITED $?"; sleep 30`;
+  // CI=true (as CI sets it) makes Ink draw only the final frame; a person at a terminal has no CI variable.
+  const command = `CI=false CONTINUOUS_INTEGRATION=false '${process.execPath}' --import '${tsxLoader}' '${cliEntry}' tui --home '${home}'; echo "EXITED $?"; sleep 30`;
   tmux('new-session', '-d', '-s', 'tui', '-x', '80', '-y', '24', command);
   const first = await until((text) => text.includes('versions / splits'), 'the first frame');
   const lines = first.split('\n');
