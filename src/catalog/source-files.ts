@@ -65,11 +65,6 @@ export async function refreshSourceFileStamp(
   await catalog.db.updateTable('source_files').set({ etag: stamp.etag, mtime_ms: stamp.mtimeMs }).where('id', '=', id).execute();
 }
 
-export async function readSetting(catalog: Catalog, key: string): Promise<string | undefined> {
-  const row = await catalog.db.selectFrom('catalog_settings').select('value').where('key', '=', key).executeTakeFirst();
-  return row?.value;
-}
-
 export async function writeSetting(catalog: Catalog, key: string, value: string): Promise<void> {
   await catalog.db
     .insertInto('catalog_settings')

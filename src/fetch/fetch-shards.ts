@@ -1,15 +1,17 @@
 import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { refreshClipFiles } from '../catalog/clip-files.js';
+import { scanRootId } from '../catalog/scan-roots.js';
 import { fileRecord } from '../scan/file-record.js';
 import { FileWriter } from '../scan/file-writer.js';
 import { MemberExtractor } from './extract-members.js';
 import { type PlannedClip, type PlannedShard, archivePath } from './plan.js';
 import { recordShardMembers } from './shard-members.js';
 import { CHUNK_BYTES, downloadResumable } from './resumable-download.js';
-import { eachLimited, isRemote } from './shard-size.js';
-import { clipDestination } from './video-layout.js';
+import { eachLimited } from '../util/each-limited.js';
+import { isRemote } from './shard-size.js';
+import { clipDestination, videosRoot } from './video-layout.js';
 
 export interface FetchOptions {
   home: string;
@@ -40,7 +42,6 @@ export interface ShardResult {
   error?: string;
 }
 
-const videosRoot = (home: string) => join(home, 'videos');
 
 /**
  * Streams each shard once — from a kept archive, a directory bucket, or over HTTP with resume — through the member
@@ -51,11 +52,7 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
   const { sqlite } = catalog;
   const root = videosRoot(options.home);
   mkdirSync(root, { recursive: true });
-  const rootId = (
-    sqlite.prepare('INSERT INTO scan_roots (path) VALUES (?) ON CONFLICT (path) DO UPDATE SET path = path RETURNING id').get(root) as {
-      id: number;
-    }
-  ).id;
+  const rootId = scanRootId(sqlite, root);
   const writer = new FileWriter(sqlite);
   const stillUnfound = new Map(options.undiscovered.map((clip) => [`${clip.version}\0${clip.split}\0${clip.clip_key}`, clip]));
   const setState = sqlite.prepare('UPDATE shard_files SET state = ?, error = ? WHERE version = ? AND split = ? AND name = ?');
@@ -88,7 +85,7 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
     // Members written before a failure are on disk: they are recorded too, so status tells the truth.
     for (const path of result.written) {
       const info = statSync(path);
-      writer.add(fileRecord({ path, dir: dirname(path), name: basename(path), bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, rootId, true, new Date().toISOString(), !isKnownPath(catalog, path)));
+      writer.add(fileRecord({ path, dir: dirname(path), name: basename(path), bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, rootId, true, new Date().toISOString()));
     }
     writer.flush();
     const summary: ShardResult = {
@@ -107,10 +104,6 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
   });
   sqlite.transaction(() => refreshClipFiles(sqlite, writer.touchedClipKeys))();
   return results;
-}
-
-function isKnownPath(catalog: Catalog, path: string): boolean {
-  return catalog.sqlite.prepare('SELECT 1 FROM disk_files WHERE path = ?').get(path) !== undefined;
 }
 
 interface TransferResult {

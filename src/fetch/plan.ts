@@ -4,7 +4,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { ShardRow as CatalogShardRow } from '../catalog/schema.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
 import { findSubset } from '../subset/subsets.js';
-import { eachLimited, shardSize } from './shard-size.js';
+import { eachLimited } from '../util/each-limited.js';
+import { shardSize } from './shard-size.js';
 
 export interface PlannedClip {
   version: string;

@@ -24,12 +24,3 @@ export async function shardSize(url: string): Promise<{ bytes: number; etag: str
     return { bytes: length, etag: (Array.isArray(etag) ? etag[0] : etag) ?? null };
   }, isTransientNetworkError);
 }
-
-/** Runs `work` over items, at most `jobs` at a time. */
-export async function eachLimited<T>(items: T[], jobs: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
-}

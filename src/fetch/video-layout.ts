@@ -1,5 +1,10 @@
 import { join } from 'node:path';
 
+/** The tool's own video folder: `--home/videos`. */
+export function videosRoot(home: string): string {
+  return join(home, 'videos');
+}
+
 /** torchvision's class-folder rule: spaces become `_`; `'`, `(` and `)` are dropped. No label: `_unlabeled`. */
 export function classFolder(label: string | null): string {
   if (label === null) return '_unlabeled';

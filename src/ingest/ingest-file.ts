@@ -70,14 +70,13 @@ export async function ingestFile(
   try {
     const result = await catalog.transaction(async () => {
       const sourceId = await sourceFileId(catalog, file.path, file.version, kindOf(file.format), file.split ?? null);
-      const counters = progress;
       const loaded = await loaders[file.format](hashed, {
         catalog,
         sourceId,
         file,
         displayName,
         locate: (path) => source.locate(path),
-        counters,
+        counters: progress,
       });
       hashed.resume();
       await finished(hashed);

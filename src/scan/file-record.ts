@@ -5,7 +5,6 @@ import type { WalkedFile } from './walk-tree.js';
 
 /** A row of disk_files as the scanner writes it. */
 export interface FileRecord {
-  isNew: boolean;
   path: string;
   dir: string;
   rootId: number;
@@ -24,7 +23,7 @@ const REPLACEMENT_FOLDER = `${sep}replacement_for_corrupted_k400${sep}`;
 const VIDEO_EXTENSION = /\.(mp4|m4v|mov|webm|mkv)$/i;
 
 /** Establishes a file's status: its content is read only when asked to verify it. */
-export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, scannedAt: string, isNew: boolean): FileRecord {
+export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, scannedAt: string): FileRecord {
   const clip = parseClipFileName(file.name);
   let integrity: IntegrityResult & { verified: number };
   if (file.bytes === 0) integrity = { status: 'empty', detail: null, duration: null, verified: 1 };
@@ -33,7 +32,6 @@ export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, sc
   } else if (!verify) integrity = { status: 'unverified', detail: null, duration: null, verified: 0 };
   else integrity = { ...checkVideoFile(file.path, file.bytes, clip ? clip.timeEnd - clip.timeStart : null), verified: 1 };
   return {
-    isNew,
     path: file.path,
     dir: file.dir,
     rootId,

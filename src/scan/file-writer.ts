@@ -3,7 +3,7 @@ import { BulkInserter } from '../catalog/bulk-insert.js';
 import type { FileRecord } from './file-record.js';
 
 const BATCH = 5000;
-const NEW_FILE_COLUMNS = [
+const FILE_COLUMNS = [
   'path',
   'dir',
   'root_id',
@@ -20,7 +20,8 @@ const NEW_FILE_COLUMNS = [
 
 /**
  * Writes file records in transactions of a few thousand, so an interrupted scan keeps what it established (a
- * `--verify` resumes where it stopped); files new to the catalog go in many-row inserts, known ones are updated.
+ * `--verify` resumes where it stopped), with many-row upserts: a known path, under whatever scan root, is updated
+ * in place, so rows that clip_files points at are never replaced.
  */
 export class FileWriter {
   private pending: FileRecord[] = [];
@@ -28,26 +29,18 @@ export class FileWriter {
   private readonly write: (records: FileRecord[]) => void;
 
   constructor(db: Database) {
-    // A path known under another scan root is updated in place: rows that clip_files points at are never replaced.
-    const insert = new BulkInserter(
+    const upsert = new BulkInserter(
       db,
       'disk_files',
-      NEW_FILE_COLUMNS,
+      FILE_COLUMNS,
       256,
-      `ON CONFLICT (path) DO UPDATE SET ${NEW_FILE_COLUMNS.filter((column) => column !== 'path').map((column) => `${column} = excluded.${column}`).join(', ')}, gone_at = NULL`,
-    );
-    const update = db.prepare(
-      `UPDATE disk_files SET dir = @dir, root_id = @rootId, bytes = @bytes, mtime_ms = @mtimeMs, clip_key = @clipKey,
-         is_replacement = @isReplacement, status = @status, detail = @detail, duration = @duration,
-         verified = @verified, scanned_at = @scannedAt, gone_at = NULL
-       WHERE path = @path`,
+      `ON CONFLICT (path) DO UPDATE SET ${FILE_COLUMNS.filter((column) => column !== 'path').map((column) => `${column} = excluded.${column}`).join(', ')}, gone_at = NULL`,
     );
     this.write = db.transaction((records: FileRecord[]) => {
       for (const r of records) {
-        if (!r.isNew) update.run(r);
-        else insert.add(r.path, r.dir, r.rootId, r.bytes, r.mtimeMs, r.clipKey, r.isReplacement, r.status, r.detail, r.duration, r.verified, r.scannedAt);
+        upsert.add(r.path, r.dir, r.rootId, r.bytes, r.mtimeMs, r.clipKey, r.isReplacement, r.status, r.detail, r.duration, r.verified, r.scannedAt);
       }
-      insert.flush();
+      upsert.flush();
     });
   }
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { refreshClipFiles } from '../catalog/clip-files.js';
+import { scanRootId } from '../catalog/scan-roots.js';
 import { deferIndexes, rebuildDeferredIndexes } from '../catalog/deferred-indexes.js';
 import { fileRecord } from './file-record.js';
 import { FileWriter } from './file-writer.js';
@@ -100,11 +101,7 @@ async function scanRoot(
 ): Promise<void> {
   const { sqlite } = catalog;
   const scannedAt = new Date().toISOString();
-  const rootId = (
-    sqlite.prepare('INSERT INTO scan_roots (path) VALUES (?) ON CONFLICT (path) DO UPDATE SET path = path RETURNING id').get(root) as {
-      id: number;
-    }
-  ).id;
+  const rootId = scanRootId(sqlite, root);
   const knownDirs = options.quick ? loadKnownDirs(catalog, rootId) : undefined;
   // What the catalog knows is read folder by folder, only for folders the walk reads.
   const selectDir = sqlite.prepare('SELECT path, bytes, mtime_ms, status, verified, clip_key FROM disk_files WHERE dir = ?');
@@ -147,12 +144,12 @@ async function scanRoot(
         const verify = options.verify || (changed && previous.verified === 1);
         if (verify && file.bytes > 0) progress.verified++;
         if (changed && previous.clip_key) writer.touchedClipKeys.add(previous.clip_key);
-        writer.add(fileRecord(file, rootId, verify, scannedAt, previous === undefined));
+        writer.add(fileRecord(file, rootId, verify, scannedAt));
       } else {
         summary.unchanged++;
         if (options.verify && previous.verified === 0) {
           progress.verified++;
-          writer.add(fileRecord(file, rootId, true, scannedAt, false));
+          writer.add(fileRecord(file, rootId, true, scannedAt));
         }
       }
       if (progress.files % 2000 === 0) options.onProgress?.(progress);

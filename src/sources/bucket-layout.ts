@@ -100,10 +100,6 @@ export const DOWNSTREAM_FILES: BucketFile[] = [
   { path: '700_2020/annotations/countix.tar.gz', version: null, format: 'countix' },
 ];
 
-export function versionFolder(version: VersionId): string {
-  return layouts[version].folder;
-}
-
 export function extraShardsOf(version: VersionId): { split: string; path: string }[] {
   return layouts[version].extraShards;
 }

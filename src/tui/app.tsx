@@ -9,6 +9,7 @@ import { formatBytes } from '../ingest/progress.js';
 import { runReadOnlyQuery } from '../query/read-only-query.js';
 import type { Split, VersionId } from '../sources/bucket-layout.js';
 import { createSubset } from '../subset/subsets.js';
+import { videosRoot } from '../fetch/video-layout.js';
 import { classDetails, classStats, splitRows } from './catalog-view.js';
 import { ClassesPane } from './components/classes-pane.js';
 import { DetailsPane } from './components/details-pane.js';
@@ -161,7 +162,7 @@ export function App({ catalog, home }: AppProps) {
           format,
           out,
           paths: 'relative',
-          videoRoot: join(home, 'videos'),
+          videoRoot: videosRoot(home),
           includeMissing: false,
           excludeOverlapWith: [],
           link: 'symlink',

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Catalog } from '../../catalog/catalog.js';
 import { fetchSubset } from '../../fetch/fetch-subset.js';
 import { planSubset } from '../../fetch/plan.js';
+import { videosRoot } from '../../fetch/video-layout.js';
 import { formatBytes } from '../../ingest/progress.js';
 import { loadNamedQuery } from '../../query/named-queries.js';
 import { writeRows } from '../../query/output-formats.js';
@@ -61,7 +62,7 @@ export const demoCommand: Command = {
       );
       write('\n5. status');
       printQuery(catalog, 'status', { version: null, split: 'val' });
-      write(`\nVideos are under ${join(globals.home, 'videos')}. Try: npx kinetics query @class-counts -p version k400 --home ${globals.home}\n`);
+      write(`\nVideos are under ${videosRoot(globals.home)}. Try: npx kinetics query @class-counts -p version k400 --home ${globals.home}\n`);
       return Math.max(ingested.exitCode, fetched.exitCode);
     } finally {
       await catalog.close();

@@ -1,8 +1,9 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Catalog } from '../../catalog/catalog.js';
 import { KineticsError, UsageError } from '../../errors.js';
 import { EXPORT_FORMATS, type ExportFormat, exportSubset } from '../../export/export-subset.js';
 import { parseVersionSplits } from '../../export/overlap.js';
+import { videosRoot } from '../../fetch/video-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = [
@@ -43,7 +44,7 @@ export const exportCommand: Command = {
         format: values.format as ExportFormat,
         out: resolve(values.out),
         paths,
-        videoRoot: resolve(values.root ?? join(globals.home, 'videos')),
+        videoRoot: resolve(values.root ?? videosRoot(globals.home)),
         labelMapFile: values['label-map'],
         includeMissing: values['include-missing'] ?? false,
         excludeOverlapWith: values['exclude-overlap-with'] ? parseVersionSplits(values['exclude-overlap-with']) : [],

@@ -1,15 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Catalog } from '../../catalog/catalog.js';
 import { KineticsError } from '../../errors.js';
+import { videosRoot } from '../../fetch/video-layout.js';
 import { type ScanSummary, scan } from '../../scan/scan.js';
-import { type Command, type GlobalOptions, parseCommandArgs } from '../command.js';
+import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = 'kinetics scan [DIR...] [--verify] [--quick] [--json] [--fail-on-damage] [--home DIR] [--db FILE]';
-
-export function videosFolder(globals: GlobalOptions): string {
-  return join(globals.home, 'videos');
-}
 
 function printSummary(summary: ScanSummary): void {
   process.stderr.write(
@@ -29,7 +25,7 @@ export const scanCommand: Command = {
       { verify: { type: 'boolean' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, 'fail-on-damage': { type: 'boolean' } },
       usage,
     );
-    const roots = positionals.length > 0 ? positionals : [videosFolder(globals)];
+    const roots = positionals.length > 0 ? positionals : [videosRoot(globals.home)];
     if (positionals.length === 0) mkdirSync(roots[0]!, { recursive: true });
     const catalog = Catalog.open(globals.db);
     const onTerminal = process.stderr.isTTY && !values.json;

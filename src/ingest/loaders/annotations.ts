@@ -51,7 +51,7 @@ export const loadAnnotationsCsv = annotationLoader(parseAnnotationsCsv);
 export const loadLsRListing = annotationLoader(parseLsRListing);
 
 /** A version's classes: its distinct labels in code-point order (SQLite's BINARY collation compares UTF-8 bytes). */
-export function refreshClassLabels(db: Database, version: string): void {
+function refreshClassLabels(db: Database, version: string): void {
   db.prepare('DELETE FROM class_labels WHERE version = ?').run(version);
   db.prepare(
     `INSERT INTO class_labels (version, label, idx)
