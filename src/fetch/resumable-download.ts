@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open, stat, truncate } from 'node:fs/promises';
-import { request } from 'undici';
+import { request } from '../sources/undici-request.js';
 import { isTransientNetworkError } from '../sources/http-source.js';
 import { RetryableError, type RetryPolicy, defaultRetryPolicy, parseRetryAfter, withRetry } from '../util/retry.js';
 

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { request } from 'undici';
+import { request } from '../sources/undici-request.js';
 import { isTransientNetworkError } from '../sources/http-source.js';
 import { RetryableError, parseRetryAfter, withRetry } from '../util/retry.js';
 

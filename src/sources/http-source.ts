@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request } from './undici-request.js';
 import { SourceUnreachableError } from '../errors.js';
 import { RetryableError, parseRetryAfter, withRetry } from '../util/retry.js';
 import type { KnownFile, OpenResult, Source } from './source.js';

@@ -56,17 +56,25 @@ export function splitRows(db: Database): SplitRow[] {
     .all() as SplitRow[];
 }
 
+/** Annotated counts come from the per-label counts kept for each annotation file; clips without a label are the rest. */
 export function classStats(db: Database, version: string, split: string): ClassStats[] {
   return db
     .prepare(
-      `WITH counts AS (
-         SELECT coalesce(label, '(unlabeled)') AS label, count(*) AS annotated
-         FROM clip_annotations WHERE version = @version AND split = @split GROUP BY label),
+      `WITH files AS (
+         SELECT id, rows FROM source_files
+         WHERE version = @version AND split = @split AND kind IN ('annotations', 'listing')),
+       labelled AS (
+         SELECT l.label, sum(l.clips) AS annotated FROM source_labels l JOIN files f ON f.id = l.source_id GROUP BY l.label),
+       counts AS (
+         SELECT label, annotated FROM labelled
+         UNION ALL
+         SELECT '(unlabeled)', (SELECT sum(rows) FROM files) - (SELECT coalesce(sum(annotated), 0) FROM labelled)),
        disk AS (
          SELECT coalesce(label, '(unlabeled)') AS label, on_disk, damaged
          FROM (${ON_DISK} WHERE c.version = @version AND c.split = @split GROUP BY c.label))
        SELECT counts.label, annotated, coalesce(on_disk, 0) AS onDisk, coalesce(damaged, 0) AS damaged
-       FROM counts LEFT JOIN disk USING (label)`,
+       FROM counts LEFT JOIN disk USING (label)
+       WHERE annotated > 0`,
     )
     .all({ version, split }) as ClassStats[];
 }

@@ -23,9 +23,9 @@ function annotationLoader(parse: typeof parseAnnotationsCsv): Loader {
     const version = context.file.version!;
     deleteRowsOf(context, 'clip_annotations', 'source_labels');
     const inserter = new BulkInserter(sqlite, 'clip_annotations', CLIP_COLUMNS);
-    const labels = new Set<string>();
+    const clipsByLabel = new Map<string, number>();
     const { rows, repeats } = await parse(body, context.displayName, context.file.split!, (record) => {
-      if (record.label !== null) labels.add(record.label);
+      if (record.label !== null) clipsByLabel.set(record.label, (clipsByLabel.get(record.label) ?? 0) + 1);
       inserter.add(
         context.sourceId,
         version,
@@ -40,8 +40,8 @@ function annotationLoader(parse: typeof parseAnnotationsCsv): Loader {
       context.counters.rows++;
     });
     inserter.flush();
-    const addLabel = sqlite.prepare('INSERT INTO source_labels (source_id, label) VALUES (?, ?)');
-    for (const label of labels) addLabel.run(context.sourceId, label);
+    const addLabel = sqlite.prepare('INSERT INTO source_labels (source_id, label, clips) VALUES (?, ?, ?)');
+    for (const [label, clips] of clipsByLabel) addLabel.run(context.sourceId, label, clips);
     refreshClassLabels(sqlite, version);
     return { rows, notes: repeats > 0 ? [`${repeats} repeated clip rows kept once`] : [] };
   };

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { ingest } from '../../src/ingest/ingest.js';
+import { SilentReporter } from '../../src/ingest/progress.js';
+import { VERSIONS } from '../../src/sources/bucket-layout.js';
+import { openSource } from '../../src/sources/open-source.js';
+import { classStats } from '../../src/tui/catalog-view.js';
+import { copyOfSampleBucket, tempDir } from '../helpers/temp.js';
+
+interface Count {
+  label: string;
+  annotated: number;
+}
+
+/** What classStats must agree with: a count over every clip of the split. */
+function countedOverClips(catalog: Catalog, version: string, split: string): Count[] {
+  return catalog.sqlite
+    .prepare(
+      `SELECT coalesce(label, '(unlabeled)') AS label, count(*) AS annotated FROM clip_annotations
+       WHERE version = ? AND split = ? GROUP BY label ORDER BY 1`,
+    )
+    .all(version, split) as Count[];
+}
+
+function splitsOf(catalog: Catalog): { version: string; split: string }[] {
+  return catalog.sqlite.prepare('SELECT DISTINCT version, split FROM clip_annotations ORDER BY 1, 2').all() as { version: string; split: string }[];
+}
+
+function assertCountsAgree(catalog: Catalog): void {
+  const splits = splitsOf(catalog);
+  assert.ok(splits.some((split) => split.split === 'test'), 'the sample has unlabeled test splits');
+  for (const { version, split } of splits) {
+    const fromStats = classStats(catalog.sqlite, version, split)
+      .map(({ label, annotated }) => ({ label, annotated }))
+      .sort((a, b) => (a.label < b.label ? -1 : 1));
+    assert.deepEqual(fromStats, countedOverClips(catalog, version, split), `${version} ${split}`);
+  }
+}
+
+test("the classes pane's per-class counts equal a count over every clip, labelled or not", async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  await ingest(catalog, { source: openSource(copyOfSampleBucket()), versions: VERSIONS, downstream: false, reporter: new SilentReporter() });
+  assertCountsAgree(catalog);
+  await catalog.close();
+});
+
+test('a catalog ingested before per-label counts existed gets them when it is upgraded', async () => {
+  const file = join(tempDir(), 'catalog.db');
+  const older = Catalog.open(file);
+  await ingest(older, { source: openSource(copyOfSampleBucket()), versions: VERSIONS, downstream: false, reporter: new SilentReporter() });
+  // Back to the schema before migration 5: no counts column, and migration 5 not recorded.
+  older.sqlite.exec('ALTER TABLE source_labels DROP COLUMN clips; DELETE FROM schema_migrations WHERE id = 5;');
+  await older.close();
+  const upgraded = Catalog.open(file);
+  assert.ok((upgraded.sqlite.prepare('SELECT count(*) FROM source_labels WHERE clips > 0').pluck().get() as number) > 700);
+  assertCountsAgree(upgraded);
+  await upgraded.close();
+});
