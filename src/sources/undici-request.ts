@@ -7,6 +7,8 @@ let loaded: Promise<typeof undiciRequest> | undefined;
  * the catalog (and the TUI's first frame) should not pay.
  */
 export async function request(...args: Parameters<typeof undiciRequest>): ReturnType<typeof undiciRequest> {
-  loaded ??= import('undici').then((undici) => undici.request);
+  // `default` is undici's module.exports both under Node's CommonJS interop and in the esbuild bundle, which
+  // gives a CommonJS chunk no named exports.
+  loaded ??= import('undici').then((undici) => undici.default.request);
   return (await loaded)(...args);
 }
