@@ -33,7 +33,10 @@ for (let run = 0; run < 5; run++) {
   tmux('pipe-pane', '-t', 'tui', `cat >> '${paneLog}'`);
   const started = performance.now();
   tmux('send-keys', '-t', 'tui', 'Enter');
-  while (!readFileSync(paneLog, 'utf8').includes('versions / splits')) await new Promise((resolve) => setTimeout(resolve, 1));
+  while (!readFileSync(paneLog, 'utf8').includes('versions / splits')) {
+    if (performance.now() - started > 10_000) throw new Error(`no first frame after 10 s; the pane shows:\n${tmux('capture-pane', '-p', '-t', 'tui')}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
   firstFrames.push(performance.now() - started);
   await new Promise((resolve) => setTimeout(resolve, 100));
   if (!tmux('capture-pane', '-p', '-t', 'tui').includes('versions / splits')) throw new Error('the frame seen in the pane output is not on the screen');

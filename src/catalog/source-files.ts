@@ -28,7 +28,12 @@ export async function sourceFileId(
   split: string | null,
 ): Promise<number> {
   const existing = await catalog.db.selectFrom('source_files').select('id').where('path', '=', path).executeTakeFirst();
-  if (existing) return existing.id;
+  if (existing) {
+    // The layout decides these; a record from an older catalog (migration 004 could not tell an empty file's split)
+    // is brought up to date when the file is loaded again.
+    await catalog.db.updateTable('source_files').set({ version, kind, split }).where('id', '=', existing.id).execute();
+    return existing.id;
+  }
   const inserted = await catalog.db
     .insertInto('source_files')
     .values({ path, version, kind, split, bytes: 0, sha256: '', etag: null, mtime_ms: null, rows: 0, ingested_at: '' })

@@ -9,6 +9,12 @@ let loaded: Promise<typeof undiciRequest> | undefined;
 export async function request(...args: Parameters<typeof undiciRequest>): ReturnType<typeof undiciRequest> {
   // `default` is undici's module.exports both under Node's CommonJS interop and in the esbuild bundle, which
   // gives a CommonJS chunk no named exports.
-  loaded ??= import('undici').then((undici) => undici.default.request);
+  loaded ??= import('undici').then(
+    (undici) => undici.default.request,
+    (error: unknown) => {
+      loaded = undefined; // the next request tries again
+      throw error;
+    },
+  );
   return (await loaded)(...args);
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
@@ -57,4 +58,21 @@ test('a catalog ingested before per-label counts existed gets them when it is up
   assert.ok((upgraded.sqlite.prepare('SELECT count(*) FROM source_labels WHERE clips > 0').pluck().get() as number) > 700);
   assertCountsAgree(upgraded);
   await upgraded.close();
+});
+
+test('a file recorded without its split gets it back when it is loaded again, and its classes show', async () => {
+  const bucket = copyOfSampleBucket();
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const load = () => ingest(catalog, { source: openSource(bucket), versions: ['k700-2020'], downstream: false, reporter: new SilentReporter() });
+  await load();
+  // As migration 004 left a file that was empty when it ran.
+  catalog.sqlite.prepare("UPDATE source_files SET split = NULL WHERE path = '700_2020/annotations/val.csv'").run();
+  const csv = join(bucket, '700_2020', 'annotations', 'val.csv');
+  const lines = readFileSync(csv, 'utf8').trimEnd().split('\n');
+  writeFileSync(csv, `${lines.slice(0, -1).join('\n')}\n`);
+  await load();
+  assert.equal(catalog.sqlite.prepare("SELECT split FROM source_files WHERE path = '700_2020/annotations/val.csv'").pluck().get(), 'val');
+  assert.equal(classStats(catalog.sqlite, 'k700-2020', 'val').reduce((sum, row) => sum + row.annotated, 0), lines.length - 2);
+  assertCountsAgree(catalog);
+  await catalog.close();
 });
