@@ -23,11 +23,13 @@ if (!existsSync(db)) {
 
 // First frame in a real terminal. The pane's output is piped to a file that this process reads: polling with
 // `tmux capture-pane` would spawn a process every few milliseconds and take CPU from the TUI being timed.
-const socket = `kinetics-bench-${process.pid}`;
+// A server per run: a new session on a socket whose server is still shutting down fails ("server exited unexpectedly").
+let socket = '';
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 const paneLog = join(work, 'pane.log');
 const firstFrames: number[] = [];
 for (let run = 0; run < 5; run++) {
+  socket = `kinetics-bench-${process.pid}-${run}`;
   writeFileSync(paneLog, '');
   tmux('new-session', '-d', '-s', 'tui', '-x', '80', '-y', '24', `read go; CI=false exec '${process.execPath}' '${join(packageRoot, 'bin', 'kinetics.js')}' tui --db '${db}'`);
   tmux('pipe-pane', '-t', 'tui', `cat >> '${paneLog}'`);
