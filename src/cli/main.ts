@@ -1,5 +1,6 @@
 import { KineticsError } from '../errors.js';
 import { packageVersion } from '../util/package-root.js';
+import { withoutGlobalFetch } from '../util/without-global-fetch.js';
 import { parseArgs } from 'node:util';
 import { type CommandEntry, GLOBAL_OPTIONS, resolveGlobals } from './command.js';
 
@@ -62,7 +63,7 @@ const commands: CommandEntry[] = [
   {
     name: 'tui',
     summary: 'browse the catalog, pick classes, make a subset, plan, fetch and export from one terminal screen',
-    load: async () => (await import('./commands/tui.js')).tuiCommand,
+    load: async () => (await withoutGlobalFetch(() => import('./commands/tui.js'))).tuiCommand,
   },
   {
     name: 'demo',
