@@ -12,6 +12,8 @@ const requireModule = createRequire(import.meta.url);
 
 export interface OpenOptions {
   readonly?: boolean;
+  /** Refuse (exit 66) rather than create a new, empty catalog: for commands that need one ingested. */
+  mustExist?: boolean;
   migrations?: Migration[];
 }
 
@@ -37,10 +39,10 @@ export class Catalog {
   }
 
   static open(file: string, options: OpenOptions = {}): Catalog {
+    if ((options.readonly || options.mustExist) && !existsSync(file)) {
+      throw new KineticsError(`no catalog at ${file}; run \`kinetics ingest\` first (or pass --home / --db)`, 66);
+    }
     if (options.readonly) {
-      if (!existsSync(file)) {
-        throw new KineticsError(`no catalog at ${file}; run \`kinetics ingest\` first (or pass --home / --db)`, 66);
-      }
       const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
       sqlite.pragma('query_only = ON');
       return new Catalog(sqlite, file);

@@ -14,6 +14,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {
   subset: string;
+  /** Only the subset's clips of this version (a subset spanning versions exports one at a time). */
+  version?: string;
   format: ExportFormat;
   out: string;
   paths: 'relative' | 'absolute';
@@ -91,13 +93,14 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     .prepare(
       `SELECT c.version, c.split, c.clip_key, c.youtube_id, c.time_start, c.time_end, c.label, c.status, c.path
        FROM subset_clips s JOIN clips c USING (version, split, clip_key)
-       WHERE s.subset = ? ORDER BY c.version, c.split, c.label, c.clip_key`,
+       WHERE s.subset = @subset AND (@version IS NULL OR c.version = @version)
+       ORDER BY c.version, c.split, c.label, c.clip_key`,
     )
-    .all(options.subset) as ExportRow[];
+    .all({ subset: options.subset, version: options.version ?? null }) as ExportRow[];
   const versions = [...new Set(rows.map((row) => row.version))];
   if (versions.length > 1 && (options.labelMapFile === undefined || SPLIT_FILE_FORMATS.has(options.format) || options.format === 'tree' || options.format === 'fiftyone')) {
     throw new UsageError(
-      `subset ${options.subset} spans ${versions.join(' and ')}, whose label indices differ; export one version at a time` +
+      `subset ${options.subset} spans ${versions.join(' and ')}, whose label indices differ; export one version at a time with --version ${versions[0]}` +
         ' (csv and jsonl take several with --label-map)',
     );
   }
@@ -175,6 +178,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     tool: 'kinetics',
     tool_version: packageVersion,
     subset: { name: subset.name, definition: subset.definition, clips: subset.clips },
+    version: options.version ?? null,
     format: options.format,
     paths: options.paths,
     video_root: options.videoRoot,

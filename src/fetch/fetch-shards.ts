@@ -6,7 +6,7 @@ import { scanRootId } from '../catalog/scan-roots.js';
 import { fileRecord } from '../scan/file-record.js';
 import { FileWriter } from '../scan/file-writer.js';
 import { MemberExtractor } from './extract-members.js';
-import { type PlannedClip, type PlannedShard, archivePath } from './plan.js';
+import { type PlannedClip, type PlannedShard, archivePath, mayHold } from './plan.js';
 import { recordShardMembers } from './shard-members.js';
 import { CHUNK_BYTES, downloadResumable } from './resumable-download.js';
 import { eachLimited } from '../util/each-limited.js';
@@ -54,7 +54,8 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
   mkdirSync(root, { recursive: true });
   const rootId = scanRootId(sqlite, root);
   const writer = new FileWriter(sqlite);
-  const stillUnfound = new Map(options.undiscovered.map((clip) => [`${clip.version}\0${clip.split}\0${clip.clip_key}`, clip]));
+  const unfoundKey = (version: string, clipKey: string) => `${version}\0${clipKey}`;
+  const stillUnfound = new Map(options.undiscovered.map((clip) => [unfoundKey(clip.version, clip.clip_key), clip]));
   const setState = sqlite.prepare('UPDATE shard_files SET state = ?, error = ? WHERE version = ? AND split = ? AND name = ?');
   const recordSize = sqlite.prepare('UPDATE shard_files SET bytes = ?, etag = ? WHERE version = ? AND split = ? AND name = ?');
   const results: ShardResult[] = [];
@@ -63,7 +64,7 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
     if (options.signal?.aborted) return;
     const wanted = new Map(shard.clips.map((clip) => [clip.clip_key, clip]));
     if (shard.discovery) {
-      for (const clip of stillUnfound.values()) if (clip.version === shard.version && clip.split === shard.split) wanted.set(clip.clip_key, clip);
+      for (const clip of stillUnfound.values()) if (mayHold(shard, clip)) wanted.set(clip.clip_key, clip);
       if (shard.clips.length === 0 && wanted.size === 0) {
         options.onProgress?.({ kind: 'skipped', shard, reason: 'every clip it might hold was found elsewhere' });
         results.push({ name: shard.name, version: shard.version, split: shard.split, state: 'skipped', members: 0, extracted: 0, transferred: 0, refused: [] });
@@ -80,7 +81,7 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
     );
     if (result.state === 'extracted') {
       recordShardMembers(catalog, shard, result.memberBytes);
-      for (const clipKey of result.memberBytes.keys()) stillUnfound.delete(`${shard.version}\0${shard.split}\0${clipKey}`);
+      for (const clipKey of result.memberBytes.keys()) stillUnfound.delete(unfoundKey(shard.version, clipKey));
     }
     // Members written before a failure are on disk: they are recorded too, so status tells the truth.
     for (const path of result.written) {

@@ -31,6 +31,8 @@ export interface PlannedShard {
   clips: PlannedClip[];
   /** Streamed to find wanted clips whose shard is not known yet (random shards never streamed). */
   discovery: boolean;
+  /** The source answered that it has no such file (its path list names it all the same): fetching it will fail. */
+  absentFromSource: boolean;
 }
 
 export interface Plan {
@@ -45,6 +47,7 @@ export interface Plan {
   notInAnyShard: PlannedClip[];
   bytesToDownload: number;
   shardsWithUnknownSize: number;
+  shardsAbsentFromSource: number;
 }
 
 /** What the plan reads of a shard: the `shards` view's row. */
@@ -71,14 +74,24 @@ export function plannedShardOf(row: ShardRow, home: string): PlannedShard {
     archive: existsSync(archive) ? archive : null,
     clips: [],
     discovery: false,
+    absentFromSource: false,
   };
 }
 
+/** K400's `replacement_for_corrupted_k400.tgz`: in no path list, it holds good copies of damaged K400 clips of any split. */
+export const REPLACEMENT_SPLIT = 'replacement';
+
+/** Whether a shard whose members are not known may hold a clip: a shard of the clip's split, or K400's replacement archive. */
+export function mayHold(shard: { version: string; split: string }, clip: { version: string; split: string }): boolean {
+  return shard.version === clip.version && (shard.split === clip.split || shard.split === REPLACEMENT_SPLIT);
+}
+
+const DAMAGED_STATUSES = new Set(['damaged', 'short', 'empty']);
+
 /** Prefer a clip's own split; a damaged K400 original prefers the replacement archive. */
 function pickMember(clip: PlannedClip, holders: { split: string; shard: string }[]): { split: string; shard: string } | undefined {
-  const wantsReplacement = clip.version === 'k400' && ['damaged', 'short', 'empty'].includes(clip.status);
   return (
-    (wantsReplacement ? holders.find((holder) => holder.split === 'replacement') : undefined) ??
+    (DAMAGED_STATUSES.has(clip.status) ? holders.find((holder) => holder.split === REPLACEMENT_SPLIT) : undefined) ??
     holders.find((holder) => holder.split === clip.split) ??
     holders[0]
   );
@@ -128,8 +141,16 @@ export async function planSubset(catalog: Catalog, subsetName: string, home: str
   };
   const undiscovered: PlannedClip[] = [];
   const notInAnyShard: PlannedClip[] = [];
+  const unexploredReplacement = shardRows.find((row) => row.split === REPLACEMENT_SPLIT && !row.members_known);
   for (const clip of wanted) {
-    const holder = pickMember(clip, members.get(`${clip.version}\0${clip.clip_key}`) ?? []);
+    const holders = members.get(`${clip.version}\0${clip.clip_key}`) ?? [];
+    if (DAMAGED_STATUSES.has(clip.status) && unexploredReplacement && mayHold(unexploredReplacement, clip)) {
+      // The original on disk is damaged: its good copy, if any, is in the replacement archive, not seen yet.
+      plannedShard(unexploredReplacement).discovery = true;
+      undiscovered.push(clip);
+      continue;
+    }
+    const holder = pickMember(clip, holders);
     if (holder) {
       plannedShard(shardByKey.get(shardKey(clip.version, holder.split, holder.shard))!).clips.push(clip);
       continue;
@@ -140,7 +161,9 @@ export async function planSubset(catalog: Catalog, subsetName: string, home: str
       plannedShard(classShard).clips.push(clip);
       continue;
     }
-    const unexplored = ofSplit.filter((row) => !row.members_known && (row.label === null || row.label === clip.label));
+    const unexplored = shardRows.filter(
+      (row) => mayHold(row, clip) && !row.members_known && (row.label === null || row.label === clip.label),
+    );
     if (!classShard && unexplored.length > 0) {
       for (const row of unexplored) plannedShard(row).discovery = true;
       undiscovered.push(clip);
@@ -157,7 +180,8 @@ export async function planSubset(catalog: Catalog, subsetName: string, home: str
       8,
       async (shard) => {
         const size = await shardSize(shard.url).catch(() => undefined);
-        if (!size) return;
+        if (size === 'absent') shard.absentFromSource = true;
+        if (size === 'absent' || size === undefined) return;
         shard.bytes = size.bytes;
         shard.etag = size.etag;
         record.run(size.bytes, size.etag, shard.version, shard.split, shard.name);
@@ -173,6 +197,7 @@ export async function planSubset(catalog: Catalog, subsetName: string, home: str
     undiscovered,
     notInAnyShard,
     bytesToDownload: shards.reduce((sum, shard) => sum + (shard.archive === null ? (shard.bytes ?? 0) : 0), 0),
-    shardsWithUnknownSize: shards.filter((shard) => shard.archive === null && shard.bytes === null).length,
+    shardsWithUnknownSize: shards.filter((shard) => shard.archive === null && shard.bytes === null && !shard.absentFromSource).length,
+    shardsAbsentFromSource: shards.filter((shard) => shard.absentFromSource).length,
   };
 }

@@ -5,11 +5,15 @@ import { RetryableError, parseRetryAfter, withRetry } from '../util/retry.js';
 
 export const isRemote = (url: string) => /^https?:\/\//i.test(url);
 
-/** A shard's size (and ETag over HTTP) from the source: HEAD, or the file's size in a directory bucket. */
-export async function shardSize(url: string): Promise<{ bytes: number; etag: string | null } | undefined> {
+/**
+ * A shard's size (and ETag over HTTP) from the source: HEAD, or the file's size in a directory bucket. `absent` when
+ * the source says it has no such file (404, 410, no file); undefined when the size could not be learned otherwise.
+ */
+export async function shardSize(url: string): Promise<{ bytes: number; etag: string | null } | 'absent' | undefined> {
   if (!isRemote(url)) {
-    const info = await stat(url).catch(() => undefined);
-    return info?.isFile() ? { bytes: info.size, etag: null } : undefined;
+    const info = await stat(url).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? ('absent' as const) : undefined));
+    if (info === 'absent' || info === undefined) return info;
+    return info.isFile() ? { bytes: info.size, etag: null } : undefined;
   }
   return withRetry(async () => {
     const response = await request(url, { method: 'HEAD' });
@@ -17,6 +21,7 @@ export async function shardSize(url: string): Promise<{ bytes: number; etag: str
     if (response.statusCode === 429 || response.statusCode >= 500) {
       throw new RetryableError(`HTTP ${response.statusCode}`, parseRetryAfter(response.headers['retry-after']));
     }
+    if (response.statusCode === 404 || response.statusCode === 410) return 'absent';
     if (response.statusCode !== 200) return undefined;
     const length = Number(response.headers['content-length']);
     const etag = response.headers.etag;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { VERSIONS, normaliseSplit, parseVersion } from '../sources/bucket-layout.js';
 import { packageRoot } from '../util/package-root.js';
 
 export const queriesDir = join(packageRoot, 'queries');
@@ -49,4 +50,23 @@ export function loadNamedQuery(name: string, dir: string = queriesDir): NamedQue
     throw new UsageError(`no named query @${name}; known: ${known.join(', ')} (see \`kinetics query --list\`)`);
   }
   return parseNamedQuery(name, readFileSync(file, 'utf8'));
+}
+
+/**
+ * A named query's parameters, ready to bind: the optional ones it was not given are NULL, and versions and splits
+ * (`version`, `other_version`, `split`, …) take the names the rest of the tool takes (`400`, `k700`, `validate`), so
+ * a misspelt one is an error, not an empty result.
+ */
+export function bindNamedQuery(query: NamedQuery, params: Record<string, string>): Record<string, string | null> {
+  const bound: Record<string, string | null> = { ...Object.fromEntries(query.optional.map((name) => [name, null])), ...params };
+  for (const [name, value] of Object.entries(params)) {
+    if (/(^|_)version$/.test(name)) {
+      bound[name] = parseVersion(value) ?? null;
+      if (bound[name] === null) throw new UsageError(`@${query.name}: unknown ${name} "${value}"; one of ${VERSIONS.join(', ')}`);
+    } else if (/(^|_)split$/.test(name)) {
+      bound[name] = normaliseSplit(value) ?? null;
+      if (bound[name] === null) throw new UsageError(`@${query.name}: unknown ${name} "${value}"; one of train, val, test, holdout_test`);
+    }
+  }
+  return bound;
 }

@@ -137,7 +137,7 @@ export function normaliseSplit(value: string): Split | undefined {
   return splitAliases[value.trim().toLowerCase()];
 }
 
-/** Parses `k400`, `400`, `k700`, `k700-2020`, `700_2020` → a version id; undefined when unknown. */
+/** Parses `k400`, `400`, `k700`, `700`, `k700-2020`, `700_2020` → a version id; undefined when unknown. */
 export function parseVersion(value: string): VersionId | undefined {
   const key = value.trim().toLowerCase().replace(/^kinetics-?/, 'k').replace('_', '-');
   const aliases: Record<string, VersionId> = {
@@ -146,6 +146,7 @@ export function parseVersion(value: string): VersionId | undefined {
     k600: 'k600',
     '600': 'k600',
     k700: 'k700-2020',
+    '700': 'k700-2020',
     'k700-2020': 'k700-2020',
     '700-2020': 'k700-2020',
   };

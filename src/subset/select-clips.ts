@@ -24,21 +24,43 @@ function shuffled<T extends { clip_key: string }>(rows: T[], seed: number): T[] 
     .map((entry) => entry.row);
 }
 
+/** For each requested class, the versions (of all in the catalog) that have it. */
+function versionsOfClasses(db: Database, classes: string[]): Map<string, string[]> {
+  const having = new Map<string, string[]>(classes.map((label) => [label, []]));
+  const rows = db
+    .prepare('SELECT version, label FROM classes WHERE label IN (SELECT value FROM json_each(?)) ORDER BY version')
+    .all(JSON.stringify(classes)) as { version: string; label: string }[];
+  for (const row of rows) having.get(row.label)!.push(row.version);
+  return having;
+}
+
+/** Refuses a class that none of the chosen versions has: naming the versions that do, or else the closest labels. */
 function checkClasses(db: Database, definition: SubsetDefinition): void {
   if (definition.classes.length === 0) return;
-  const known = new Set(
-    db
-      .prepare(`SELECT DISTINCT label FROM classes WHERE version IN (SELECT value FROM json_each(?))`)
-      .pluck()
-      .all(JSON.stringify(definition.versions)) as string[],
-  );
-  for (const label of definition.classes) {
-    if (!known.has(label)) {
-      throw new UsageError(
-        `unknown class "${label}" in ${definition.versions.join(', ')}; closest: ${closestNames(label, known).map((name) => `"${name}"`).join(', ')}`,
-      );
+  for (const [label, versions] of versionsOfClasses(db, definition.classes)) {
+    if (versions.some((version) => (definition.versions as string[]).includes(version))) continue;
+    if (versions.length > 0) {
+      throw new UsageError(`class "${label}" is not in ${definition.versions.join(', ')}; it is a class of ${versions.join(', ')}`);
     }
+    const known = new Set(
+      db
+        .prepare('SELECT DISTINCT label FROM classes WHERE version IN (SELECT value FROM json_each(?))')
+        .pluck()
+        .all(JSON.stringify(definition.versions)) as string[],
+    );
+    throw new UsageError(
+      `unknown class "${label}" in ${definition.versions.join(', ')}; closest: ${closestNames(label, known).map((name) => `"${name}"`).join(', ')}`,
+    );
   }
+}
+
+/** What a user should know of the requested classes: those that some of the chosen versions lack. */
+export function classNotes(db: Database, definition: SubsetDefinition): string[] {
+  if (definition.sql !== null) return [];
+  return [...versionsOfClasses(db, definition.classes)].flatMap(([label, versions]) => {
+    const lacking = definition.versions.filter((version) => !versions.includes(version));
+    return lacking.length > 0 && lacking.length < definition.versions.length ? [`"${label}" is not a class of ${lacking.join(', ')}: no clips of it from there`] : [];
+  });
 }
 
 /**

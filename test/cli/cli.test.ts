@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
-import { tempDir } from '../helpers/temp.js';
+import { copyOfSampleBucket, tempDir } from '../helpers/temp.js';
 
 test('demo (npm start): ingests the sample bucket into --home and prints the split summary', async () => {
   const home = tempDir();
@@ -37,4 +37,37 @@ test('KINETICS_HOME and --db choose the catalog; unknown commands and options ar
   const help = await runCli(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /ingest\s+load every version/);
+});
+
+test('commands that need an ingested catalog refuse a --home without one (exit 66) and create nothing there', async () => {
+  const home = join(tempDir(), 'mistyped');
+  for (const args of [
+    ['plan', 'x'],
+    ['fetch', 'x'],
+    ['subset', 'create', 'x', '--version', 'k400'],
+    ['subset', 'list'],
+    ['shards', 'index'],
+    ['scan'],
+    ['status'],
+  ]) {
+    const result = await runCli([...args, '--home', home]);
+    assert.equal(result.code, 66, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, /no catalog at .*mistyped.*catalog\.db; run `kinetics ingest` first/);
+  }
+  assert.ok(!existsSync(home), 'nothing was created under the mistyped home');
+  // Folders named on the command line can be recorded before any ingest.
+  const scanned = await runCli(['scan', tempDir(), '--home', home]);
+  assert.equal(scanned.code, 0, scanned.stderr);
+});
+
+test('ingest of a malformed file: file and line, exit 65, and what to do about it', async () => {
+  const bucket = copyOfSampleBucket();
+  const csv = join(bucket, '400', 'annotations', 'val.csv');
+  const lines = readFileSync(csv, 'utf8').split('\n');
+  lines[2] = lines[2]!.replace(/,(\d+),(\d+),/, ',thirty,$2,');
+  writeFileSync(csv, lines.join('\n'));
+  const result = await runCli(['ingest', '--source', bucket, '--versions', 'k400', '--no-downstream', '--home', tempDir()]);
+  assert.equal(result.code, 65);
+  assert.match(result.stderr, /failed +\S*400\/annotations\/val\.csv:3: expected a whole number for time_start, found "thirty"/);
+  assert.match(result.stderr, /each failed file left the catalog as it was before it .*; fix it and run ingest again/);
 });

@@ -176,6 +176,25 @@ describe('kinetics export', () => {
     assert.match(refused.stderr, /label "hugging \(not baby\)" is not in the label map/);
   });
 
+  test('a subset spanning versions exports one version at a time with --version', async () => {
+    const created = await cli('subset', 'create', 'both', '--version', 'k400', '--version', 'k700-2020', '--split', 'val', '--class', 'abseiling', '--per-class', '2', '--seed', '1');
+    assert.equal(created.code, 0, created.stderr);
+    const refused = await cli('export', 'both', '--format', 'mmaction', '--include-missing', '--out', join(tempDir(), 'both'));
+    assert.equal(refused.code, 64);
+    assert.match(refused.stderr, /spans k400 and k700-2020, whose label indices differ; export one version at a time with --version k400/);
+    const out = join(tempDir(), 'k700');
+    const one = await cli('export', 'both', '--format', 'mmaction', '--include-missing', '--version', 'k700', '--out', out);
+    assert.equal(one.code, 0, one.stderr);
+    assert.ok(existsSync(join(out, 'k700-2020_val_list_videos.txt')));
+    assert.ok(!readdirSync(out).some((name) => name.startsWith('k400')));
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.version, 'k700-2020');
+    assert.equal(manifest.counts.listed, 2);
+    const unknown = await cli('export', 'both', '--format', 'mmaction', '--version', 'k4oo', '--out', join(tempDir(), 'x'));
+    assert.equal(unknown.code, 64);
+    assert.match(unknown.stderr, /unknown --version "k4oo"; one of k400, k600, k700-2020/);
+  });
+
   test('a path with whitespace is refused by whitespace-split formats, kept by pytorchvideo (last-whitespace split)', async () => {
     const external = join(tempDir(), 'external');
     const [clip] = await queryAll<{ clip_key: string; path: string }>(db, "SELECT c.clip_key, c.path FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'k7' AND c.status = 'ok' ORDER BY c.clip_key LIMIT 1");

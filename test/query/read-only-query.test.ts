@@ -43,6 +43,20 @@ describe('kinetics query', () => {
     }
   });
 
+  test("a named query's version and split take the tool's aliases; a misspelt one is an error, not an empty result", async () => {
+    const canonical = await runCli(['query', '@status', '-p', 'version', 'k700-2020', '-p', 'split', 'val', '--csv', '--db', file]);
+    const aliased = await runCli(['query', '@status', '-p', 'version', '700', '-p', 'split', 'validate', '--csv', '--db', file]);
+    assert.equal(aliased.code, 0, aliased.stderr);
+    assert.equal(aliased.stdout, canonical.stdout);
+    assert.match(canonical.stdout, /^version,split,annotated[^\n]*\nk700-2020,val,\d+/);
+    const misspelt = await runCli(['query', '@class-counts', '-p', 'version', 'k4oo', '--db', file]);
+    assert.equal(misspelt.code, 64);
+    assert.match(misspelt.stderr, /@class-counts: unknown version "k4oo"; one of k400, k600, k700-2020/);
+    const badSplit = await runCli(['query', '@status', '-p', 'split', 'trian', '--db', file]);
+    assert.equal(badSplit.code, 64);
+    assert.match(badSplit.stderr, /unknown split "trian"/);
+  });
+
   test('@label-changes finds hugging → hugging (not baby); @cross-version-overlap finds shared clips', async () => {
     const changes = JSON.parse((await runCli(['query', '@label-changes', '--db', file])).stdout) as { label: string; other_label: string; clips: number }[];
     assert.ok(changes.some((row) => row.label === 'hugging' && row.other_label === 'hugging (not baby)' && row.clips > 0), JSON.stringify(changes));

@@ -46,6 +46,18 @@ describe('kinetics subset', () => {
     assert.deepEqual(await members('x'), []);
   });
 
+  test('a class some chosen versions lack is a note; a class only other versions have is an error naming them', async () => {
+    const both = await runCli(['subset', 'create', 'split-classes', '--version', 'k400', '--version', 'k700-2020', '--split', 'val', '--class', 'hugging', '--class', 'photobombing', '--db', file]);
+    assert.equal(both.code, 0, both.stderr);
+    assert.match(both.stderr, /note: "hugging" is not a class of k700-2020: no clips of it from there/);
+    assert.match(both.stderr, /note: "photobombing" is not a class of k400: no clips of it from there/);
+    const versions = await queryAll<{ version: string }>(file, "SELECT DISTINCT version FROM subset_clips WHERE subset = 'split-classes' ORDER BY 1");
+    assert.deepEqual(versions.map((row) => row.version), ['k400', 'k700-2020']);
+    const elsewhere = await runCli(['subset', 'create', 'y', '--version', 'k400', '--class', 'photobombing', '--db', file]);
+    assert.equal(elsewhere.code, 64);
+    assert.match(elsewhere.stderr, /class "photobombing" is not in k400; it is a class of k600, k700-2020/);
+  });
+
   test('--sql, --match, --classes-file and --limit', async () => {
     const sql = await runCli(['subset', 'create', 'knots', '--sql', "select version, split, clip_key from clips where version = 'k600' and label like '%knot%'", '--db', file]);
     assert.equal(sql.code, 0, sql.stderr);

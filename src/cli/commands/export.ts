@@ -4,10 +4,11 @@ import { KineticsError, UsageError } from '../../errors.js';
 import { EXPORT_FORMATS, type ExportFormat, exportSubset } from '../../export/export-subset.js';
 import { parseVersionSplits } from '../../export/overlap.js';
 import { videosRoot } from '../../fetch/video-layout.js';
+import { VERSIONS, parseVersion } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = [
-  `kinetics export NAME --format ${EXPORT_FORMATS.join('|')} --out DIR`,
+  `kinetics export NAME --format ${EXPORT_FORMATS.join('|')} --out DIR [--version V]`,
   '       [--paths relative|absolute] [--root DIR] [--label-map FILE] [--include-missing]',
   '       [--exclude-overlap-with V:S[,V:S]] [--copy|--hardlink] [--class-names torchvision]',
 ].join('\n');
@@ -20,6 +21,7 @@ export const exportCommand: Command = {
       {
         format: { type: 'string' },
         out: { type: 'string' },
+        version: { type: 'string' },
         paths: { type: 'string' },
         root: { type: 'string' },
         'label-map': { type: 'string' },
@@ -37,10 +39,13 @@ export const exportCommand: Command = {
     if (paths !== 'relative' && paths !== 'absolute') throw new UsageError(`--paths is relative or absolute, not "${paths}"`);
     if (values['class-names'] !== undefined && values['class-names'] !== 'torchvision') throw new UsageError('--class-names takes torchvision');
     if (values.copy && values.hardlink) throw new UsageError('--copy and --hardlink exclude each other');
+    const version = values.version === undefined ? undefined : parseVersion(values.version);
+    if (version === undefined && values.version !== undefined) throw new UsageError(`unknown --version "${values.version}"; one of ${VERSIONS.join(', ')}`);
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
       const summary = exportSubset(catalog, {
         subset: positionals[0]!,
+        version,
         format: values.format as ExportFormat,
         out: resolve(values.out),
         paths,

@@ -64,7 +64,7 @@ export const fetchCommand: Command = {
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number ≥ 1, not "${values.jobs}"`);
     let planned = 0;
     const progress = progressPrinter(process.stderr.isTTY === true && !values.json, () => planned);
-    const catalog = Catalog.open(globals.db);
+    const catalog = Catalog.open(globals.db, { mustExist: true });
     try {
       const summary = await fetchSubset(catalog, positionals[0]!, {
         home: globals.home,

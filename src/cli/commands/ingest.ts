@@ -43,6 +43,9 @@ export function printIngestSummary(summary: IngestSummary, catalogFile: string):
       `${summary.unchanged} unchanged, ${summary.missing} missing, ${summary.failed} failed ` +
       `in ${summary.seconds.toFixed(2)} s → ${catalogFile}\n`,
   );
+  if (summary.failed > 0) {
+    process.stderr.write('each failed file left the catalog as it was before it (its earlier rows, if any, stand); fix it and run ingest again\n');
+  }
 }
 
 export const ingestCommand: Command = {

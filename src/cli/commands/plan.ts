@@ -17,7 +17,7 @@ export function printPlan(plan: Plan, write: (text: string) => void, format: 'ta
     shard.split,
     shard.name,
     shard.label ?? '',
-    shard.bytes === null ? '?' : formatBytes(shard.bytes),
+    shard.absentFromSource ? 'not in source' : shard.bytes === null ? '?' : formatBytes(shard.bytes),
     shard.clips.length,
     shard.discovery ? 'unknown: streamed to find clips' : shard.membersKnown ? 'known' : 'by class',
     shard.archive ? 'kept archive' : shard.state,
@@ -27,7 +27,8 @@ export function printPlan(plan: Plan, write: (text: string) => void, format: 'ta
     `\nsubset ${plan.subset}: ${plan.clips} clips, ${plan.onDisk} already on disk, ${plan.wanted} to fetch from ${plan.shards.length} shards; ` +
       `${formatBytes(plan.bytesToDownload)} to download${plan.shardsWithUnknownSize > 0 ? ` (+${plan.shardsWithUnknownSize} shards of unknown size)` : ''}` +
       `${plan.undiscovered.length > 0 ? `; ${plan.undiscovered.length} clips are in shards whose members are not known yet` : ''}` +
-      `${plan.notInAnyShard.length > 0 ? `; ${plan.notInAnyShard.length} clips are in no shard` : ''}\n`,
+      `${plan.notInAnyShard.length > 0 ? `; ${plan.notInAnyShard.length} clips are in no shard` : ''}` +
+      `${plan.shardsAbsentFromSource > 0 ? `; ${plan.shardsAbsentFromSource} shards are listed but not in the source: fetching them will fail` : ''}\n`,
   );
 }
 
@@ -36,7 +37,7 @@ export const planCommand: Command = {
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, csv: { type: 'boolean' }, table: { type: 'boolean' } }, usage);
     if (positionals.length !== 1) throw new UsageError(`plan takes one subset NAME\nusage: ${usage}`);
-    const catalog = Catalog.open(globals.db);
+    const catalog = Catalog.open(globals.db, { mustExist: true });
     try {
       const plan = await planSubset(catalog, positionals[0]!, globals.home);
       const format = chooseFormat({ json: values.json, csv: values.csv, table: values.table }, true) as 'table' | 'json' | 'csv';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Catalog } from '../../catalog/catalog.js';
 import { SqliteError } from 'better-sqlite3';
 import { KineticsError, UsageError } from '../../errors.js';
-import { listNamedQueries, loadNamedQuery } from '../../query/named-queries.js';
+import { bindNamedQuery, listNamedQueries, loadNamedQuery } from '../../query/named-queries.js';
 import { OUTPUT_FORMATS, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { runReadOnlyQuery } from '../../query/read-only-query.js';
 import { type Command, extractParams, parseCommandArgs } from '../command.js';
@@ -27,7 +27,7 @@ export const queryCommand: Command = {
     const text = positionals[0]!;
     const named = text.startsWith('@') ? loadNamedQuery(text.slice(1)) : undefined;
     const sql = text === '-' ? readFileSync(0, 'utf8') : (named?.sql ?? text);
-    const bound: Record<string, string | null> = { ...Object.fromEntries(named?.optional.map((name) => [name, null]) ?? []), ...params };
+    const bound = named ? bindNamedQuery(named, params) : params;
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
       const result = runReadOnlyQuery(catalog.sqlite, sql, bound);

@@ -26,8 +26,10 @@ export const scanCommand: Command = {
       usage,
     );
     const roots = positionals.length > 0 ? positionals : [videosRoot(globals.home)];
+    // Folders named on the command line can be recorded before any ingest; the tool's own videos folder belongs to
+    // a catalog that must exist (a mistyped --home should not make a new one).
+    const catalog = Catalog.open(globals.db, { mustExist: positionals.length === 0 });
     if (positionals.length === 0) mkdirSync(roots[0]!, { recursive: true });
-    const catalog = Catalog.open(globals.db);
     const onTerminal = process.stderr.isTTY && !values.json;
     let summary: ScanSummary;
     try {

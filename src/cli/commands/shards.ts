@@ -1,9 +1,9 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { fetchShards } from '../../fetch/fetch-shards.js';
-import { SHARD_COLUMNS, type ShardRow, plannedShardOf } from '../../fetch/plan.js';
+import { REPLACEMENT_SPLIT, SHARD_COLUMNS, type ShardRow, plannedShardOf } from '../../fetch/plan.js';
 import { exportShardIndex, importShardIndex } from '../../fetch/shard-index.js';
-import { normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
+import { VERSIONS, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = [
@@ -11,6 +11,11 @@ const usage = [
   '       kinetics shards export-index FILE [--version V] [--split S]   write the learned members as TSV',
   '       kinetics shards import-index FILE                      read members another catalog learned',
 ].join('\n');
+
+/** A split of shards: an annotation split, or K400's replacement archive. */
+function shardSplit(value: string): string | undefined {
+  return value.trim().toLowerCase() === REPLACEMENT_SPLIT ? REPLACEMENT_SPLIT : normaliseSplit(value);
+}
 
 export const shardsCommand: Command = {
   usage,
@@ -22,9 +27,10 @@ export const shardsCommand: Command = {
     );
     const [action, file] = positionals;
     const version = values.version === undefined ? null : parseVersion(values.version);
-    const split = values.split === undefined ? null : normaliseSplit(values.split);
-    if (version === undefined || split === undefined) throw new UsageError(`unknown --version or --split\nusage: ${usage}`);
-    const catalog = Catalog.open(globals.db);
+    if (version === undefined) throw new UsageError(`unknown --version "${values.version}"; one of ${VERSIONS.join(', ')}`);
+    const split = values.split === undefined ? null : shardSplit(values.split);
+    if (split === undefined) throw new UsageError(`unknown --split "${values.split}"; one of train, val, test, holdout_test, ${REPLACEMENT_SPLIT}`);
+    const catalog = Catalog.open(globals.db, { mustExist: true });
     try {
       switch (action) {
         case 'index': {

@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { chooseFormat, writeRows } from '../../query/output-formats.js';
 import { SPLITS, type Split, VERSIONS, type VersionId, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
 import type { SubsetDefinition } from '../../subset/definition.js';
+import { classNotes } from '../../subset/select-clips.js';
 import { createSubset, dropSubset, findSubset, listSubsets } from '../../subset/subsets.js';
 import { closestNames } from '../../util/closest-names.js';
 import { type Command, type GlobalOptions, parseCommandArgs } from '../command.js';
@@ -50,7 +51,7 @@ export function parseDefinition(values: Record<string, string | string[] | boole
 }
 
 async function withCatalog<T>(globals: GlobalOptions, readonly: boolean, body: (catalog: Catalog) => T): Promise<T> {
-  const catalog = Catalog.open(globals.db, { readonly });
+  const catalog = Catalog.open(globals.db, { readonly, mustExist: true });
   try {
     return body(catalog);
   } finally {
@@ -88,7 +89,11 @@ export const subsetCommand: Command = {
       case 'create': {
         if (!name) throw new UsageError(`subset create needs a NAME\nusage: ${usage}`);
         const definition = parseDefinition(values);
-        const clips = await withCatalog(globals, false, (catalog) => createSubset(catalog, name, definition, values.replace ?? false));
+        const { clips, notes } = await withCatalog(globals, false, (catalog) => ({
+          clips: createSubset(catalog, name, definition, values.replace ?? false),
+          notes: classNotes(catalog.sqlite, definition),
+        }));
+        for (const note of notes) process.stderr.write(`note: ${note}\n`);
         process.stderr.write(`subset ${name}: ${clips.length} clips\n`);
         return 0;
       }

@@ -1,6 +1,4 @@
 import { Catalog } from '../../catalog/catalog.js';
-import { existsSync } from 'node:fs';
-import { KineticsError } from '../../errors.js';
 import { assertTerminal, runTui } from '../../tui/run-tui.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
@@ -11,8 +9,7 @@ export const tuiCommand: Command = {
   async run(args, globals) {
     parseCommandArgs(args, {}, usage);
     assertTerminal();
-    if (!existsSync(globals.db)) throw new KineticsError(`no catalog at ${globals.db}; run \`kinetics ingest\` (or npm start) first`, 66);
-    const catalog = Catalog.open(globals.db);
+    const catalog = Catalog.open(globals.db, { mustExist: true });
     try {
       await runTui(catalog, globals.home);
     } finally {
