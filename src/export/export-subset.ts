@@ -97,6 +97,10 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
        ORDER BY c.version, c.split, c.label, c.clip_key`,
     )
     .all({ subset: options.subset, version: options.version ?? null }) as ExportRow[];
+  if (options.version !== undefined && rows.length === 0) {
+    const held = sqlite.prepare('SELECT DISTINCT version FROM subset_clips WHERE subset = ? ORDER BY 1').pluck().all(options.subset) as string[];
+    throw new UsageError(`subset ${options.subset} has no clips of ${options.version}; it holds ${held.join(', ')}`);
+  }
   const versions = [...new Set(rows.map((row) => row.version))];
   if (versions.length > 1 && (options.labelMapFile === undefined || SPLIT_FILE_FORMATS.has(options.format) || options.format === 'tree' || options.format === 'fiftyone')) {
     throw new UsageError(

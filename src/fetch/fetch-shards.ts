@@ -7,6 +7,7 @@ import { fileRecord } from '../scan/file-record.js';
 import { FileWriter } from '../scan/file-writer.js';
 import { MemberExtractor } from './extract-members.js';
 import { type PlannedClip, type PlannedShard, archivePath, mayHold } from './plan.js';
+import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
 import { recordShardMembers } from './shard-members.js';
 import { CHUNK_BYTES, downloadResumable } from './resumable-download.js';
 import { eachLimited } from '../util/each-limited.js';
@@ -54,8 +55,14 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
   mkdirSync(root, { recursive: true });
   const rootId = scanRootId(sqlite, root);
   const writer = new FileWriter(sqlite);
+  // By version and clip key: a member of any shard of the version (the replacement archive's too) finds the clip,
+  // in whichever splits it is wanted.
   const unfoundKey = (version: string, clipKey: string) => `${version}\0${clipKey}`;
-  const stillUnfound = new Map(options.undiscovered.map((clip) => [unfoundKey(clip.version, clip.clip_key), clip]));
+  const stillUnfound = new Map<string, PlannedClip[]>();
+  for (const clip of options.undiscovered) {
+    const key = unfoundKey(clip.version, clip.clip_key);
+    stillUnfound.set(key, [...(stillUnfound.get(key) ?? []), clip]);
+  }
   const setState = sqlite.prepare('UPDATE shard_files SET state = ?, error = ? WHERE version = ? AND split = ? AND name = ?');
   const recordSize = sqlite.prepare('UPDATE shard_files SET bytes = ?, etag = ? WHERE version = ? AND split = ? AND name = ?');
   const results: ShardResult[] = [];
@@ -64,7 +71,7 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
     if (options.signal?.aborted) return;
     const wanted = new Map(shard.clips.map((clip) => [clip.clip_key, clip]));
     if (shard.discovery) {
-      for (const clip of stillUnfound.values()) if (mayHold(shard, clip)) wanted.set(clip.clip_key, clip);
+      for (const clip of [...stillUnfound.values()].flat()) if (mayHold(shard, clip)) wanted.set(clip.clip_key, clip);
       if (shard.clips.length === 0 && wanted.size === 0) {
         options.onProgress?.({ kind: 'skipped', shard, reason: 'every clip it might hold was found elsewhere' });
         results.push({ name: shard.name, version: shard.version, split: shard.split, state: 'skipped', members: 0, extracted: 0, transferred: 0, refused: [] });
@@ -132,7 +139,7 @@ async function transferShard(
     return new MemberExtractor(shard.name, {
       destinationOf: (clipKey, fileName) => {
         const clip = wanted.get(clipKey);
-        return clip ? clipDestination(root, clip, fileName) : undefined;
+        return clip ? clipDestination(root, clip, fileName, shard.split === REPLACEMENT_SPLIT) : undefined;
       },
       onMember: (clipKey, bytes) => result.memberBytes.set(clipKey, bytes),
       onExtracted: (_clipKey, path) => result.written.push(path),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import type { ShardRow as CatalogShardRow } from '../catalog/schema.js';
+import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
 import { findSubset } from '../subset/subsets.js';
 import { eachLimited } from '../util/each-limited.js';
@@ -78,10 +79,10 @@ export function plannedShardOf(row: ShardRow, home: string): PlannedShard {
   };
 }
 
-/** K400's `replacement_for_corrupted_k400.tgz`: in no path list, it holds good copies of damaged K400 clips of any split. */
-export const REPLACEMENT_SPLIT = 'replacement';
-
-/** Whether a shard whose members are not known may hold a clip: a shard of the clip's split, or K400's replacement archive. */
+/**
+ * Whether a shard whose members are not known may hold a clip: a shard of the clip's split, or K400's replacement
+ * archive, which holds good copies of damaged K400 clips of any split.
+ */
 export function mayHold(shard: { version: string; split: string }, clip: { version: string; split: string }): boolean {
   return shard.version === clip.version && (shard.split === clip.split || shard.split === REPLACEMENT_SPLIT);
 }
@@ -144,11 +145,13 @@ export async function planSubset(catalog: Catalog, subsetName: string, home: str
   const unexploredReplacement = shardRows.find((row) => row.split === REPLACEMENT_SPLIT && !row.members_known);
   for (const clip of wanted) {
     const holders = members.get(`${clip.version}\0${clip.clip_key}`) ?? [];
-    if (DAMAGED_STATUSES.has(clip.status) && unexploredReplacement && mayHold(unexploredReplacement, clip)) {
-      // The original on disk is damaged: its good copy, if any, is in the replacement archive, not seen yet.
-      plannedShard(unexploredReplacement).discovery = true;
-      undiscovered.push(clip);
-      continue;
+    // A damaged K400 file's good copy may be in the replacement archive, not streamed yet: it is sought there as
+    // well as wherever the clip is found otherwise (fetch extracts the archive into a folder of its own).
+    const soughtInReplacement = DAMAGED_STATUSES.has(clip.status) && unexploredReplacement !== undefined && mayHold(unexploredReplacement, clip);
+    if (soughtInReplacement) {
+      const replacement = plannedShard(unexploredReplacement);
+      replacement.discovery = true;
+      replacement.clips.push(clip);
     }
     const holder = pickMember(clip, holders);
     if (holder) {
@@ -169,7 +172,7 @@ export async function planSubset(catalog: Catalog, subsetName: string, home: str
       undiscovered.push(clip);
       continue;
     }
-    notInAnyShard.push(clip);
+    if (!soughtInReplacement) notInAnyShard.push(clip);
   }
 
   const shards = [...planned.values()].sort((a, b) => a.version.localeCompare(b.version) || a.split.localeCompare(b.split) || a.name.localeCompare(b.name, 'en', { numeric: true }));

@@ -7,7 +7,7 @@ export const isRemote = (url: string) => /^https?:\/\//i.test(url);
 
 /**
  * A shard's size (and ETag over HTTP) from the source: HEAD, or the file's size in a directory bucket. `absent` when
- * the source says it has no such file (404, 410, no file); undefined when the size could not be learned otherwise.
+ * the source says it has no such file (403 from S3, 404, 410, no file); undefined when the size could not be learned otherwise.
  */
 export async function shardSize(url: string): Promise<{ bytes: number; etag: string | null } | 'absent' | undefined> {
   if (!isRemote(url)) {
@@ -21,7 +21,8 @@ export async function shardSize(url: string): Promise<{ bytes: number; etag: str
     if (response.statusCode === 429 || response.statusCode >= 500) {
       throw new RetryableError(`HTTP ${response.statusCode}`, parseRetryAfter(response.headers['retry-after']));
     }
-    if (response.statusCode === 404 || response.statusCode === 410) return 'absent';
+    // S3 answers 403 rather than 404 for a missing key when listing is not allowed.
+    if (response.statusCode === 403 || response.statusCode === 404 || response.statusCode === 410) return 'absent';
     if (response.statusCode !== 200) return undefined;
     const length = Number(response.headers['content-length']);
     const etag = response.headers.etag;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { REPLACEMENT_FOLDER } from '../sources/bucket-layout.js';
 
 /** The tool's own video folder: `--home/videos`. */
 export function videosRoot(home: string): string {
@@ -17,7 +18,16 @@ export function safeFolderName(label: string): string {
   return name === '.' || name === '..' || name === '' ? '_' : name;
 }
 
-/** Where the tool puts a clip: `<videos>/<version>/<split>/<class folder>/<clip>.<ext>`, no whitespace anywhere. */
-export function clipDestination(videosRoot: string, clip: { version: string; split: string; label: string | null }, fileName: string): string {
-  return join(videosRoot, clip.version, clip.split, classFolder(clip.label), fileName);
+/**
+ * Where the tool puts a clip: `<videos>/<version>/<split>/<class folder>/<clip>.<ext>`, no whitespace anywhere.
+ * A copy from K400's replacement archive goes under `<videos>/k400/replacement_for_corrupted_k400/<class folder>/`,
+ * beside the original it supersedes rather than over it.
+ */
+export function clipDestination(
+  videosRoot: string,
+  clip: { version: string; split: string; label: string | null },
+  fileName: string,
+  fromReplacementArchive = false,
+): string {
+  return join(videosRoot, clip.version, fromReplacementArchive ? REPLACEMENT_FOLDER : clip.split, classFolder(clip.label), fileName);
 }

@@ -1,4 +1,5 @@
 import { sep } from 'node:path';
+import { REPLACEMENT_FOLDER } from '../sources/bucket-layout.js';
 import { parseClipFileName } from '../util/clip-key.js';
 import { type FileStatus, type IntegrityResult, checkVideoFile } from './video-integrity.js';
 import type { WalkedFile } from './walk-tree.js';
@@ -19,7 +20,7 @@ export interface FileRecord {
   scannedAt: string;
 }
 
-const REPLACEMENT_FOLDER = `${sep}replacement_for_corrupted_k400${sep}`;
+const IN_REPLACEMENT_FOLDER = `${sep}${REPLACEMENT_FOLDER}${sep}`;
 const VIDEO_EXTENSION = /\.(mp4|m4v|mov|webm|mkv)$/i;
 
 /** Establishes a file's status: its content is read only when asked to verify it. */
@@ -38,7 +39,7 @@ export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, sc
     bytes: file.bytes,
     mtimeMs: file.mtimeMs,
     clipKey: clip?.clipKey ?? null,
-    isReplacement: file.path.includes(REPLACEMENT_FOLDER) ? 1 : 0,
+    isReplacement: file.path.includes(IN_REPLACEMENT_FOLDER) ? 1 : 0,
     status: integrity.status,
     detail: integrity.detail,
     duration: integrity.duration,

@@ -3,6 +3,10 @@ import type { SourceKind } from '../catalog/schema.js';
 /** What CVDF publishes under https://s3.amazonaws.com/kinetics/, file by file. */
 
 export const VERSIONS = ['k400', 'k600', 'k700-2020'] as const;
+
+/** K400's `replacement_for_corrupted_k400.tgz`, in no path list: its shard split, and the folder it unpacks to. */
+export const REPLACEMENT_SPLIT = 'replacement';
+export const REPLACEMENT_FOLDER = 'replacement_for_corrupted_k400';
 export type VersionId = (typeof VERSIONS)[number];
 
 export const SPLITS = ['train', 'val', 'test', 'holdout_test'] as const;
@@ -60,7 +64,7 @@ const layouts: Record<VersionId, VersionLayout> = {
       { split: 'val', file: 'val/k400_val_path.txt', grouping: 'random' },
       { split: 'test', file: 'test/k400_test_path.txt', grouping: 'random' },
     ],
-    extraShards: [{ split: 'replacement', path: '400/replacement_for_corrupted_k400.tgz' }],
+    extraShards: [{ split: REPLACEMENT_SPLIT, path: `400/${REPLACEMENT_FOLDER}.tgz` }],
   },
   k600: {
     folder: '600',

@@ -34,22 +34,30 @@ function versionsOfClasses(db: Database, classes: string[]): Map<string, string[
   return having;
 }
 
+/** The chosen versions the catalog holds classes of (a version never ingested has none, and says nothing). */
+function ingestedVersions(db: Database, definition: SubsetDefinition): string[] {
+  const ingested = new Set(db.prepare('SELECT DISTINCT version FROM classes').pluck().all() as string[]);
+  return definition.versions.filter((version) => ingested.has(version));
+}
+
 /** Refuses a class that none of the chosen versions has: naming the versions that do, or else the closest labels. */
 function checkClasses(db: Database, definition: SubsetDefinition): void {
   if (definition.classes.length === 0) return;
+  const chosen = ingestedVersions(db, definition);
+  if (chosen.length === 0) return; // nothing to select from: the subset is refused as empty
   for (const [label, versions] of versionsOfClasses(db, definition.classes)) {
-    if (versions.some((version) => (definition.versions as string[]).includes(version))) continue;
+    if (versions.some((version) => chosen.includes(version))) continue;
     if (versions.length > 0) {
-      throw new UsageError(`class "${label}" is not in ${definition.versions.join(', ')}; it is a class of ${versions.join(', ')}`);
+      throw new UsageError(`class "${label}" is not in ${chosen.join(', ')}; it is a class of ${versions.join(', ')}`);
     }
     const known = new Set(
       db
         .prepare('SELECT DISTINCT label FROM classes WHERE version IN (SELECT value FROM json_each(?))')
         .pluck()
-        .all(JSON.stringify(definition.versions)) as string[],
+        .all(JSON.stringify(chosen)) as string[],
     );
     throw new UsageError(
-      `unknown class "${label}" in ${definition.versions.join(', ')}; closest: ${closestNames(label, known).map((name) => `"${name}"`).join(', ')}`,
+      `unknown class "${label}" in ${chosen.join(', ')}; closest: ${closestNames(label, known).map((name) => `"${name}"`).join(', ')}`,
     );
   }
 }
@@ -57,9 +65,10 @@ function checkClasses(db: Database, definition: SubsetDefinition): void {
 /** What a user should know of the requested classes: those that some of the chosen versions lack. */
 export function classNotes(db: Database, definition: SubsetDefinition): string[] {
   if (definition.sql !== null) return [];
+  const chosen = ingestedVersions(db, definition);
   return [...versionsOfClasses(db, definition.classes)].flatMap(([label, versions]) => {
-    const lacking = definition.versions.filter((version) => !versions.includes(version));
-    return lacking.length > 0 && lacking.length < definition.versions.length ? [`"${label}" is not a class of ${lacking.join(', ')}: no clips of it from there`] : [];
+    const lacking = chosen.filter((version) => !versions.includes(version));
+    return lacking.length > 0 && lacking.length < chosen.length ? [`"${label}" is not a class of ${lacking.join(', ')}: no clips of it from there`] : [];
   });
 }
 

@@ -190,6 +190,9 @@ describe('kinetics export', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     assert.equal(manifest.version, 'k700-2020');
     assert.equal(manifest.counts.listed, 2);
+    const absent = await cli('export', 'both', '--format', 'mmaction', '--version', 'k600', '--out', join(tempDir(), 'x'));
+    assert.equal(absent.code, 64);
+    assert.match(absent.stderr, /subset both has no clips of k600; it holds k400, k700-2020/);
     const unknown = await cli('export', 'both', '--format', 'mmaction', '--version', 'k4oo', '--out', join(tempDir(), 'x'));
     assert.equal(unknown.code, 64);
     assert.match(unknown.stderr, /unknown --version "k4oo"; one of k400, k600, k700-2020/);

@@ -58,6 +58,14 @@ describe('kinetics subset', () => {
     assert.match(elsewhere.stderr, /class "photobombing" is not in k400; it is a class of k600, k700-2020/);
   });
 
+  test('versions never ingested are not counted as lacking a class', async () => {
+    const onlyK400 = join(tempDir(), 'catalog.db');
+    assert.equal((await runCli(['ingest', '--source', sampleBucket, '--versions', 'k400', '--no-downstream', '--db', onlyK400])).code, 0);
+    const created = await runCli(['subset', 'create', 'ab', '--class', 'abseiling', '--db', onlyK400]);
+    assert.equal(created.code, 0, created.stderr);
+    assert.doesNotMatch(created.stderr, /note:/);
+  });
+
   test('--sql, --match, --classes-file and --limit', async () => {
     const sql = await runCli(['subset', 'create', 'knots', '--sql', "select version, split, clip_key from clips where version = 'k600' and label like '%knot%'", '--db', file]);
     assert.equal(sql.code, 0, sql.stderr);

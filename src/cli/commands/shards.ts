@@ -1,9 +1,9 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { fetchShards } from '../../fetch/fetch-shards.js';
-import { REPLACEMENT_SPLIT, SHARD_COLUMNS, type ShardRow, plannedShardOf } from '../../fetch/plan.js';
+import { SHARD_COLUMNS, type ShardRow, plannedShardOf } from '../../fetch/plan.js';
 import { exportShardIndex, importShardIndex } from '../../fetch/shard-index.js';
-import { VERSIONS, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
+import { REPLACEMENT_SPLIT, VERSIONS, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = [
