@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { type ShardEvent, type ShardResult, fetchShards } from './fetch-shards.js';
-import { type Plan, planSubset } from './plan.js';
+import { type Plan, type PlannedClip, planSubset } from './plan.js';
 
 export interface FetchSummary {
   subset: string;
@@ -43,9 +43,12 @@ export async function fetchSubset(
   });
   const after = await planSubset(catalog, subset, options.home, { lookupSizes: false });
   const stillMissing = after.wanted - after.notInAnyShard.length;
-  const noShard = new Set(after.notInAnyShard.map((clip) => `${clip.version}\0${clip.split}\0${clip.clip_key}`));
-  const stillMissingClips = [...after.shards.flatMap((shard) => shard.clips), ...after.undiscovered]
-    .filter((clip) => !noShard.has(`${clip.version}\0${clip.split}\0${clip.clip_key}`))
+  const identity = (clip: PlannedClip) => `${clip.version}\0${clip.split}\0${clip.clip_key}`;
+  const noShard = new Set(after.notInAnyShard.map(identity));
+  // A damaged K400 clip may be planned twice: in its own shard and in the replacement archive.
+  const sought = new Map([...after.shards.flatMap((shard) => shard.clips), ...after.undiscovered].map((clip) => [identity(clip), clip]));
+  const stillMissingClips = [...sought.values()]
+    .filter((clip) => !noShard.has(identity(clip)))
     .slice(0, 20)
     .map(({ version, split, clip_key, status }) => ({ version, split, clip_key, status }));
   return {
