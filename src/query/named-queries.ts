@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { VERSIONS, normaliseSplit, parseVersion } from '../sources/bucket-layout.js';
+import { SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../sources/bucket-layout.js';
 import { packageRoot } from '../util/package-root.js';
 
 export const queriesDir = join(packageRoot, 'queries');
@@ -62,10 +62,10 @@ export function bindNamedQuery(query: NamedQuery, params: Record<string, string>
   for (const [name, value] of Object.entries(params)) {
     if (/(^|_)version$/.test(name)) {
       bound[name] = parseVersion(value) ?? null;
-      if (bound[name] === null) throw new UsageError(`@${query.name}: unknown ${name} "${value}"; one of ${VERSIONS.join(', ')}`);
+      if (bound[name] === null) throw new UsageError(`@${query.name}: ${unknownName(name, value, VERSIONS)}`);
     } else if (/(^|_)split$/.test(name)) {
       bound[name] = normaliseSplit(value) ?? null;
-      if (bound[name] === null) throw new UsageError(`@${query.name}: unknown ${name} "${value}"; one of train, val, test, holdout_test`);
+      if (bound[name] === null) throw new UsageError(`@${query.name}: ${unknownName(name, value, SPLITS)}`);
     }
   }
   return bound;

@@ -3,14 +3,21 @@ import type { SourceKind } from '../catalog/schema.js';
 /** What CVDF publishes under https://s3.amazonaws.com/kinetics/, file by file. */
 
 export const VERSIONS = ['k400', 'k600', 'k700-2020'] as const;
-
-/** K400's `replacement_for_corrupted_k400.tgz`, in no path list: its shard split, and the folder it unpacks to. */
-export const REPLACEMENT_SPLIT = 'replacement';
-export const REPLACEMENT_FOLDER = 'replacement_for_corrupted_k400';
 export type VersionId = (typeof VERSIONS)[number];
 
 export const SPLITS = ['train', 'val', 'test', 'holdout_test'] as const;
 export type Split = (typeof SPLITS)[number];
+
+/** K400's `replacement_for_corrupted_k400.tgz`, in no path list: its shard split, and the folder it unpacks to. */
+export const REPLACEMENT_SPLIT = 'replacement';
+export const REPLACEMENT_FOLDER = 'replacement_for_corrupted_k400';
+/** The splits shards are filed under: the annotation splits, and K400's replacement archive. */
+export const SHARD_SPLITS = [...SPLITS, REPLACEMENT_SPLIT] as const;
+
+/** The words of a usage error for a name outside `known`: `unknown --split "trian"; one of train, val, …`. */
+export function unknownName(what: string, text: string, known: readonly string[]): string {
+  return `unknown ${what} "${text}"; one of ${known.join(', ')}`;
+}
 
 export const CVDF_BUCKET_URL = 'https://s3.amazonaws.com/kinetics';
 

@@ -4,7 +4,7 @@ import { KineticsError, UsageError } from '../../errors.js';
 import { EXPORT_FORMATS, type ExportFormat, exportSubset } from '../../export/export-subset.js';
 import { parseVersionSplits } from '../../export/overlap.js';
 import { videosRoot } from '../../fetch/video-layout.js';
-import { VERSIONS, parseVersion } from '../../sources/bucket-layout.js';
+import { VERSIONS, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = [
@@ -40,7 +40,7 @@ export const exportCommand: Command = {
     if (values['class-names'] !== undefined && values['class-names'] !== 'torchvision') throw new UsageError('--class-names takes torchvision');
     if (values.copy && values.hardlink) throw new UsageError('--copy and --hardlink exclude each other');
     const version = values.version === undefined ? undefined : parseVersion(values.version);
-    if (version === undefined && values.version !== undefined) throw new UsageError(`unknown --version "${values.version}"; one of ${VERSIONS.join(', ')}`);
+    if (values.version !== undefined && version === undefined) throw new UsageError(unknownName('--version', values.version, VERSIONS));
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
       const summary = exportSubset(catalog, {

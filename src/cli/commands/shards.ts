@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import { fetchShards } from '../../fetch/fetch-shards.js';
 import { SHARD_COLUMNS, type ShardRow, plannedShardOf } from '../../fetch/plan.js';
 import { exportShardIndex, importShardIndex } from '../../fetch/shard-index.js';
-import { REPLACEMENT_SPLIT, VERSIONS, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
+import { REPLACEMENT_SPLIT, SHARD_SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = [
@@ -27,9 +27,9 @@ export const shardsCommand: Command = {
     );
     const [action, file] = positionals;
     const version = values.version === undefined ? null : parseVersion(values.version);
-    if (version === undefined) throw new UsageError(`unknown --version "${values.version}"; one of ${VERSIONS.join(', ')}`);
+    if (version === undefined) throw new UsageError(unknownName('--version', values.version!, VERSIONS));
     const split = values.split === undefined ? null : shardSplit(values.split);
-    if (split === undefined) throw new UsageError(`unknown --split "${values.split}"; one of train, val, test, holdout_test, ${REPLACEMENT_SPLIT}`);
+    if (split === undefined) throw new UsageError(unknownName('--split', values.split!, SHARD_SPLITS));
     const catalog = Catalog.open(globals.db, { mustExist: true });
     try {
       switch (action) {
