@@ -43,12 +43,19 @@ export class MemberExtractor {
     this.ended.catch(() => {});
   }
 
-  /** Resolves when the extractor can take more. */
+  /** Resolves when the extractor can take more and is done with `chunk`, whose buffer the caller may then reuse. */
   async write(chunk: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.gunzip === undefined) this.gunzip = chunk[0] === 0x1f && chunk[1] === 0x8b ? this.startGunzip() : null;
-    const input = this.gunzip ?? this.parser;
-    if (!input.write(chunk)) await Promise.race([once(input, 'drain'), this.ended]);
+    const gunzip = this.gunzip;
+    if (gunzip) {
+      // zlib calls back once it has inflated all of the chunk.
+      await Promise.race([new Promise<void>((resolve, reject) => gunzip.write(chunk, (error) => (error ? reject(error) : resolve()))), this.ended]);
+    } else if (!this.parser.write(Buffer.from(chunk))) {
+      // tar's entries hand out slices of their input, hence the copy.
+      await Promise.race([once(this.parser, 'drain'), this.ended]);
+    }
+    if (this.failure) throw this.failure;
   }
 
   async finish(): Promise<void> {

@@ -1,7 +1,6 @@
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { refreshClipFiles } from '../catalog/clip-files.js';
 import { scanRootId } from '../catalog/scan-roots.js';
 import { fileRecord } from '../scan/file-record.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
@@ -9,7 +8,8 @@ import { FileWriter } from '../scan/file-writer.js';
 import { MemberExtractor } from './extract-members.js';
 import { type PlannedClip, type PlannedShard, archivePath, mayHold } from './plan.js';
 import { recordShardMembers } from './shard-members.js';
-import { CHUNK_BYTES, downloadResumable } from './resumable-download.js';
+import { downloadResumable } from './resumable-download.js';
+import { readChunks } from './read-chunks.js';
 import { eachLimited } from '../util/each-limited.js';
 import { isRemote } from './shard-size.js';
 import { clipDestination, videosRoot } from './video-layout.js';
@@ -110,7 +110,6 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
     results.push(summary);
     options.onProgress?.({ kind: 'finished', shard, result: summary });
   });
-  sqlite.transaction(() => refreshClipFiles(sqlite, writer.touchedClipKeys))();
   return results;
 }
 
@@ -151,10 +150,10 @@ async function transferShard(
   try {
     const local = shard.archive ?? (isRemote(shard.url) ? undefined : shard.url);
     if (local !== undefined) {
-      for await (const chunk of createReadStream(local, { highWaterMark: CHUNK_BYTES })) {
-        await extractor.write(chunk as Buffer);
-        options.onProgress?.({ kind: 'bytes', shard, bytes: (chunk as Buffer).length });
-      }
+      await readChunks(local, async (chunk) => {
+        await extractor.write(chunk);
+        options.onProgress?.({ kind: 'bytes', shard, bytes: chunk.length });
+      });
     } else {
       setState('downloading', null);
       mkdirSync(dirname(archive), { recursive: true });

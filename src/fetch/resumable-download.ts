@@ -1,10 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { open, stat, truncate } from 'node:fs/promises';
 import { request } from '../sources/undici-request.js';
 import { isTransientNetworkError } from '../sources/http-source.js';
+import { CHUNK_BYTES, readChunks } from './read-chunks.js';
 import { RetryableError, type RetryPolicy, defaultRetryPolicy, parseRetryAfter, withRetry } from '../util/retry.js';
-
-export const CHUNK_BYTES = 1 << 20;
 
 export interface DownloadOptions {
   url: string;
@@ -12,7 +10,8 @@ export interface DownloadOptions {
   partFile: string;
   /** The ETag the shard had when its size was learned; sent as If-Range so a changed file restarts cleanly. */
   etag: string | null;
-  /** Every byte of the shard, in order, once: the part file's bytes first, then the network's. */
+  /** Every byte of the shard, in order, once: the part file's bytes first, then the network's. The chunk's buffer
+   * is reused once the promise resolves. */
   sink(chunk: Buffer): Promise<void>;
   /** The server sent the whole file again (it changed, or ignores Range): the sink must start over. */
   onRestart(): Promise<void>;
@@ -42,7 +41,7 @@ async function partSize(file: string): Promise<number> {
 export async function downloadResumable(options: DownloadOptions): Promise<DownloadResult> {
   let offset = await partSize(options.partFile);
   if (offset > 0) {
-    for await (const chunk of createReadStream(options.partFile, { highWaterMark: CHUNK_BYTES })) await options.sink(chunk as Buffer);
+    await readChunks(options.partFile, options.sink);
     options.onBytes?.(offset);
   }
   let etag = options.etag;

@@ -18,7 +18,12 @@ export interface FileRecord {
   duration: number | null;
   verified: number;
   scannedAt: string;
+  /** Orders the present files of a clip, lowest first: the one that serves the clip (see serving_files). */
+  serveRank: number;
 }
+
+/** A better status first; among equals, a K400 replacement before the file it replaces. */
+const STATUS_RANK: Record<Exclude<FileStatus, 'gone'>, number> = { ok: 0, unchecked: 1, unverified: 2, short: 3, damaged: 4, empty: 5 };
 
 const IN_REPLACEMENT_FOLDER = `${sep}${REPLACEMENT_FOLDER}${sep}`;
 const VIDEO_EXTENSION = /\.(mp4|m4v|mov|webm|mkv)$/i;
@@ -32,6 +37,7 @@ export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, sc
     integrity = { status: 'unchecked', detail: 'not a video file name', duration: null, verified: 1 };
   } else if (!verify) integrity = { status: 'unverified', detail: null, duration: null, verified: 0 };
   else integrity = { ...checkVideoFile(file.path, file.bytes, clip ? clip.timeEnd - clip.timeStart : null), verified: 1 };
+  const isReplacement = file.path.includes(IN_REPLACEMENT_FOLDER) ? 1 : 0;
   return {
     path: file.path,
     dir: file.dir,
@@ -39,11 +45,12 @@ export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, sc
     bytes: file.bytes,
     mtimeMs: file.mtimeMs,
     clipKey: clip?.clipKey ?? null,
-    isReplacement: file.path.includes(IN_REPLACEMENT_FOLDER) ? 1 : 0,
+    isReplacement,
     status: integrity.status,
     detail: integrity.detail,
     duration: integrity.duration,
     verified: integrity.verified,
     scannedAt,
+    serveRank: 2 * STATUS_RANK[integrity.status] + 1 - isReplacement,
   };
 }

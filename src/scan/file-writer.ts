@@ -16,16 +16,16 @@ const FILE_COLUMNS = [
   'duration',
   'verified',
   'scanned_at',
+  'serve_rank',
 ] as const;
 
 /**
  * Writes file records in transactions of a few thousand, so an interrupted scan keeps what it established (a
  * `--verify` resumes where it stopped), with many-row upserts: a known path, under whatever scan root, is updated
- * in place, so rows that clip_files points at are never replaced.
+ * in place, keeping its id.
  */
 export class FileWriter {
   private pending: FileRecord[] = [];
-  readonly touchedClipKeys = new Set<string>();
   private readonly write: (records: FileRecord[]) => void;
 
   constructor(db: Database) {
@@ -38,7 +38,7 @@ export class FileWriter {
     );
     this.write = db.transaction((records: FileRecord[]) => {
       for (const r of records) {
-        upsert.add(r.path, r.dir, r.rootId, r.bytes, r.mtimeMs, r.clipKey, r.isReplacement, r.status, r.detail, r.duration, r.verified, r.scannedAt);
+        upsert.add(r.path, r.dir, r.rootId, r.bytes, r.mtimeMs, r.clipKey, r.isReplacement, r.status, r.detail, r.duration, r.verified, r.scannedAt, r.serveRank);
       }
       upsert.flush();
     });
@@ -46,7 +46,6 @@ export class FileWriter {
 
   add(record: FileRecord): void {
     this.pending.push(record);
-    if (record.clipKey) this.touchedClipKeys.add(record.clipKey);
     if (this.pending.length >= BATCH) this.flush();
   }
 

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { refreshClipFiles } from '../catalog/clip-files.js';
 import { scanRootId } from '../catalog/scan-roots.js';
 import { deferIndexes, rebuildDeferredIndexes } from '../catalog/deferred-indexes.js';
 import { fileRecord } from './file-record.js';
@@ -22,6 +21,8 @@ export interface ScanProgress {
   files: number;
   dirs: number;
   verified: number;
+  /** Set when this walk finds the file again. */
+  found?: boolean;
 }
 
 export interface ScanSummary {
@@ -47,7 +48,8 @@ interface KnownFile {
   mtime_ms: number;
   status: FileStatus;
   verified: number;
-  clip_key: string | null;
+  /** Set when this walk finds the file again. */
+  found?: boolean;
 }
 
 /**
@@ -83,7 +85,6 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
       rebuildDeferredIndexes(sqlite);
     }
   }
-  sqlite.transaction(() => refreshClipFiles(sqlite, writer.touchedClipKeys))();
   options.onProgress?.(progress);
   summary.verified = progress.verified;
   Object.assign(summary, findings(catalog, summary.roots));
@@ -104,7 +105,7 @@ async function scanRoot(
   const rootId = scanRootId(sqlite, root);
   const knownDirs = options.quick ? loadKnownDirs(catalog, rootId) : undefined;
   // What the catalog knows is read folder by folder, only for folders the walk reads.
-  const selectDir = sqlite.prepare('SELECT path, bytes, mtime_ms, status, verified, clip_key FROM disk_files WHERE dir = ?');
+  const selectDir = sqlite.prepare('SELECT path, bytes, mtime_ms, status, verified FROM disk_files WHERE dir = ?');
   const knownByDir = new Map<string, Map<string, KnownFile>>();
   // Known files are looked up by folder whatever root recorded them, so overlapping roots see each other's files.
   const firstScan = !sqlite.prepare('SELECT 1 FROM disk_files LIMIT 1').get();
@@ -117,7 +118,6 @@ async function scanRoot(
     }
     return files;
   };
-  const seen = new Set<string>();
   const dirs: WalkedDir[] = [];
   const readDirs: string[] = [];
   const unreadableBefore = summary.unreadable.length;
@@ -133,17 +133,16 @@ async function scanRoot(
       summary.unreadable.push({ path, error: error.code ?? error.message });
     },
     onFile(file) {
-      seen.add(file.path);
       summary.seen++;
       progress.files++;
       const previous = knownIn(file.dir).get(file.path);
+      if (previous) previous.found = true;
       const isNew = !previous || previous.status === 'gone';
       const changed = !isNew && (previous.bytes !== file.bytes || previous.mtime_ms !== file.mtimeMs);
       if (isNew || changed) {
         summary[isNew ? 'new' : 'changed']++;
         const verify = options.verify || (changed && previous.verified === 1);
         if (verify && file.bytes > 0) progress.verified++;
-        if (changed && previous.clip_key) writer.touchedClipKeys.add(previous.clip_key);
         writer.add(fileRecord(file, rootId, verify, scannedAt));
       } else {
         summary.unchanged++;
@@ -168,9 +167,8 @@ async function scanRoot(
     const markGone = sqlite.prepare("UPDATE disk_files SET status = 'gone', gone_at = ? WHERE path = ?");
     for (const dir of [...readDirs, ...vanishedDirs]) {
       for (const [path, previous] of knownIn(dir)) {
-        if (previous.status === 'gone' || seen.has(path)) continue;
+        if (previous.status === 'gone' || previous.found) continue;
         markGone.run(scannedAt, path);
-        if (previous.clip_key) writer.touchedClipKeys.add(previous.clip_key);
         summary.gone++;
       }
     }

@@ -37,9 +37,8 @@ const ON_DISK = `
   SELECT c.version, c.split, c.label,
          count(*) FILTER (WHERE f.status IN ${usable}) AS on_disk,
          count(*) FILTER (WHERE f.status IN ${broken}) AS damaged
-  FROM clip_files b
-  JOIN disk_files f ON f.id = b.file_id
-  JOIN clip_annotations c ON c.youtube_id = substr(b.clip_key, 1, 11) AND c.clip_key = b.clip_key`;
+  FROM serving_files f
+  JOIN clip_annotations c ON c.youtube_id = substr(f.clip_key, 1, 11) AND c.clip_key = f.clip_key`;
 
 export function splitRows(db: Database): SplitRow[] {
   return db

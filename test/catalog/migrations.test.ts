@@ -61,3 +61,32 @@ test('a migration edited after it was applied is refused', async () => {
   assert.throws(() => Catalog.open(file, { migrations: loadMigrations(edited) }), /edited after this catalog applied it/);
   assert.ok(migrationsDir.endsWith('migrations'));
 });
+
+test('upgrading to serving_files keeps the file that served each clip', async () => {
+  const file = join(tempDir(), 'catalog.db');
+  const old = Catalog.open(file, { migrations: loadMigrations().filter((migration) => migration.id <= 5) });
+  const db = old.sqlite;
+  db.exec(`INSERT INTO source_files (id, path, bytes, sha256, rows, ingested_at, version, kind) VALUES (1, 'a.csv', 1, 'x', 2, 'now', 'k400', 'annotations');
+           INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end, label)
+           VALUES (1, 'k400', 'train', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 0, 10, 'x'),
+                  (1, 'k400', 'train', 'bbbbbbbbbbb_000000_000010', 'bbbbbbbbbbb', 0, 10, 'x');
+           INSERT INTO scan_roots (id, path) VALUES (1, '/v');`);
+  const insertFile = db.prepare(
+    `INSERT INTO disk_files (id, path, dir, root_id, bytes, mtime_ms, clip_key, is_replacement, status, scanned_at)
+     VALUES (?, ?, '/v', 1, 9, ?, ?, ?, ?, 'now')`,
+  );
+  // Clip a: a damaged original, its good replacement, and a newer file that is gone. Clip b: two unverified copies.
+  insertFile.run(1, '/v/a.mp4', 3, 'aaaaaaaaaaa_000000_000010', 0, 'damaged');
+  insertFile.run(2, '/v/replacement_for_corrupted_k400/a.mp4', 1, 'aaaaaaaaaaa_000000_000010', 1, 'ok');
+  insertFile.run(3, '/v/new/a.mp4', 9, 'aaaaaaaaaaa_000000_000010', 0, 'gone');
+  insertFile.run(4, '/v/b.mp4', 1, 'bbbbbbbbbbb_000000_000010', 0, 'unverified');
+  insertFile.run(5, '/v/b2.mp4', 2, 'bbbbbbbbbbb_000000_000010', 0, 'unverified');
+  db.exec('INSERT INTO clip_files (clip_key, file_id) VALUES (\'aaaaaaaaaaa_000000_000010\', 2), (\'bbbbbbbbbbb_000000_000010\', 5)');
+  const before = db.prepare('SELECT clip_key, status, path FROM clips ORDER BY clip_key').all();
+  await old.close();
+
+  const upgraded = Catalog.open(file);
+  assert.deepEqual(upgraded.sqlite.prepare('SELECT clip_key, status, path FROM clips ORDER BY clip_key').all(), before);
+  assert.deepEqual(upgraded.sqlite.prepare('SELECT id FROM serving_files ORDER BY id').pluck().all(), [2, 5]);
+  await upgraded.close();
+});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -7,7 +8,8 @@ import { minimalMp4 } from '../../src/util/mp4-fixture.js';
 import { rawTar } from '../helpers/raw-tar.js';
 import { tempDir } from '../helpers/temp.js';
 
-async function extract(archive: Buffer, wanted: (clipKey: string) => boolean, chunk = 333) {
+/** Feeds the archive `chunk` bytes at a time; with `reuse`, through one buffer overwritten for every chunk. */
+async function extract(archive: Buffer, wanted: (clipKey: string) => boolean, chunk = 333, reuse = false) {
   const out = tempDir();
   const seen: { members: string[]; extracted: string[]; refused: { member: string; reason: string }[] } = { members: [], extracted: [], refused: [] };
   const extractor = new MemberExtractor('test.tar.gz', {
@@ -16,7 +18,12 @@ async function extract(archive: Buffer, wanted: (clipKey: string) => boolean, ch
     onExtracted: (_clipKey, path) => seen.extracted.push(path),
     onRefused: (member, reason) => seen.refused.push({ member, reason }),
   });
-  for (let offset = 0; offset < archive.length; offset += chunk) await extractor.write(archive.subarray(offset, offset + chunk));
+  const scratch = Buffer.alloc(chunk);
+  for (let offset = 0; offset < archive.length; offset += chunk) {
+    const piece = archive.subarray(offset, offset + chunk);
+    await extractor.write(reuse ? scratch.subarray(0, piece.copy(scratch)) : piece);
+  }
+  if (reuse) scratch.fill(0);
   await extractor.finish();
   return { out, ...seen };
 }
@@ -70,6 +77,15 @@ test('a plain tar under a .tar.gz name and a member listed twice both work', asy
   assert.equal(result.extracted.length, 2);
   assert.deepEqual(readdirSync(join(result.out, 'clips')), [`${key(1)}.mp4`]);
 });
+
+for (const gzip of [true, false]) {
+  test(`the caller may reuse a chunk's buffer once write resolves (${gzip ? 'tar.gz' : 'plain tar'})`, async () => {
+    const contents = [1, 2, 3].map((index) => minimalMp4(10, randomBytes(700_000 + index)));
+    const archive = rawTar(contents.map((content, index) => ({ path: `${key(index)}.mp4`, content })), { gzip });
+    const result = await extract(archive, () => true, 1 << 16, true);
+    for (const [index, content] of contents.entries()) assert.deepEqual(readFileSync(join(result.out, 'clips', `${key(index)}.mp4`)), content);
+  });
+}
 
 test('bytes that are no archive fail clearly', async () => {
   await assert.rejects(extract(Buffer.from('<html>AccessDenied</html>'.repeat(40)), () => true), /test\.tar\.gz: not a readable tar archive/);
