@@ -1,7 +1,8 @@
 /**
  * npm run bench:fetch — in one run, on loopback:
  *  1. `kinetics fetch --jobs 4` of 4 shards of ~100 MB (K400-style random parts) against curl fetching the same
- *     files 4 at a time (goal ≥ 0.8× curl's throughput);
+ *     files 4 at a time (goal ≥ 0.8× curl's throughput); also undici alone downloading them, the ceiling of any
+ *     fetch built on it;
  *  2. extracting 10 % of a 400 MB shard's members against GNU `tar xzf` of the whole shard (goal ≤ 0.5× its time);
  *  3. extracting every member against `tar xzf` (goal ≤ 1.5×).
  */
@@ -88,11 +89,17 @@ try {
   await shell(`xargs -P 4 -n 1 curl -s -S -f --output-dir '${curlDir}' -O < '${join(work, 'urls.txt')}'`);
   const curlSeconds = seconds(start);
   const curlBytes = urls.reduce((sum, _, part) => sum + statSync(join(curlDir, `part_${part}.tar.gz`)).size, 0);
+  const undiciDir = join(work, 'undici');
+  mkdirSync(undiciDir);
+  const { stdout: undiciJson } = await execFileAsync(process.execPath, ['--import', 'tsx', join(packageRoot, 'bench', 'undici-download.ts'), undiciDir, ...urls]);
+  const undiciAlone = JSON.parse(undiciJson) as { seconds: number; bytes: number };
   const ours = bytes / fetched.seconds / 2 ** 20;
   const theirs = curlBytes / curlSeconds / 2 ** 20;
+  const ceiling = undiciAlone.bytes / undiciAlone.seconds / 2 ** 20;
   line('kinetics fetch --jobs 4 (download + extract + verify)', `${fetched.seconds.toFixed(2)} s, ${ours.toFixed(0)} MiB/s (${(bytes / 2 ** 20).toFixed(0)} MiB)`);
   line('curl, 4 at a time, same files', `${curlSeconds.toFixed(2)} s, ${theirs.toFixed(0)} MiB/s`);
   line('throughput ratio kinetics / curl (goal ≥ 0.8)', (ours / theirs).toFixed(2));
+  line('ceiling: undici request alone, same files to disk', `${undiciAlone.seconds.toFixed(2)} s, ${ceiling.toFixed(0)} MiB/s (${(ceiling / theirs).toFixed(2)}× curl)`);
 } finally {
   await server.stop();
 }

@@ -45,14 +45,12 @@ export class Catalog {
     if (options.readonly) {
       const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
       sqlite.pragma('query_only = ON');
-      return new Catalog(sqlite, file);
+      return new Catalog(withLargeCache(sqlite), file);
     }
     mkdirSync(dirname(file), { recursive: true });
-    const sqlite = new BetterSqlite3(file);
+    const sqlite = withLargeCache(new BetterSqlite3(file));
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('cache_size = -262144');
-    sqlite.pragma('temp_store = MEMORY');
     sqlite.pragma('busy_timeout = 5000');
     migrate(sqlite, options.migrations ?? loadMigrations());
     rebuildDeferredIndexes(sqlite);
@@ -86,4 +84,15 @@ export class Catalog {
     await this.typed?.destroy();
     if (this.sqlite.open) this.sqlite.close();
   }
+}
+
+/**
+ * Every command starts with a cold page cache of its own, and a query over 1.5M clips reads the whole table: pages
+ * mapped from the file instead of read() one by one take half the time on a first read.
+ */
+function withLargeCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
+  sqlite.pragma('cache_size = -262144');
+  sqlite.pragma('mmap_size = 1073741824');
+  sqlite.pragma('temp_store = MEMORY');
+  return sqlite;
 }
