@@ -45,3 +45,25 @@ export class ReadOnlyError extends KineticsError {
     super(`refused: ${reason}; \`kinetics query\` only reads the catalog`, 77);
   }
 }
+
+const WRITING_SYSCALLS = new Set(['mkdir', 'rename', 'link', 'symlink', 'copyfile', 'unlink', 'rmdir']);
+
+/**
+ * A file-system error on a path the user gave (a --classes-file that is not there, an --out that is a file) as a
+ * one-line message and a sysexits code: 66 a file to read is missing, 73 an output cannot be created, 77 no
+ * permission, 74 any other I/O failure. Undefined for errors that are not about a path.
+ */
+export function fromFileSystemError(error: unknown): KineticsError | undefined {
+  const { code, path, syscall, message } = (error ?? {}) as NodeJS.ErrnoException;
+  if (typeof code !== 'string' || typeof path !== 'string' || typeof syscall !== 'string') return undefined;
+  const reason = /^[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? code;
+  const exitCode =
+    code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+      ? 77
+      : code === 'EEXIST' || WRITING_SYSCALLS.has(syscall)
+        ? 73
+        : code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR'
+          ? 66
+          : 74;
+  return new KineticsError(`${path}: ${reason} (${syscall})`, exitCode);
+}

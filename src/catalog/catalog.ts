@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
 import { KineticsError } from '../errors.js';
-import { rebuildDeferredIndexes } from './deferred-indexes.js';
+import { hasDeferredIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { type Migration, loadMigrations, migrate } from './migrations.js';
 import type { CatalogSchema } from './schema.js';
 
@@ -43,7 +43,13 @@ export class Catalog {
       throw new KineticsError(`no catalog at ${file}; run \`kinetics ingest\` first (or pass --home / --db)`, 66);
     }
     if (options.readonly) {
-      const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+      let sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+      if (hasDeferredIndexes(sqlite)) {
+        // Reopened afterwards, so that no statement is planned on the schema without them.
+        sqlite.close();
+        rebuildIndexesForReaders(file);
+        sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+      }
       sqlite.pragma('query_only = ON');
       return new Catalog(withLargeCache(sqlite), file);
     }
@@ -95,4 +101,23 @@ function withLargeCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database 
   sqlite.pragma('mmap_size = 1073741824');
   sqlite.pragma('temp_store = MEMORY');
   return sqlite;
+}
+
+/**
+ * A first scan or ingest sets indexes aside while it loads; one that was interrupted, or is still running, would
+ * leave a reader's clips view to look through every file for every clip. Rebuilding them costs seconds once; a
+ * load still running then goes on with the indexes in place. A catalog this process may not write to is read as
+ * it is.
+ */
+function rebuildIndexesForReaders(file: string): void {
+  let writer: BetterSqlite3.Database | undefined;
+  try {
+    writer = withLargeCache(new BetterSqlite3(file, { fileMustExist: true }));
+    writer.pragma('busy_timeout = 5000');
+    rebuildDeferredIndexes(writer);
+  } catch {
+    /* read-only file system or no permission: slower, still correct */
+  } finally {
+    writer?.close();
+  }
 }

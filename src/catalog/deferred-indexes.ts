@@ -3,7 +3,8 @@ import type { Database } from 'better-sqlite3';
 /**
  * A bulk load into an empty table runs several times faster without its secondary indexes. Their definitions are
  * kept in `deferred_indexes` in the same transaction that drops them, so an interrupted load (even kill -9)
- * gets them back the next time the catalog is opened for writing.
+ * gets them back the next time the catalog is opened, and a reader that opens it while the load runs rebuilds
+ * them (see Catalog.open).
  */
 export function deferIndexes(db: Database, table: string): number {
   const indexes = db
@@ -19,8 +20,15 @@ export function deferIndexes(db: Database, table: string): number {
   return indexes.length;
 }
 
+export function hasDeferredIndexes(db: Database): boolean {
+  return Boolean(
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deferred_indexes'").get() &&
+      db.prepare('SELECT 1 FROM deferred_indexes LIMIT 1').get(),
+  );
+}
+
 export function rebuildDeferredIndexes(db: Database): number {
-  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deferred_indexes'").get()) return 0;
+  if (!hasDeferredIndexes(db)) return 0;
   const deferred = db.prepare('SELECT name, sql FROM deferred_indexes').all() as { name: string; sql: string }[];
   for (const index of deferred) {
     db.transaction(() => {

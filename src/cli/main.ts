@@ -1,4 +1,4 @@
-import { KineticsError } from '../errors.js';
+import { KineticsError, fromFileSystemError } from '../errors.js';
 import { packageVersion } from '../util/package-root.js';
 import { withoutGlobalFetch } from '../util/without-global-fetch.js';
 import { parseArgs } from 'node:util';
@@ -117,7 +117,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 try {
   process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
+} catch (caught) {
+  const error = fromFileSystemError(caught) ?? caught;
   if (error instanceof KineticsError) {
     process.stderr.write(`kinetics: ${error.message}\n`);
     process.exitCode = error.exitCode;

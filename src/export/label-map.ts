@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readUserFile } from '../util/read-user-file.js';
 import type { Database } from 'better-sqlite3';
 import { InputError } from '../errors.js';
 
@@ -14,7 +14,7 @@ export function loadLabelMap(db: Database, version: string, file: string | undef
   if (file === undefined) {
     labels = db.prepare('SELECT label FROM classes WHERE version = ? ORDER BY idx').pluck().all(version) as string[];
   } else {
-    labels = readFileSync(file, 'utf8').split(/\r?\n/).map((line) => line.trim());
+    labels = readUserFile(file).split(/\r?\n/).map((line) => line.trim());
     while (labels.at(-1) === '') labels.pop();
     const blank = labels.indexOf('');
     if (blank >= 0) throw new InputError(file, blank + 1, 'expected one label a line, found an empty line');

@@ -1,7 +1,8 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { once } from 'node:events';
 import type { Catalog } from '../catalog/catalog.js';
-import { InputError } from '../errors.js';
+import { InputError, KineticsError } from '../errors.js';
 import { mapHeader, parseWholeNumber, readCsvRecords } from '../ingest/parsers/csv-records.js';
 import { parseClipFileName } from '../util/clip-key.js';
 import { recordShardMembers } from './shard-members.js';
@@ -10,6 +11,7 @@ const COLUMNS = ['version', 'split', 'shard', 'clip_key', 'bytes'] as const;
 
 /** Writes every learned shard member as TSV (`version split shard clip_key bytes`, with a header). */
 export async function exportShardIndex(catalog: Catalog, file: string, only: { version: string | null; split: string | null }): Promise<number> {
+  mkdirSync(dirname(file), { recursive: true });
   const out = createWriteStream(file);
   out.write(`${COLUMNS.join('\t')}\n`);
   let rows = 0;
@@ -34,6 +36,7 @@ export async function exportShardIndex(catalog: Catalog, file: string, only: { v
  * was known of it, all shards in one transaction, so a bad line changes nothing.
  */
 export async function importShardIndex(catalog: Catalog, file: string): Promise<{ shards: number; members: number }> {
+  if (statSync(file).isDirectory()) throw new KineticsError(`${file}: is a folder; expected a TSV file that \`shards export-index\` wrote`, 66);
   const shardExists = catalog.sqlite.prepare('SELECT 1 FROM shard_files WHERE version = ? AND split = ? AND name = ?');
   const shards = new Map<string, { version: string; split: string; name: string; members: Map<string, number> }>();
   let columns: Map<(typeof COLUMNS)[number], number> | undefined;

@@ -97,7 +97,9 @@ export async function ingestFile(
     });
     return outcome('loaded', { rows: result.rows, bytes: progress.bytes, notes: result.notes ?? [] });
   } catch (error) {
-    opened.body.destroy();
+    // Closing the loader's end lets the pipeline close the source; an error sent to the source instead would reach
+    // a line reader that has already stopped listening.
+    hashed.destroy();
     if (error instanceof SameContent && prior) {
       await refreshSourceFileStamp(catalog, prior.id, { etag: opened.etag, mtimeMs: opened.mtimeMs });
       return outcome('unchanged', { rows: prior.rows, bytes: prior.bytes });

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { scanRootId } from '../catalog/scan-roots.js';
 import { deferIndexes, rebuildDeferredIndexes } from '../catalog/deferred-indexes.js';
@@ -21,8 +22,6 @@ export interface ScanProgress {
   files: number;
   dirs: number;
   verified: number;
-  /** Set when this walk finds the file again. */
-  found?: boolean;
 }
 
 export interface ScanSummary {
@@ -160,10 +159,16 @@ async function scanRoot(
   if (summary.unreadable.slice(unreadableBefore).some((entry) => entry.path === root)) return;
 
   sqlite.transaction(() => {
+    // Folders that held files and are gone now: whichever scan or fetch recorded them, so long as they lie under
+    // this root. One that still exists but was not walked (reached through a link) keeps its files.
     const walked = new Set(dirs.map((dir) => dir.path));
-    const vanishedDirs = (sqlite.prepare('SELECT path FROM scanned_dirs WHERE root_id = ?').pluck().all(rootId) as string[]).filter(
-      (dir) => !walked.has(dir),
-    );
+    const [low, high] = pathRange(root);
+    const vanishedDirs = firstScan
+      ? []
+      : (sqlite
+          .prepare("SELECT DISTINCT dir FROM disk_files WHERE status <> 'gone' AND (dir = ? OR (dir > ? AND dir < ?))")
+          .pluck()
+          .all(root, low, high) as string[]).filter((dir) => !walked.has(dir) && !existsSync(dir));
     const markGone = sqlite.prepare("UPDATE disk_files SET status = 'gone', gone_at = ? WHERE path = ?");
     for (const dir of [...readDirs, ...vanishedDirs]) {
       for (const [path, previous] of knownIn(dir)) {
@@ -190,7 +195,16 @@ function loadKnownDirs(catalog: Catalog, rootId: number): Map<string, { mtimeMs:
   return dirs;
 }
 
-/** Counts over the present files of these roots: files no clip claims, and the damaged, empty and short ones. */
+/** The paths strictly under `root`: greater than `root/`, less than `root` followed by the character after '/'. */
+function pathRange(root: string): [string, string] {
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  return [prefix, prefix.slice(0, -1) + String.fromCharCode(sep.charCodeAt(0) + 1)];
+}
+
+/**
+ * Counts over the present files under these roots, whichever scan or fetch recorded them: files no clip claims,
+ * and the damaged, empty and short ones.
+ */
 function findings(catalog: Catalog, roots: string[]): Pick<ScanSummary, 'unknown' | 'damaged' | 'empty' | 'short'> {
   return catalog.sqlite
     .prepare(
@@ -199,7 +213,7 @@ function findings(catalog: Catalog, roots: string[]): Pick<ScanSummary, 'unknown
               count(*) FILTER (WHERE status = 'empty') AS empty,
               count(*) FILTER (WHERE status = 'short') AS short
        FROM files
-       WHERE status <> 'gone' AND root IN (SELECT value FROM json_each(?))`,
+       WHERE status <> 'gone' AND (${roots.map(() => '(path > ? AND path < ?)').join(' OR ')})`,
     )
-    .get(JSON.stringify(roots)) as Pick<ScanSummary, 'unknown' | 'damaged' | 'empty' | 'short'>;
+    .get(roots.flatMap(pathRange)) as Pick<ScanSummary, 'unknown' | 'damaged' | 'empty' | 'short'>;
 }

@@ -30,7 +30,7 @@ const usable = `(${USABLE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 const broken = "('damaged', 'empty', 'short')";
 
 /**
- * Counts come from what each annotation file held, and disk statuses from the clips that have a file: the
+ * Counts come from what each annotation file held, and disk statuses from the files that serve a clip: the
  * `clips` view would look up a file for each of 1.5M clips, which a screen that must draw at once cannot afford.
  */
 const ON_DISK = `

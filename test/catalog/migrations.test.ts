@@ -87,6 +87,6 @@ test('upgrading to serving_files keeps the file that served each clip', async ()
 
   const upgraded = Catalog.open(file);
   assert.deepEqual(upgraded.sqlite.prepare('SELECT clip_key, status, path FROM clips ORDER BY clip_key').all(), before);
-  assert.deepEqual(upgraded.sqlite.prepare('SELECT id FROM serving_files ORDER BY id').pluck().all(), [2, 5]);
+  assert.deepEqual(upgraded.sqlite.prepare('SELECT path FROM serving_files ORDER BY path').pluck().all(), ['/v/b2.mp4', '/v/replacement_for_corrupted_k400/a.mp4']);
   await upgraded.close();
 });

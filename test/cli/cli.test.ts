@@ -60,6 +60,30 @@ test('commands that need an ingested catalog refuse a --home without one (exit 6
   assert.equal(scanned.code, 0, scanned.stderr);
 });
 
+test('a file named on the command line that is missing, a folder, or in the way: one line naming it, a sysexits code', async () => {
+  const home = tempDir();
+  assert.equal((await runCli(['ingest', '--source', copyOfSampleBucket(), '--no-downstream', '--home', home])).code, 0);
+  assert.equal((await runCli(['subset', 'create', 'few', '--version', 'k400', '--split', 'val', '--limit', '3', '--home', home])).code, 0);
+  const nowhere = join(tempDir(), 'nowhere.txt');
+  const aFile = join(home, 'catalog.db');
+  for (const [args, code, message] of [
+    [['subset', 'create', 'x', '--version', 'k400', '--classes-file', nowhere], 66, `${nowhere}: no such file or directory`],
+    [['subset', 'create', 'x', '--version', 'k400', '--classes-file', home], 66, `${home}: illegal operation on a directory`],
+    [['export', 'few', '--format', 'csv', '--out', join(tempDir(), 'out'), '--label-map', nowhere], 66, `${nowhere}: no such file or directory`],
+    [['export', 'few', '--format', 'csv', '--out', aFile], 73, `${aFile}: file already exists`],
+    [['shards', 'import-index', nowhere], 66, `${nowhere}: no such file or directory`],
+    [['shards', 'import-index', home], 66, `${home}: is a folder`],
+  ] as const) {
+    const result = await runCli([...args, '--home', home]);
+    assert.equal(result.code, code, `${args.join(' ')}: ${result.stderr}`);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.ok(result.stderr.includes(message), result.stderr);
+  }
+  const exported = join(tempDir(), 'new', 'folder', 'index.tsv');
+  assert.equal((await runCli(['shards', 'export-index', exported, '--home', home])).code, 0, 'the folders of an index file are made');
+  assert.ok(existsSync(exported));
+});
+
 test('ingest of a malformed file: file and line, exit 65, and what to do about it', async () => {
   const bucket = copyOfSampleBucket();
   const csv = join(bucket, '400', 'annotations', 'val.csv');

@@ -3,7 +3,8 @@ import { appendFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
-import { copyOfSampleBucket, sampleBucket } from '../helpers/temp.js';
+import { runCli } from '../helpers/run-cli.js';
+import { copyOfSampleBucket, sampleBucket, tempDir } from '../helpers/temp.js';
 
 const lines = (path: string) => readFileSync(join(sampleBucket, path), 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
 
@@ -125,6 +126,20 @@ describe('ingest from a directory bucket', () => {
     assert.deepEqual(await queryAll(file, "SELECT * FROM sources WHERE path = '400/annotations/test.csv'"), previousSource);
     const added = await queryAll(file, "SELECT * FROM clips WHERE clip_key = 'zzzzzzzzzzz_000000_000010' AND version = 'k700-2020'");
     assert.equal(added.length, 1, 'the other changed file still loaded');
+  });
+
+  test('a malformed line-based file (path list, `ls -R` listing) fails alone: exit 65, the files after it still load', async () => {
+    const bucket = copyOfSampleBucket();
+    appendFileSync(join(bucket, '400/val/k400_val_path.txt'), 'garbage line without url\n');
+    appendFileSync(join(bucket, '600/annotations/train.txt'), 'garbage\n');
+    const home = tempDir();
+    const result = await runCli(['ingest', '--source', bucket, '--no-downstream', '--home', home]);
+    assert.equal(result.code, 65, result.stderr);
+    assert.match(result.stdout + result.stderr, /k400_val_path\.txt:\d+: expected a URL/);
+    assert.match(result.stdout + result.stderr, /train\.txt:\d+: expected a clip file name/);
+    assert.doesNotMatch(result.stderr, /Unhandled|ERR_STREAM_PREMATURE_CLOSE/);
+    const [loaded] = await queryAll<{ n: number }>(join(home, 'catalog.db'), "SELECT count(*) n FROM sources WHERE path = '700_2020/K700_2020_readme.txt'");
+    assert.equal(loaded!.n, 1, 'a file after the failed ones loaded');
   });
 
   test('a file the source lacks is reported and skipped; the rest goes on; exit code 1', async () => {

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
-import { rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { deferIndexes } from '../../src/catalog/deferred-indexes.js';
+import { scanRootId } from '../../src/catalog/scan-roots.js';
+import { fileRecord } from '../../src/scan/file-record.js';
+import { FileWriter } from '../../src/scan/file-writer.js';
 import type { ScanSummary } from '../../src/scan/scan.js';
 import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -184,4 +189,86 @@ test('scan with no folder scans --home/videos', async () => {
   const result = await runCli(['scan', '--verify', '--home', home]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal((await statusOf(file, 'k600', key!)).status, 'ok');
+});
+
+describe('what lies under a root, whoever recorded it', () => {
+  const file = newCatalogFile();
+  const root = join(tempDir(), 'videos');
+  let keys: string[];
+
+  before(async () => {
+    await ingestInto(file, sampleBucket);
+    keys = await clipKeys(file, 'k400', 'val', 4);
+    writeTree(root, {
+      [`a/${keys[0]}.mp4`]: 'ok',
+      [`a/${keys[1]}.mp4`]: 'truncated',
+      [`b/${keys[2]}.mp4`]: 'ok',
+      [`b/deeper/${keys[3]}.mp4`]: 'empty',
+    });
+  });
+
+  test('findings count the files under a root that an earlier scan of a wider root recorded', async () => {
+    await scanJson(file, root, '--verify');
+    const inner = await scanJson(file, join(root, 'a'));
+    assert.equal(inner.damaged, 1);
+    const strict = await runCli(['scan', join(root, 'b'), '--fail-on-damage', '--db', file]);
+    assert.equal(strict.code, 65, 'the empty file in b/deeper counts');
+  });
+
+  test('a folder recorded by a scan of an inner root, then deleted, is marked gone by a scan of the outer root', async () => {
+    rmSync(join(root, 'b'), { recursive: true });
+    const outer = await scanJson(file, root);
+    assert.equal(outer.gone, 2);
+    assert.equal((await statusOf(file, 'k400', keys[2]!)).status, 'missing');
+    assert.equal((await statusOf(file, 'k400', keys[3]!)).status, 'missing');
+    assert.equal((await statusOf(file, 'k400', keys[0]!)).status, 'ok');
+  });
+
+  test('a root that is a symbolic link is followed, by the full walk and by --quick alike', async () => {
+    const link = join(tempDir(), 'link');
+    symlinkSync(root, link);
+    const full = await scanJson(file, link);
+    assert.equal(full.seen, 2);
+    const quick = await scanJson(file, link, '--quick');
+    assert.equal(quick.gone, 0);
+    const again = await scanJson(file, link);
+    assert.equal(again.gone, 0);
+    assert.equal(again.unchanged, 2);
+  });
+});
+
+test('files that fetch recorded in folders no scan has walked are marked gone once their folder is deleted', async () => {
+  const home = tempDir();
+  const file = join(home, 'catalog.db');
+  await ingestInto(file, sampleBucket);
+  const keys = await clipKeys(file, 'k600', 'val', 2);
+  // As fetch records them: files written under --home/videos and recorded without any scan of their folders.
+  writeTree(join(home, 'videos'), { [`k600/val/x/${keys[0]}.mp4`]: 'ok', [`k600/val/y/${keys[1]}.mp4`]: 'ok' });
+  const catalog = Catalog.open(file);
+  const writer = new FileWriter(catalog.sqlite);
+  const rootId = scanRootId(catalog.sqlite, join(home, 'videos'));
+  for (const [index, folder] of ['x', 'y'].entries()) {
+    const path = join(home, 'videos', 'k600', 'val', folder, `${keys[index]}.mp4`);
+    const info = statSync(path);
+    writer.add(fileRecord({ path, dir: join(home, 'videos', 'k600', 'val', folder), name: `${keys[index]}.mp4`, bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, rootId, true, 'now'));
+  }
+  writer.flush();
+  await catalog.close();
+  rmSync(join(home, 'videos', 'k600', 'val', 'y'), { recursive: true });
+  const result = await runCli(['scan', '--json', '--home', home]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal((JSON.parse(result.stdout) as ScanSummary).gone, 1);
+  assert.equal((await statusOf(file, 'k600', keys[1]!)).status, 'missing');
+  assert.equal((await statusOf(file, 'k600', keys[0]!)).status, 'ok');
+});
+
+test('a reader of a catalog whose first scan was interrupted rebuilds the indexes the scan had set aside', async () => {
+  const file = join(tempDir(), 'catalog.db');
+  const catalog = Catalog.open(file);
+  deferIndexes(catalog.sqlite, 'disk_files'); // where a first scan killed mid-walk leaves them
+  await catalog.close();
+  const plan = await runCli(['query', "explain query plan select status from clips where clip_key = 'a'", '--csv', '--db', file]);
+  assert.equal(plan.code, 0, plan.stderr);
+  assert.match(plan.stdout, /USING (COVERING )?INDEX disk_files_best_first/);
+  assert.deepEqual(await queryAll(file, 'SELECT name FROM deferred_indexes'), []);
 });

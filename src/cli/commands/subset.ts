@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readUserFile } from '../../util/read-user-file.js';
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { chooseFormat, writeRows } from '../../query/output-formats.js';
@@ -34,7 +34,7 @@ export function parseDefinition(values: Record<string, string | string[] | boole
     return split;
   });
   const classesFile = values['classes-file'] as string | undefined;
-  const fileClasses = classesFile === undefined ? [] : readFileSync(classesFile, 'utf8').split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const fileClasses = classesFile === undefined ? [] : readUserFile(classesFile).split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
   if (values['only-missing'] && values['only-on-disk']) throw new UsageError('--only-missing and --only-on-disk exclude each other');
   return {
     versions: versions.length > 0 ? ([...new Set(versions)] as VersionId[]) : [...VERSIONS],
