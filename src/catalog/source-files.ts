@@ -77,3 +77,7 @@ export async function writeSetting(catalog: Catalog, key: string, value: string)
     .onConflict((conflict) => conflict.column('key').doUpdateSet({ value }))
     .execute();
 }
+
+export function readSetting(catalog: Catalog, key: string): string | undefined {
+  return catalog.sqlite.prepare('SELECT value FROM catalog_settings WHERE key = ?').pluck().get(key) as string | undefined;
+}

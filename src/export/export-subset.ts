@@ -7,6 +7,7 @@ import { classFolder, clipDestination, safeFolderName } from '../fetch/video-lay
 import { findSubset } from '../subset/subsets.js';
 import { packageVersion } from '../util/package-root.js';
 import { loadLabelMap } from './label-map.js';
+import { clearPreviousExport } from './previous-export.js';
 import { type VersionSplit, findOverlap } from './overlap.js';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'mmaction', 'pytorchvideo', 'slowfast', 'videomae', 'tree', 'fiftyone'] as const;
@@ -150,6 +151,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     listed.push({ ...row, label_idx: labelIndex, exportPath, file });
   }
 
+  clearPreviousExport(options.out);
   mkdirSync(options.out, { recursive: true });
   const files: WrittenFile[] = [];
   const write = (name: string, text: string) => {

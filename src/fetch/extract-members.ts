@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Gunzip, type ZlibOptions, createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
+import { BEING_EXTRACTED } from '../scan/file-record.js';
 import { parseClipFileName } from '../util/clip-key.js';
 
 export interface ExtractHooks {
@@ -97,7 +98,7 @@ export class MemberExtractor {
     if (destination === undefined) return void entry.resume();
     mkdirSync(dirname(destination), { recursive: true });
     // One name per entry: an archive may hold the same member twice.
-    const temporary = `${destination}.${this.writes.length}.extracting`;
+    const temporary = `${destination}.${this.writes.length}${BEING_EXTRACTED}`;
     // Piped as the entry arrives: the parser may emit the whole member before the next tick.
     const file = createWriteStream(temporary, { highWaterMark: 1 << 20 });
     entry.pipe(file);

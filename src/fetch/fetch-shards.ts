@@ -6,6 +6,7 @@ import { fileRecord } from '../scan/file-record.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
 import { FileWriter } from '../scan/file-writer.js';
 import { MemberExtractor } from './extract-members.js';
+import { lockHome } from './home-lock.js';
 import { type PlannedClip, type PlannedShard, archivePath, mayHold } from './plan.js';
 import { recordShardMembers } from './shard-members.js';
 import { downloadResumable } from './resumable-download.js';
@@ -43,13 +44,21 @@ export interface ShardResult {
   error?: string;
 }
 
-
 /**
  * Streams each shard once — from a kept archive, a directory bucket, or over HTTP with resume — through the member
  * extractor, writing only the wanted clips, recording every member seen, and recording each written file as `scan
  * --verify` would. Discovery shards are skipped once every clip they were meant to find has been found.
  */
 export async function fetchShards(catalog: Catalog, shards: PlannedShard[], options: FetchOptions): Promise<ShardResult[]> {
+  const release = lockHome(options.home);
+  try {
+    return await streamShards(catalog, shards, options);
+  } finally {
+    release();
+  }
+}
+
+async function streamShards(catalog: Catalog, shards: PlannedShard[], options: FetchOptions): Promise<ShardResult[]> {
   const { sqlite } = catalog;
   const root = videosRoot(options.home);
   mkdirSync(root, { recursive: true });

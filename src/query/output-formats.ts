@@ -20,6 +20,17 @@ function tsvField(value: unknown): string {
   return cellText(value).replace(/[\t\n\r\\]/g, (char) => ({ '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' })[char]!);
 }
 
+/** JSON objects cannot hold a name twice: `select c.status, f.status` gives `status` and `status_2`. */
+function uniqueKeys(columns: string[]): string[] {
+  const taken = new Set<string>();
+  return columns.map((column) => {
+    let key = column;
+    for (let suffix = 2; taken.has(key); suffix++) key = `${column}_${suffix}`;
+    taken.add(key);
+    return key;
+  });
+}
+
 function jsonObject(columns: string[], row: Row): string {
   const object: Record<string, unknown> = {};
   columns.forEach((column, index) => {
@@ -49,6 +60,7 @@ export function writeRows(
   write: (text: string) => void,
 ): number {
   let count = 0;
+  const keys = uniqueKeys(columns);
   switch (format) {
     case 'csv':
     case 'tsv': {
@@ -63,14 +75,14 @@ export function writeRows(
     }
     case 'nl':
       for (const row of rows) {
-        write(`${jsonObject(columns, row)}\n`);
+        write(`${jsonObject(keys, row)}\n`);
         count++;
       }
       return count;
     case 'json':
       write('[');
       for (const row of rows) {
-        write(`${count === 0 ? '' : ','}\n  ${jsonObject(columns, row)}`);
+        write(`${count === 0 ? '' : ','}\n  ${jsonObject(keys, row)}`);
         count++;
       }
       write(count === 0 ? ']\n' : '\n]\n');

@@ -25,6 +25,9 @@ export interface FileRecord {
 /** A better status first; among equals, a K400 replacement before the file it replaces. */
 const STATUS_RANK: Record<Exclude<FileStatus, 'gone'>, number> = { ok: 0, unchecked: 1, unverified: 2, short: 3, damaged: 4, empty: 5 };
 
+/** Ends the name of a member being written by fetch (renamed once complete): not a file of the tree yet. */
+export const BEING_EXTRACTED = '.extracting';
+
 const IN_REPLACEMENT_FOLDER = `${sep}${REPLACEMENT_FOLDER}${sep}`;
 const VIDEO_EXTENSION = /\.(mp4|m4v|mov|webm|mkv)$/i;
 

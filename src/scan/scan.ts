@@ -3,7 +3,7 @@ import { resolve, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { scanRootId } from '../catalog/scan-roots.js';
 import { deferIndexes, rebuildDeferredIndexes } from '../catalog/deferred-indexes.js';
-import { fileRecord } from './file-record.js';
+import { BEING_EXTRACTED, fileRecord } from './file-record.js';
 import { FileWriter } from './file-writer.js';
 import { walkWithFind } from './find-walk.js';
 import type { FileStatus } from './video-integrity.js';
@@ -132,6 +132,7 @@ async function scanRoot(
       summary.unreadable.push({ path, error: error.code ?? error.message });
     },
     onFile(file) {
+      if (file.name.endsWith(BEING_EXTRACTED)) return;
       summary.seen++;
       progress.files++;
       const previous = knownIn(file.dir).get(file.path);

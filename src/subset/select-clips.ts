@@ -40,6 +40,27 @@ function ingestedVersions(db: Database, definition: SubsetDefinition): string[] 
   return definition.versions.filter((version) => ingested.has(version));
 }
 
+/** Refuses versions the catalog holds no clips of, and splits none of the chosen versions has: naming what it holds. */
+function checkVersionsAndSplits(db: Database, definition: SubsetDefinition): void {
+  const held = db
+    .prepare("SELECT DISTINCT version, split FROM source_files WHERE kind IN ('annotations', 'listing') AND rows > 0 ORDER BY version, split")
+    .all() as { version: string; split: string }[];
+  const chosen = held.filter((row) => (definition.versions as string[]).includes(row.version));
+  if (chosen.length === 0) {
+    const versions = [...new Set(held.map((row) => row.version))];
+    throw new UsageError(
+      `this catalog holds no clips of ${definition.versions.join(', ')}` +
+        (versions.length > 0 ? ` (it holds ${versions.join(', ')})` : '') +
+        `; run \`kinetics ingest --versions ${definition.versions.join(',')}\``,
+    );
+  }
+  const splits = definition.splits as string[];
+  if (splits.length > 0 && !chosen.some((row) => splits.includes(row.split))) {
+    const bySplit = [...new Set(chosen.map((row) => `${row.version} ${row.split}`))];
+    throw new UsageError(`no clips of ${definition.versions.join(', ')} in ${splits.join(', ')}; this catalog holds ${bySplit.join(', ')}`);
+  }
+}
+
 /** Refuses a class that none of the chosen versions has: naming the versions that do, or else the closest labels. */
 function checkClasses(db: Database, definition: SubsetDefinition): void {
   if (definition.classes.length === 0) return;
@@ -84,6 +105,7 @@ export function selectClips(db: Database, definition: SubsetDefinition): Selecte
        JOIN clips c ON c.version = q.version AND c.split = q.split AND c.clip_key = q.clip_key`);
     rows = [...result.rows].map(([version, split, clip_key, label, status]) => ({ version, split, clip_key, label, status }) as SelectedClip & { status: string });
   } else {
+    checkVersionsAndSplits(db, definition);
     checkClasses(db, definition);
     const conditions = ['version IN (SELECT value FROM json_each(@versions))'];
     if (definition.splits.length > 0) conditions.push('split IN (SELECT value FROM json_each(@splits))');

@@ -17,6 +17,20 @@ test('demo (npm start): ingests the sample bucket into --home and prints the spl
   assert.match(result.stderr, /24 loaded/);
 });
 
+test('the demo refuses a catalog ingested from another source, and runs again over its own', async () => {
+  const home = tempDir();
+  const elsewhere = copyOfSampleBucket();
+  assert.equal((await runCli(['ingest', '--source', elsewhere, '--no-downstream', '--home', home])).code, 0);
+  const before = readFileSync(join(home, 'catalog.db'));
+  const refused = await runCli(['demo'], { env: { KINETICS_HOME: home } });
+  assert.equal(refused.code, 64);
+  assert.match(refused.stderr, /holds a catalog ingested from .*; the demo would load the sample bucket over it/);
+  assert.deepEqual(readFileSync(join(home, 'catalog.db')), before);
+  const own = tempDir();
+  assert.equal((await runCli(['demo', '--home', own])).code, 0);
+  assert.equal((await runCli(['demo', '--home', own])).code, 0, 'a second demo over the demo catalog');
+});
+
 test('KINETICS_HOME and --db choose the catalog; unknown commands and options are usage errors', async () => {
   const home = tempDir();
   const missing = await runCli(['query', 'select 1'], { env: { KINETICS_HOME: home } });
@@ -55,6 +69,11 @@ test('commands that need an ingested catalog refuse a --home without one (exit 6
     assert.match(result.stderr, /no catalog at .*mistyped.*catalog\.db; run `kinetics ingest` first/);
   }
   assert.ok(!existsSync(home), 'nothing was created under the mistyped home');
+  // A first ingest that loads nothing leaves no catalog that later commands could take for an ingested one.
+  const unreachable = await runCli(['ingest', '--source', 'http://127.0.0.1:9', '--home', home]);
+  assert.equal(unreachable.code, 69, unreachable.stderr);
+  assert.ok(!existsSync(join(home, 'catalog.db')));
+  assert.equal((await runCli(['status', '--home', home])).code, 66);
   // Folders named on the command line can be recorded before any ingest.
   const scanned = await runCli(['scan', tempDir(), '--home', home]);
   assert.equal(scanned.code, 0, scanned.stderr);

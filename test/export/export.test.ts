@@ -146,6 +146,28 @@ describe('kinetics export', () => {
     assert.ok(readFileSync(join(listed, 'test.csv'), 'utf8').trim().split('\n').every((line) => line.endsWith(' -1')), 'unlabeled clips get label index -1');
   });
 
+  test('exporting into a folder an earlier export used leaves none of its files; a folder of other files is refused', async () => {
+    const out = join(tempDir(), 'reused');
+    const created = await cli('subset', 'create', 'one-class', '--version', 'k700-2020', '--split', 'val', '--class', 'abseiling', '--limit', '2', '--only-on-disk');
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal((await cli('export', 'k7', '--format', 'tree', '--out', out)).code, 0);
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    assert.equal((await cli('export', 'one-class', '--format', 'tree', '--out', out)).code, 0);
+    assert.deepEqual(readdirSync(join(out, 'val')), ['abseiling']);
+    const listed = readFileSync(join(out, 'tree.tsv'), 'utf8').trim().split('\n').map((line) => line.split('\t')[0]!.split('/').at(-1));
+    assert.deepEqual(readdirSync(join(out, 'val', 'abseiling')).sort(), listed.sort());
+    assert.equal((await cli('export', 'k7', '--format', 'csv', '--out', out)).code, 0);
+    assert.deepEqual(readdirSync(out).sort(), ['classes.json', 'classes.txt', 'clips.csv', 'excluded.csv', 'manifest.json', 'notes.txt']);
+
+    const others = join(tempDir(), 'others');
+    mkdirSync(others);
+    writeFileSync(join(others, 'thesis.tex'), '');
+    const refused = await cli('export', 'k7', '--format', 'csv', '--out', others);
+    assert.equal(refused.code, 73);
+    assert.match(refused.stderr, /is not empty and holds no kinetics export/);
+    assert.deepEqual(readdirSync(others), ['thesis.tex']);
+  });
+
   test('same subset and catalog → byte-identical output; the manifest pins sources, counts and list hashes', async () => {
     const [first, second] = [join(tempDir(), 'a'), join(tempDir(), 'b')];
     assert.equal((await cli('export', 'k7', '--format', 'mmaction', '--out', first)).code, 0);

@@ -121,6 +121,9 @@ describe('kinetics query', () => {
     assert.equal(csv.stdout, 'name,n,q\na|b,12,"x,""y"""\n');
     const twoFormats = await runCli(['query', sql, '--csv', '--json', '--db', file]);
     assert.equal(twoFormats.code, 64);
+    const twice = "select 'clip' as status, 'file' as status, 3 as status";
+    assert.deepEqual(JSON.parse((await runCli(['query', twice, '--json', '--db', file])).stdout), [{ status: 'clip', status_2: 'file', status_3: 3 }]);
+    assert.deepEqual(JSON.parse((await runCli(['query', twice, '--nl', '--db', file])).stdout), { status: 'clip', status_2: 'file', status_3: 3 });
   });
 
   test('every named query file starts with a description and a params line, and runs', async () => {

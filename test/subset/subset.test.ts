@@ -43,6 +43,9 @@ describe('kinetics subset', () => {
     assert.match(badVersion.stderr, /unknown version "k401"; closest: k400/);
     const badSplit = await runCli(['subset', 'create', 'x', '--split', 'valid', '--db', file]);
     assert.match(badSplit.stderr, /unknown split "valid"; closest: val/);
+    const absentSplit = await runCli(['subset', 'create', 'x', '--version', 'k400', '--split', 'holdout_test', '--db', file]);
+    assert.equal(absentSplit.code, 64);
+    assert.match(absentSplit.stderr, /no clips of k400 in holdout_test; this catalog holds k400 test, k400 train, k400 val/);
     assert.deepEqual(await members('x'), []);
   });
 

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readSetting } from '../../catalog/source-files.js';
+import { UsageError } from '../../errors.js';
 import { Catalog } from '../../catalog/catalog.js';
 import { fetchSubset } from '../../fetch/fetch-subset.js';
 import { planSubset } from '../../fetch/plan.js';
@@ -26,11 +29,27 @@ function printQuery(catalog: Catalog, name: string, params: Record<string, strin
   writeRows('table', result.columns, result.rows, write);
 }
 
+/** The demo loads the sample bucket over whatever catalog it is given: never over one ingested from elsewhere. */
+function refuseAnotherSourcesCatalog(file: string): void {
+  if (!existsSync(file)) return;
+  const catalog = Catalog.open(file, { readonly: true });
+  const source = readSetting(catalog, 'source');
+  catalog.sqlite.close();
+  // Any clone's sample bucket will do: the demo may have run from another checkout.
+  if (source !== undefined && !source.endsWith(join('data', 'sample-bucket'))) {
+    throw new UsageError(
+      `${file} holds a catalog ingested from ${source}; the demo would load the sample bucket over it. ` +
+        'Give the demo a home of its own, e.g. `kinetics demo --home kinetics-demo`',
+    );
+  }
+}
+
 /** `npm start`: the whole path, offline, on the bundled sample bucket: ingest → subset → plan → fetch → status. */
 export const demoCommand: Command = {
   usage,
   async run(args, globals) {
     parseCommandArgs(args, {}, usage);
+    refuseAnotherSourcesCatalog(globals.db);
     write(`1. ingest the sample bucket ${sampleBucket}\n`);
     const ingested = await runIngest(globals, { source: sampleBucket, versions: [...VERSIONS], downstream: true, json: false });
     printIngestSummary(ingested, globals.db);

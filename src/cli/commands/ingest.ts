@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { type IngestSummary, ingest } from '../../ingest/ingest.js';
@@ -23,16 +24,23 @@ export async function runIngest(
   options: { source: string; versions: VersionId[]; downstream: boolean; json: boolean },
 ): Promise<IngestSummary> {
   const source = openSource(options.source);
+  const isNew = !existsSync(globals.db);
   const catalog = Catalog.open(globals.db);
   const reporter = options.json
     ? new SilentReporter()
     : process.stderr.isTTY
       ? new TerminalReporter(process.stderr)
       : new PlainReporter(process.stderr);
+  let loadedAny = false;
   try {
-    return await ingest(catalog, { source, versions: options.versions, downstream: options.downstream, reporter });
+    const summary = await ingest(catalog, { source, versions: options.versions, downstream: options.downstream, reporter });
+    loadedAny = summary.loaded > 0;
+    return summary;
   } finally {
     await catalog.close();
+    // A first ingest that loaded nothing (an unreachable source, a wrong folder) leaves no empty catalog behind
+    // for later commands to take for an ingested one.
+    if (isNew && !loadedAny) for (const suffix of ['', '-wal', '-shm']) rmSync(`${globals.db}${suffix}`, { force: true });
   }
 }
 

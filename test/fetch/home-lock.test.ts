@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lockHome } from '../../src/fetch/home-lock.js';
+import { runCli } from '../helpers/run-cli.js';
+import { sampleBucket, tempDir } from '../helpers/temp.js';
+
+test('one process at a time streams shards into a home; the lock of a process that died is taken over', async () => {
+  const home = tempDir();
+  const release = lockHome(home);
+  assert.throws(() => lockHome(home), (error: Error & { exitCode?: number }) => error.exitCode === 75 && /another fetch \(process \d+\)/.test(error.message));
+  release();
+  assert.ok(!existsSync(join(home, 'fetch.lock')));
+  lockHome(home)();
+
+  writeFileSync(join(home, 'fetch.lock'), '999999999\n'); // no such process: left by a kill -9
+  lockHome(home)();
+});
+
+test('a second `kinetics fetch` into the same home is refused with exit 75 while the first runs', async () => {
+  const home = tempDir();
+  assert.equal((await runCli(['ingest', '--source', sampleBucket, '--no-downstream', '--versions', 'k400', '--home', home])).code, 0);
+  assert.equal((await runCli(['subset', 'create', 'few', '--version', 'k400', '--split', 'val', '--limit', '2', '--home', home])).code, 0);
+  const holder = spawn('sleep', ['30']); // stands in for a running fetch
+  try {
+    writeFileSync(join(home, 'fetch.lock'), `${holder.pid}\n`);
+    const refused = await runCli(['fetch', 'few', '--home', home]);
+    assert.equal(refused.code, 75, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`another fetch \\(process ${holder.pid}\\) is streaming shards into`));
+  } finally {
+    holder.kill();
+    await once(holder, 'exit');
+  }
+  const fetched = await runCli(['fetch', 'few', '--home', home]);
+  assert.equal(fetched.code, 0, fetched.stderr);
+  assert.ok(!existsSync(join(home, 'fetch.lock')), 'released at the end');
+});
