@@ -85,14 +85,15 @@ try {
   const curlDir = join(work, 'curl');
   mkdirSync(curlDir);
   writeFileSync(join(work, 'urls.txt'), urls.join('\n'));
-  const start = process.hrtime.bigint();
+  let start = process.hrtime.bigint();
   await shell(`xargs -P 4 -n 1 curl -s -S -f --output-dir '${curlDir}' -O < '${join(work, 'urls.txt')}'`);
   const curlSeconds = seconds(start);
   const curlBytes = urls.reduce((sum, _, part) => sum + statSync(join(curlDir, `part_${part}.tar.gz`)).size, 0);
   const undiciDir = join(work, 'undici');
   mkdirSync(undiciDir);
-  const { stdout: undiciJson } = await execFileAsync(process.execPath, ['--import', 'tsx', join(packageRoot, 'bench', 'undici-download.ts'), undiciDir, ...urls]);
-  const undiciAlone = JSON.parse(undiciJson) as { seconds: number; bytes: number };
+  start = process.hrtime.bigint();
+  await execFileAsync(process.execPath, [join(packageRoot, 'bench', 'undici-download.mjs'), undiciDir, ...urls]);
+  const undiciAlone = { seconds: seconds(start), bytes: urls.reduce((sum, _, part) => sum + statSync(join(undiciDir, `part_${part}.tar.gz`)).size, 0) };
   const ours = bytes / fetched.seconds / 2 ** 20;
   const theirs = curlBytes / curlSeconds / 2 ** 20;
   const ceiling = undiciAlone.bytes / undiciAlone.seconds / 2 ** 20;
