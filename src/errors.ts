@@ -46,7 +46,7 @@ export class ReadOnlyError extends KineticsError {
   }
 }
 
-const WRITING_SYSCALLS = new Set(['mkdir', 'rename', 'link', 'symlink', 'copyfile', 'unlink', 'rmdir']);
+const WRITING_SYSCALLS = new Set(['mkdir', 'rename', 'symlink', 'unlink', 'rmdir']);
 
 /**
  * A file-system error on a path the user gave (a --classes-file that is not there, an --out that is a file) as a

@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
 import { KineticsError } from '../errors.js';
-import { hasDeferredIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
+import { deferringLoadRuns, hasDeferredIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { type Migration, loadMigrations, migrate } from './migrations.js';
 import type { CatalogSchema } from './schema.js';
 
@@ -44,7 +44,7 @@ export class Catalog {
     }
     if (options.readonly) {
       let sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-      if (hasDeferredIndexes(sqlite)) {
+      if (hasDeferredIndexes(sqlite) && !deferringLoadRuns(sqlite)) {
         // Reopened afterwards, so that no statement is planned on the schema without them.
         sqlite.close();
         rebuildIndexesForReaders(file);
@@ -59,7 +59,7 @@ export class Catalog {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     migrate(sqlite, options.migrations ?? loadMigrations());
-    rebuildDeferredIndexes(sqlite);
+    if (hasDeferredIndexes(sqlite) && !deferringLoadRuns(sqlite)) rebuildDeferredIndexes(sqlite);
     return new Catalog(sqlite, file);
   }
 
@@ -104,10 +104,9 @@ function withLargeCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database 
 }
 
 /**
- * A first scan or ingest sets indexes aside while it loads; one that was interrupted, or is still running, would
- * leave a reader's clips view to look through every file for every clip. Rebuilding them costs seconds once; a
- * load still running then goes on with the indexes in place. A catalog this process may not write to is read as
- * it is.
+ * A first scan or ingest sets indexes aside while it loads; one that was interrupted would leave a reader's clips
+ * view to look through every file for every clip. Rebuilding them costs seconds once. A catalog this process may
+ * not write to is read as it is.
  */
 function rebuildIndexesForReaders(file: string): void {
   let writer: BetterSqlite3.Database | undefined;

@@ -1,16 +1,18 @@
 import type { Database } from 'better-sqlite3';
+import { isProcessRunning } from '../util/process-running.js';
 
 /**
  * A bulk load into an empty table runs several times faster without its secondary indexes. Their definitions are
- * kept in `deferred_indexes` in the same transaction that drops them, so an interrupted load (even kill -9)
- * gets them back the next time the catalog is opened, and a reader that opens it while the load runs rebuilds
- * them (see Catalog.open).
+ * kept in `deferred_indexes` in the same transaction that drops them, with the process loading, so that an
+ * interrupted load (even kill -9) gets them back the next time the catalog is opened (see Catalog.open), while a
+ * load still running is left to rebuild them itself.
  */
 export function deferIndexes(db: Database, table: string): number {
   const indexes = db
     .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
     .all(table) as { name: string; sql: string }[];
   db.transaction(() => {
+    db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?)").run(String(process.pid));
     const keep = db.prepare('INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)');
     for (const index of indexes) {
       keep.run(index.name, index.sql);
@@ -27,6 +29,12 @@ export function hasDeferredIndexes(db: Database): boolean {
   );
 }
 
+/** Whether the load that set the indexes aside is still running in another process. */
+export function deferringLoadRuns(db: Database): boolean {
+  const pid = Number(db.prepare("SELECT value FROM catalog_settings WHERE key = 'deferred_by'").pluck().get());
+  return pid !== process.pid && isProcessRunning(pid);
+}
+
 export function rebuildDeferredIndexes(db: Database): number {
   if (!hasDeferredIndexes(db)) return 0;
   const deferred = db.prepare('SELECT name, sql FROM deferred_indexes').all() as { name: string; sql: string }[];
@@ -35,7 +43,8 @@ export function rebuildDeferredIndexes(db: Database): number {
       const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(index.name);
       if (!exists) db.exec(index.sql);
       db.prepare('DELETE FROM deferred_indexes WHERE name = ?').run(index.name);
-    })();
+      if (!db.prepare('SELECT 1 FROM deferred_indexes LIMIT 1').get()) db.prepare("DELETE FROM catalog_settings WHERE key = 'deferred_by'").run();
+    }).immediate();
   }
   return deferred.length;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, linkSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { UsageError } from '../errors.js';
@@ -7,7 +7,7 @@ import { classFolder, clipDestination, safeFolderName } from '../fetch/video-lay
 import { findSubset } from '../subset/subsets.js';
 import { packageVersion } from '../util/package-root.js';
 import { loadLabelMap } from './label-map.js';
-import { clearPreviousExport } from './previous-export.js';
+import { earlierExport, removeStale } from './previous-export.js';
 import { type VersionSplit, findOverlap } from './overlap.js';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'mmaction', 'pytorchvideo', 'slowfast', 'videomae', 'tree', 'fiftyone'] as const;
@@ -151,14 +151,14 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     listed.push({ ...row, label_idx: labelIndex, exportPath, file });
   }
 
-  clearPreviousExport(options.out);
+  const earlier = earlierExport(options.out);
   mkdirSync(options.out, { recursive: true });
   const files: WrittenFile[] = [];
   const write = (name: string, text: string) => {
     writeFileSync(join(options.out, name), text);
     files.push({ name, sha256: sha256(text), lines: text === '' ? 0 : text.split('\n').length - 1 });
   };
-  writeLists(options, listed, write);
+  const clipFiles = writeLists(options, listed, write);
   write('classes.txt', labelMap.labels.map((label) => `${label}\n`).join(''));
   write('classes.json', `${JSON.stringify({ labels: labelMap.labels, source: labelMap.source }, null, 2)}\n`);
   write(
@@ -202,10 +202,12 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     files: [...files].sort((a, b) => (a.name < b.name ? -1 : 1)),
   };
   writeFileSync(join(options.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  removeStale(options.out, earlier, new Set([...clipFiles, ...files.map((file) => file.name), 'manifest.json']));
   return { listed: listed.length, excluded: excluded.length, excludedByStatus, overlapping: overlapCount, files };
 }
 
-function writeLists(options: ExportOptions, listed: ListedClip[], write: (name: string, text: string) => void): void {
+/** Writes the format's lists; returns the clip files a tree export laid out, relative to `out`. */
+function writeLists(options: ExportOptions, listed: ListedClip[], write: (name: string, text: string) => void): string[] {
   switch (options.format) {
     case 'csv':
       write(
@@ -214,7 +216,7 @@ function writeLists(options: ExportOptions, listed: ListedClip[], write: (name: 
           [clip.clip_key, clip.youtube_id, clip.time_start, clip.time_end, clip.label, clip.label_idx, clip.split, clip.exportPath, clip.status].map(csvField).join(','),
         )].map((line) => `${line}\n`).join(''),
       );
-      return;
+      return [];
     case 'jsonl':
       write(
         'clips.jsonl',
@@ -224,7 +226,7 @@ function writeLists(options: ExportOptions, listed: ListedClip[], write: (name: 
           )
           .join(''),
       );
-      return;
+      return [];
     case 'mmaction':
     case 'pytorchvideo':
     case 'slowfast':
@@ -234,7 +236,7 @@ function writeLists(options: ExportOptions, listed: ListedClip[], write: (name: 
       for (const [name, clips] of [...bySplit].sort(([a], [b]) => (a < b ? -1 : 1))) {
         write(name, clips.map((clip) => `${clip.exportPath} ${clip.label_idx}\n`).join(''));
       }
-      return;
+      return [];
     }
     case 'tree':
     case 'fiftyone': {
@@ -244,14 +246,17 @@ function writeLists(options: ExportOptions, listed: ListedClip[], write: (name: 
         const name = join(clip.split, folder, `${clip.clip_key}${extname(clip.file) || '.mp4'}`);
         const target = join(options.out, name);
         mkdirSync(dirname(target), { recursive: true });
-        rmSync(target, { force: true });
-        if (options.link === 'copy') copyFileSync(clip.file, target);
-        else if (options.link === 'hardlink') linkSync(clip.file, target);
-        else symlinkSync(clip.file, target);
+        // Made beside the target and renamed over it: a failure leaves an earlier export's file in place.
+        const partial = `${target}.partial`;
+        rmSync(partial, { force: true });
+        if (options.link === 'copy') copyFileSync(clip.file, partial);
+        else if (options.link === 'hardlink') linkSync(clip.file, partial);
+        else symlinkSync(clip.file, partial);
+        renameSync(partial, target);
         lines.push(`${name.split(sep).join('/')}\t${clip.label_idx}`);
       }
       write('tree.tsv', lines.map((line) => `${line}\n`).join(''));
-      return;
+      return lines.map((line) => line.slice(0, line.indexOf('\t')));
     }
   }
 }

@@ -1,49 +1,73 @@
-import { existsSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { KineticsError } from '../errors.js';
 
 /**
- * Removes what an earlier export wrote into `out` (its lists, manifest and tree of clips, as its manifest and
- * tree.tsv name them), so that a new export never leaves stale files beside its own; anything else stays. A
- * folder that is not empty and holds no export is refused: the new files would mix with unknown ones.
+ * What an earlier export wrote into `out` (its lists, manifest and tree of clips, as its manifest and tree.tsv name
+ * them), as paths relative to `out`. A folder that holds other files and no export is refused: the new files would
+ * mix with unknown ones. Hidden files (`.DS_Store`) do not count.
  */
-export function clearPreviousExport(out: string): void {
-  if (!existsSync(out) || !statSync(out).isDirectory() || readdirSync(out).length === 0) return;
-  const manifestFile = join(out, 'manifest.json');
-  const manifest = readManifest(manifestFile);
+export function earlierExport(out: string): string[] {
+  if (!existsSync(out) || !statSync(out).isDirectory() || readdirSync(out).every((name) => name.startsWith('.'))) return [];
+  const manifest = readManifest(join(out, 'manifest.json'));
   if (!manifest) {
     throw new KineticsError(`${out} is not empty and holds no kinetics export (no manifest.json); export into a new or empty folder`, 73);
   }
-  const names = manifest.files.map((file) => file.name);
-  if (names.includes('tree.tsv') && existsSync(join(out, 'tree.tsv'))) {
-    for (const line of readFileSync(join(out, 'tree.tsv'), 'utf8').split('\n')) {
-      const path = line.split('\t')[0];
-      if (path) removeWithEmptyParents(out, join(out, path));
-    }
-  }
-  for (const name of [...names, 'manifest.json']) removeWithEmptyParents(out, join(out, name));
+  const names = manifest.files.map((file) => file?.name).filter((name): name is string => typeof name === 'string');
+  const clips =
+    names.includes('tree.tsv') && existsSync(join(out, 'tree.tsv'))
+      ? readFileSync(join(out, 'tree.tsv'), 'utf8')
+          .split('\n')
+          .map((line) => line.split('\t')[0]!)
+          .filter(Boolean)
+      : [];
+  return [...clips, ...names, 'manifest.json'];
 }
 
-function readManifest(file: string): { files: { name: string }[] } | undefined {
+/**
+ * Once a new export is complete, removes what the earlier one wrote and the new one did not (and each folder that
+ * leaves empty), so no stale list or clip stays beside the new ones. Nothing outside `out` is touched, even through
+ * a link; only files and links are removed.
+ */
+export function removeStale(out: string, earlier: string[], written: Set<string>): void {
+  const root = realpathSync(out);
+  for (const path of earlier) {
+    if (written.has(path)) continue;
+    const target = resolve(out, path);
+    let parent: string;
+    try {
+      parent = realpathSync(dirname(target));
+    } catch {
+      continue; // its folder is gone already
+    }
+    if (parent !== root && !parent.startsWith(root + sep)) continue;
+    const entry = join(parent, target.slice(dirname(target).length + 1));
+    if (!existsSync(entry) && !isLink(entry)) continue;
+    if (lstatSync(entry).isDirectory()) continue;
+    rmSync(entry, { force: true });
+    for (let folder = parent; folder !== root && folder.startsWith(root + sep); folder = dirname(folder)) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        break;
+      }
+    }
+  }
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function readManifest(file: string): { files: { name?: unknown }[] } | undefined {
   try {
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as { tool?: unknown; files?: unknown };
-    return manifest.tool === 'kinetics' && Array.isArray(manifest.files) ? (manifest as { files: { name: string }[] }) : undefined;
+    return manifest.tool === 'kinetics' && Array.isArray(manifest.files) ? (manifest as { files: { name?: unknown }[] }) : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Removes a file the export wrote, then each folder above it that this leaves empty, up to `out`. */
-function removeWithEmptyParents(out: string, path: string): void {
-  const root = resolve(out);
-  let target = resolve(path);
-  if (!target.startsWith(root + sep)) return;
-  rmSync(target, { force: true });
-  for (target = dirname(target); target !== root && target.startsWith(root + sep); target = dirname(target)) {
-    try {
-      rmdirSync(target);
-    } catch {
-      return;
-    }
   }
 }

@@ -1,11 +1,15 @@
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KineticsError } from '../errors.js';
+import { isProcessRunning } from '../util/process-running.js';
+
+/** Locks this process holds: a lock naming this process's id but not among these was left by an earlier one. */
+const held = new Set<string>();
 
 /**
  * One process at a time streams shards into a home: two would append to the same part files and download the
- * same shards twice. The lock names its process; one left by a process that died (kill -9) is taken over. Returns
- * the release.
+ * same shards twice. The lock names its process; one left by a process that is gone (kill -9) is taken over, by
+ * one process only. Returns the release.
  */
 export function lockHome(home: string): () => void {
   mkdirSync(home, { recursive: true });
@@ -16,30 +20,56 @@ export function lockHome(home: string): () => void {
     for (;;) {
       try {
         linkSync(mine, lock); // atomic: the lock appears with its content, or not at all
-        return () => rmSync(lock, { force: true });
+        held.add(lock);
+        return () => release(lock);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      const holder = Number(readFileSync(lock, 'utf8'));
-      if (isRunning(holder)) {
+      const holder = readHolder(lock);
+      if (holder === undefined) continue; // released meanwhile
+      if (held.has(lock) || (holder !== process.pid && isProcessRunning(holder))) {
         throw new KineticsError(
           `another fetch (process ${holder}) is streaming shards into ${home}; wait for it to end, or stop it (remove ${lock} if no such process runs)`,
           75,
         );
       }
-      rmSync(lock, { force: true });
+      takeOver(lock, holder, mine);
     }
   } finally {
     rmSync(mine, { force: true });
   }
 }
 
-function isRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+function readHolder(lock: string): number | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
+    return Number(readFileSync(lock, 'utf8'));
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
+}
+
+/** Removes a stale lock, if it still names the same dead process, under a second lock so two takers cannot race. */
+function takeOver(lock: string, stale: number, mine: string): void {
+  const taking = `${lock}.takeover`;
+  try {
+    linkSync(mine, taking);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another process is taking over; a takeover left by a killed one goes after a few seconds.
+    const started = statSync(taking, { throwIfNoEntry: false })?.mtimeMs;
+    if (started !== undefined && Date.now() - started > 5_000) rmSync(taking, { force: true });
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    return;
+  }
+  try {
+    if (readHolder(lock) === stale) rmSync(lock, { force: true });
+  } finally {
+    rmSync(taking, { force: true });
+  }
+}
+
+function release(lock: string): void {
+  held.delete(lock);
+  if (readHolder(lock) === process.pid) rmSync(lock, { force: true });
 }

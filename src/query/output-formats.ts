@@ -32,7 +32,7 @@ function uniqueKeys(columns: string[]): string[] {
 }
 
 function jsonObject(columns: string[], row: Row): string {
-  const object: Record<string, unknown> = {};
+  const object: Record<string, unknown> = Object.create(null); // a column may be named __proto__
   columns.forEach((column, index) => {
     const value = row[index];
     object[column] = typeof value === 'bigint' ? value.toString() : Buffer.isBuffer(value) ? value.toString('base64') : value;

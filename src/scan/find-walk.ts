@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { WalkOptions } from './walk-tree.js';
 
@@ -13,6 +14,13 @@ function milliseconds(text: string): number {
  * and its NUL-separated output is parsed as it streams. Resolves false when no GNU find is there to run.
  */
 export function walkWithFind(root: string, options: Omit<WalkOptions, 'knownDirs'>): Promise<boolean> {
+  try {
+    // find -H says nothing of a root that is a broken link (an unmounted disk): it must not look empty.
+    statSync(root);
+  } catch (error) {
+    options.onUnreadable(root, error as NodeJS.ErrnoException);
+    return Promise.resolve(true);
+  }
   return new Promise((resolve, reject) => {
     const child = spawn('find', ['-H', root, '(', '-type', 'd', '-printf', 'd\\t%T@\\t%p\\0', ')', '-o', '(', '-type', 'f', '-printf', 'f\\t%s\\t%T@\\t%p\\0', ')']);
     let rest = '';

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { scanRootId } from '../catalog/scan-roots.js';
@@ -169,9 +169,11 @@ async function scanRoot(
       : (sqlite
           .prepare("SELECT DISTINCT dir FROM disk_files WHERE status <> 'gone' AND (dir = ? OR (dir > ? AND dir < ?))")
           .pluck()
-          .all(root, low, high) as string[]).filter((dir) => !walked.has(dir) && !existsSync(dir));
+          .all(root, low, high) as string[]).filter((dir) => !walked.has(dir) && isGone(dir));
+    // A folder find listed but could not open keeps its files: unreadable is not empty.
+    const unreadable = new Set(summary.unreadable.slice(unreadableBefore).map((entry) => entry.path));
     const markGone = sqlite.prepare("UPDATE disk_files SET status = 'gone', gone_at = ? WHERE path = ?");
-    for (const dir of [...readDirs, ...vanishedDirs]) {
+    for (const dir of [...readDirs.filter((dir) => !unreadable.has(dir)), ...vanishedDirs]) {
       for (const [path, previous] of knownIn(dir)) {
         if (previous.status === 'gone' || previous.found) continue;
         markGone.run(scannedAt, path);
@@ -194,6 +196,17 @@ function loadKnownDirs(catalog: Catalog, rootId: number): Map<string, { mtimeMs:
   const dirs = new Map(rows.map((row) => [row.path, { mtimeMs: row.mtime_ms, children: [] as string[] }]));
   for (const row of rows) if (row.parent !== null) dirs.get(row.parent)?.children.push(row.path);
   return dirs;
+}
+
+/** Gone means not there: a folder this process may not read (EACCES) still holds its files. */
+function isGone(dir: string): boolean {
+  try {
+    statSync(dir);
+    return false;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+  }
 }
 
 /** The paths strictly under `root`: greater than `root/`, less than `root` followed by the character after '/'. */

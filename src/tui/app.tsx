@@ -86,6 +86,7 @@ export function App({ catalog, home }: AppProps) {
   };
 
   const startFetch = (name: string) => {
+    if (fetching.current) return; // one fetch at a time: the running one keeps its progress and its Esc
     const controller = new AbortController();
     fetching.current = controller;
     const progress = new Map<string, string>();

@@ -159,6 +159,19 @@ describe('kinetics export', () => {
     assert.equal((await cli('export', 'k7', '--format', 'csv', '--out', out)).code, 0);
     assert.deepEqual(readdirSync(out).sort(), ['classes.json', 'classes.txt', 'clips.csv', 'excluded.csv', 'manifest.json', 'notes.txt']);
 
+    // A re-export that fails half way (a clip's file vanished since the last scan) leaves the earlier one whole.
+    const copied = join(tempDir(), 'copied-again');
+    assert.equal((await cli('export', 'one-class', '--format', 'tree', '--copy', '--out', copied)).code, 0);
+    const copies = readdirSync(join(copied, 'val', 'abseiling')).sort();
+    const [vanishing] = await queryAll<{ path: string }>(db, "SELECT c.path FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'k7' AND c.status = 'ok' ORDER BY c.clip_key DESC LIMIT 1");
+    const kept = readFileSync(vanishing!.path);
+    rmSync(vanishing!.path);
+    const failed = await cli('export', 'k7', '--format', 'tree', '--copy', '--out', copied);
+    assert.equal(failed.code, 66, failed.stderr);
+    assert.deepEqual(readdirSync(join(copied, 'val', 'abseiling')).filter((name) => copies.includes(name)).sort(), copies);
+    writeFileSync(vanishing!.path, kept);
+    assert.equal((await cli('export', 'k7', '--format', 'tree', '--copy', '--out', copied)).code, 0, 'the folder is still an export');
+
     const others = join(tempDir(), 'others');
     mkdirSync(others);
     writeFileSync(join(others, 'thesis.tex'), '');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { lockHome } from '../../src/fetch/home-lock.js';
@@ -18,6 +18,12 @@ test('one process at a time streams shards into a home; the lock of a process th
 
   writeFileSync(join(home, 'fetch.lock'), '999999999\n'); // no such process: left by a kill -9
   lockHome(home)();
+  // This process's own id, from an earlier process that had it (a container's pid 1): stale too.
+  writeFileSync(join(home, 'fetch.lock'), `${process.pid}\n`);
+  const again = lockHome(home);
+  assert.equal(readFileSync(join(home, 'fetch.lock'), 'utf8'), `${process.pid}\n`);
+  again();
+  assert.ok(!existsSync(join(home, 'fetch.lock')));
 });
 
 test('a second `kinetics fetch` into the same home is refused with exit 75 while the first runs', async () => {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -235,6 +237,13 @@ describe('what lies under a root, whoever recorded it', () => {
     const again = await scanJson(file, link);
     assert.equal(again.gone, 0);
     assert.equal(again.unchanged, 2);
+    // The link now points nowhere, as to a disk not mounted: nothing under it is taken for gone.
+    rmSync(link);
+    symlinkSync(join(tempDir(), 'not-mounted'), link);
+    const dangling = await runCli(['scan', link, '--json', '--db', file]);
+    assert.equal(dangling.code, 74, dangling.stderr);
+    const [present] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM files WHERE status <> 'gone' AND path LIKE ?", `${link}/%`);
+    assert.equal(present!.n, 2);
   });
 });
 
@@ -266,8 +275,19 @@ test('files that fetch recorded in folders no scan has walked are marked gone on
 test('a reader of a catalog whose first scan was interrupted rebuilds the indexes the scan had set aside', async () => {
   const file = join(tempDir(), 'catalog.db');
   const catalog = Catalog.open(file);
-  deferIndexes(catalog.sqlite, 'disk_files'); // where a first scan killed mid-walk leaves them
+  deferIndexes(catalog.sqlite, 'disk_files');
+  const loader = spawn('sleep', ['30']); // stands in for the scan that set them aside, still running
+  catalog.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(String(loader.pid));
   await catalog.close();
+  try {
+    const during = await runCli(['query', 'select count(*) n from clips', '--db', file]);
+    assert.equal(during.code, 0, during.stderr);
+    assert.equal((await queryAll(file, 'SELECT name FROM deferred_indexes')).length, 2, 'left to the running scan');
+  } finally {
+    loader.kill();
+    await once(loader, 'exit');
+  }
+  // Once that process is gone (killed mid-walk), the next reader rebuilds them.
   const plan = await runCli(['query', "explain query plan select status from clips where clip_key = 'a'", '--csv', '--db', file]);
   assert.equal(plan.code, 0, plan.stderr);
   assert.match(plan.stdout, /USING (COVERING )?INDEX disk_files_best_first/);

@@ -34,11 +34,13 @@ function refuseAnotherSourcesCatalog(file: string): void {
   if (!existsSync(file)) return;
   const catalog = Catalog.open(file, { readonly: true });
   const source = readSetting(catalog, 'source');
+  const holdsFiles = catalog.sqlite.prepare('SELECT 1 FROM source_files UNION ALL SELECT 1 FROM disk_files LIMIT 1').get() !== undefined;
   catalog.sqlite.close();
   // Any clone's sample bucket will do: the demo may have run from another checkout.
-  if (source !== undefined && !source.endsWith(join('data', 'sample-bucket'))) {
+  const isDemo = source?.endsWith(join('data', 'sample-bucket')) ?? !holdsFiles;
+  if (!isDemo) {
     throw new UsageError(
-      `${file} holds a catalog ingested from ${source}; the demo would load the sample bucket over it. ` +
+      `${file} holds a catalog ${source === undefined ? 'of scanned files' : `ingested from ${source}`}; the demo would load the sample bucket over it. ` +
         'Give the demo a home of its own, e.g. `kinetics demo --home kinetics-demo`',
     );
   }

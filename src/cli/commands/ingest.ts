@@ -31,16 +31,30 @@ export async function runIngest(
     : process.stderr.isTTY
       ? new TerminalReporter(process.stderr)
       : new PlainReporter(process.stderr);
-  let loadedAny = false;
   try {
-    const summary = await ingest(catalog, { source, versions: options.versions, downstream: options.downstream, reporter });
-    loadedAny = summary.loaded > 0;
-    return summary;
+    return await ingest(catalog, { source, versions: options.versions, downstream: options.downstream, reporter });
   } finally {
-    await catalog.close();
     // A first ingest that loaded nothing (an unreachable source, a wrong folder) leaves no empty catalog behind
     // for later commands to take for an ingested one.
-    if (isNew && !loadedAny) for (const suffix of ['', '-wal', '-shm']) rmSync(`${globals.db}${suffix}`, { force: true });
+    const discard = isNew && holdsNothing(catalog);
+    await catalog.close();
+    if (discard) for (const suffix of ['', '-wal', '-shm']) rmSync(`${globals.db}${suffix}`, { force: true });
+  }
+}
+
+/** True when the catalog holds no file of any kind and no other connection is using it. */
+function holdsNothing(catalog: Catalog): boolean {
+  const { sqlite } = catalog;
+  try {
+    sqlite.pragma('busy_timeout = 0');
+    sqlite.exec('BEGIN EXCLUSIVE');
+    try {
+      return !sqlite.prepare('SELECT 1 FROM source_files UNION ALL SELECT 1 FROM disk_files LIMIT 1').get();
+    } finally {
+      sqlite.exec('ROLLBACK');
+    }
+  } catch {
+    return false;
   }
 }
 
