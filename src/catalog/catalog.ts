@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
 import { KineticsError } from '../errors.js';
-import { deferringLoadRuns, hasDeferredIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
+import { hasAbandonedIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { type Migration, loadMigrations, migrate } from './migrations.js';
 import type { CatalogSchema } from './schema.js';
 
@@ -44,7 +44,7 @@ export class Catalog {
     }
     if (options.readonly) {
       let sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-      if (hasDeferredIndexes(sqlite) && !deferringLoadRuns(sqlite)) {
+      if (hasAbandonedIndexes(sqlite)) {
         // Reopened afterwards, so that no statement is planned on the schema without them.
         sqlite.close();
         rebuildIndexesForReaders(file);
@@ -59,8 +59,13 @@ export class Catalog {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     migrate(sqlite, options.migrations ?? loadMigrations());
-    if (hasDeferredIndexes(sqlite) && !deferringLoadRuns(sqlite)) rebuildDeferredIndexes(sqlite);
+    if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
     return new Catalog(sqlite, file);
+  }
+
+  /** Whether anything was ever ingested or recorded from disk. */
+  holdsFiles(): boolean {
+    return this.sqlite.prepare('SELECT 1 FROM source_files UNION ALL SELECT 1 FROM disk_files LIMIT 1').get() !== undefined;
   }
 
   /** Runs `body` in one transaction that spans awaits; the handle is not shared across concurrent work. */

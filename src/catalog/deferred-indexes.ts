@@ -22,17 +22,18 @@ export function deferIndexes(db: Database, table: string): number {
   return indexes.length;
 }
 
-export function hasDeferredIndexes(db: Database): boolean {
+function hasDeferredIndexes(db: Database): boolean {
   return Boolean(
     db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deferred_indexes'").get() &&
       db.prepare('SELECT 1 FROM deferred_indexes LIMIT 1').get(),
   );
 }
 
-/** Whether the load that set the indexes aside is still running in another process. */
-export function deferringLoadRuns(db: Database): boolean {
+/** Indexes set aside by a load that is no longer running (another process's that is, it rebuilds itself). */
+export function hasAbandonedIndexes(db: Database): boolean {
+  if (!hasDeferredIndexes(db)) return false;
   const pid = Number(db.prepare("SELECT value FROM catalog_settings WHERE key = 'deferred_by'").pluck().get());
-  return pid !== process.pid && isProcessRunning(pid);
+  return pid === process.pid || !isProcessRunning(pid);
 }
 
 export function rebuildDeferredIndexes(db: Database): number {

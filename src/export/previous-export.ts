@@ -42,9 +42,9 @@ export function removeStale(out: string, earlier: string[], written: Set<string>
     }
     if (parent !== root && !parent.startsWith(root + sep)) continue;
     const entry = join(parent, target.slice(dirname(target).length + 1));
-    if (!existsSync(entry) && !isLink(entry)) continue;
-    if (lstatSync(entry).isDirectory()) continue;
-    rmSync(entry, { force: true });
+    const info = lstatSync(entry, { throwIfNoEntry: false });
+    if (!info || info.isDirectory()) continue;
+    rmSync(entry);
     for (let folder = parent; folder !== root && folder.startsWith(root + sep); folder = dirname(folder)) {
       try {
         rmdirSync(folder);
@@ -52,14 +52,6 @@ export function removeStale(out: string, earlier: string[], written: Set<string>
         break;
       }
     }
-  }
-}
-
-function isLink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
   }
 }
 

@@ -7,15 +7,13 @@ export const CHUNK_BYTES = 1 << 20;
  * createReadStream allocates, costs ten times the reads themselves in page faults on new memory. `consume` must
  * be done with a chunk when the promise it returns resolves.
  */
-export async function readChunks(path: string, consume: (chunk: Buffer) => Promise<void>): Promise<number> {
+export async function readChunks(path: string, consume: (chunk: Buffer) => Promise<void>): Promise<void> {
   const handle = await open(path, 'r');
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  let total = 0;
   try {
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
-      if (bytesRead === 0) return total;
-      total += bytesRead;
+      if (bytesRead === 0) return;
       await consume(buffer.subarray(0, bytesRead));
     }
   } finally {

@@ -10,8 +10,9 @@ function milliseconds(text: string): number {
 }
 
 /**
- * The same walk as walkTree, done by GNU find (`-H`: a root that is a link is followed, links below it are not): its fstatat per entry is several times cheaper than Node's lstat,
- * and its NUL-separated output is parsed as it streams. Resolves false when no GNU find is there to run.
+ * The same walk as walkTree, done by GNU find: its fstatat per entry is several times cheaper than Node's lstat,
+ * and its NUL-separated output is parsed as it streams. `-H` follows a root that is a link, and no link below it.
+ * Resolves false when no GNU find is there to run.
  */
 export function walkWithFind(root: string, options: Omit<WalkOptions, 'knownDirs'>): Promise<boolean> {
   try {

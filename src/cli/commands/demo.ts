@@ -34,7 +34,7 @@ function refuseAnotherSourcesCatalog(file: string): void {
   if (!existsSync(file)) return;
   const catalog = Catalog.open(file, { readonly: true });
   const source = readSetting(catalog, 'source');
-  const holdsFiles = catalog.sqlite.prepare('SELECT 1 FROM source_files UNION ALL SELECT 1 FROM disk_files LIMIT 1').get() !== undefined;
+  const holdsFiles = catalog.holdsFiles();
   catalog.sqlite.close();
   // Any clone's sample bucket will do: the demo may have run from another checkout.
   const isDemo = source?.endsWith(join('data', 'sample-bucket')) ?? !holdsFiles;

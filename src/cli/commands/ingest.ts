@@ -49,7 +49,7 @@ function holdsNothing(catalog: Catalog): boolean {
     sqlite.pragma('busy_timeout = 0');
     sqlite.exec('BEGIN EXCLUSIVE');
     try {
-      return !sqlite.prepare('SELECT 1 FROM source_files UNION ALL SELECT 1 FROM disk_files LIMIT 1').get();
+      return !catalog.holdsFiles();
     } finally {
       sqlite.exec('ROLLBACK');
     }
