@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
 import { KineticsError } from '../errors.js';
 import { hasAbandonedIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
-import { type Migration, loadMigrations, migrate } from './migrations.js';
+import { type Migration, hasPendingMigrations, loadMigrations, migrate } from './migrations.js';
 import type { CatalogSchema } from './schema.js';
 
 const requireModule = createRequire(import.meta.url);
@@ -43,11 +43,12 @@ export class Catalog {
       throw new KineticsError(`no catalog at ${file}; run \`kinetics ingest\` first (or pass --home / --db)`, 66);
     }
     if (options.readonly) {
+      const migrations = options.migrations ?? loadMigrations();
       let sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-      if (hasAbandonedIndexes(sqlite)) {
-        // Reopened afterwards, so that no statement is planned on the schema without them.
+      if (hasAbandonedIndexes(sqlite) || hasPendingMigrations(sqlite, migrations)) {
+        // Reopened afterwards, so that no statement is planned on the older schema.
         sqlite.close();
-        rebuildIndexesForReaders(file);
+        upgradeForReaders(file, migrations);
         sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
       }
       sqlite.pragma('query_only = ON');
@@ -109,16 +110,17 @@ function withLargeCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database 
 }
 
 /**
- * A first scan or ingest sets indexes aside while it loads; one that was interrupted would leave a reader's clips
- * view to look through every file for every clip. Rebuilding them costs seconds once. A catalog this process may
- * not write to is read as it is.
+ * A catalog made by an older build is upgraded by its first reader as by a writer. A first scan or ingest sets
+ * indexes aside while it loads; one that was interrupted would leave a reader's clips view to look through every
+ * file for every clip. Either costs seconds once. A catalog this process may not write to is read as it is.
  */
-function rebuildIndexesForReaders(file: string): void {
+function upgradeForReaders(file: string, migrations: Migration[]): void {
   let writer: BetterSqlite3.Database | undefined;
   try {
     writer = withLargeCache(new BetterSqlite3(file, { fileMustExist: true }));
     writer.pragma('busy_timeout = 5000');
-    rebuildDeferredIndexes(writer);
+    migrate(writer, migrations);
+    if (hasAbandonedIndexes(writer)) rebuildDeferredIndexes(writer);
   } catch {
     /* read-only file system or no permission: slower, still correct */
   } finally {

@@ -26,6 +26,14 @@ export function loadMigrations(dir: string = migrationsDir): Migration[] {
     .sort((a, b) => a.id - b.id);
 }
 
+/** Whether this catalog lacks any of these migrations (an older build made it). */
+export function hasPendingMigrations(db: Database, migrations: Migration[]): boolean {
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!hasTable) return migrations.length > 0;
+  const applied = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as number[]);
+  return migrations.some((migration) => !applied.has(migration.id));
+}
+
 /** Applies every migration not yet recorded, each in its own transaction; returns the ids applied. */
 export function migrate(db: Database, migrations: Migration[] = loadMigrations()): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { scanRootId } from '../catalog/scan-roots.js';
+import { refreshFileStatistics } from '../catalog/statistics.js';
 import { fileRecord } from '../scan/file-record.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
 import { FileWriter } from '../scan/file-writer.js';
@@ -119,6 +120,7 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
     results.push(summary);
     options.onProgress?.({ kind: 'finished', shard, result: summary });
   });
+  refreshFileStatistics(sqlite, writer.written);
   return results;
 }
 

@@ -98,84 +98,131 @@ function pickMember(clip: PlannedClip, holders: { split: string; shard: string }
   );
 }
 
+export interface ShardAssignment {
+  /** The shards to stream, each with the wanted clips it holds and whether it is streamed to discover clips. */
+  shards: Map<ShardRow, { clips: PlannedClip[]; discovery: boolean }>;
+  undiscovered: PlannedClip[];
+  notInAnyShard: PlannedClip[];
+}
+
+const shardKey = (version: string, split: string, name: string) => `${version}\0${split}\0${name}`;
+
+/**
+ * Where each wanted clip is sought: in a shard known to hold it, else in its class's shard, else among the random
+ * shards of its split (and K400's replacement archive) not streamed yet. `members` lists, by version and clip key,
+ * the shards known to hold each clip. Every look-up is a map probe: the work grows with the clips, not clips × shards.
+ */
+export function assignShards(wanted: PlannedClip[], shardRows: ShardRow[], members: Map<string, { split: string; shard: string }[]>): ShardAssignment {
+  const byKey = new Map(shardRows.map((row) => [shardKey(row.version, row.split, row.name), row]));
+  const classShards = new Map<string, ShardRow>();
+  for (const row of shardRows) {
+    const key = `${row.version}\0${row.split}\0${row.label}`;
+    if (row.label !== null && !classShards.has(key)) classShards.set(key, row);
+  }
+  const unexploredReplacement = new Map(
+    shardRows.filter((row) => row.split === REPLACEMENT_SPLIT && !row.members_known).map((row) => [row.version, row]),
+  );
+  // The shards a clip of (version, split, label) may hide in, computed once per such group.
+  const unexploredByGroup = new Map<string, ShardRow[]>();
+  const unexploredFor = (clip: PlannedClip) => {
+    const group = `${clip.version}\0${clip.split}\0${clip.label}`;
+    let rows = unexploredByGroup.get(group);
+    if (!rows) {
+      rows = shardRows.filter((row) => mayHold(row, clip) && !row.members_known && (row.label === null || row.label === clip.label));
+      unexploredByGroup.set(group, rows);
+    }
+    return rows;
+  };
+
+  const shards: ShardAssignment['shards'] = new Map();
+  const assign = (row: ShardRow) => {
+    let entry = shards.get(row);
+    if (!entry) {
+      entry = { clips: [], discovery: false };
+      shards.set(row, entry);
+    }
+    return entry;
+  };
+  const undiscovered: PlannedClip[] = [];
+  const notInAnyShard: PlannedClip[] = [];
+  const discoveryGroups = new Set<ShardRow[]>();
+  for (const clip of wanted) {
+    const holders = members.get(`${clip.version}\0${clip.clip_key}`) ?? [];
+    // A damaged K400 file's good copy may be in the replacement archive, not streamed yet: it is sought there as
+    // well as wherever the clip is found otherwise (fetch extracts the archive into a folder of its own).
+    const replacement = unexploredReplacement.get(clip.version);
+    const soughtInReplacement = DAMAGED_STATUSES.has(clip.status) && replacement !== undefined && mayHold(replacement, clip);
+    if (soughtInReplacement) {
+      const entry = assign(replacement);
+      entry.discovery = true;
+      entry.clips.push(clip);
+    }
+    const holder = pickMember(clip, holders);
+    if (holder) {
+      assign(byKey.get(shardKey(clip.version, holder.split, holder.shard))!).clips.push(clip);
+      continue;
+    }
+    const classShard = clip.label === null ? undefined : classShards.get(`${clip.version}\0${clip.split}\0${clip.label}`);
+    if (classShard && !classShard.members_known) {
+      assign(classShard).clips.push(clip);
+      continue;
+    }
+    const unexplored = unexploredFor(clip);
+    if (!classShard && unexplored.length > 0) {
+      if (!discoveryGroups.has(unexplored)) {
+        discoveryGroups.add(unexplored);
+        for (const row of unexplored) assign(row).discovery = true;
+      }
+      undiscovered.push(clip);
+      continue;
+    }
+    if (!soughtInReplacement) notInAnyShard.push(clip);
+  }
+  return { shards, undiscovered, notInAnyShard };
+}
+
 /**
  * Which shards a subset needs: the clips not already usable on disk, located by known members, else by their
  * class's shard, else among the split's random shards not streamed yet (discovery). Sizes come from the source
- * (HEAD or stat) once and are cached in `shards.bytes`.
+ * (HEAD or stat) once and are cached in `shards.bytes`. The subset is read with joins on its keys.
  */
 export async function planSubset(catalog: Catalog, subsetName: string, home: string, options: { lookupSizes?: boolean } = {}): Promise<Plan> {
   const { sqlite } = catalog;
   findSubset(catalog, subsetName);
   const clips = sqlite
     .prepare(
-      `SELECT c.version, c.split, c.clip_key, c.label, c.status
-       FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = ?`,
+      `SELECT c.version, c.split, c.clip_key, c.label, coalesce(b.status, 'missing') AS status
+       FROM subset_members s
+       JOIN clip_annotations c ON c.clip_key = s.clip_key AND c.version = s.version AND c.split = s.split
+       LEFT JOIN best_files b ON b.clip_key = s.clip_key
+       WHERE s.subset = ?`,
     )
     .all(subsetName) as PlannedClip[];
   const usable = new Set<string>(USABLE_STATUSES);
   const wanted = clips.filter((clip) => !usable.has(clip.status));
 
   const shardRows = sqlite
-    .prepare(
-      `SELECT ${SHARD_COLUMNS} FROM shards WHERE version IN (SELECT value FROM json_each(?))`,
-    )
+    .prepare(`SELECT ${SHARD_COLUMNS} FROM shards WHERE version IN (SELECT value FROM json_each(?))`)
     .all(JSON.stringify([...new Set(wanted.map((clip) => clip.version))])) as ShardRow[];
-  const shardKey = (version: string, split: string, name: string) => `${version}\0${split}\0${name}`;
-  const shardByKey = new Map(shardRows.map((row) => [shardKey(row.version, row.split, row.name), row]));
   const members = new Map<string, { split: string; shard: string }[]>();
-  for (const row of sqlite
-    .prepare('SELECT version, split, shard, clip_key FROM shard_members WHERE clip_key IN (SELECT value FROM json_each(?))')
-    .all(JSON.stringify(wanted.map((clip) => clip.clip_key))) as { version: string; split: string; shard: string; clip_key: string }[]) {
+  const memberRows = sqlite
+    .prepare(
+      `SELECT DISTINCT m.version, m.split, m.shard, m.clip_key
+       FROM subset_members s JOIN shard_member_files m ON m.clip_key = s.clip_key AND m.version = s.version
+       WHERE s.subset = ?`,
+    )
+    .all(subsetName) as { version: string; split: string; shard: string; clip_key: string }[];
+  for (const row of memberRows) {
     const key = `${row.version}\0${row.clip_key}`;
-    members.set(key, [...(members.get(key) ?? []), { split: row.split, shard: row.shard }]);
+    const holders = members.get(key);
+    if (holders) holders.push({ split: row.split, shard: row.shard });
+    else members.set(key, [{ split: row.split, shard: row.shard }]);
   }
+  const assignment = assignShards(wanted, shardRows, members);
+  const planned = [...assignment.shards].map(([row, { clips: held, discovery }]) => ({ ...plannedShardOf(row, home), clips: held, discovery }));
+  const { undiscovered, notInAnyShard } = assignment;
 
-  const planned = new Map<string, PlannedShard>();
-  const plannedShard = (row: ShardRow) => {
-    const key = shardKey(row.version, row.split, row.name);
-    let shard = planned.get(key);
-    if (!shard) {
-      shard = plannedShardOf(row, home);
-      planned.set(key, shard);
-    }
-    return shard;
-  };
-  const undiscovered: PlannedClip[] = [];
-  const notInAnyShard: PlannedClip[] = [];
-  const unexploredReplacement = shardRows.find((row) => row.split === REPLACEMENT_SPLIT && !row.members_known);
-  for (const clip of wanted) {
-    const holders = members.get(`${clip.version}\0${clip.clip_key}`) ?? [];
-    // A damaged K400 file's good copy may be in the replacement archive, not streamed yet: it is sought there as
-    // well as wherever the clip is found otherwise (fetch extracts the archive into a folder of its own).
-    const soughtInReplacement = DAMAGED_STATUSES.has(clip.status) && unexploredReplacement !== undefined && mayHold(unexploredReplacement, clip);
-    if (soughtInReplacement) {
-      const replacement = plannedShard(unexploredReplacement);
-      replacement.discovery = true;
-      replacement.clips.push(clip);
-    }
-    const holder = pickMember(clip, holders);
-    if (holder) {
-      plannedShard(shardByKey.get(shardKey(clip.version, holder.split, holder.shard))!).clips.push(clip);
-      continue;
-    }
-    const ofSplit = shardRows.filter((row) => row.version === clip.version && row.split === clip.split);
-    const classShard = clip.label === null ? undefined : ofSplit.find((row) => row.label === clip.label);
-    if (classShard && !classShard.members_known) {
-      plannedShard(classShard).clips.push(clip);
-      continue;
-    }
-    const unexplored = shardRows.filter(
-      (row) => mayHold(row, clip) && !row.members_known && (row.label === null || row.label === clip.label),
-    );
-    if (!classShard && unexplored.length > 0) {
-      for (const row of unexplored) plannedShard(row).discovery = true;
-      undiscovered.push(clip);
-      continue;
-    }
-    if (!soughtInReplacement) notInAnyShard.push(clip);
-  }
-
-  const shards = [...planned.values()].sort((a, b) => a.version.localeCompare(b.version) || a.split.localeCompare(b.split) || a.name.localeCompare(b.name, 'en', { numeric: true }));
+  const shards = planned.sort((a, b) => a.version.localeCompare(b.version) || a.split.localeCompare(b.split) || a.name.localeCompare(b.name, 'en', { numeric: true }));
   if (options.lookupSizes !== false) {
     const record = sqlite.prepare('UPDATE shard_files SET bytes = ?, etag = ? WHERE version = ? AND split = ? AND name = ?');
     await eachLimited(

@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { deferIndexes, rebuildDeferredIndexes } from '../catalog/deferred-indexes.js';
+import { refreshAnnotationStatistics } from '../catalog/statistics.js';
 import { writeSetting } from '../catalog/source-files.js';
 import { SourceUnreachableError } from '../errors.js';
 import { type VersionId, bucketFiles, extraShardsOf } from '../sources/bucket-layout.js';
@@ -50,8 +51,8 @@ export async function ingest(catalog: Catalog, options: IngestOptions): Promise<
   }
   relocateShards(catalog, options.source, options.versions);
   await writeSetting(catalog, 'source', options.source.location);
-  sqlite.pragma('optimize');
   const count = (status: FileOutcome['status']) => files.filter((file) => file.status === status).length;
+  if (count('loaded') > 0) refreshAnnotationStatistics(sqlite);
   const failedCodes = files.flatMap((file) => (file.exitCode === undefined ? [] : [file.exitCode]));
   return {
     source: options.source.location,

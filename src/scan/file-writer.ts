@@ -26,6 +26,8 @@ const FILE_COLUMNS = [
  */
 export class FileWriter {
   private pending: FileRecord[] = [];
+  /** Records written so far: how much a scan or fetch changed. */
+  written = 0;
   private readonly write: (records: FileRecord[]) => void;
 
   constructor(db: Database) {
@@ -51,6 +53,7 @@ export class FileWriter {
 
   flush(): void {
     this.write(this.pending);
+    this.written += this.pending.length;
     this.pending = [];
   }
 }

@@ -3,6 +3,7 @@ import { resolve, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { scanRootId } from '../catalog/scan-roots.js';
 import { deferIndexes, rebuildDeferredIndexes } from '../catalog/deferred-indexes.js';
+import { refreshFileStatistics } from '../catalog/statistics.js';
 import { BEING_EXTRACTED, fileRecord } from './file-record.js';
 import { FileWriter } from './file-writer.js';
 import { walkWithFind } from './find-walk.js';
@@ -84,6 +85,7 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
       rebuildDeferredIndexes(sqlite);
     }
   }
+  refreshFileStatistics(sqlite, writer.written + summary.gone);
   options.onProgress?.(progress);
   summary.verified = progress.verified;
   Object.assign(summary, findings(catalog, summary.roots));

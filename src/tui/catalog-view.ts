@@ -30,17 +30,15 @@ const usable = `(${USABLE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 const broken = "('damaged', 'empty', 'short')";
 
 /**
- * Counts come from what each annotation file held, and disk statuses from the files that serve a clip: the
- * `clips` view would look up a file for each of 1.5M clips, which a screen that must draw at once cannot afford.
- * CROSS JOIN keeps the files as the outer loop: given a split to filter on, the planner would rather walk the
- * split's clips.
+ * Counts come from what each annotation file held, and disk statuses from the files that serve a clip, each
+ * probing its clip by key: only clips with a file are visited. CROSS JOIN keeps the files as the outer loop.
  */
 const ON_DISK = `
   SELECT c.version, c.split, c.label,
          count(*) FILTER (WHERE f.status IN ${usable}) AS on_disk,
          count(*) FILTER (WHERE f.status IN ${broken}) AS damaged
-  FROM serving_files f
-  CROSS JOIN clip_annotations c ON c.youtube_id = substr(f.clip_key, 1, 11) AND c.clip_key = f.clip_key`;
+  FROM best_files f
+  CROSS JOIN clip_annotations c ON c.clip_key = f.clip_key`;
 
 export function splitRows(db: Database): SplitRow[] {
   return db

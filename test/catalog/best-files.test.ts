@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { loadMigrations } from '../../src/catalog/migrations.js';
+import { tempDir } from '../helpers/temp.js';
+
+/** What each clip's serving file is by definition: its best present file, then the newest, then the first recorded. */
+const BY_DEFINITION = `
+  SELECT clip_key, id, status, path FROM (
+    SELECT f.*, row_number() OVER (PARTITION BY clip_key ORDER BY serve_rank, mtime_ms DESC, id) AS place
+    FROM disk_files f WHERE status <> 'gone' AND clip_key IS NOT NULL)
+  WHERE place = 1 ORDER BY clip_key`;
+const KEPT = 'SELECT clip_key, file_id AS id, status, path FROM best_files ORDER BY clip_key';
+
+const STATUSES = ['ok', 'unchecked', 'unverified', 'short', 'damaged', 'empty', 'gone'] as const;
+const RANK: Record<string, number> = { ok: 0, unchecked: 1, unverified: 2, short: 3, damaged: 4, empty: 5, gone: 6 };
+
+test('best_files is what the definition gives after every insert, update, upsert and delete', async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const db = catalog.sqlite;
+  db.exec("INSERT INTO scan_roots (id, path) VALUES (1, '/v')");
+  let seed = 7;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const clipKeys = ['aaaaaaaaaaa_000000_000010', 'bbbbbbbbbbb_000000_000010', 'ccccccccccc_000000_000010', null];
+  const upsert = db.prepare(
+    `INSERT INTO disk_files (path, dir, root_id, bytes, mtime_ms, clip_key, is_replacement, status, scanned_at, serve_rank)
+     VALUES (@path, '/v', 1, @bytes, @mtime, @clip, @replacement, @status, 'now', @rank)
+     ON CONFLICT (path) DO UPDATE SET bytes = excluded.bytes, mtime_ms = excluded.mtime_ms, clip_key = excluded.clip_key,
+       is_replacement = excluded.is_replacement, status = excluded.status, serve_rank = excluded.serve_rank`,
+  );
+  for (let step = 0; step < 600; step++) {
+    const path = `/v/${random(12)}.mp4`;
+    if (random(10) === 0) db.prepare('DELETE FROM disk_files WHERE path = ?').run(path);
+    else if (random(6) === 0) db.prepare("UPDATE disk_files SET status = 'gone' WHERE path = ?").run(path);
+    else {
+      const status = STATUSES[random(STATUSES.length)]!;
+      const replacement = random(2);
+      upsert.run({ path, bytes: random(3), mtime: random(4), clip: clipKeys[random(clipKeys.length)], replacement, status, rank: 2 * RANK[status]! + 1 - replacement });
+    }
+    assert.deepEqual(db.prepare(KEPT).all(), db.prepare(BY_DEFINITION).all(), `after step ${step}`);
+  }
+  assert.ok((db.prepare('SELECT count(*) FROM best_files').pluck().get() as number) > 0);
+  await catalog.close();
+});
+
+test('the clips view joins best_files by key and leaves the join out when no disk column is asked for', async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const plan = (sql: string) => (catalog.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('\n');
+  assert.doesNotMatch(plan("SELECT count(*) FROM clips WHERE version = 'k400'"), /best_files/);
+  assert.match(plan("SELECT status FROM clips WHERE clip_key = 'x'"), /SEARCH b USING PRIMARY KEY \(clip_key=\?\)/);
+  assert.match(plan("SELECT * FROM clips WHERE clip_key = 'x'"), /SEARCH c USING INDEX clip_annotations_by_key \(clip_key=\?\)/);
+  assert.match(plan("SELECT * FROM clips WHERE youtube_id = 'x'"), /clip_annotations_by_youtube_id/);
+  assert.match(plan("SELECT * FROM clips WHERE version = 'k400' AND split = 'val' AND label = 'x'"), /clip_annotations_by_split_label/);
+  assert.throws(
+    () => catalog.sqlite.exec(
+      `INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end)
+       VALUES (1, 'k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 0, 10), (1, 'k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 0, 10)`,
+    ),
+    /UNIQUE constraint failed/,
+  );
+  await catalog.close();
+});
+
+test('a catalog of the previous schema is upgraded by its first reader, and serves the same files', async () => {
+  const file = join(tempDir(), 'catalog.db');
+  const old = Catalog.open(file, { migrations: loadMigrations().filter((migration) => migration.id <= 6) });
+  old.sqlite.exec(`INSERT INTO source_files (id, path, bytes, sha256, rows, ingested_at, version, kind) VALUES (1, 'a.csv', 1, 'x', 2, 'now', 'k400', 'annotations');
+    INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end, label)
+    VALUES (1, 'k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 0, 10, 'x'), (1, 'k400', 'val', 'bbbbbbbbbbb_000000_000010', 'bbbbbbbbbbb', 0, 10, 'x');
+    INSERT INTO scan_roots (id, path) VALUES (1, '/v');
+    INSERT INTO disk_files (id, path, dir, root_id, bytes, mtime_ms, clip_key, is_replacement, status, scanned_at, serve_rank) VALUES
+      (1, '/v/a.mp4', '/v', 1, 9, 5, 'aaaaaaaaaaa_000000_000010', 0, 'damaged', 'now', 9),
+      (2, '/v/r/a.mp4', '/v/r', 1, 9, 1, 'aaaaaaaaaaa_000000_000010', 1, 'ok', 'now', 0),
+      (3, '/v/b.mp4', '/v', 1, 9, 1, 'bbbbbbbbbbb_000000_000010', 0, 'gone', 'now', 11);`);
+  const before = old.sqlite.prepare('SELECT clip_key, status, path, duration FROM clips ORDER BY clip_key').all();
+  await old.close();
+  const reader = Catalog.open(file, { readonly: true });
+  assert.deepEqual(reader.sqlite.prepare('SELECT clip_key, status, path, duration FROM clips ORDER BY clip_key').all(), before);
+  assert.equal(reader.sqlite.prepare('SELECT max(id) FROM schema_migrations').pluck().get(), loadMigrations().at(-1)!.id);
+  await reader.close();
+});
