@@ -66,11 +66,13 @@ writeFileSync(
     'PRAGMA synchronous = NORMAL;',
     'PRAGMA cache_size = -262144;',
     'CREATE TABLE clips (version TEXT, split TEXT, clip_key TEXT, youtube_id TEXT, time_start INTEGER, time_end INTEGER, label TEXT, is_cc INTEGER);',
-    'CREATE INDEX clips_by_label ON clips (version, label, split);',
-    'CREATE INDEX clips_by_youtube_id ON clips (youtube_id);',
     'BEGIN;',
     ...csvFiles.map((file) => `.import --csv '${file}' clips`),
     'COMMIT;',
+    // The catalog's keys, built after the load as the ingester builds them (its status index has no column here).
+    'CREATE UNIQUE INDEX clips_by_key ON clips (clip_key, version, split);',
+    'CREATE INDEX clips_by_split_label ON clips (version, split, label);',
+    'CREATE INDEX clips_by_youtube_id ON clips (youtube_id, version, split, time_start, time_end);',
   ].join('\n') + '\n',
 );
 start = process.hrtime.bigint();
@@ -96,7 +98,7 @@ const line = (label: string, value: string) => console.log(`${label.padEnd(44)} 
 console.log(`bench:ingest — ${bucket}`);
 line('clip rows (files / catalog / sqlite3 table)', `${totalRows} / ${catalogRows} / ${baselineRows}`);
 line('kinetics ingest, first run', `${ingestSeconds.toFixed(2)} s (${summary.loaded} files, ${summary.rows} rows)`);
-line('sqlite3 CLI .import, same rows and indexes', `${baselineSeconds.toFixed(2)} s`);
-line('ratio ingest / sqlite3 (goal ≤ 1.5, then < 1)', (ingestSeconds / baselineSeconds).toFixed(2));
+line('sqlite3 CLI .import, same rows and key indexes', `${baselineSeconds.toFixed(2)} s`);
+line('ratio ingest / sqlite3 (goal ≤ 1.2, then ≤ 1.0)', (ingestSeconds / baselineSeconds).toFixed(2));
 line('kinetics ingest, unchanged re-run', `${rerunSeconds.toFixed(2)} s (${((rerunSeconds / ingestSeconds) * 100).toFixed(1)} % of the first run)`);
 line('5-class subset query, median of 21', `${timings[10]!.toFixed(2)} ms (${subsetRows} rows; goal < 20 ms)`);

@@ -1,4 +1,3 @@
-import { KineticsError, fromFileSystemError } from '../errors.js';
 import { packageVersion } from '../util/package-root.js';
 import { withoutGlobalFetch } from '../util/without-global-fetch.js';
 import { parseArgs } from 'node:util';
@@ -107,23 +106,4 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { values } = parseArgs({ args, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true });
   return loaded.run(args, resolveGlobals(values as { home?: string; db?: string }));
-}
-
-// `kinetics query ... | head` closes the pipe early: that is the reader's choice, not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
-
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (caught) {
-  const error = fromFileSystemError(caught) ?? caught;
-  if (error instanceof KineticsError) {
-    process.stderr.write(`kinetics: ${error.message}\n`);
-    process.exitCode = error.exitCode;
-  } else {
-    process.stderr.write(`kinetics: internal error: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 70;
-  }
 }

@@ -115,7 +115,8 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   const labelMap = loadLabelMap(sqlite, versions[0] ?? '', options.labelMapFile);
 
   const overlapping = new Set<string>();
-  for (const evaluation of new Set(rows.map((row) => `${row.version}:${row.split}`))) {
+  const evaluations = options.excludeOverlapWith.length === 0 ? [] : new Set(rows.map((row) => `${row.version}:${row.split}`));
+  for (const evaluation of evaluations) {
     const [version, split] = evaluation.split(':') as [string, string];
     for (const clip of findOverlap(sqlite, options.excludeOverlapWith, { version, split })) overlapping.add(`${version}\0${split}\0${clip.clip_key}`);
   }

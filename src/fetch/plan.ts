@@ -191,10 +191,8 @@ export async function planSubset(catalog: Catalog, subsetName: string, home: str
   findSubset(catalog, subsetName);
   const clips = sqlite
     .prepare(
-      `SELECT c.version, c.split, c.clip_key, c.label, coalesce(b.status, 'missing') AS status
-       FROM subset_members s
-       JOIN clip_annotations c ON c.clip_key = s.clip_key AND c.version = s.version AND c.split = s.split
-       LEFT JOIN best_files b ON b.clip_key = s.clip_key
+      `SELECT c.version, c.split, c.clip_key, c.label, c.status
+       FROM subset_members s JOIN clips c ON c.clip_key = s.clip_key AND c.version = s.version AND c.split = s.split
        WHERE s.subset = ?`,
     )
     .all(subsetName) as PlannedClip[];

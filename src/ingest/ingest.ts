@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/catalog.js';
+import { mayDeferClipIndexes } from '../catalog/clips.js';
 import { deferIndexes, rebuildDeferredIndexes } from '../catalog/deferred-indexes.js';
 import { refreshAnnotationStatistics } from '../catalog/statistics.js';
 import { writeSetting } from '../catalog/source-files.js';
@@ -31,7 +32,7 @@ export interface IngestSummary {
 export async function ingest(catalog: Catalog, options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const { sqlite } = catalog;
-  if (!sqlite.prepare('SELECT 1 FROM clip_annotations LIMIT 1').get()) deferIndexes(sqlite, 'clip_annotations');
+  if (mayDeferClipIndexes(sqlite)) deferIndexes(sqlite, 'clip_annotations');
   const files: FileOutcome[] = [];
   try {
     for (const file of bucketFiles(options.versions, options.downstream)) {

@@ -40,60 +40,120 @@ function jsonObject(columns: string[], row: Row): string {
   return JSON.stringify(object);
 }
 
-function alignedTable(columns: string[], rows: Row[], markdown: boolean): string {
-  const texts = rows.map((row) => row.map((value) => (markdown ? cellText(value).replaceAll('|', '\\|') : cellText(value))));
-  const numeric = columns.map((_, index) => rows.length > 0 && rows.every((row) => row[index] === null || typeof row[index] === 'number'));
-  const widths = columns.map((column, index) => Math.max(column.length, ...texts.map((row) => row[index]!.length)));
-  const pad = (text: string, index: number) => (numeric[index] ? text.padStart(widths[index]!) : text.padEnd(widths[index]!));
-  const line = (cells: string[]) => (markdown ? `| ${cells.join(' | ')} |` : cells.join('  ').trimEnd());
+/** A table's column widths and alignment, fixed from its first rows: later rows stream and may overflow them. */
+interface TableLayout {
+  widths: number[];
+  numeric: boolean[];
+}
+
+function tableLayout(columns: string[], texts: string[][], rows: Row[]): TableLayout {
+  return {
+    numeric: columns.map((_, index) => rows.length > 0 && rows.every((row) => row[index] === null || typeof row[index] === 'number')),
+    widths: columns.map((column, index) => Math.max(column.length, ...texts.map((row) => row[index]!.length))),
+  };
+}
+
+function tableLines(layout: TableLayout, texts: string[][], markdown: boolean): string {
+  const pad = (text: string, index: number) => (layout.numeric[index] ? text.padStart(layout.widths[index]!) : text.padEnd(layout.widths[index]!));
+  const line = (cells: string[]) => (markdown ? `| ${cells.map(pad).join(' | ')} |` : cells.map(pad).join('  ').trimEnd());
+  return texts.map((row) => `${line(row)}\n`).join('');
+}
+
+function tableHead(columns: string[], layout: TableLayout, markdown: boolean): string {
+  const { widths, numeric } = layout;
   const rule = markdown
     ? `|${widths.map((width, index) => (numeric[index] ? `${'-'.repeat(width + 1)}:` : '-'.repeat(width + 2))).join('|')}|`
     : widths.map((width) => '-'.repeat(width)).join('  ');
-  return [line(columns.map(pad)), rule, ...texts.map((row) => line(row.map(pad)))].join('\n') + '\n';
+  return `${tableLines(layout, [columns], markdown)}${rule}\n`;
 }
 
-/** Writes query results the way sqlite-utils users expect: csv/tsv/nl/json stream, table/markdown align. */
-export function writeRows(
-  format: OutputFormat,
-  columns: string[],
-  rows: Iterable<Row>,
-  write: (text: string) => void,
-): number {
-  let count = 0;
-  const keys = uniqueKeys(columns);
-  switch (format) {
-    case 'csv':
-    case 'tsv': {
+/** Rows a table waits for before it fixes its column widths and starts to print. */
+const TABLE_LAYOUT_ROWS = 1000;
+
+/**
+ * Writes rows as they come, the way sqlite-utils users expect: csv, tsv and nl line by line; a table or markdown
+ * once its first rows fix the column widths; JSON only at `end()`, so an error part-way leaves no half a document.
+ */
+export class RowWriter {
+  count = 0;
+  private readonly keys: string[];
+  private held: Row[] = [];
+  private layout: TableLayout | undefined;
+  private json: string[] = [];
+
+  constructor(
+    private readonly format: OutputFormat,
+    private readonly columns: string[],
+    private readonly write: (text: string) => void,
+  ) {
+    this.keys = uniqueKeys(columns);
+    if (format === 'csv' || format === 'tsv') {
       const field = format === 'csv' ? csvField : tsvField;
-      const separator = format === 'csv' ? ',' : '\t';
-      write(`${columns.map(field).join(separator)}\n`);
-      for (const row of rows) {
-        write(`${row.map(field).join(separator)}\n`);
-        count++;
-      }
-      return count;
-    }
-    case 'nl':
-      for (const row of rows) {
-        write(`${jsonObject(keys, row)}\n`);
-        count++;
-      }
-      return count;
-    case 'json':
-      write('[');
-      for (const row of rows) {
-        write(`${count === 0 ? '' : ','}\n  ${jsonObject(keys, row)}`);
-        count++;
-      }
-      write(count === 0 ? ']\n' : '\n]\n');
-      return count;
-    case 'table':
-    case 'markdown': {
-      const all = [...rows];
-      write(alignedTable(columns, all, format === 'markdown'));
-      return all.length;
+      write(`${columns.map(field).join(format === 'csv' ? ',' : '\t')}\n`);
     }
   }
+
+  add(rows: Iterable<Row>): void {
+    const { format } = this;
+    let text = '';
+    for (const row of rows) {
+      this.count++;
+      switch (format) {
+        case 'csv':
+          text += `${row.map(csvField).join(',')}\n`;
+          break;
+        case 'tsv':
+          text += `${row.map(tsvField).join('\t')}\n`;
+          break;
+        case 'nl':
+          text += `${jsonObject(this.keys, row)}\n`;
+          break;
+        case 'json':
+          this.json.push(jsonObject(this.keys, row));
+          break;
+        case 'table':
+        case 'markdown':
+          this.held.push(row);
+          if (this.held.length >= TABLE_LAYOUT_ROWS) text += this.releaseTableRows();
+          break;
+      }
+      if (text.length > 1 << 16) {
+        this.write(text);
+        text = '';
+      }
+    }
+    if (text !== '') this.write(text);
+  }
+
+  /** Writes what is held back; returns how many rows were written in all. */
+  end(): number {
+    if (this.format === 'json') {
+      this.write(this.json.length === 0 ? '[]\n' : `[\n  ${this.json.join(',\n  ')}\n]\n`);
+      this.json = [];
+    } else if (this.format === 'table' || this.format === 'markdown') {
+      this.write(this.releaseTableRows());
+    }
+    return this.count;
+  }
+
+  private releaseTableRows(): string {
+    const markdown = this.format === 'markdown';
+    const texts = this.held.map((row) => row.map((value) => (markdown ? cellText(value).replaceAll('|', '\\|') : cellText(value))));
+    let head = '';
+    if (!this.layout) {
+      this.layout = tableLayout(this.columns, texts, this.held);
+      head = tableHead(this.columns, this.layout, markdown);
+    }
+    this.held = [];
+    return head + tableLines(this.layout, texts, markdown);
+  }
+}
+
+/** Writes every row in one of the output formats (see RowWriter); returns how many. */
+export function writeRows(format: OutputFormat, columns: string[], rows: Iterable<Row>, write: (text: string) => void): number {
+  const writer = new RowWriter(format, columns, write);
+  writer.add(rows);
+  return writer.end();
 }
 
 export function chooseFormat(flags: Partial<Record<OutputFormat, boolean>>, isTty: boolean): OutputFormat {

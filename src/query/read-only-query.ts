@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { ReadOnlyError, UsageError } from '../errors.js';
 
 export type QueryParams = Record<string, string | null>;
@@ -15,6 +15,29 @@ const WRITING_WORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'CREATE'
  * DML and DDL, writing PRAGMAs, ATTACH/DETACH (which would create or open other files), transaction control.
  */
 export function runReadOnlyQuery(db: Database, sql: string, params: QueryParams = {}): QueryResult {
+  const statement = prepareReadOnly(db, sql, params);
+  try {
+    const columns = statement.columns().map((column) => column.name);
+    return { columns, rows: statement.raw(true).iterate(params) as IterableIterator<unknown[]> };
+  } catch (error) {
+    const missing = /Missing named parameter "(\w+)"/.exec((error as Error).message);
+    if (missing) throw new UsageError(`the query needs a value for :${missing[1]}; pass -p ${missing[1]} VALUE`);
+    throw new UsageError(`SQL error: ${(error as Error).message}`);
+  }
+}
+
+/** SQLite's plan for a statement runReadOnlyQuery would run, as `EXPLAIN QUERY PLAN` rows. */
+export function explainReadOnlyQuery(db: Database, sql: string, params: QueryParams = {}): { id: number; parent: number; detail: string }[] {
+  prepareReadOnly(db, sql, params);
+  try {
+    return db.prepare(`EXPLAIN QUERY PLAN ${sql.trim().replace(/;+$/, '')}`).all(params) as { id: number; parent: number; detail: string }[];
+  } catch (error) {
+    throw new UsageError(`SQL error: ${(error as Error).message}`);
+  }
+}
+
+/** Prepares a statement only if it is a plain reading statement (see runReadOnlyQuery). */
+export function prepareReadOnly(db: Database, sql: string, params: QueryParams = {}): Statement {
   const leadingWord = /^[\s;]*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)[\s;]*)*(\w+)/.exec(sql)?.[1]?.toUpperCase();
   if (leadingWord === 'ATTACH' || leadingWord === 'DETACH') {
     throw new ReadOnlyError(`${leadingWord} would open or create another database file`);
@@ -34,12 +57,5 @@ export function runReadOnlyQuery(db: Database, sql: string, params: QueryParams 
   const used = new Set([...sql.matchAll(/[:@$]([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!));
   const unused = Object.keys(params).filter((name) => !used.has(name));
   if (unused.length > 0) throw new UsageError(`parameter ${unused.join(', ')} is not used by the query`);
-  try {
-    const columns = statement.columns().map((column) => column.name);
-    return { columns, rows: statement.raw(true).iterate(params) as IterableIterator<unknown[]> };
-  } catch (error) {
-    const missing = /Missing named parameter "(\w+)"/.exec((error as Error).message);
-    if (missing) throw new UsageError(`the query needs a value for :${missing[1]}; pass -p ${missing[1]} VALUE`);
-    throw new UsageError(`SQL error: ${(error as Error).message}`);
-  }
+  return statement;
 }

@@ -1,27 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { UsageError } from '../errors.js';
-import { runReadOnlyQuery } from '../query/read-only-query.js';
+import { prepareReadOnly } from '../query/read-only-query.js';
 import { closestNames } from '../util/closest-names.js';
 import { type SubsetDefinition, USABLE_STATUSES } from './definition.js';
-
-export interface SelectedClip {
-  version: string;
-  split: string;
-  clip_key: string;
-  label: string | null;
-}
 
 /** A clip's place in the seed's shuffle: the same for the same seed and clip, whatever else the catalog holds. */
 function rank(seed: number, clipKey: string): string {
   return createHash('sha1').update(`${seed}:${clipKey}`).digest('hex');
-}
-
-function shuffled<T extends { clip_key: string }>(rows: T[], seed: number): T[] {
-  return rows
-    .map((row) => ({ row, rank: rank(seed, row.clip_key) }))
-    .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
-    .map((entry) => entry.row);
 }
 
 /** For each requested class, the versions (of all in the catalog) that have it. */
@@ -93,50 +79,55 @@ export function classNotes(db: Database, definition: SubsetDefinition): string[]
   });
 }
 
+const USABLE = `(${USABLE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+
 /**
- * The clips a definition selects: filtered in SQL, then sampled deterministically (per class, then overall) by the
- * seed's shuffle. `--sql` may name any clips by (version, split, clip_key).
+ * The SQL that lists a definition's clips as (version, split, clip_key), sampled deterministically by the seed's
+ * shuffle (per class, then overall), all inside SQLite: only the chosen clips ever leave it. `--sql` may name any
+ * clips by (version, split, clip_key). Registers the shuffle's rank as the SQL function kinetics_rank(seed, key).
  */
-export function selectClips(db: Database, definition: SubsetDefinition): SelectedClip[] {
-  let rows: (SelectedClip & { status: string })[];
+export function selectionSql(db: Database, definition: SubsetDefinition): { sql: string; params: Record<string, string | number | null> } {
+  db.function('kinetics_rank', { deterministic: true }, (seed, clipKey) => rank(Number(seed), String(clipKey)));
+  const conditions: string[] = [];
+  let chosen: string;
   if (definition.sql !== null) {
     const query = definition.sql.trim().replace(/;+$/, '');
-    const result = runReadOnlyQuery(db, `SELECT DISTINCT c.version, c.split, c.clip_key, c.label, c.status FROM (${query}) q
-       JOIN clips c ON c.version = q.version AND c.split = q.split AND c.clip_key = q.clip_key`);
-    rows = [...result.rows].map(([version, split, clip_key, label, status]) => ({ version, split, clip_key, label, status }) as SelectedClip & { status: string });
+    chosen = `SELECT DISTINCT c.version, c.split, c.clip_key, c.label, c.status FROM (${query}) q
+              JOIN clips c ON c.version = q.version AND c.split = q.split AND c.clip_key = q.clip_key`;
+    prepareReadOnly(db, chosen);
   } else {
     checkVersionsAndSplits(db, definition);
     checkClasses(db, definition);
-    const conditions = ['version IN (SELECT value FROM json_each(@versions))'];
+    conditions.push('version IN (SELECT value FROM json_each(@versions))');
     if (definition.splits.length > 0) conditions.push('split IN (SELECT value FROM json_each(@splits))');
     if (definition.classes.length > 0) conditions.push('label IN (SELECT value FROM json_each(@classes))');
     if (definition.match !== null) conditions.push('label GLOB @match');
-    rows = db
-      .prepare(`SELECT version, split, clip_key, label, status FROM clips WHERE ${conditions.join(' AND ')}`)
-      .all({
-        versions: JSON.stringify(definition.versions),
-        splits: JSON.stringify(definition.splits),
-        classes: JSON.stringify(definition.classes),
-        match: definition.match,
-      }) as (SelectedClip & { status: string })[];
+    chosen = 'SELECT version, split, clip_key, label, status FROM clips';
   }
-  const usable = new Set<string>(USABLE_STATUSES);
-  if (definition.onlyMissing) rows = rows.filter((row) => !usable.has(row.status));
-  if (definition.onlyOnDisk) rows = rows.filter((row) => usable.has(row.status));
-  let picked = shuffled(rows, definition.seed);
-  if (definition.perClass !== null) {
-    const taken = new Map<string, number>();
-    picked = picked.filter((row) => {
-      const group = `${row.version}\0${row.split}\0${row.label}`;
-      const count = taken.get(group) ?? 0;
-      taken.set(group, count + 1);
-      return count < definition.perClass!;
+  if (definition.onlyMissing) conditions.push(`status NOT IN ${USABLE}`);
+  if (definition.onlyOnDisk) conditions.push(`status IN ${USABLE}`);
+  const filtered = `SELECT * FROM (${chosen}) ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}`;
+  // Clips of one key in several versions or splits share a rank; version and split order them. With no sampling,
+  // nothing is ranked; a limit alone keeps the best N as it goes (SQLite's top-N sort); a per-class cap ranks by class.
+  const sql =
+    definition.perClass === null && definition.limit === null
+      ? `SELECT version, split, clip_key FROM (${filtered})`
+      : definition.perClass === null
+        ? `SELECT version, split, clip_key FROM (${filtered}) ORDER BY kinetics_rank(@seed, clip_key), version, split LIMIT @limit`
+        : `WITH ranked AS (SELECT version, split, clip_key, label, kinetics_rank(@seed, clip_key) AS rank FROM (${filtered})),
+                placed AS (SELECT *, row_number() OVER (PARTITION BY version, split, label ORDER BY rank, version, split) AS place FROM ranked)
+           SELECT version, split, clip_key FROM placed WHERE place <= @perClass ORDER BY rank, version, split LIMIT coalesce(@limit, -1)`;
+  const params: Record<string, string | number | null> = {};
+  if (definition.limit !== null || definition.perClass !== null) params.seed = definition.seed;
+  if (definition.limit !== null || definition.perClass !== null) params.limit = definition.limit;
+  if (definition.perClass !== null) params.perClass = definition.perClass;
+  if (definition.sql === null) {
+    Object.assign(params, {
+      versions: JSON.stringify(definition.versions),
+      splits: JSON.stringify(definition.splits),
+      classes: JSON.stringify(definition.classes),
+      match: definition.match,
     });
   }
-  if (definition.limit !== null) picked = picked.slice(0, definition.limit);
-  // In the order SQLite keeps members (code points), compared as plain strings: localeCompare would cost seconds.
-  const before = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return picked
-    .map(({ version, split, clip_key, label }) => ({ version, split, clip_key, label }))
-    .sort((a, b) => before(a.version, b.version) || before(a.split, b.split) || before(a.clip_key, b.clip_key));
+  return { sql, params };
 }

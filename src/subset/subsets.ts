@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { KineticsError, UsageError } from '../errors.js';
 import type { SubsetDefinition } from './definition.js';
-import { type SelectedClip, selectClips } from './select-clips.js';
+import { selectionSql } from './select-clips.js';
 
 export interface StoredSubset {
   name: string;
@@ -10,23 +10,24 @@ export interface StoredSubset {
   clips: number;
 }
 
-/** Selects the clips and stores the subset with its definition, in one transaction. */
-export function createSubset(catalog: Catalog, name: string, definition: SubsetDefinition, replace = false): SelectedClip[] {
+/** Selects the clips and stores the subset with its definition, in one transaction; returns how many clips it holds. */
+export function createSubset(catalog: Catalog, name: string, definition: SubsetDefinition, replace = false): number {
   if (!/^[\w.-]+$/.test(name)) throw new UsageError(`a subset name is letters, digits, ".", "-" or "_": "${name}"`);
   const { sqlite } = catalog;
-  const clips = selectClips(sqlite, definition);
-  if (clips.length === 0) throw new KineticsError(`subset ${name} would hold no clips; nothing was stored`, 1);
-  sqlite.transaction(() => {
+  const selection = selectionSql(sqlite, definition);
+  return sqlite.transaction(() => {
     if (sqlite.prepare('SELECT 1 FROM subsets WHERE name = ?').get(name)) {
       if (!replace) throw new UsageError(`subset ${name} exists; drop it first or pass --replace`);
       sqlite.prepare('DELETE FROM subset_members WHERE subset = ?').run(name);
       sqlite.prepare('DELETE FROM subsets WHERE name = ?').run(name);
     }
     sqlite.prepare('INSERT INTO subsets (name, definition, created_at) VALUES (?, ?, ?)').run(name, JSON.stringify(definition), new Date().toISOString());
-    const add = sqlite.prepare('INSERT INTO subset_members (subset, version, split, clip_key) VALUES (?, ?, ?, ?)');
-    for (const clip of clips) add.run(name, clip.version, clip.split, clip.clip_key);
+    const { changes } = sqlite
+      .prepare(`INSERT INTO subset_members (subset, version, split, clip_key) SELECT @name, version, split, clip_key FROM (${selection.sql})`)
+      .run({ ...selection.params, name });
+    if (changes === 0) throw new KineticsError(`subset ${name} would hold no clips; nothing was stored`, 1);
+    return changes;
   })();
-  return clips;
 }
 
 export function listSubsets(catalog: Catalog): StoredSubset[] {

@@ -152,7 +152,7 @@ export function App({ catalog, home }: AppProps) {
           true,
         );
         setSubset(name);
-        setMessage(`subset ${name}: ${clips.length} clips · p plan · f fetch · e export`);
+        setMessage(`subset ${name}: ${clips} clips · p plan · f fetch · e export`);
         void showPlan(name);
       } else if (purpose === 'export' && subset) {
         const format = value('format') as ExportFormat;

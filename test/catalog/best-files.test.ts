@@ -7,19 +7,28 @@ import { tempDir } from '../helpers/temp.js';
 
 /** What each clip's serving file is by definition: its best present file, then the newest, then the first recorded. */
 const BY_DEFINITION = `
-  SELECT clip_key, id, status, path FROM (
+  SELECT clip_key, id, status, path, duration FROM (
     SELECT f.*, row_number() OVER (PARTITION BY clip_key ORDER BY serve_rank, mtime_ms DESC, id) AS place
     FROM disk_files f WHERE status <> 'gone' AND clip_key IS NOT NULL)
   WHERE place = 1 ORDER BY clip_key`;
-const KEPT = 'SELECT clip_key, file_id AS id, status, path FROM best_files ORDER BY clip_key';
+const KEPT = 'SELECT clip_key, file_id AS id, status, path, duration FROM best_files ORDER BY clip_key';
 
 const STATUSES = ['ok', 'unchecked', 'unverified', 'short', 'damaged', 'empty', 'gone'] as const;
 const RANK: Record<string, number> = { ok: 0, unchecked: 1, unverified: 2, short: 3, damaged: 4, empty: 5, gone: 6 };
 
-test('best_files is what the definition gives after every insert, update, upsert and delete', async () => {
+const STATUS_OF_CLIPS = "SELECT version, clip_key, status, path, duration FROM clips ORDER BY clip_key, version";
+const STATUS_BY_DEFINITION = `
+  SELECT c.version, c.clip_key, coalesce(d.status, 'missing') AS status, d.path, d.duration
+  FROM clip_annotations c LEFT JOIN (${BY_DEFINITION}) d ON d.clip_key = c.clip_key ORDER BY c.clip_key, c.version`;
+
+test('best_files, and the status on each clip row, are what the definition gives after every insert, update, upsert and delete', async () => {
   const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
   const db = catalog.sqlite;
-  db.exec("INSERT INTO scan_roots (id, path) VALUES (1, '/v')");
+  db.exec(`INSERT INTO scan_roots (id, path) VALUES (1, '/v');
+           INSERT INTO source_files (id, path, bytes, sha256, rows, ingested_at, version, kind) VALUES (1, 'a.csv', 1, 'x', 4, 'now', 'k400', 'annotations')`);
+  const addClip = db.prepare(
+    "INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end) VALUES (1, ?, 'val', ?, substr(?, 1, 11), 0, 10)",
+  );
   let seed = 7;
   const random = (n: number) => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -27,11 +36,12 @@ test('best_files is what the definition gives after every insert, update, upsert
   };
   const clipKeys = ['aaaaaaaaaaa_000000_000010', 'bbbbbbbbbbb_000000_000010', 'ccccccccccc_000000_000010', null];
   const upsert = db.prepare(
-    `INSERT INTO disk_files (path, dir, root_id, bytes, mtime_ms, clip_key, is_replacement, status, scanned_at, serve_rank)
-     VALUES (@path, '/v', 1, @bytes, @mtime, @clip, @replacement, @status, 'now', @rank)
-     ON CONFLICT (path) DO UPDATE SET bytes = excluded.bytes, mtime_ms = excluded.mtime_ms, clip_key = excluded.clip_key,
+    `INSERT INTO disk_files (path, dir, root_id, bytes, mtime_ms, clip_key, is_replacement, status, scanned_at, serve_rank, duration)
+     VALUES (@path, '/v', 1, @bytes, @mtime, @clip, @replacement, @status, 'now', @rank, @duration)
+     ON CONFLICT (path) DO UPDATE SET bytes = excluded.bytes, duration = excluded.duration, mtime_ms = excluded.mtime_ms, clip_key = excluded.clip_key,
        is_replacement = excluded.is_replacement, status = excluded.status, serve_rank = excluded.serve_rank`,
   );
+  for (const version of ['k400', 'k700-2020']) for (const key of clipKeys.slice(0, 2)) addClip.run(version, key, key);
   for (let step = 0; step < 600; step++) {
     const path = `/v/${random(12)}.mp4`;
     if (random(10) === 0) db.prepare('DELETE FROM disk_files WHERE path = ?').run(path);
@@ -39,22 +49,24 @@ test('best_files is what the definition gives after every insert, update, upsert
     else {
       const status = STATUSES[random(STATUSES.length)]!;
       const replacement = random(2);
-      upsert.run({ path, bytes: random(3), mtime: random(4), clip: clipKeys[random(clipKeys.length)], replacement, status, rank: 2 * RANK[status]! + 1 - replacement });
+      upsert.run({ path, bytes: random(3), mtime: random(4), clip: clipKeys[random(clipKeys.length)], replacement, status, rank: 2 * RANK[status]! + 1 - replacement, duration: [null, 9.5, 10][random(3)] });
     }
     assert.deepEqual(db.prepare(KEPT).all(), db.prepare(BY_DEFINITION).all(), `after step ${step}`);
+    assert.deepEqual(db.prepare(STATUS_OF_CLIPS).all(), db.prepare(STATUS_BY_DEFINITION).all(), `statuses after step ${step}`);
   }
   assert.ok((db.prepare('SELECT count(*) FROM best_files').pluck().get() as number) > 0);
   await catalog.close();
 });
 
-test('the clips view joins best_files by key and leaves the join out when no disk column is asked for', async () => {
+test('clips reads a status from the clip rows, and looks a path up by key only when asked for', async () => {
   const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
   const plan = (sql: string) => (catalog.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('\n');
-  assert.doesNotMatch(plan("SELECT count(*) FROM clips WHERE version = 'k400'"), /best_files/);
-  assert.match(plan("SELECT status FROM clips WHERE clip_key = 'x'"), /SEARCH b USING PRIMARY KEY \(clip_key=\?\)/);
+  const perClassAndStatus = plan("SELECT label, status, count(*) FROM clips WHERE version = 'k400' AND split = 'val' GROUP BY label, status");
+  assert.match(perClassAndStatus, /COVERING INDEX clip_annotations_by_split_label \(version=\? AND split=\?\)/);
+  assert.doesNotMatch(perClassAndStatus, /best_files|SEARCH b/);
+  assert.match(plan("SELECT path FROM clips WHERE clip_key = 'x'"), /CORRELATED SCALAR SUBQUERY[\s\S]*SEARCH b USING PRIMARY KEY \(clip_key=\?\)/);
   assert.match(plan("SELECT * FROM clips WHERE clip_key = 'x'"), /SEARCH c USING INDEX clip_annotations_by_key \(clip_key=\?\)/);
   assert.match(plan("SELECT * FROM clips WHERE youtube_id = 'x'"), /clip_annotations_by_youtube_id/);
-  assert.match(plan("SELECT * FROM clips WHERE version = 'k400' AND split = 'val' AND label = 'x'"), /clip_annotations_by_split_label/);
   assert.throws(
     () => catalog.sqlite.exec(
       `INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end)

@@ -8,11 +8,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export const cliEntry = join(packageRoot, 'src', 'cli', 'main.ts');
+export const cliEntry = join(packageRoot, 'src', 'cli', 'entry.ts');
 /** Resolved here, so that the CLI can run with any working directory. */
 export const tsxLoader = import.meta.resolve('tsx');
 
-/** Runs the real CLI (`node --import tsx src/cli/main.ts ...`) as a child process. */
+/** Runs the real CLI (`node --import tsx src/cli/entry.ts ...`) as a child process. */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], {

@@ -72,7 +72,7 @@ export const demoCommand: Command = {
         { ...definition, versions: [...definition.versions], splits: [...definition.splits], match: null, perClass: 4, limit: null, seed: 7, onlyMissing: false, onlyOnDisk: false, sql: null },
         true,
       );
-      write(`   ${clips.length} clips\n\n3. plan: which shards hold them\n`);
+      write(`   ${clips} clips\n\n3. plan: which shards hold them\n`);
       printPlan(await planSubset(catalog, 'demo', globals.home), write);
       write('\n4. fetch: stream only those shards, extract only the subset\'s clips, verify each file\n');
       const fetched = await fetchSubset(catalog, 'demo', { home: globals.home, jobs: 4, keepArchives: false });

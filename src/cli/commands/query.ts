@@ -1,22 +1,34 @@
 import { readFileSync } from 'node:fs';
-import { Catalog } from '../../catalog/catalog.js';
-import { SqliteError } from 'better-sqlite3';
-import { KineticsError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { bindNamedQuery, listNamedQueries, loadNamedQuery } from '../../query/named-queries.js';
 import { OUTPUT_FORMATS, chooseFormat, writeRows } from '../../query/output-formats.js';
-import { runReadOnlyQuery } from '../../query/read-only-query.js';
+import { INTERRUPTED_EXIT, TIMED_OUT_EXIT, runQueryProcess } from '../../query/query-process.js';
 import { type Command, extractParams, parseCommandArgs } from '../command.js';
 
-const usage =
-  'kinetics query SQL|@name|- [-p name value ...] [--table|--csv|--tsv|--json|--nl|--markdown] | kinetics query --list';
+const usage = [
+  'kinetics query SQL|@name|- [-p name value ...] [--table|--csv|--tsv|--json|--nl|--markdown] [--explain] [--timeout SECONDS]',
+  '       kinetics query --list',
+  `Rows stream as they come (JSON is written once complete). --timeout and Ctrl-C stop a query at once: exit ${TIMED_OUT_EXIT} and ${INTERRUPTED_EXIT}.`,
+].join('\n');
 
 const formatOptions = Object.fromEntries(OUTPUT_FORMATS.map((format) => [format, { type: 'boolean' as const }]));
+
+function seconds(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || value <= 0) throw new UsageError(`--timeout takes a number of seconds above 0, not "${text}"`);
+  return value;
+}
 
 export const queryCommand: Command = {
   usage,
   async run(args, globals) {
     const { rest, params } = extractParams(args);
-    const { values, positionals } = parseCommandArgs(rest, { list: { type: 'boolean' }, ...formatOptions }, usage);
+    const { values, positionals } = parseCommandArgs(
+      rest,
+      { list: { type: 'boolean' }, explain: { type: 'boolean' }, timeout: { type: 'string' }, ...formatOptions },
+      usage,
+    );
     const format = chooseFormat(values as Record<string, boolean>, process.stdout.isTTY === true);
     if (values.list) {
       const queries = listNamedQueries().map((query) => [`@${query.name}`, query.params, query.description]);
@@ -24,22 +36,11 @@ export const queryCommand: Command = {
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError(`give one query\nusage: ${usage}`);
+    const timeout = seconds(values.timeout);
     const text = positionals[0]!;
     const named = text.startsWith('@') ? loadNamedQuery(text.slice(1)) : undefined;
     const sql = text === '-' ? readFileSync(0, 'utf8') : (named?.sql ?? text);
     const bound = named ? bindNamedQuery(named, params) : params;
-    const catalog = Catalog.open(globals.db, { readonly: true });
-    try {
-      const result = runReadOnlyQuery(catalog.sqlite, sql, bound);
-      try {
-        writeRows(format, result.columns, result.rows, (chunk) => process.stdout.write(chunk));
-      } catch (error) {
-        if (error instanceof SqliteError) throw new KineticsError(`SQL error: ${error.message}`, 1);
-        throw error;
-      }
-    } finally {
-      await catalog.close();
-    }
-    return 0;
+    return runQueryProcess({ db: globals.db, sql, params: bound, format, explain: values.explain === true }, timeout);
   },
 };

@@ -1,12 +1,13 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
+import { findSubset } from '../../subset/subsets.js';
 import { loadNamedQuery } from '../../query/named-queries.js';
 import { chooseFormat, writeRows } from '../../query/output-formats.js';
-import { runReadOnlyQuery } from '../../query/read-only-query.js';
+import { type QueryParams, runReadOnlyQuery } from '../../query/read-only-query.js';
 import { SPLITS, VERSIONS, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
-const usage = 'kinetics status [--version V] [--split S] [--by-class] [--json|--csv|--table] [--home DIR] [--db FILE]';
+const usage = 'kinetics status [--version V] [--split S] [--subset NAME] [--by-class] [--json|--csv|--table] [--home DIR] [--db FILE]';
 
 export const statusCommand: Command = {
   usage,
@@ -16,6 +17,7 @@ export const statusCommand: Command = {
       {
         version: { type: 'string' },
         split: { type: 'string' },
+        subset: { type: 'string' },
         'by-class': { type: 'boolean' },
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
@@ -28,10 +30,15 @@ export const statusCommand: Command = {
     const split = values.split === undefined ? null : normaliseSplit(values.split);
     if (split === undefined) throw new UsageError(`unknown split "${values.split}"; splits are ${SPLITS.join(', ')}`);
     const format = chooseFormat({ json: values.json, csv: values.csv, table: values.table }, process.stdout.isTTY === true);
-    const query = loadNamedQuery(values['by-class'] ? 'status-by-class' : 'status');
+    if (values.subset !== undefined && (version !== null || split !== null)) {
+      throw new UsageError('--subset gives the coverage of a subset, whatever its versions and splits: leave out --version and --split');
+    }
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
-      const result = runReadOnlyQuery(catalog.sqlite, query.sql, { version, split });
+      if (values.subset !== undefined) findSubset(catalog, values.subset);
+      const query = loadNamedQuery(`${values.subset === undefined ? '' : 'subset-'}status${values['by-class'] ? '-by-class' : ''}`);
+      const params: QueryParams = values.subset === undefined ? { version, split } : { subset: values.subset };
+      const result = runReadOnlyQuery(catalog.sqlite, query.sql, params);
       writeRows(format, result.columns, result.rows, (text) => process.stdout.write(text));
     } finally {
       await catalog.close();

@@ -94,7 +94,7 @@ export const subsetCommand: Command = {
           notes: classNotes(catalog.sqlite, definition),
         }));
         for (const note of notes) process.stderr.write(`note: ${note}\n`);
-        process.stderr.write(`subset ${name}: ${clips.length} clips\n`);
+        process.stderr.write(`subset ${name}: ${clips} clips\n`);
         return 0;
       }
       case 'list':

@@ -1,4 +1,5 @@
 import { BulkInserter } from '../../catalog/bulk-insert.js';
+import { copyDiskStatuses } from '../../catalog/clips.js';
 import type { Database } from 'better-sqlite3';
 import { parseAnnotationsCsv } from '../parsers/annotations-csv.js';
 import { parseLsRListing } from '../parsers/ls-r-listing.js';
@@ -40,6 +41,7 @@ function annotationLoader(parse: typeof parseAnnotationsCsv): Loader {
       context.counters.rows++;
     });
     inserter.flush();
+    copyDiskStatuses(sqlite, context.sourceId);
     const addLabel = sqlite.prepare('INSERT INTO source_labels (source_id, label, clips) VALUES (?, ?, ?)');
     for (const [label, clips] of clipsByLabel) addLabel.run(context.sourceId, label, clips);
     refreshClassLabels(sqlite, version);

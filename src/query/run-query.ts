@@ -1,0 +1,54 @@
+import { SqliteError } from 'better-sqlite3';
+import { Catalog } from '../catalog/catalog.js';
+import { KineticsError } from '../errors.js';
+import { type OutputFormat, RowWriter } from './output-formats.js';
+import { type QueryParams, explainReadOnlyQuery, runReadOnlyQuery } from './read-only-query.js';
+
+export interface QueryRequest {
+  db: string;
+  sql: string;
+  params: QueryParams;
+  format: OutputFormat;
+  /** Print SQLite's query plan instead of the rows. */
+  explain: boolean;
+}
+
+/** `EXPLAIN QUERY PLAN` rows as the sqlite3 shell draws them: one line a step, indented under its parent. */
+export function planTree(rows: { id: number; parent: number; detail: string }[]): string {
+  const depth = new Map<number, number>([[0, -1]]);
+  const lines = ['QUERY PLAN'];
+  for (const row of rows) {
+    const level = (depth.get(row.parent) ?? -1) + 1;
+    depth.set(row.id, level);
+    lines.push(`${'   '.repeat(level)}└─ ${row.detail}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs a read-only query on the catalog and writes its rows (or its plan) as they come; returns the exit code. */
+export function runQuery(request: QueryRequest, write: (text: string) => void): number {
+  const catalog = Catalog.open(request.db, { readonly: true });
+  try {
+    if (request.explain) {
+      write(planTree(explainReadOnlyQuery(catalog.sqlite, request.sql, request.params)));
+      return 0;
+    }
+    const result = runReadOnlyQuery(catalog.sqlite, request.sql, request.params);
+    const writer = new RowWriter(request.format, result.columns, write);
+    try {
+      const batch: unknown[][] = [];
+      for (const row of result.rows) {
+        batch.push(row);
+        if (batch.length === 256) writer.add(batch.splice(0));
+      }
+      writer.add(batch);
+    } catch (error) {
+      if (error instanceof SqliteError) throw new KineticsError(`SQL error: ${error.message}`, 1);
+      throw error;
+    }
+    writer.end();
+    return 0;
+  } finally {
+    void catalog.close();
+  }
+}
