@@ -35,16 +35,23 @@ export function runQuery(request: QueryRequest, write: (text: string) => void): 
     }
     const result = runReadOnlyQuery(catalog.sqlite, request.sql, request.params);
     const writer = new RowWriter(request.format, result.columns, write);
+    // The first row goes out at once, later ones in batches (by count, or every 50 ms): a write per row would cost
+    // more than the query on large results. Rows read before an error are still written.
+    const batch: unknown[][] = [];
+    let flushedAt = performance.now();
     try {
-      const batch: unknown[][] = [];
       for (const row of result.rows) {
         batch.push(row);
-        if (batch.length === 256) writer.add(batch.splice(0));
+        if (batch.length === 256 || writer.count === 0 || performance.now() - flushedAt > 50) {
+          writer.add(batch.splice(0));
+          flushedAt = performance.now();
+        }
       }
-      writer.add(batch);
     } catch (error) {
-      if (error instanceof SqliteError) throw new KineticsError(`SQL error: ${error.message}`, 1);
-      throw error;
+      if (!(error instanceof SqliteError)) throw error;
+      throw new KineticsError(`SQL error: ${error.message}`, 1);
+    } finally {
+      writer.add(batch);
     }
     writer.end();
     return 0;

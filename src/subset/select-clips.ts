@@ -114,7 +114,7 @@ export function selectionSql(db: Database, definition: SubsetDefinition): { sql:
       ? `SELECT version, split, clip_key FROM (${filtered})`
       : definition.perClass === null
         ? `SELECT version, split, clip_key FROM (${filtered}) ORDER BY kinetics_rank(@seed, clip_key), version, split LIMIT @limit`
-        : `WITH ranked AS (SELECT version, split, clip_key, label, kinetics_rank(@seed, clip_key) AS rank FROM (${filtered})),
+        : `WITH ranked AS MATERIALIZED (SELECT version, split, clip_key, label, kinetics_rank(@seed, clip_key) AS rank FROM (${filtered})),
                 placed AS (SELECT *, row_number() OVER (PARTITION BY version, split, label ORDER BY rank, version, split) AS place FROM ranked)
            SELECT version, split, clip_key FROM placed WHERE place <= @perClass ORDER BY rank, version, split LIMIT coalesce(@limit, -1)`;
   const params: Record<string, string | number | null> = {};
