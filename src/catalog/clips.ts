@@ -5,9 +5,11 @@ import type { Database } from 'better-sqlite3';
  * every later change). Driven by the files, so a catalog with nothing on disk pays nothing.
  */
 export function copyDiskStatuses(db: Database, sourceId: number): void {
+  if (!db.prepare('SELECT 1 FROM best_files LIMIT 1').get()) return;
+  // best_files drives: clip_annotations has no index on source_id, and is far larger.
   db.prepare(
     `UPDATE clip_annotations AS c SET disk_status = b.status, disk_duration = b.duration
-     FROM best_files b WHERE b.clip_key = c.clip_key AND c.source_id = ?`,
+     FROM (SELECT clip_key, status, duration FROM best_files) b WHERE b.clip_key = c.clip_key AND c.source_id = ?`,
   ).run(sourceId);
 }
 

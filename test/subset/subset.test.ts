@@ -102,4 +102,22 @@ describe('kinetics subset', () => {
     assert.equal(missing.code, 64);
     assert.match(missing.stderr, /no subset "a"; subsets: b, c/);
   });
+
+  test('status --subset counts the subset\'s clips by split and by class, and names an unknown subset', async () => {
+    assert.equal((await runCli(['subset', 'create', 'mixed', '--version', 'k400', '--version', 'k700-2020', '--split', 'val', '--per-class', '2', '--db', file])).code, 0);
+    const bySplit = JSON.parse((await runCli(['status', '--subset', 'mixed', '--json', '--db', file])).stdout) as { version: string; split: string; annotated: number; missing: number }[];
+    const expected = await queryAll<{ version: string; split: string; n: number }>(
+      file,
+      "SELECT version, split, count(*) n FROM subset_clips WHERE subset = 'mixed' GROUP BY 1, 2 ORDER BY 1, 2",
+    );
+    assert.deepEqual(bySplit.map((row) => ({ version: row.version, split: row.split, n: row.annotated })), expected);
+    assert.ok(bySplit.every((row) => row.missing === row.annotated), 'nothing is on disk');
+    const byClass = JSON.parse((await runCli(['status', '--subset', 'mixed', '--by-class', '--json', '--db', file])).stdout) as { annotated: number }[];
+    assert.ok(byClass.every((row) => row.annotated <= 2));
+    const unknown = await runCli(['status', '--subset', 'nope', '--db', file]);
+    assert.equal(unknown.code, 64);
+    assert.match(unknown.stderr, /no subset "nope"/);
+    const both = await runCli(['status', '--subset', 'mixed', '--version', 'k400', '--db', file]);
+    assert.equal(both.code, 64);
+  });
 });

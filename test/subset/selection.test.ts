@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { before, describe, test } from 'node:test';
+import { Catalog } from '../../src/catalog/catalog.js';
+import type { SubsetDefinition } from '../../src/subset/definition.js';
+import { createSubset } from '../../src/subset/subsets.js';
+import { ingestInto, newCatalogFile } from '../helpers/catalog.js';
+import { sampleBucket } from '../helpers/temp.js';
+
+const file = newCatalogFile();
+const base: SubsetDefinition = {
+  versions: ['k400', 'k700-2020'],
+  splits: ['val'],
+  classes: [],
+  match: null,
+  perClass: null,
+  limit: null,
+  seed: 7,
+  onlyMissing: false,
+  onlyOnDisk: false,
+  sql: null,
+};
+
+/** The sampling as written out by hand: shuffle by sha1(seed:clip_key), cap per class in that order, then limit. */
+function reference(rows: { version: string; split: string; clip_key: string; label: string | null }[], definition: SubsetDefinition): string[] {
+  const rank = (row: { clip_key: string }) => createHash('sha1').update(`${definition.seed}:${row.clip_key}`).digest('hex');
+  let picked = rows
+    .map((row) => ({ row, rank: rank(row) }))
+    .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.row.version < b.row.version ? -1 : a.row.version > b.row.version ? 1 : 0))
+    .map((entry) => entry.row);
+  if (definition.perClass !== null) {
+    const taken = new Map<string, number>();
+    picked = picked.filter((row) => {
+      const group = `${row.version}\0${row.split}\0${row.label}`;
+      taken.set(group, (taken.get(group) ?? 0) + 1);
+      return taken.get(group)! <= definition.perClass!;
+    });
+  }
+  if (definition.limit !== null) picked = picked.slice(0, definition.limit);
+  return picked.map((row) => `${row.version}/${row.split}/${row.clip_key}`).sort();
+}
+
+describe('subset selection inside SQLite', () => {
+  before(async () => {
+    await ingestInto(file, sampleBucket);
+  });
+
+  for (const [name, change] of [
+    ['everything', {}],
+    ['a limit', { limit: 17 }],
+    ['a per-class cap', { perClass: 2 }],
+    ['a per-class cap and a limit', { perClass: 3, limit: 11 }],
+    ['classes and another seed', { classes: ['abseiling', 'air drumming'], seed: 3, limit: 5 }],
+  ] as const) {
+    test(`${name}: the clips the hand-written sampling gives`, async () => {
+      const definition = { ...base, ...change } as SubsetDefinition;
+      const catalog = Catalog.open(file);
+      try {
+        const count = createSubset(catalog, 'picked', definition, true);
+        const rows = catalog.sqlite
+          .prepare(
+            `SELECT version, split, clip_key, label FROM clips WHERE version IN (SELECT value FROM json_each(?)) AND split = 'val'
+             AND (? = 0 OR label IN (SELECT value FROM json_each(?)))`,
+          )
+          .all(JSON.stringify(definition.versions), definition.classes.length, JSON.stringify(definition.classes)) as Parameters<typeof reference>[0];
+        const expected = reference(rows, definition);
+        const stored = catalog.sqlite
+          .prepare("SELECT version || '/' || split || '/' || clip_key FROM subset_members WHERE subset = 'picked' ORDER BY 1")
+          .pluck()
+          .all();
+        assert.deepEqual(stored, expected);
+        assert.equal(count, expected.length);
+        assert.ok(expected.length > 0);
+      } finally {
+        await catalog.close();
+      }
+    });
+  }
+
+  test('an empty selection stores nothing, and an existing subset is kept unless replaced', async () => {
+    const catalog = Catalog.open(file);
+    try {
+      createSubset(catalog, 'kept', { ...base, limit: 3 }, true);
+      assert.throws(() => createSubset(catalog, 'kept', { ...base, limit: 4 }), /exists; drop it first or pass --replace/);
+      assert.throws(() => createSubset(catalog, 'none', { ...base, match: 'no such class*' }), /would hold no clips/);
+      assert.equal(catalog.sqlite.prepare("SELECT count(*) FROM subsets WHERE name = 'none'").pluck().get(), 0);
+      assert.equal(catalog.sqlite.prepare("SELECT count(*) FROM subset_members WHERE subset = 'kept'").pluck().get(), 3);
+    } finally {
+      await catalog.close();
+    }
+  });
+});
