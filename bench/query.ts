@@ -18,6 +18,7 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const { catalog } = await fullCatalog(join(work, 'catalog.db'));
 
+const csvField = (value: unknown) => (value === null ? '' : /[",\n]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value));
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -63,9 +64,10 @@ const tables: Record<string, string> = {
   classes: 'SELECT version, label, idx FROM class_labels',
 };
 for (const [table, sql] of Object.entries(tables)) {
-  const result = spawnSync('sqlite3', ['-csv', '-header', catalog, sql], { maxBuffer: 1 << 30 });
-  if (result.status !== 0) throw new Error(`sqlite3 export of ${table}: ${result.stderr}`);
-  writeFileSync(join(work, `${table}.csv`), result.stdout);
+  const statement = db.prepare(sql);
+  const lines = [statement.columns().map((column) => column.name).join(',')];
+  for (const row of statement.raw(true).iterate() as Iterable<unknown[]>) lines.push(row.map(csvField).join(','));
+  writeFileSync(join(work, `${table}.csv`), `${lines.join('\n')}\n`);
 }
 db.close();
 

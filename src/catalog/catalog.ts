@@ -45,6 +45,7 @@ export class Catalog {
     if (options.readonly) {
       const migrations = options.migrations ?? loadMigrations();
       let sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+      refuseOtherDatabases(sqlite, file);
       if (hasAbandonedIndexes(sqlite) || hasPendingMigrations(sqlite, migrations)) {
         // Reopened afterwards, so that no statement is planned on the older schema.
         sqlite.close();
@@ -121,9 +122,25 @@ function upgradeForReaders(file: string, migrations: Migration[]): void {
     writer.pragma('busy_timeout = 5000');
     migrate(writer, migrations);
     if (hasAbandonedIndexes(writer)) rebuildDeferredIndexes(writer);
-  } catch {
-    /* read-only file system or no permission: slower, still correct */
+  } catch (error) {
+    // A read-only file system, no permission, or a writer holding the catalog: read it as it is.
+    const code = (error as { code?: string }).code ?? '';
+    if (!/^(SQLITE_READONLY|SQLITE_CANTOPEN|SQLITE_BUSY|SQLITE_PERM|SQLITE_AUTH|EACCES|EPERM|EROFS)/.test(code)) throw error;
   } finally {
     writer?.close();
+  }
+}
+
+/** A reader never turns another SQLite file (or any other file) into a catalog: it says what the file is not. */
+function refuseOtherDatabases(sqlite: BetterSqlite3.Database, file: string): void {
+  let isCatalog = false;
+  try {
+    isCatalog = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_NOTADB') throw error;
+  }
+  if (!isCatalog) {
+    sqlite.close();
+    throw new KineticsError(`${file} is not a kinetics catalog; point --db at one, or run \`kinetics ingest\` to make one`, 65);
   }
 }

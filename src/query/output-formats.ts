@@ -1,3 +1,6 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 
 export const OUTPUT_FORMATS = ['table', 'csv', 'tsv', 'json', 'nl', 'markdown'] as const;
@@ -69,6 +72,58 @@ function tableHead(columns: string[], layout: TableLayout, markdown: boolean): s
 
 /** Rows a table waits for before it fixes its column widths and starts to print. */
 const TABLE_LAYOUT_ROWS = 1000;
+/** JSON held in memory before it goes to a temporary file (it is written out only once the query completes). */
+const JSON_IN_MEMORY = 16 << 20;
+
+/** JSON text kept until the query completes: in memory, then in a temporary file, so any result size fits. */
+class HeldText {
+  private parts: string[] = [];
+  private length = 0;
+  private spill: number | undefined;
+
+  add(text: string): void {
+    this.parts.push(text);
+    this.length += text.length;
+    if (this.length > JSON_IN_MEMORY) this.spillParts();
+  }
+
+  /** Writes everything held, in order, and lets it go. */
+  release(write: (text: string) => void): void {
+    if (this.spill !== undefined) {
+      this.spillParts();
+      const buffer = Buffer.alloc(1 << 20);
+      let read: number;
+      let position = 0;
+      while ((read = readSync(this.spill, buffer, 0, buffer.length, position)) > 0) {
+        write(buffer.toString('utf8', 0, read));
+        position += read;
+      }
+    }
+    write(this.parts.join(''));
+    this.discard();
+  }
+
+  discard(): void {
+    this.parts = [];
+    this.length = 0;
+    if (this.spill !== undefined) {
+      closeSync(this.spill);
+      this.spill = undefined;
+    }
+  }
+
+  private spillParts(): void {
+    if (this.spill === undefined) {
+      // Removed from its folder at once: the open file lives until it is closed, or the process ends, however.
+      const dir = mkdtempSync(join(tmpdir(), 'kinetics-json-'));
+      this.spill = openSync(join(dir, 'rows.json'), 'w+');
+      rmSync(dir, { recursive: true, force: true });
+    }
+    writeSync(this.spill, this.parts.join(''));
+    this.parts = [];
+    this.length = 0;
+  }
+}
 
 /**
  * Writes rows as they come, the way sqlite-utils users expect: csv, tsv and nl line by line; a table or markdown
@@ -79,7 +134,7 @@ export class RowWriter {
   private readonly keys: string[];
   private held: Row[] = [];
   private layout: TableLayout | undefined;
-  private json: string[] = [];
+  private readonly json = new HeldText();
 
   constructor(
     private readonly format: OutputFormat,
@@ -109,7 +164,7 @@ export class RowWriter {
           text += `${jsonObject(this.keys, row)}\n`;
           break;
         case 'json':
-          this.json.push(jsonObject(this.keys, row));
+          this.json.add(`${this.count === 1 ? '[\n  ' : ',\n  '}${jsonObject(this.keys, row)}`);
           break;
         case 'table':
         case 'markdown':
@@ -125,11 +180,20 @@ export class RowWriter {
     if (text !== '') this.write(text);
   }
 
+  /** Lets go of what is held back without writing it (the query failed). */
+  discard(): void {
+    this.json.discard();
+    this.held = [];
+  }
+
   /** Writes what is held back; returns how many rows were written in all. */
   end(): number {
     if (this.format === 'json') {
-      this.write(this.json.length === 0 ? '[]\n' : `[\n  ${this.json.join(',\n  ')}\n]\n`);
-      this.json = [];
+      if (this.count === 0) this.write('[]\n');
+      else {
+        this.json.release(this.write);
+        this.write('\n]\n');
+      }
     } else if (this.format === 'table' || this.format === 'markdown') {
       this.write(this.releaseTableRows());
     }

@@ -4,6 +4,9 @@ import { KineticsError } from '../errors.js';
 import { packageRoot } from '../util/package-root.js';
 import type { QueryRequest } from './run-query.js';
 
+/** The longest --timeout: setTimeout's limit (2^31 - 1 ms). */
+export const MAX_TIMEOUT_SECONDS = 2_147_483;
+
 /** Exit codes of a query that was stopped: as GNU timeout(1) for --timeout, 128 + SIGINT for Ctrl-C. */
 export const TIMED_OUT_EXIT = 124;
 export const INTERRUPTED_EXIT = 130;
@@ -31,13 +34,19 @@ export function runQueryProcess(request: QueryRequest, timeoutSeconds: number | 
       timeoutSeconds === null
         ? undefined
         : setTimeout(() => stop(new KineticsError(`query stopped after ${timeoutSeconds} s (--timeout); narrow it, or give it longer`, TIMED_OUT_EXIT)), timeoutSeconds * 1000);
-    const onInterrupt = () => stop(new KineticsError('query cancelled (Ctrl-C)', INTERRUPTED_EXIT));
-    process.on('SIGINT', onInterrupt);
+    // Ctrl-C, and a supervisor's TERM or HUP, end the query with this process.
+    const signals = { SIGINT: ['query cancelled (Ctrl-C)', INTERRUPTED_EXIT], SIGTERM: ['query stopped (SIGTERM)', 143], SIGHUP: ['query stopped (SIGHUP)', 129] } as const;
+    const handlers = Object.entries(signals).map(([signal, [message, code]]) => {
+      const handler = () => stop(new KineticsError(message, code));
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    });
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      process.off('SIGINT', onInterrupt);
+      for (const remove of handlers) remove();
       if (stopped) reject(stopped);
+      else if (signal !== null) reject(new KineticsError(`the query's process was ended by ${signal}`, 1));
       else resolve(code ?? 1);
     });
     child.stdin.end(JSON.stringify(request));

@@ -35,8 +35,9 @@ export function runQuery(request: QueryRequest, write: (text: string) => void): 
     }
     const result = runReadOnlyQuery(catalog.sqlite, request.sql, request.params);
     const writer = new RowWriter(request.format, result.columns, write);
-    // The first row goes out at once, later ones in batches (by count, or every 50 ms): a write per row would cost
-    // more than the query on large results. Rows read before an error are still written.
+    // The first row goes out at once, later ones in batches (by count, or when 50 ms have passed as a row comes):
+    // a write per row would cost more than the query on large results. Rows read before an error are still written,
+    // except JSON, which is written only whole.
     const batch: unknown[][] = [];
     let flushedAt = performance.now();
     try {
@@ -48,11 +49,13 @@ export function runQuery(request: QueryRequest, write: (text: string) => void): 
         }
       }
     } catch (error) {
+      writer.add(batch);
+      if (request.format === 'json') writer.discard();
+      else writer.end();
       if (!(error instanceof SqliteError)) throw error;
       throw new KineticsError(`SQL error: ${error.message}`, 1);
-    } finally {
-      writer.add(batch);
     }
+    writer.add(batch);
     writer.end();
     return 0;
   } finally {

@@ -79,6 +79,18 @@ export function classNotes(db: Database, definition: SubsetDefinition): string[]
   });
 }
 
+/** A --sql selection must read, name (version, split, clip_key), and take no parameters (subset create has no -p). */
+function checkSelectQuery(db: Database, sql: string): void {
+  const statement = prepareReadOnly(db, sql);
+  try {
+    statement.columns();
+    db.prepare(`EXPLAIN ${sql}`).all();
+  } catch (error) {
+    if (/parameter/i.test((error as Error).message)) throw new UsageError('--sql takes no parameters (:name, ?): write the values into the query');
+    throw new UsageError(`SQL error: ${(error as Error).message}`);
+  }
+}
+
 const USABLE = `(${USABLE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
 /**
@@ -94,18 +106,17 @@ export function selectionSql(db: Database, definition: SubsetDefinition): { sql:
     const query = definition.sql.trim().replace(/;+$/, '');
     chosen = `SELECT DISTINCT c.version, c.split, c.clip_key, c.label, c.status FROM (${query}) q
               JOIN clips c ON c.version = q.version AND c.split = q.split AND c.clip_key = q.clip_key`;
-    prepareReadOnly(db, chosen);
+    checkSelectQuery(db, chosen);
   } else {
     checkVersionsAndSplits(db, definition);
     checkClasses(db, definition);
-    conditions.push('version IN (SELECT value FROM json_each(@versions))');
-    if (definition.splits.length > 0) conditions.push('split IN (SELECT value FROM json_each(@splits))');
-    if (definition.classes.length > 0) conditions.push('label IN (SELECT value FROM json_each(@classes))');
-    if (definition.match !== null) conditions.push('label GLOB @match');
+    conditions.push('version IN (SELECT value FROM json_each(@kinetics_versions))');
+    if (definition.splits.length > 0) conditions.push('split IN (SELECT value FROM json_each(@kinetics_splits))');
+    if (definition.classes.length > 0) conditions.push('label IN (SELECT value FROM json_each(@kinetics_classes))');
+    if (definition.match !== null) conditions.push('label GLOB @kinetics_match');
     chosen = 'SELECT version, split, clip_key, label, status FROM clips';
   }
-  if (definition.onlyMissing) conditions.push(`status NOT IN ${USABLE}`);
-  if (definition.onlyOnDisk) conditions.push(`status IN ${USABLE}`);
+  if (definition.onlyMissing || definition.onlyOnDisk) conditions.push(`status ${definition.onlyMissing ? 'NOT IN' : 'IN'} ${USABLE}`);
   const filtered = `SELECT * FROM (${chosen}) ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}`;
   // Clips of one key in several versions or splits share a rank; version and split order them. With no sampling,
   // nothing is ranked; a limit alone keeps the best N as it goes (SQLite's top-N sort); a per-class cap ranks by class.
@@ -113,20 +124,21 @@ export function selectionSql(db: Database, definition: SubsetDefinition): { sql:
     definition.perClass === null && definition.limit === null
       ? `SELECT version, split, clip_key FROM (${filtered})`
       : definition.perClass === null
-        ? `SELECT version, split, clip_key FROM (${filtered}) ORDER BY kinetics_rank(@seed, clip_key), version, split LIMIT @limit`
-        : `WITH ranked AS MATERIALIZED (SELECT version, split, clip_key, label, kinetics_rank(@seed, clip_key) AS rank FROM (${filtered})),
-                placed AS (SELECT *, row_number() OVER (PARTITION BY version, split, label ORDER BY rank, version, split) AS place FROM ranked)
-           SELECT version, split, clip_key FROM placed WHERE place <= @perClass ORDER BY rank, version, split LIMIT coalesce(@limit, -1)`;
+        ? `SELECT version, split, clip_key FROM (${filtered}) ORDER BY kinetics_rank(@kinetics_seed, clip_key), version, split LIMIT @kinetics_limit`
+        : `WITH ranked AS MATERIALIZED (SELECT version, split, clip_key, label, kinetics_rank(@kinetics_seed, clip_key) AS rank FROM (${filtered})),
+                placed AS (SELECT *, row_number() OVER (PARTITION BY version, split, label ORDER BY rank) AS place FROM ranked)
+           SELECT version, split, clip_key FROM placed WHERE place <= @kinetics_per_class ORDER BY rank, version, split
+           LIMIT coalesce(@kinetics_limit, -1)`;
+  // Named so that they cannot meet a parameter of the user's --sql (which is refused any: there is no -p here).
   const params: Record<string, string | number | null> = {};
-  if (definition.limit !== null || definition.perClass !== null) params.seed = definition.seed;
-  if (definition.limit !== null || definition.perClass !== null) params.limit = definition.limit;
-  if (definition.perClass !== null) params.perClass = definition.perClass;
+  if (definition.limit !== null || definition.perClass !== null) Object.assign(params, { kinetics_seed: definition.seed, kinetics_limit: definition.limit });
+  if (definition.perClass !== null) params.kinetics_per_class = definition.perClass;
   if (definition.sql === null) {
     Object.assign(params, {
-      versions: JSON.stringify(definition.versions),
-      splits: JSON.stringify(definition.splits),
-      classes: JSON.stringify(definition.classes),
-      match: definition.match,
+      kinetics_versions: JSON.stringify(definition.versions),
+      kinetics_splits: JSON.stringify(definition.splits),
+      kinetics_classes: JSON.stringify(definition.classes),
+      kinetics_match: definition.match,
     });
   }
   return { sql, params };

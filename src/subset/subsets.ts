@@ -15,18 +15,24 @@ export function createSubset(catalog: Catalog, name: string, definition: SubsetD
   if (!/^[\w.-]+$/.test(name)) throw new UsageError(`a subset name is letters, digits, ".", "-" or "_": "${name}"`);
   const { sqlite } = catalog;
   const selection = selectionSql(sqlite, definition);
+  // The clips are chosen before the old subset goes: a --replace --sql may read the subset it replaces.
   return sqlite.transaction(() => {
-    if (sqlite.prepare('SELECT 1 FROM subsets WHERE name = ?').get(name)) {
-      if (!replace) throw new UsageError(`subset ${name} exists; drop it first or pass --replace`);
-      sqlite.prepare('DELETE FROM subset_members WHERE subset = ?').run(name);
-      sqlite.prepare('DELETE FROM subsets WHERE name = ?').run(name);
+    sqlite.prepare(`CREATE TEMP TABLE chosen_clips AS ${selection.sql}`).run(selection.params);
+    try {
+      if (sqlite.prepare('SELECT 1 FROM subsets WHERE name = ?').get(name)) {
+        if (!replace) throw new UsageError(`subset ${name} exists; drop it first or pass --replace`);
+        sqlite.prepare('DELETE FROM subset_members WHERE subset = ?').run(name);
+        sqlite.prepare('DELETE FROM subsets WHERE name = ?').run(name);
+      }
+      sqlite.prepare('INSERT INTO subsets (name, definition, created_at) VALUES (?, ?, ?)').run(name, JSON.stringify(definition), new Date().toISOString());
+      const { changes } = sqlite
+        .prepare('INSERT INTO subset_members (subset, version, split, clip_key) SELECT ?, version, split, clip_key FROM temp.chosen_clips')
+        .run(name);
+      if (changes === 0) throw new KineticsError(`subset ${name} would hold no clips; nothing was stored`, 1);
+      return changes;
+    } finally {
+      sqlite.exec('DROP TABLE temp.chosen_clips');
     }
-    sqlite.prepare('INSERT INTO subsets (name, definition, created_at) VALUES (?, ?, ?)').run(name, JSON.stringify(definition), new Date().toISOString());
-    const { changes } = sqlite
-      .prepare(`INSERT INTO subset_members (subset, version, split, clip_key) SELECT @name, version, split, clip_key FROM (${selection.sql})`)
-      .run({ ...selection.params, name });
-    if (changes === 0) throw new KineticsError(`subset ${name} would hold no clips; nothing was stored`, 1);
-    return changes;
   })();
 }
 

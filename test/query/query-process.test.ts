@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { before, describe, test } from 'node:test';
 import { ingestInto, newCatalogFile } from '../helpers/catalog.js';
@@ -38,6 +38,18 @@ describe('kinetics query: plans, streams, stops', () => {
     assert.equal(code, 130);
     assert.equal(stderr, 'kinetics: query cancelled (Ctrl-C)\n');
     assert.ok(performance.now() - sent < 1000, 'ended within a second');
+  });
+
+  test('killed outright, it leaves no query running: the runner ends once its parent is gone', async () => {
+    const child = spawn(process.execPath, ['--import', tsxLoader, cliEntry, 'query', ENDLESS_COUNT, '--db', file]);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const runners = () => spawnSync('pgrep', ['-f', `query-runner`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    const before = runners();
+    assert.ok(before.length > 0, 'the runner was started');
+    child.kill('SIGKILL');
+    await once(child, 'close');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.deepEqual(runners().filter((pid) => before.includes(pid)), []);
   });
 
   test('rows stream as they come: nl line by line, a table once its first 1,000 rows fix the widths', async () => {
@@ -82,6 +94,6 @@ describe('kinetics query: plans, streams, stops', () => {
   test('--timeout takes a number of seconds', async () => {
     const result = await runCli(['query', 'select 1', '--timeout', 'soon', '--db', file]);
     assert.equal(result.code, 64);
-    assert.match(result.stderr, /--timeout takes a number of seconds above 0, not "soon"/);
+    assert.match(result.stderr, /--timeout takes a number of seconds above 0 and at most 2147483, not "soon"/);
   });
 });

@@ -89,4 +89,21 @@ describe('subset selection inside SQLite', () => {
       await catalog.close();
     }
   });
+
+  test('--replace with --sql may read the subset it replaces; --sql takes no parameters', async () => {
+    const catalog = Catalog.open(file);
+    try {
+      createSubset(catalog, 'grown', { ...base, limit: 4 }, true);
+      const members = () => catalog.sqlite.prepare("SELECT clip_key FROM subset_members WHERE subset = 'grown' ORDER BY 1").pluck().all();
+      const before = members();
+      const sql = "SELECT version, split, clip_key FROM subset_clips WHERE subset = 'grown'";
+      assert.equal(createSubset(catalog, 'grown', { ...base, sql }, true), 4);
+      assert.deepEqual(members(), before);
+      for (const withParameter of ["SELECT version, split, clip_key FROM clips WHERE label = :label", 'SELECT version, split, clip_key FROM clips WHERE label = ?']) {
+        assert.throws(() => createSubset(catalog, 'p', { ...base, sql: withParameter }), /--sql takes no parameters/);
+      }
+    } finally {
+      await catalog.close();
+    }
+  });
 });

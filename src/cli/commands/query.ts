@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
 import { bindNamedQuery, listNamedQueries, loadNamedQuery } from '../../query/named-queries.js';
 import { OUTPUT_FORMATS, chooseFormat, writeRows } from '../../query/output-formats.js';
-import { INTERRUPTED_EXIT, TIMED_OUT_EXIT, runQueryProcess } from '../../query/query-process.js';
+import { INTERRUPTED_EXIT, MAX_TIMEOUT_SECONDS, TIMED_OUT_EXIT, runQueryProcess } from '../../query/query-process.js';
 import { type Command, extractParams, parseCommandArgs } from '../command.js';
 
 const usage = [
@@ -16,7 +16,9 @@ const formatOptions = Object.fromEntries(OUTPUT_FORMATS.map((format) => [format,
 function seconds(text: string | undefined): number | null {
   if (text === undefined) return null;
   const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || value <= 0) throw new UsageError(`--timeout takes a number of seconds above 0, not "${text}"`);
+  if (!/^\d+(\.\d+)?$/.test(text) || value <= 0 || value > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`--timeout takes a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, not "${text}"`);
+  }
   return value;
 }
 

@@ -17,7 +17,7 @@ const usage = [
 
 function whole(text: string | undefined, option: string): number | null {
   if (text === undefined) return null;
-  if (!/^\d+$/.test(text)) throw new UsageError(`${option} takes a whole number, not "${text}"`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`${option} takes a whole number, not "${text}"`);
   return Number(text);
 }
 
