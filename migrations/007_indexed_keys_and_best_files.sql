@@ -37,7 +37,6 @@ CREATE TABLE best_files (
   bytes          INTEGER NOT NULL,
   is_replacement INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX best_files_by_status ON best_files(status);
 
 INSERT INTO best_files
 SELECT clip_key, id, serve_rank, mtime_ms, status, path, duration, bytes, is_replacement
@@ -64,10 +63,14 @@ BEGIN
   UPDATE clip_annotations SET disk_status = 'missing', disk_duration = NULL WHERE clip_key = OLD.clip_key;
 END;
 
--- A new file needs no look-up among the others: it takes the clip only if it beats the file serving it now. A
--- first scan (which loads with the disk_files indexes set aside) inserts only.
+-- While a first scan loads disk_files with its indexes set aside, the triggers stand still: 200,000 inserts in
+-- random clip order would cost seconds of scattered page writes, and best_files is filled in one sorted statement
+-- when the indexes come back (the `best_files (refill)` entry of deferred_indexes; see deferred-indexes.ts).
+
+-- A new file needs no look-up among the others: it takes the clip only if it beats the file serving it now.
 CREATE TRIGGER disk_files_best_on_insert AFTER INSERT ON disk_files
 WHEN NEW.clip_key IS NOT NULL AND NEW.status <> 'gone'
+  AND NOT EXISTS (SELECT 1 FROM deferred_indexes WHERE name = 'best_files (refill)')
 BEGIN
   INSERT INTO best_files (clip_key, file_id, serve_rank, mtime_ms, status, path, duration, bytes, is_replacement)
   VALUES (NEW.clip_key, NEW.id, NEW.serve_rank, NEW.mtime_ms, NEW.status, NEW.path, NEW.duration, NEW.bytes, NEW.is_replacement)
@@ -80,9 +83,10 @@ END;
 -- A changed or removed file may have served its clip, or may now: its clip (old and new) is chosen again through
 -- disk_files_best_first, and updated in place, so that the clip's status is written once.
 CREATE TRIGGER disk_files_best_on_update AFTER UPDATE ON disk_files
-WHEN OLD.clip_key IS NOT NEW.clip_key OR OLD.status <> NEW.status OR OLD.serve_rank <> NEW.serve_rank
+WHEN (OLD.clip_key IS NOT NEW.clip_key OR OLD.status <> NEW.status OR OLD.serve_rank <> NEW.serve_rank
   OR OLD.mtime_ms <> NEW.mtime_ms OR OLD.path <> NEW.path OR OLD.duration IS NOT NEW.duration OR OLD.bytes <> NEW.bytes
-  OR OLD.is_replacement <> NEW.is_replacement
+  OR OLD.is_replacement <> NEW.is_replacement)
+  AND NOT EXISTS (SELECT 1 FROM deferred_indexes WHERE name = 'best_files (refill)')
 BEGIN
   DELETE FROM best_files WHERE clip_key IN (OLD.clip_key, NEW.clip_key)
     AND NOT EXISTS (SELECT 1 FROM disk_files f WHERE f.clip_key = best_files.clip_key AND f.status <> 'gone');
@@ -102,7 +106,7 @@ BEGIN
 END;
 
 CREATE TRIGGER disk_files_best_on_delete AFTER DELETE ON disk_files
-WHEN OLD.clip_key IS NOT NULL
+WHEN OLD.clip_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM deferred_indexes WHERE name = 'best_files (refill)')
 BEGIN
   DELETE FROM best_files WHERE clip_key = OLD.clip_key;
   INSERT INTO best_files

@@ -2,10 +2,28 @@ import type { Database } from 'better-sqlite3';
 import { isProcessRunning } from '../util/process-running.js';
 
 /**
+ * Tables the triggers keep from a table's rows, which stand still while its indexes are set aside (they would need
+ * them), and are filled in one statement when the indexes are rebuilt. Filled from scratch: a table's indexes are
+ * set aside only while it is empty.
+ */
+const DERIVED_TABLES: Record<string, { name: string; sql: string }[]> = {
+  disk_files: [
+    {
+      name: 'best_files (refill)',
+      sql: `INSERT OR REPLACE INTO best_files
+            SELECT clip_key, id, serve_rank, mtime_ms, status, path, duration, bytes, is_replacement
+            FROM (SELECT f.*, row_number() OVER (PARTITION BY clip_key ORDER BY serve_rank, mtime_ms DESC, id) AS place
+                  FROM disk_files f WHERE status <> 'gone' AND clip_key IS NOT NULL)
+            WHERE place = 1 ORDER BY clip_key`,
+    },
+  ],
+};
+
+/**
  * A bulk load into an empty table runs several times faster without its secondary indexes. Their definitions are
  * kept in `deferred_indexes` in the same transaction that drops them, with the process loading, so that an
  * interrupted load (even kill -9) gets them back the next time the catalog is opened (see Catalog.open), while a
- * load still running is left to rebuild them itself.
+ * load still running is left to rebuild them itself. The tables derived from it are refilled after them.
  */
 export function deferIndexes(db: Database, table: string): number {
   const indexes = db
@@ -18,6 +36,7 @@ export function deferIndexes(db: Database, table: string): number {
       keep.run(index.name, index.sql);
       db.exec(`DROP INDEX "${index.name}"`);
     }
+    for (const derived of DERIVED_TABLES[table] ?? []) keep.run(derived.name, derived.sql);
   })();
   return indexes.length;
 }
@@ -38,7 +57,8 @@ export function hasAbandonedIndexes(db: Database): boolean {
 
 export function rebuildDeferredIndexes(db: Database): number {
   if (!hasDeferredIndexes(db)) return 0;
-  const deferred = db.prepare('SELECT name, sql FROM deferred_indexes').all() as { name: string; sql: string }[];
+  // In the order they were set aside: a derived table's refill comes after the indexes it reads through.
+  const deferred = db.prepare('SELECT name, sql FROM deferred_indexes ORDER BY rowid').all() as { name: string; sql: string }[];
   for (const index of deferred) {
     db.transaction(() => {
       const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(index.name);
