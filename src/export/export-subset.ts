@@ -74,6 +74,19 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** `file` relative to `root`, with `/`: a plain cut under the root (path.relative resolves both paths every call). */
+function relativePath(root: string, file: string): string {
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  const relativeFile = file.startsWith(prefix) ? file.slice(prefix.length) : relative(root, file);
+  return sep === '/' ? relativeFile : relativeFile.split(sep).join('/');
+}
+
+function countLines(text: string): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
+}
+
 function listFileName(format: ExportFormat, version: string, split: string): string {
   switch (format) {
     case 'mmaction':
@@ -142,7 +155,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     const labelIndex = row.label === null ? -1 : labelMap.index.get(row.label);
     if (labelIndex === undefined) throw new UsageError(`label "${row.label}" is not in the label map (${labelMap.source})`);
     const file = row.path ?? clipDestination(options.videoRoot, row, `${row.clip_key}.mp4`);
-    const exportPath = options.paths === 'absolute' ? file : relative(options.videoRoot, file).split(sep).join('/');
+    const exportPath = options.paths === 'absolute' ? file : relativePath(options.videoRoot, file);
     if (WHITESPACE_SPLIT.has(options.format) && /\s/.test(exportPath)) {
       throw new UsageError(
         `the path "${exportPath}" holds whitespace, and ${options.format} splits its lines on whitespace; ` +
@@ -157,7 +170,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   const files: WrittenFile[] = [];
   const write = (name: string, text: string) => {
     writeFileSync(join(options.out, name), text);
-    files.push({ name, sha256: sha256(text), lines: text === '' ? 0 : text.split('\n').length - 1 });
+    files.push({ name, sha256: sha256(text), lines: countLines(text) });
   };
   const clipFiles = writeLists(options, listed, write);
   write('classes.txt', labelMap.labels.map((label) => `${label}\n`).join(''));
