@@ -3,8 +3,9 @@ import { isProcessRunning } from '../util/process-running.js';
 
 /**
  * Tables the triggers keep from a table's rows, which stand still while its indexes are set aside (they would need
- * them), and are filled in one statement when the indexes are rebuilt. Filled from scratch: a table's indexes are
- * set aside only while it is empty.
+ * them), and are filled set-based when the indexes are rebuilt: best_files, then the statuses it gives the clips
+ * (one UPDATE costs a third less than a trigger run per file). Filled from scratch: a table's indexes are set aside
+ * only while it is empty.
  */
 const DERIVED_TABLES: Record<string, { name: string; sql: string }[]> = {
   disk_files: [
@@ -14,7 +15,9 @@ const DERIVED_TABLES: Record<string, { name: string; sql: string }[]> = {
             SELECT clip_key, id, serve_rank, mtime_ms, status, path, duration, bytes, is_replacement
             FROM (SELECT f.*, row_number() OVER (PARTITION BY clip_key ORDER BY serve_rank, mtime_ms DESC, id) AS place
                   FROM disk_files f WHERE status <> 'gone' AND clip_key IS NOT NULL)
-            WHERE place = 1 ORDER BY clip_key`,
+            WHERE place = 1 ORDER BY clip_key;
+            UPDATE clip_annotations AS c SET disk_status = b.status, disk_duration = b.duration
+            FROM best_files b WHERE b.clip_key = c.clip_key`,
     },
   ],
 };

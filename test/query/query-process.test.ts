@@ -52,6 +52,21 @@ describe('kinetics query: plans, streams, stops', () => {
     assert.deepEqual(runners().filter((pid) => before.includes(pid)), []);
   });
 
+  test('a reader that stops (`| head`) ends even an endless query', async () => {
+    const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+    const pipeline = `${quote(process.execPath)} --import ${quote(tsxLoader)} ${quote(cliEntry)} query ${quote(ENDLESS_ROWS)} --csv --db ${quote(file)} | head -n 3`;
+    const shell = spawn('sh', ['-c', pipeline]);
+    let stdout = '';
+    shell.stdout.on('data', (chunk) => (stdout += chunk));
+    const ended = once(shell, 'close');
+    const timer = setTimeout(() => shell.kill('SIGKILL'), 30_000);
+    const [code] = (await ended) as [number];
+    clearTimeout(timer);
+    assert.equal(code, 0, 'the pipeline ended by itself');
+    // sh waits for `kinetics query`, which waits for the process running the statement: that one ended too.
+    assert.equal(stdout, 'n\n1\n2\n');
+  });
+
   test('rows stream as they come: nl line by line, a table once its first 1,000 rows fix the widths', async () => {
     const lines = await runCli(['query', ENDLESS_ROWS, '--nl', '--timeout', '2', '--db', file]);
     assert.equal(lines.code, 124);
