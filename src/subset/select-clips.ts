@@ -80,8 +80,16 @@ export function classNotes(db: Database, definition: SubsetDefinition): string[]
 }
 
 /** A --sql selection must read, name (version, split, clip_key), and take no parameters (subset create has no -p). */
-function checkSelectQuery(db: Database, sql: string): void {
-  const statement = prepareReadOnly(db, sql);
+function checkSelectQuery(db: Database, sql: string, query: string): void {
+  if (!/^\s*(\(|select\b|with\b|values\b)/i.test(query)) throw new UsageError('--sql takes a SELECT that returns version, split and clip_key');
+  let statement;
+  try {
+    statement = prepareReadOnly(db, sql);
+  } catch (error) {
+    const column = /no such column: q\.(\w+)/.exec((error as Error).message);
+    if (column) throw new UsageError(`--sql must return the columns version, split and clip_key (it returns no ${column[1]})`);
+    throw error;
+  }
   try {
     statement.columns();
     db.prepare(`EXPLAIN ${sql}`).all();
@@ -106,7 +114,7 @@ export function selectionSql(db: Database, definition: SubsetDefinition): { sql:
     const query = definition.sql.trim().replace(/;+$/, '');
     chosen = `SELECT DISTINCT c.version, c.split, c.clip_key, c.label, c.status FROM (${query}) q
               JOIN clips c ON c.version = q.version AND c.split = q.split AND c.clip_key = q.clip_key`;
-    checkSelectQuery(db, chosen);
+    checkSelectQuery(db, chosen, query);
   } else {
     checkVersionsAndSplits(db, definition);
     checkClasses(db, definition);

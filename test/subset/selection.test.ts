@@ -99,6 +99,8 @@ describe('subset selection inside SQLite', () => {
       const sql = "SELECT version, split, clip_key FROM subset_clips WHERE subset = 'grown'";
       assert.equal(createSubset(catalog, 'grown', { ...base, sql }, true), 4);
       assert.deepEqual(members(), before);
+      assert.throws(() => createSubset(catalog, 'p', { ...base, sql: 'SELECT clip_key FROM clips LIMIT 3' }), /--sql must return the columns version, split and clip_key \(it returns no version\)/);
+      assert.throws(() => createSubset(catalog, 'p', { ...base, sql: 'DELETE FROM clips' }), /--sql takes a SELECT/);
       for (const withParameter of ["SELECT version, split, clip_key FROM clips WHERE label = :label", 'SELECT version, split, clip_key FROM clips WHERE label = ?']) {
         assert.throws(() => createSubset(catalog, 'p', { ...base, sql: withParameter }), /--sql takes no parameters/);
       }
