@@ -1,10 +1,30 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
+import type { Output } from '../util/output.js';
+
+export type { Output };
+
+/** What a command reads and writes besides its files, so that tests can run commands in-process. */
+export interface CommandIo {
+  stdout: Output;
+  stderr: Output;
+  readStdin(): string;
+  env: NodeJS.ProcessEnv;
+}
+
+export const processIo: CommandIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  readStdin: () => readFileSync(0, 'utf8'),
+  env: process.env,
+};
 
 export interface GlobalOptions {
   home: string;
   db: string;
+  io: CommandIo;
 }
 
 export interface Command {
@@ -26,9 +46,9 @@ export const GLOBAL_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 /** --home (KINETICS_HOME, ./kinetics-data) holds catalog.db unless --db names another file. */
-export function resolveGlobals(values: { home?: string; db?: string }, env = process.env): GlobalOptions {
-  const home = resolve(values.home ?? env.KINETICS_HOME ?? 'kinetics-data');
-  return { home, db: resolve(values.db ?? env.KINETICS_DB ?? join(home, 'catalog.db')) };
+export function resolveGlobals(values: { home?: string; db?: string }, io: CommandIo): GlobalOptions {
+  const home = resolve(values.home ?? io.env.KINETICS_HOME ?? 'kinetics-data');
+  return { home, db: resolve(values.db ?? io.env.KINETICS_DB ?? join(home, 'catalog.db')), io };
 }
 
 /** node's parseArgs with the global options merged in; its errors become usage errors. */

@@ -1,7 +1,8 @@
 import { packageVersion } from '../util/package-root.js';
 import { withoutGlobalFetch } from '../util/without-global-fetch.js';
 import { parseArgs } from 'node:util';
-import { type CommandEntry, GLOBAL_OPTIONS, resolveGlobals } from './command.js';
+import { type CommandEntry, type CommandIo, GLOBAL_OPTIONS, processIo, resolveGlobals } from './command.js';
+import { reportError } from './report-error.js';
 
 const commands: CommandEntry[] = [
   {
@@ -84,26 +85,35 @@ function help(): string {
   ].join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], io: CommandIo): Promise<number> {
   // The command is the first word that is neither an option nor the value of --home / --db.
   const commandIndex = argv.findIndex((arg, index) => !arg.startsWith('-') && !['--home', '--db'].includes(argv[index - 1] ?? ''));
   const name = argv[commandIndex];
   const command = commands.find((candidate) => candidate.name === name);
   if (!command && argv.includes('--version')) {
-    process.stdout.write(`${packageVersion}\n`);
+    io.stdout.write(`${packageVersion}\n`);
     return 0;
   }
   if (!command) {
     const wantsHelp = name === undefined || name === 'help' || argv.includes('--help') || argv.includes('-h');
-    process[wantsHelp ? 'stdout' : 'stderr'].write(`${wantsHelp ? '' : `kinetics: unknown command "${name}"\n\n`}${help()}\n`);
+    io[wantsHelp ? 'stdout' : 'stderr'].write(`${wantsHelp ? '' : `kinetics: unknown command "${name}"\n\n`}${help()}\n`);
     return wantsHelp ? 0 : 64;
   }
   const args = [...argv.slice(0, commandIndex), ...argv.slice(commandIndex + 1)];
   const loaded = await command.load();
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`usage: ${loaded.usage}\n\n${command.summary}\n`);
+    io.stdout.write(`usage: ${loaded.usage}\n\n${command.summary}\n`);
     return 0;
   }
   const { values } = parseArgs({ args, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true });
-  return loaded.run(args, resolveGlobals(values as { home?: string; db?: string }));
+  return loaded.run(args, resolveGlobals(values as { home?: string; db?: string }, io));
+}
+
+/** Runs one command line and returns its exit code; an error is reported on io.stderr, never thrown. */
+export async function runCommandLine(argv: string[], io: CommandIo = processIo): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (caught) {
+    return reportError(caught, io.stderr);
+  }
 }

@@ -1,13 +1,14 @@
 import { KineticsError, fromFileSystemError } from '../errors.js';
+import type { Output } from '../util/output.js';
 
 /** Says what went wrong on stderr, one line for an expected condition, and returns the exit code it calls for. */
-export function reportError(caught: unknown): number {
+export function reportError(caught: unknown, stderr: Output): number {
   const error = fromFileSystemError(caught) ?? caught;
   if (error instanceof KineticsError) {
-    process.stderr.write(`kinetics: ${error.message}\n`);
+    stderr.write(`kinetics: ${error.message}\n`);
     return error.exitCode;
   }
-  process.stderr.write(`kinetics: internal error: ${(error as Error).stack ?? String(error)}\n`);
+  stderr.write(`kinetics: internal error: ${(error as Error).stack ?? String(error)}\n`);
   return 70;
 }
 

@@ -1,3 +1,4 @@
+import type { Output } from '../util/output.js';
 import type { FileOutcome } from './ingest-file.js';
 
 /** Live counters of the file being read; reporters sample them. */
@@ -42,7 +43,7 @@ function outcomeLine(outcome: FileOutcome): string {
 
 /** One line per finished file: for logs and pipes. */
 export class PlainReporter implements IngestReporter {
-  constructor(private readonly stream: NodeJS.WritableStream = process.stderr) {}
+  constructor(private readonly stream: Output) {}
   fileStarted(): void {}
   fileFinished(outcome: FileOutcome): void {
     this.stream.write(`${outcomeLine(outcome)}\n`);
@@ -55,7 +56,7 @@ export class TerminalReporter implements IngestReporter {
   private current: FileProgress | undefined;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {
+  constructor(private readonly stream: Output) {
     this.timer = setInterval(() => this.render(), 100);
     this.timer.unref();
   }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { KineticsError } from '../errors.js';
+import type { Output } from '../util/output.js';
 import { packageRoot } from '../util/package-root.js';
 import type { QueryRequest } from './run-query.js';
 
@@ -18,13 +19,26 @@ function runnerScript(): string {
     : join(packageRoot, 'dist', 'query', 'query-runner.js');
 }
 
+/** The child writes to this process's own stream directly; to any other (a test's buffer) through a pipe. */
+function childStdio(output: Output, own: NodeJS.WriteStream): 'inherit' | 'pipe' {
+  return output === own ? 'inherit' : 'pipe';
+}
+
 /**
  * Runs the query in a child process that writes straight to this process's stdout (rows stream with no copy), so
  * that `timeoutSeconds` and Ctrl-C can end it at once, whatever SQLite is doing. Resolves to the child's exit code.
  */
-export function runQueryProcess(request: QueryRequest, timeoutSeconds: number | null): Promise<number> {
+export function runQueryProcess(
+  request: QueryRequest,
+  timeoutSeconds: number | null,
+  output: { stdout: Output; stderr: Output },
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, runnerScript()], { stdio: ['pipe', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [...process.execArgv, runnerScript()], {
+      stdio: ['pipe', childStdio(output.stdout, process.stdout), childStdio(output.stderr, process.stderr)],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => output.stdout.write(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => output.stderr.write(chunk.toString()));
     let stopped: KineticsError | undefined;
     const stop = (error: KineticsError) => {
       stopped ??= error;
@@ -49,6 +63,6 @@ export function runQueryProcess(request: QueryRequest, timeoutSeconds: number | 
       else if (signal !== null) reject(new KineticsError(`the query's process was ended by ${signal}`, 1));
       else resolve(code ?? 1);
     });
-    child.stdin.end(JSON.stringify(request));
+    child.stdin!.end(JSON.stringify(request));
   });
 }

@@ -41,5 +41,5 @@ try {
   const request = JSON.parse(readFileSync(0, 'utf8')) as QueryRequest;
   process.exitCode = runQuery(request, writeOut);
 } catch (caught) {
-  process.exitCode = reportError(caught);
+  process.exitCode = reportError(caught, process.stderr);
 }

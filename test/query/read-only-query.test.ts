@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { listNamedQueries } from '../../src/query/named-queries.js';
 import { ingestInto, newCatalogFile } from '../helpers/catalog.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
 import { copyOfSampleBucket, tempDir } from '../helpers/temp.js';
 
 const file = newCatalogFile();
@@ -96,7 +96,7 @@ describe('kinetics query', () => {
     test(`refuses a writing statement: ${sql}`, async () => {
       const before = statSync(file).mtimeMs;
       const cwd = tempDir();
-      const result = await runCli(['query', sql, '--db', file], { cwd });
+      const result = await spawnCli(['query', sql, '--db', file], { cwd });
       assert.equal(result.code, 77, result.stderr);
       assert.match(result.stderr, /^kinetics: refused: .*only reads the catalog\n$/);
       assert.equal(statSync(file).mtimeMs, before);

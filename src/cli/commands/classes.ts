@@ -17,7 +17,7 @@ export const classesCommand: Command = {
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
       const result = runReadOnlyQuery(catalog.sqlite, loadNamedQuery('class-map').sql, { from_version: from, to_version: to });
-      writeRows(chooseFormat({ json: values.json, csv: values.csv, table: values.table }, process.stdout.isTTY === true), result.columns, result.rows, (text) => process.stdout.write(text));
+      writeRows(chooseFormat({ json: values.json, csv: values.csv, table: values.table }, globals.io.stdout.isTTY === true), result.columns, result.rows, (text) => globals.io.stdout.write(text));
     } finally {
       await catalog.close();
     }

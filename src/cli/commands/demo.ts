@@ -20,9 +20,7 @@ import { printPlan } from './plan.js';
 export const sampleBucket = join(packageRoot, 'data', 'sample-bucket');
 
 const usage = 'kinetics demo [--home DIR] [--db FILE]';
-const write = (text: string) => process.stdout.write(text);
-
-function printQuery(catalog: Catalog, name: string, params: Record<string, string | null> = {}): void {
+function printQuery(write: (text: string) => void, catalog: Catalog, name: string, params: Record<string, string | null> = {}): void {
   const query = loadNamedQuery(name);
   write(`\n${query.description}\n`);
   const result = runReadOnlyQuery(catalog.sqlite, query.sql, params);
@@ -51,14 +49,15 @@ export const demoCommand: Command = {
   usage,
   async run(args, globals) {
     parseCommandArgs(args, {}, usage);
+    const write = (text: string) => globals.io.stdout.write(text);
     refuseAnotherSourcesCatalog(globals.db);
     write(`1. ingest the sample bucket ${sampleBucket}\n`);
     const ingested = await runIngest(globals, { source: sampleBucket, versions: [...VERSIONS], downstream: true, json: false });
-    printIngestSummary(ingested, globals.db);
+    printIngestSummary(ingested, globals);
     const catalog = Catalog.open(globals.db);
     try {
-      printQuery(catalog, 'split-summary');
-      printQuery(catalog, 'downstream-summary');
+      printQuery(write, catalog, 'split-summary');
+      printQuery(write, catalog, 'downstream-summary');
 
       const definition = {
         versions: ['k400', 'k700-2020'] as const,
@@ -82,7 +81,7 @@ export const demoCommand: Command = {
           `${count('failed')} failed), ${formatBytes(fetched.transferredBytes)} downloaded; ${fetched.stillMissing} clips still missing\n`,
       );
       write('\n5. status');
-      printQuery(catalog, 'status', { version: null, split: 'val' });
+      printQuery(write, catalog, 'status', { version: null, split: 'val' });
       write(`\nVideos are under ${videosRoot(globals.home)}. Try: npx kinetics query @class-counts -p version k400 --home ${globals.home}\n`);
       return Math.max(ingested.exitCode, fetched.exitCode);
     } finally {

@@ -57,7 +57,7 @@ export const exportCommand: Command = {
         classNames: values['class-names'] === 'torchvision' ? 'torchvision' : 'labels',
       });
       const excluded = Object.entries(summary.excludedByStatus).map(([status, count]) => `${count} ${status}`).join(', ');
-      process.stderr.write(
+      globals.io.stderr.write(
         `${summary.listed} clips listed in ${values.out}` +
           `${summary.excluded > 0 ? `; ${summary.excluded} not listed (${excluded}: see excluded.csv, or --include-missing)` : ''}` +
           `${summary.overlapping > 0 ? `; ${summary.overlapping} dropped as overlapping ${values['exclude-overlap-with']}` : ''}\n`,

@@ -3,14 +3,14 @@ import { UsageError } from '../../errors.js';
 import type { ShardEvent } from '../../fetch/fetch-shards.js';
 import { fetchSubset } from '../../fetch/fetch-subset.js';
 import { formatBytes } from '../../ingest/progress.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type Output, parseCommandArgs } from '../command.js';
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--json] [--home DIR] [--db FILE]';
 
 /** On a terminal: one live line with the shards in flight, total bytes, rate and ETA; plain lines otherwise. */
-function progressPrinter(onTerminal: boolean, totalBytes: () => number): { onEvent(event: ShardEvent): void; close(): void } {
+function progressPrinter(stderr: Output, onTerminal: boolean, totalBytes: () => number): { onEvent(event: ShardEvent): void; close(): void } {
   const started = Date.now();
   let bytes = 0;
   const active = new Map<string, number>();
@@ -20,7 +20,7 @@ function progressPrinter(onTerminal: boolean, totalBytes: () => number): { onEve
     const remaining = totalBytes() - bytes;
     const eta = rate > 0 && remaining > 0 ? ` ETA ${Math.ceil(remaining / rate)} s` : '';
     const shards = [...active].map(([name, done]) => `${name} ${formatBytes(done)}`).join(', ');
-    process.stderr.write(`\r\x1b[2K${formatBytes(bytes)} at ${formatBytes(rate)}/s${eta}  ${shards}`.slice(0, (process.stderr.columns ?? 100) - 1));
+    stderr.write(`\r\x1b[2K${formatBytes(bytes)} at ${formatBytes(rate)}/s${eta}  ${shards}`.slice(0, (stderr.columns ?? 100) - 1));
   };
   const timer = onTerminal ? setInterval(render, 200) : undefined;
   return {
@@ -38,15 +38,15 @@ function progressPrinter(onTerminal: boolean, totalBytes: () => number): { onEve
             : event.result.state === 'extracted'
               ? `extracted  ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.extracted} of ${event.result.members} members`
               : `failed     ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.error}`;
-        process.stderr.write(`${onTerminal ? '\r\x1b[2K' : ''}${line}\n`);
+        stderr.write(`${onTerminal ? '\r\x1b[2K' : ''}${line}\n`);
         for (const refused of event.kind === 'finished' ? event.result.refused : []) {
-          process.stderr.write(`refused    ${event.shard.name}: ${refused.member}: ${refused.reason}\n`);
+          stderr.write(`refused    ${event.shard.name}: ${refused.member}: ${refused.reason}\n`);
         }
       }
     },
     close() {
       if (timer) clearInterval(timer);
-      if (onTerminal) process.stderr.write('\r\x1b[2K');
+      if (onTerminal) stderr.write('\r\x1b[2K');
     },
   };
 }
@@ -63,7 +63,7 @@ export const fetchCommand: Command = {
     const jobs = Number(values.jobs ?? 4);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number ≥ 1, not "${values.jobs}"`);
     let planned = 0;
-    const progress = progressPrinter(process.stderr.isTTY === true && !values.json, () => planned);
+    const progress = progressPrinter(globals.io.stderr, globals.io.stderr.isTTY === true && !values.json, () => planned);
     const catalog = Catalog.open(globals.db, { mustExist: true });
     try {
       const summary = await fetchSubset(catalog, positionals[0]!, {
@@ -74,17 +74,17 @@ export const fetchCommand: Command = {
         onProgress: values.json ? undefined : (event) => progress.onEvent(event),
       });
       progress.close();
-      if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      if (values.json) globals.io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       else {
         const count = (state: string) => summary.shards.filter((shard) => shard.state === state).length;
         const failed = count('failed');
-        process.stderr.write(
+        globals.io.stderr.write(
           `subset ${summary.subset}: ${plural(summary.extracted, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
             `${count('skipped') > 0 ? ` (${count('skipped')} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}, ${formatBytes(summary.transferredBytes)} downloaded in ${summary.seconds.toFixed(1)} s; ` +
             `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${summary.notInAnyShard} in no shard` : ''}\n`,
         );
         for (const clip of summary.stillMissingClips) {
-          process.stderr.write(`missing    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status})\n`);
+          globals.io.stderr.write(`missing    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status})\n`);
         }
       }
       return summary.exitCode;

@@ -28,9 +28,9 @@ export async function runIngest(
   const catalog = Catalog.open(globals.db);
   const reporter = options.json
     ? new SilentReporter()
-    : process.stderr.isTTY
-      ? new TerminalReporter(process.stderr)
-      : new PlainReporter(process.stderr);
+    : globals.io.stderr.isTTY
+      ? new TerminalReporter(globals.io.stderr)
+      : new PlainReporter(globals.io.stderr);
   try {
     return await ingest(catalog, { source, versions: options.versions, downstream: options.downstream, reporter });
   } finally {
@@ -58,15 +58,15 @@ function holdsNothing(catalog: Catalog): boolean {
   }
 }
 
-export function printIngestSummary(summary: IngestSummary, catalogFile: string): void {
+export function printIngestSummary(summary: IngestSummary, globals: GlobalOptions): void {
   const bytes = summary.files.reduce((sum, file) => sum + (file.status === 'loaded' ? file.bytes : 0), 0);
-  process.stderr.write(
+  globals.io.stderr.write(
     `${summary.loaded} loaded (${summary.rows.toLocaleString('en-US')} rows, ${formatBytes(bytes)}), ` +
       `${summary.unchanged} unchanged, ${summary.missing} missing, ${summary.failed} failed ` +
-      `in ${summary.seconds.toFixed(2)} s → ${catalogFile}\n`,
+      `in ${summary.seconds.toFixed(2)} s → ${globals.db}\n`,
   );
   if (summary.failed > 0) {
-    process.stderr.write('each failed file left the catalog as it was before it (its earlier rows, if any, stand); fix it and run ingest again\n');
+    globals.io.stderr.write('each failed file left the catalog as it was before it (its earlier rows, if any, stand); fix it and run ingest again\n');
   }
 }
 
@@ -85,13 +85,13 @@ export const ingestCommand: Command = {
     );
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}\nusage: ${usage}`);
     const summary = await runIngest(globals, {
-      source: values.source ?? process.env.KINETICS_SOURCE ?? CVDF_BUCKET_URL,
+      source: values.source ?? globals.io.env.KINETICS_SOURCE ?? CVDF_BUCKET_URL,
       versions: parseVersionList(values.versions),
       downstream: values.downstream ?? true,
       json: values.json ?? false,
     });
-    if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else printIngestSummary(summary, globals.db);
+    if (values.json) globals.io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else printIngestSummary(summary, globals);
     return summary.exitCode;
   },
 };

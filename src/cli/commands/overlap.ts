@@ -22,11 +22,11 @@ export const overlapCommand: Command = {
     try {
       const report = overlapReport(findOverlap(catalog.sqlite, parseVersionSplits(values.train), evaluation!));
       total = report.total;
-      if (chooseFormat({ json: values.json, table: values.table }, process.stdout.isTTY === true) === 'json') {
-        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      if (chooseFormat({ json: values.json, table: values.table }, globals.io.stdout.isTTY === true) === 'json') {
+        globals.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       } else {
-        writeRows('table', ['label', 'clips', 'identical'], report.by_class.map((entry) => [entry.label, entry.clips, entry.identical]), (text) => process.stdout.write(text));
-        process.stdout.write(`\n${report.total} clips of ${values.eval} overlap ${values.train} (${report.identical} with identical windows)\n`);
+        writeRows('table', ['label', 'clips', 'identical'], report.by_class.map((entry) => [entry.label, entry.clips, entry.identical]), (text) => globals.io.stdout.write(text));
+        globals.io.stdout.write(`\n${report.total} clips of ${values.eval} overlap ${values.train} (${report.identical} with identical windows)\n`);
       }
     } finally {
       await catalog.close();

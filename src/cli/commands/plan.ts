@@ -41,7 +41,7 @@ export const planCommand: Command = {
     try {
       const plan = await planSubset(catalog, positionals[0]!, globals.home);
       const format = chooseFormat({ json: values.json, csv: values.csv, table: values.table }, true) as 'table' | 'json' | 'csv';
-      printPlan(plan, (text) => process.stdout.write(text), format);
+      printPlan(plan, (text) => globals.io.stdout.write(text), format);
     } finally {
       await catalog.close();
     }

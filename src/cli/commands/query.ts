@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
 import { bindNamedQuery, listNamedQueries, loadNamedQuery } from '../../query/named-queries.js';
 import { OUTPUT_FORMATS, chooseFormat, writeRows } from '../../query/output-formats.js';
@@ -31,18 +30,18 @@ export const queryCommand: Command = {
       { list: { type: 'boolean' }, explain: { type: 'boolean' }, timeout: { type: 'string' }, ...formatOptions },
       usage,
     );
-    const format = chooseFormat(values as Record<string, boolean>, process.stdout.isTTY === true);
+    const format = chooseFormat(values as Record<string, boolean>, globals.io.stdout.isTTY === true);
     if (values.list) {
       const queries = listNamedQueries().map((query) => [`@${query.name}`, query.params, query.description]);
-      writeRows(format, ['name', 'params', 'description'], queries, (text) => process.stdout.write(text));
+      writeRows(format, ['name', 'params', 'description'], queries, (text) => globals.io.stdout.write(text));
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError(`give one query\nusage: ${usage}`);
     const timeout = seconds(values.timeout);
     const text = positionals[0]!;
     const named = text.startsWith('@') ? loadNamedQuery(text.slice(1)) : undefined;
-    const sql = text === '-' ? readFileSync(0, 'utf8') : (named?.sql ?? text);
+    const sql = text === '-' ? globals.io.readStdin() : (named?.sql ?? text);
     const bound = named ? bindNamedQuery(named, params) : params;
-    return runQueryProcess({ db: globals.db, sql, params: bound, format, explain: values.explain === true }, timeout);
+    return runQueryProcess({ db: globals.db, sql, params: bound, format, explain: values.explain === true }, timeout, globals.io);
   },
 };

@@ -3,18 +3,18 @@ import { Catalog } from '../../catalog/catalog.js';
 import { KineticsError } from '../../errors.js';
 import { videosRoot } from '../../fetch/video-layout.js';
 import { type ScanSummary, scan } from '../../scan/scan.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type Output, parseCommandArgs } from '../command.js';
 
 const usage = 'kinetics scan [DIR...] [--verify] [--quick] [--json] [--fail-on-damage] [--home DIR] [--db FILE]';
 
-function printSummary(summary: ScanSummary): void {
-  process.stderr.write(
+function printSummary(summary: ScanSummary, stderr: Output): void {
+  stderr.write(
     `${summary.seen} files seen (${summary.new} new, ${summary.changed} changed, ${summary.unchanged} unchanged, ` +
       `${summary.gone} gone${summary.skippedDirs > 0 ? `, ${summary.skippedDirs} folders unchanged and skipped` : ''}); ` +
       `${summary.verified} verified; findings: ${summary.damaged} damaged, ${summary.empty} empty, ${summary.short} short, ` +
       `${summary.unknown} unknown, in ${summary.seconds.toFixed(2)} s\n`,
   );
-  for (const entry of summary.unreadable) process.stderr.write(`cannot read ${entry.path} (${entry.error})\n`);
+  for (const entry of summary.unreadable) stderr.write(`cannot read ${entry.path} (${entry.error})\n`);
 }
 
 export const scanCommand: Command = {
@@ -30,7 +30,7 @@ export const scanCommand: Command = {
     // a catalog that must exist (a mistyped --home should not make a new one).
     const catalog = Catalog.open(globals.db, { mustExist: positionals.length === 0 });
     if (positionals.length === 0) mkdirSync(roots[0]!, { recursive: true });
-    const onTerminal = process.stderr.isTTY && !values.json;
+    const onTerminal = globals.io.stderr.isTTY && !values.json;
     let summary: ScanSummary;
     try {
       summary = await scan(catalog, {
@@ -38,17 +38,17 @@ export const scanCommand: Command = {
         verify: values.verify ?? false,
         quick: values.quick ?? false,
         onProgress: onTerminal
-          ? (progress) => process.stderr.write(`\r\x1b[2Kscanning: ${progress.files} files in ${progress.dirs} folders, ${progress.verified} verified`)
+          ? (progress) => globals.io.stderr.write(`\r\x1b[2Kscanning: ${progress.files} files in ${progress.dirs} folders, ${progress.verified} verified`)
           : undefined,
       });
     } finally {
-      if (onTerminal) process.stderr.write('\r\x1b[2K');
+      if (onTerminal) globals.io.stderr.write('\r\x1b[2K');
       await catalog.close();
     }
-    if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else printSummary(summary);
+    if (values.json) globals.io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else printSummary(summary, globals.io.stderr);
     if (summary.unreadable.length > 0) {
-      if (values.json) for (const entry of summary.unreadable) process.stderr.write(`cannot read ${entry.path} (${entry.error})\n`);
+      if (values.json) for (const entry of summary.unreadable) globals.io.stderr.write(`cannot read ${entry.path} (${entry.error})\n`);
       return 74;
     }
     if (values['fail-on-damage'] && summary.damaged + summary.empty + summary.short > 0) {

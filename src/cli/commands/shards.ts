@@ -48,8 +48,8 @@ export const shardsCommand: Command = {
             undiscovered: [],
           });
           const failed = results.filter((result) => result.state === 'failed');
-          for (const result of failed) process.stderr.write(`failed     ${result.version}/${result.split}/${result.name}: ${result.error}\n`);
-          process.stderr.write(
+          for (const result of failed) globals.io.stderr.write(`failed     ${result.version}/${result.split}/${result.name}: ${result.error}\n`);
+          globals.io.stderr.write(
             `${results.length - failed.length} shards indexed, ${results.reduce((sum, result) => sum + result.members, 0)} members learned` +
               `${failed.length > 0 ? `, ${failed.length} failed` : ''}\n`,
           );
@@ -57,13 +57,13 @@ export const shardsCommand: Command = {
         }
         case 'export-index': {
           if (!file) throw new UsageError(`export-index needs a FILE\nusage: ${usage}`);
-          process.stderr.write(`${await exportShardIndex(catalog, file, { version, split })} members written to ${file}\n`);
+          globals.io.stderr.write(`${await exportShardIndex(catalog, file, { version, split })} members written to ${file}\n`);
           return 0;
         }
         case 'import-index': {
           if (!file) throw new UsageError(`import-index needs a FILE\nusage: ${usage}`);
           const imported = await importShardIndex(catalog, file);
-          process.stderr.write(`${imported.members} members of ${imported.shards} shards imported from ${file}\n`);
+          globals.io.stderr.write(`${imported.members} members of ${imported.shards} shards imported from ${file}\n`);
           return 0;
         }
         default:

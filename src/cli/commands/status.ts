@@ -29,7 +29,7 @@ export const statusCommand: Command = {
     if (version === undefined) throw new UsageError(`unknown version "${values.version}"; versions are ${VERSIONS.join(', ')}`);
     const split = values.split === undefined ? null : normaliseSplit(values.split);
     if (split === undefined) throw new UsageError(`unknown split "${values.split}"; splits are ${SPLITS.join(', ')}`);
-    const format = chooseFormat({ json: values.json, csv: values.csv, table: values.table }, process.stdout.isTTY === true);
+    const format = chooseFormat({ json: values.json, csv: values.csv, table: values.table }, globals.io.stdout.isTTY === true);
     if (values.subset !== undefined && (version !== null || split !== null)) {
       throw new UsageError('--subset gives the coverage of a subset, whatever its versions and splits: leave out --version and --split');
     }
@@ -39,7 +39,7 @@ export const statusCommand: Command = {
       const query = loadNamedQuery(`${values.subset === undefined ? '' : 'subset-'}status${values['by-class'] ? '-by-class' : ''}`);
       const params: QueryParams = values.subset === undefined ? { version, split } : { subset: values.subset };
       const result = runReadOnlyQuery(catalog.sqlite, query.sql, params);
-      writeRows(format, result.columns, result.rows, (text) => process.stdout.write(text));
+      writeRows(format, result.columns, result.rows, (text) => globals.io.stdout.write(text));
     } finally {
       await catalog.close();
     }

@@ -83,8 +83,8 @@ export const subsetCommand: Command = {
       usage,
     );
     const [action, name] = positionals;
-    const format = chooseFormat({ json: values.json, table: values.table }, process.stdout.isTTY === true);
-    const print = (columns: string[], rows: unknown[][]) => writeRows(format, columns, rows, (text) => process.stdout.write(text));
+    const format = chooseFormat({ json: values.json, table: values.table }, globals.io.stdout.isTTY === true);
+    const print = (columns: string[], rows: unknown[][]) => writeRows(format, columns, rows, (text) => globals.io.stdout.write(text));
     switch (action) {
       case 'create': {
         if (!name) throw new UsageError(`subset create needs a NAME\nusage: ${usage}`);
@@ -93,8 +93,8 @@ export const subsetCommand: Command = {
           clips: createSubset(catalog, name, definition, values.replace ?? false),
           notes: classNotes(catalog.sqlite, definition),
         }));
-        for (const note of notes) process.stderr.write(`note: ${note}\n`);
-        process.stderr.write(`subset ${name}: ${clips} clips\n`);
+        for (const note of notes) globals.io.stderr.write(`note: ${note}\n`);
+        globals.io.stderr.write(`subset ${name}: ${clips} clips\n`);
         return 0;
       }
       case 'list':
@@ -106,7 +106,7 @@ export const subsetCommand: Command = {
         if (!name) throw new UsageError(`subset show needs a NAME\nusage: ${usage}`);
         await withCatalog(globals, true, (catalog) => {
           const subset = findSubset(catalog, name);
-          process.stderr.write(`subset ${subset.name}: ${subset.clips} clips, made ${subset.created_at} from ${JSON.stringify(subset.definition)}\n`);
+          globals.io.stderr.write(`subset ${subset.name}: ${subset.clips} clips, made ${subset.created_at} from ${JSON.stringify(subset.definition)}\n`);
           const rows = catalog.sqlite
             .prepare(
               `SELECT c.version, c.split, c.label, count(*) AS clips,
@@ -123,7 +123,7 @@ export const subsetCommand: Command = {
       case 'drop':
         if (!name) throw new UsageError(`subset drop needs a NAME\nusage: ${usage}`);
         await withCatalog(globals, false, (catalog) => dropSubset(catalog, name));
-        process.stderr.write(`dropped subset ${name}\n`);
+        globals.io.stderr.write(`dropped subset ${name}\n`);
         return 0;
       default:
         throw new UsageError(`subset takes create, list, show or drop\nusage: ${usage}`);

@@ -8,7 +8,7 @@ export const tuiCommand: Command = {
   usage,
   async run(args, globals) {
     parseCommandArgs(args, {}, usage);
-    assertTerminal();
+    assertTerminal(globals.io.stdout);
     const catalog = Catalog.open(globals.db, { mustExist: true });
     try {
       await runTui(catalog, globals.home);
