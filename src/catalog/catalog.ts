@@ -70,6 +70,21 @@ export class Catalog {
     return this.sqlite.prepare('SELECT 1 FROM source_files UNION ALL SELECT 1 FROM disk_files LIMIT 1').get() !== undefined;
   }
 
+  /** True when the catalog holds no file of any kind and no other connection is using it. */
+  isEmptyAndUnshared(): boolean {
+    try {
+      this.sqlite.pragma('busy_timeout = 0');
+      this.sqlite.exec('BEGIN EXCLUSIVE');
+      try {
+        return !this.holdsFiles();
+      } finally {
+        this.sqlite.exec('ROLLBACK');
+      }
+    } catch {
+      return false;
+    }
+  }
+
   /** Runs `body` in one transaction that spans awaits; the handle is not shared across concurrent work. */
   async transaction<T>(body: () => Promise<T>): Promise<T> {
     this.sqlite.exec('BEGIN IMMEDIATE');

@@ -81,3 +81,23 @@ export async function writeSetting(catalog: Catalog, key: string, value: string)
 export function readSetting(catalog: Catalog, key: string): string | undefined {
   return catalog.sqlite.prepare('SELECT value FROM catalog_settings WHERE key = ?').pluck().get(key) as string | undefined;
 }
+
+/** The annotation files (and listings) of these versions, as a manifest pins them. */
+export function annotationSourcesOf(catalog: Catalog, versions: string[]): { path: string; sha256: string; bytes: number }[] {
+  return catalog.sqlite
+    .prepare(
+      `SELECT path, sha256, bytes FROM sources WHERE kind IN ('annotations', 'listing') AND version IN (SELECT value FROM json_each(?)) ORDER BY path`,
+    )
+    .all(JSON.stringify(versions)) as { path: string; sha256: string; bytes: number }[];
+}
+
+/** Forgets a source file's rows in these tables, before the file is loaded again. */
+export function forgetRowsOf(catalog: Catalog, sourceId: number, tables: SourceRowTable[]): void {
+  for (const table of tables) catalog.sqlite.prepare(`DELETE FROM ${table} WHERE source_id = ?`).run(sourceId);
+}
+
+export type SourceRowTable = 'clip_annotations' | 'source_labels' | 'ava_kinetics_boxes' | 'ava_action_names' | 'countix_counts';
+
+export function storeReadme(catalog: Catalog, sourceId: number, version: string | null, text: string): void {
+  catalog.sqlite.prepare('INSERT OR REPLACE INTO readme_files (source_id, version, text) VALUES (?, ?, ?)').run(sourceId, version, text);
+}

@@ -4,11 +4,12 @@ import { dirname, extname, join, relative, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { UsageError } from '../errors.js';
 import { classFolder, clipDestination, safeFolderName } from '../fetch/video-layout.js';
-import { findSubset } from '../subset/subsets.js';
+import { type ExportableClip, exportableClips, findSubset, subsetVersions } from '../catalog/subsets.js';
+import { annotationSourcesOf } from '../catalog/source-files.js';
+import { findOverlap, type VersionSplit } from '../catalog/clips.js';
 import { packageVersion } from '../util/package-root.js';
 import { loadLabelMap } from './label-map.js';
 import { earlierExport, removeStale } from './previous-export.js';
-import { type VersionSplit, findOverlap } from './overlap.js';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'mmaction', 'pytorchvideo', 'slowfast', 'videomae', 'tree', 'fiftyone'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -45,19 +46,8 @@ export interface ExportSummary {
   files: WrittenFile[];
 }
 
-interface ExportRow {
-  version: string;
-  split: string;
-  clip_key: string;
-  youtube_id: string;
-  time_start: number;
-  time_end: number;
-  label: string | null;
-  status: string;
-  path: string | null;
-}
 
-interface ListedClip extends ExportRow {
+interface ListedClip extends ExportableClip {
   label_idx: number;
   exportPath: string;
   file: string;
@@ -101,19 +91,10 @@ function listFileName(format: ExportFormat, version: string, split: string): str
  * subset and catalog give byte-identical files (nothing in them depends on time or on the order rows come back).
  */
 export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSummary {
-  const { sqlite } = catalog;
   const subset = findSubset(catalog, options.subset);
-  const rows = sqlite
-    .prepare(
-      `SELECT c.version, c.split, c.clip_key, c.youtube_id, c.time_start, c.time_end, c.label, c.status, c.path
-       FROM subset_clips s JOIN clips c USING (version, split, clip_key)
-       WHERE s.subset = @subset AND (@version IS NULL OR c.version = @version)
-       ORDER BY c.version, c.split, c.label, c.clip_key`,
-    )
-    .all({ subset: options.subset, version: options.version ?? null }) as ExportRow[];
+  const rows = exportableClips(catalog, options.subset, options.version ?? null);
   if (options.version !== undefined && rows.length === 0) {
-    const held = sqlite.prepare('SELECT DISTINCT version FROM subset_clips WHERE subset = ? ORDER BY 1').pluck().all(options.subset) as string[];
-    throw new UsageError(`subset ${options.subset} has no clips of ${options.version}; it holds ${held.join(', ')}`);
+    throw new UsageError(`subset ${options.subset} has no clips of ${options.version}; it holds ${subsetVersions(catalog, options.subset).join(', ')}`);
   }
   const versions = [...new Set(rows.map((row) => row.version))];
   if (versions.length > 1 && (options.labelMapFile === undefined || SPLIT_FILE_FORMATS.has(options.format) || options.format === 'tree' || options.format === 'fiftyone')) {
@@ -125,17 +106,17 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   if (options.includeMissing && (options.format === 'tree' || options.format === 'fiftyone')) {
     throw new UsageError(`--include-missing lists clips not on disk; a ${options.format} export links files, so it cannot hold them`);
   }
-  const labelMap = loadLabelMap(sqlite, versions[0] ?? '', options.labelMapFile);
+  const labelMap = loadLabelMap(catalog, versions[0] ?? '', options.labelMapFile);
 
   const overlapping = new Set<string>();
   const evaluations = options.excludeOverlapWith.length === 0 ? [] : new Set(rows.map((row) => `${row.version}:${row.split}`));
   for (const evaluation of evaluations) {
     const [version, split] = evaluation.split(':') as [string, string];
-    for (const clip of findOverlap(sqlite, options.excludeOverlapWith, { version, split })) overlapping.add(`${version}\0${split}\0${clip.clip_key}`);
+    for (const clip of findOverlap(catalog, options.excludeOverlapWith, { version, split })) overlapping.add(`${version}\0${split}\0${clip.clip_key}`);
   }
 
   const listed: ListedClip[] = [];
-  const excluded: ExportRow[] = [];
+  const excluded: ExportableClip[] = [];
   let overlapCount = 0;
   for (const row of rows) {
     if (overlapping.has(`${row.version}\0${row.split}\0${row.clip_key}`)) {
@@ -189,11 +170,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   };
   const excludedByStatus: Record<string, number> = {};
   for (const row of excluded) excludedByStatus[row.status] = (excludedByStatus[row.status] ?? 0) + 1;
-  const sources = sqlite
-    .prepare(
-      `SELECT path, sha256, bytes FROM sources WHERE kind IN ('annotations', 'listing') AND version IN (SELECT value FROM json_each(?)) ORDER BY path`,
-    )
-    .all(JSON.stringify(versions));
+  const sources = annotationSourcesOf(catalog, versions);
   const manifest = {
     tool: 'kinetics',
     tool_version: packageVersion,

@@ -1,5 +1,6 @@
 import { readUserFile } from '../util/read-user-file.js';
-import type { Database } from 'better-sqlite3';
+import { classLabelsOf } from '../catalog/clips.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { InputError } from '../errors.js';
 
 export interface LabelMap {
@@ -9,10 +10,10 @@ export interface LabelMap {
 }
 
 /** The version's labels in code-point order (the catalog's `classes.idx`), or a checkpoint's own order from a file. */
-export function loadLabelMap(db: Database, version: string, file: string | undefined): LabelMap {
+export function loadLabelMap(catalog: Catalog, version: string, file: string | undefined): LabelMap {
   let labels: string[];
   if (file === undefined) {
-    labels = db.prepare('SELECT label FROM classes WHERE version = ? ORDER BY idx').pluck().all(version) as string[];
+    labels = classLabelsOf(catalog, version);
   } else {
     labels = readUserFile(file).split(/\r?\n/).map((line) => line.trim());
     while (labels.at(-1) === '') labels.pop();

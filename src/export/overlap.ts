@@ -1,11 +1,6 @@
-import type { Database } from 'better-sqlite3';
+import type { OverlapClip, VersionSplit } from '../catalog/clips.js';
 import { UsageError } from '../errors.js';
 import { SPLITS, normaliseSplit, parseVersion } from '../sources/bucket-layout.js';
-
-export interface VersionSplit {
-  version: string;
-  split: string;
-}
 
 /** `k700-2020:train,k400:train` → [{version, split}, ...]. */
 export function parseVersionSplits(text: string): VersionSplit[] {
@@ -16,35 +11,6 @@ export function parseVersionSplits(text: string): VersionSplit[] {
     if (!version || !split) throw new UsageError(`expected VERSION:SPLIT like k700-2020:train (splits: ${SPLITS.join(', ')}), found "${item}"`);
     return { version, split };
   });
-}
-
-export interface OverlapClip {
-  clip_key: string;
-  label: string | null;
-  other_version: string;
-  other_split: string;
-  other_clip_key: string;
-  other_label: string | null;
-  identical: number;
-}
-
-/**
- * Clips of `evaluation` that also stand in any of `training`: the same YouTube video with an overlapping window,
- * not only identical windows (a shifted window still shows the same frames).
- */
-export function findOverlap(db: Database, training: VersionSplit[], evaluation: VersionSplit): OverlapClip[] {
-  return db
-    .prepare(
-      `SELECT a.clip_key, a.label, b.version AS other_version, b.split AS other_split, b.clip_key AS other_clip_key,
-              b.label AS other_label, a.clip_key = b.clip_key AS identical
-       FROM clips a
-       JOIN clips b ON b.youtube_id = a.youtube_id AND b.time_start < a.time_end AND a.time_start < b.time_end
-       WHERE a.version = @version AND a.split = @split
-         AND EXISTS (SELECT 1 FROM json_each(@training) t
-                     WHERE json_extract(t.value, '$.version') = b.version AND json_extract(t.value, '$.split') = b.split)
-       ORDER BY a.label, a.clip_key, b.version, b.split, b.clip_key`,
-    )
-    .all({ version: evaluation.version, split: evaluation.split, training: JSON.stringify(training) }) as OverlapClip[];
 }
 
 export interface OverlapReport {

@@ -1,15 +1,13 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { scanRootId } from '../catalog/scan-roots.js';
-import { refreshFileStatistics } from '../catalog/statistics.js';
+import { FileWriter, finishedRecordingFiles, scanRootId } from '../catalog/disk-files.js';
+import { recordShardMembers, recordShardSize, setShardState } from '../catalog/shards.js';
 import { fileRecord } from '../scan/file-record.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
-import { FileWriter } from '../scan/file-writer.js';
 import { MemberExtractor } from './extract-members.js';
 import { lockHome } from './home-lock.js';
 import { type PlannedClip, type PlannedShard, archivePath, mayHold } from './plan.js';
-import { recordShardMembers } from './shard-members.js';
 import { downloadResumable } from './resumable-download.js';
 import { readChunks } from './read-chunks.js';
 import { eachLimited } from '../util/each-limited.js';
@@ -60,11 +58,10 @@ export async function fetchShards(catalog: Catalog, shards: PlannedShard[], opti
 }
 
 async function streamShards(catalog: Catalog, shards: PlannedShard[], options: FetchOptions): Promise<ShardResult[]> {
-  const { sqlite } = catalog;
   const root = videosRoot(options.home);
   mkdirSync(root, { recursive: true });
-  const rootId = scanRootId(sqlite, root);
-  const writer = new FileWriter(sqlite);
+  const rootId = scanRootId(catalog, root);
+  const writer = new FileWriter(catalog);
   // By version and clip key: a member of any shard of the version (the replacement archive's too) finds the clip,
   // in whichever splits it is wanted.
   const unfoundKey = (version: string, clipKey: string) => `${version}\0${clipKey}`;
@@ -73,8 +70,6 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
     const key = unfoundKey(clip.version, clip.clip_key);
     stillUnfound.set(key, [...(stillUnfound.get(key) ?? []), clip]);
   }
-  const setState = sqlite.prepare('UPDATE shard_files SET state = ?, error = ? WHERE version = ? AND split = ? AND name = ?');
-  const recordSize = sqlite.prepare('UPDATE shard_files SET bytes = ?, etag = ? WHERE version = ? AND split = ? AND name = ?');
   const results: ShardResult[] = [];
 
   await eachLimited(shards, options.jobs, async (shard) => {
@@ -93,11 +88,11 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
       shard,
       wanted,
       options,
-      (state, error) => setState.run(state, error, shard.version, shard.split, shard.name),
-      (bytes, etag) => recordSize.run(bytes, etag, shard.version, shard.split, shard.name),
+      (state, error) => setShardState(catalog, shard, state, error),
+      (bytes, etag) => recordShardSize(catalog, shard, bytes, etag),
     );
     if (result.state === 'extracted') {
-      recordShardMembers(catalog, shard, result.memberBytes);
+      recordShardMembers(catalog, [{ ...shard, members: result.memberBytes }]);
       for (const clipKey of result.memberBytes.keys()) stillUnfound.delete(unfoundKey(shard.version, clipKey));
     }
     // Members written before a failure are on disk: they are recorded too, so status tells the truth.
@@ -120,7 +115,7 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
     results.push(summary);
     options.onProgress?.({ kind: 'finished', shard, result: summary });
   });
-  refreshFileStatistics(sqlite, writer.written);
+  finishedRecordingFiles(catalog, writer.written);
   return results;
 }
 

@@ -1,20 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import type { ShardRow as CatalogShardRow } from '../catalog/schema.js';
+import { type PlannableShard, recordShardSize, shardsOfVersions } from '../catalog/shards.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
-import { findSubset } from '../subset/subsets.js';
+import { type SubsetClip, findSubset, subsetClips, subsetShardMembers } from '../catalog/subsets.js';
 import { eachLimited } from '../util/each-limited.js';
 import { shardSize } from './shard-size.js';
 
-export interface PlannedClip {
-  version: string;
-  split: string;
-  clip_key: string;
-  label: string | null;
-  status: string;
-}
+/** A clip of the subset, as the plan places it. */
+export type PlannedClip = SubsetClip;
 
 export interface PlannedShard {
   version: string;
@@ -52,13 +47,11 @@ export interface Plan {
 }
 
 /** What the plan reads of a shard: the `shards` view's row. */
-export type ShardRow = Pick<CatalogShardRow, 'version' | 'split' | 'name' | 'url' | 'label' | 'bytes' | 'etag' | 'state' | 'members_known'>;
+export type ShardRow = PlannableShard;
 
 export function archivePath(home: string, shard: { version: string; split: string; name: string }): string {
   return join(home, 'archives', shard.version, shard.split, shard.name);
 }
-
-export const SHARD_COLUMNS = 'version, split, name, url, label, bytes, etag, state, members_known';
 
 export function plannedShardOf(row: ShardRow, home: string): PlannedShard {
   const archive = archivePath(home, row);
@@ -187,30 +180,14 @@ export function assignShards(wanted: PlannedClip[], shardRows: ShardRow[], membe
  * (HEAD or stat) once and are cached in `shards.bytes`. The subset is read with joins on its keys.
  */
 export async function planSubset(catalog: Catalog, subsetName: string, home: string, options: { lookupSizes?: boolean } = {}): Promise<Plan> {
-  const { sqlite } = catalog;
   findSubset(catalog, subsetName);
-  const clips = sqlite
-    .prepare(
-      `SELECT c.version, c.split, c.clip_key, c.label, c.status
-       FROM subset_members s JOIN clips c ON c.clip_key = s.clip_key AND c.version = s.version AND c.split = s.split
-       WHERE s.subset = ?`,
-    )
-    .all(subsetName) as PlannedClip[];
+  const clips = subsetClips(catalog, subsetName);
   const usable = new Set<string>(USABLE_STATUSES);
   const wanted = clips.filter((clip) => !usable.has(clip.status));
 
-  const shardRows = sqlite
-    .prepare(`SELECT ${SHARD_COLUMNS} FROM shards WHERE version IN (SELECT value FROM json_each(?))`)
-    .all(JSON.stringify([...new Set(wanted.map((clip) => clip.version))])) as ShardRow[];
+  const shardRows = shardsOfVersions(catalog, [...new Set(wanted.map((clip) => clip.version))]);
   const members = new Map<string, { split: string; shard: string }[]>();
-  const memberRows = sqlite
-    .prepare(
-      `SELECT DISTINCT m.version, m.split, m.shard, m.clip_key
-       FROM subset_members s JOIN shard_member_files m ON m.clip_key = s.clip_key AND m.version = s.version
-       WHERE s.subset = ?`,
-    )
-    .all(subsetName) as { version: string; split: string; shard: string; clip_key: string }[];
-  for (const row of memberRows) {
+  for (const row of subsetShardMembers(catalog, subsetName)) {
     const key = `${row.version}\0${row.clip_key}`;
     const holders = members.get(key);
     if (holders) holders.push({ split: row.split, shard: row.shard });
@@ -222,7 +199,6 @@ export async function planSubset(catalog: Catalog, subsetName: string, home: str
 
   const shards = planned.sort((a, b) => a.version.localeCompare(b.version) || a.split.localeCompare(b.split) || a.name.localeCompare(b.name, 'en', { numeric: true }));
   if (options.lookupSizes !== false) {
-    const record = sqlite.prepare('UPDATE shard_files SET bytes = ?, etag = ? WHERE version = ? AND split = ? AND name = ?');
     await eachLimited(
       shards.filter((shard) => shard.bytes === null && shard.archive === null),
       8,
@@ -232,7 +208,7 @@ export async function planSubset(catalog: Catalog, subsetName: string, home: str
         if (size === 'absent' || size === undefined) return;
         shard.bytes = size.bytes;
         shard.etag = size.etag;
-        record.run(size.bytes, size.etag, shard.version, shard.split, shard.name);
+        recordShardSize(catalog, shard, size.bytes, size.etag);
       },
     );
   }

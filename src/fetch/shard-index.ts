@@ -5,7 +5,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { InputError, KineticsError } from '../errors.js';
 import { mapHeader, parseWholeNumber, readCsvRecords } from '../ingest/parsers/csv-records.js';
 import { parseClipFileName } from '../util/clip-key.js';
-import { recordShardMembers } from './shard-members.js';
+import { recordShardMembers, shardExists, shardMemberRows } from '../catalog/shards.js';
 
 const COLUMNS = ['version', 'split', 'shard', 'clip_key', 'bytes'] as const;
 
@@ -15,14 +15,7 @@ export async function exportShardIndex(catalog: Catalog, file: string, only: { v
   const out = createWriteStream(file);
   out.write(`${COLUMNS.join('\t')}\n`);
   let rows = 0;
-  for (const row of catalog.sqlite
-    .prepare(
-      `SELECT version, split, shard, clip_key, bytes FROM shard_members
-       WHERE (@version IS NULL OR version = @version) AND (@split IS NULL OR split = @split)
-       ORDER BY version, split, shard, clip_key`,
-    )
-    .raw(true)
-    .iterate(only) as IterableIterator<unknown[]>) {
+  for (const row of shardMemberRows(catalog, only)) {
     if (!out.write(`${row.join('\t')}\n`)) await once(out, 'drain');
     rows++;
   }
@@ -37,7 +30,7 @@ export async function exportShardIndex(catalog: Catalog, file: string, only: { v
  */
 export async function importShardIndex(catalog: Catalog, file: string): Promise<{ shards: number; members: number }> {
   if (statSync(file).isDirectory()) throw new KineticsError(`${file}: is a folder; expected a TSV file that \`shards export-index\` wrote`, 66);
-  const shardExists = catalog.sqlite.prepare('SELECT 1 FROM shard_files WHERE version = ? AND split = ? AND name = ?');
+  const isKnown = shardExists(catalog);
   const shards = new Map<string, { version: string; split: string; name: string; members: Map<string, number> }>();
   let columns: Map<(typeof COLUMNS)[number], number> | undefined;
   await readCsvRecords(
@@ -49,7 +42,7 @@ export async function importShardIndex(catalog: Catalog, file: string): Promise<
         return;
       }
       const [version, split, name, clipKey, bytes] = COLUMNS.map((column) => fields[columns!.get(column)!]!);
-      if (!shardExists.get(version, split, name)) throw new InputError(file, line, `expected a shard this catalog knows, found ${version}/${split}/${name}`);
+      if (!isKnown({ version: version!, split: split!, name: name! })) throw new InputError(file, line, `expected a shard this catalog knows, found ${version}/${split}/${name}`);
       if (!parseClipFileName(`${clipKey}.mp4`)) throw new InputError(file, line, `expected a clip key, found "${clipKey}"`);
       const key = `${version}\0${split}\0${name}`;
       let shard = shards.get(key);
@@ -58,12 +51,6 @@ export async function importShardIndex(catalog: Catalog, file: string): Promise<
     },
     { delimiter: '\t' },
   );
-  let members = 0;
-  catalog.sqlite.transaction(() => {
-    for (const shard of shards.values()) {
-      recordShardMembers(catalog, shard, shard.members);
-      members += shard.members.size;
-    }
-  })();
-  return { shards: shards.size, members };
+  recordShardMembers(catalog, shards.values());
+  return { shards: shards.size, members: [...shards.values()].reduce((sum, shard) => sum + shard.members.size, 0) };
 }

@@ -1,8 +1,6 @@
-import { SqliteError } from 'better-sqlite3';
 import { Catalog } from '../catalog/catalog.js';
-import { KineticsError } from '../errors.js';
 import { type OutputFormat, RowWriter } from './output-formats.js';
-import { type QueryParams, explainReadOnlyQuery, runReadOnlyQuery } from './read-only-query.js';
+import { type QueryParams, explainReadOnlyQuery, runReadOnlyQuery } from '../catalog/read-only-query.js';
 
 export interface QueryRequest {
   db: string;
@@ -30,10 +28,10 @@ export function runQuery(request: QueryRequest, write: (text: string) => void): 
   const catalog = Catalog.open(request.db, { readonly: true });
   try {
     if (request.explain) {
-      write(planTree(explainReadOnlyQuery(catalog.sqlite, request.sql, request.params)));
+      write(planTree(explainReadOnlyQuery(catalog, request.sql, request.params)));
       return 0;
     }
-    const result = runReadOnlyQuery(catalog.sqlite, request.sql, request.params);
+    const result = runReadOnlyQuery(catalog, request.sql, request.params);
     const writer = new RowWriter(request.format, result.columns, write);
     // The first row goes out at once, later ones in batches (by count, or when 50 ms have passed as a row comes):
     // a write per row would cost more than the query on large results. Rows read before an error are still written,
@@ -52,8 +50,7 @@ export function runQuery(request: QueryRequest, write: (text: string) => void): 
       writer.add(batch);
       if (request.format === 'json') writer.discard();
       else writer.end();
-      if (!(error instanceof SqliteError)) throw error;
-      throw new KineticsError(`SQL error: ${error.message}`, 1);
+      throw error;
     }
     writer.add(batch);
     writer.end();

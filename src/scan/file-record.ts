@@ -1,26 +1,9 @@
 import { sep } from 'node:path';
 import { REPLACEMENT_FOLDER } from '../sources/bucket-layout.js';
 import { parseClipFileName } from '../util/clip-key.js';
-import { type FileStatus, type IntegrityResult, checkVideoFile } from './video-integrity.js';
+import type { FileRecord, FileStatus } from '../catalog/disk-files.js';
+import { type IntegrityResult, checkVideoFile } from './video-integrity.js';
 import type { WalkedFile } from './walk-tree.js';
-
-/** A row of disk_files as the scanner writes it. */
-export interface FileRecord {
-  path: string;
-  dir: string;
-  rootId: number;
-  bytes: number;
-  mtimeMs: number;
-  clipKey: string | null;
-  isReplacement: number;
-  status: FileStatus;
-  detail: string | null;
-  duration: number | null;
-  verified: number;
-  scannedAt: string;
-  /** Orders the present files of a clip, lowest first: the one that serves the clip (see serving_files). */
-  serveRank: number;
-}
 
 /** A better status first; among equals, a K400 replacement before the file it replaces. */
 const STATUS_RANK: Record<Exclude<FileStatus, 'gone'>, number> = { ok: 0, unchecked: 1, unverified: 2, short: 3, damaged: 4, empty: 5 };

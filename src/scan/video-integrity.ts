@@ -1,6 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-
-export type FileStatus = 'ok' | 'empty' | 'damaged' | 'short' | 'unchecked' | 'unverified' | 'gone';
+import type { FileStatus } from '../catalog/disk-files.js';
 
 export interface IntegrityResult {
   status: Exclude<FileStatus, 'gone'>;

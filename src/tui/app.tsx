@@ -6,11 +6,11 @@ import { EXPORT_FORMATS, type ExportFormat, exportSubset } from '../export/expor
 import { fetchSubset } from '../fetch/fetch-subset.js';
 import { planSubset } from '../fetch/plan.js';
 import { formatBytes } from '../ingest/progress.js';
-import { runReadOnlyQuery } from '../query/read-only-query.js';
+import { runReadOnlyQuery } from '../catalog/read-only-query.js';
 import type { Split, VersionId } from '../sources/bucket-layout.js';
-import { createSubset } from '../subset/subsets.js';
+import { createSubset } from '../catalog/subsets.js';
 import { videosRoot } from '../fetch/video-layout.js';
-import { classDetails, classStats, splitRows } from './catalog-view.js';
+import { classDetails, classStats, splitRows } from '../catalog/browse.js';
 import { ClassesPane } from './components/classes-pane.js';
 import { DetailsPane } from './components/details-pane.js';
 import { HelpOverlay } from './components/help-overlay.js';
@@ -44,7 +44,7 @@ export function App({ catalog, home }: AppProps) {
   const { columns, rows: height } = useTerminalSize();
   const [stateRef, setState] = useRefState(initialState);
   const dispatch = (action: Action) => setState(reduce(stateRef.current, action));
-  const [splits, setSplits] = useState(() => splitRows(catalog.sqlite));
+  const [splits, setSplits] = useState(() => splitRows(catalog));
   const [tableRef, setTable] = useRefState<TableView | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [subsetRef, setSubset] = useRefState<string | null>(null);
@@ -53,7 +53,7 @@ export function App({ catalog, home }: AppProps) {
   const fetching = useRef<AbortController | null>(null);
 
   const split = splits[state.splitCursor];
-  const classes = useMemo(() => (split ? classStats(catalog.sqlite, split.version, split.split) : []), [catalog, split?.version, split?.split, splits]);
+  const classes = useMemo(() => (split ? classStats(catalog, split.version, split.split) : []), [catalog, split?.version, split?.split, splits]);
   const shown = useMemo(() => visibleClasses(classes, state.filter, state.sort), [classes, state.filter, state.sort]);
   const focusedClass = shown[state.classCursor];
   const paneHeight = Math.max(6, height - 2);
@@ -61,13 +61,13 @@ export function App({ catalog, home }: AppProps) {
   const middleWidth = Math.max(36, Math.floor((columns - leftWidth) * 0.55));
   const rightWidth = Math.max(10, columns - leftWidth - middleWidth);
   const details = useMemo(
-    () => (split && focusedClass ? classDetails(catalog.sqlite, split.version, split.split, focusedClass.label, paneHeight) : undefined),
+    () => (split && focusedClass ? classDetails(catalog, split.version, split.split, focusedClass.label, paneHeight) : undefined),
     [catalog, split, focusedClass?.label, paneHeight],
   );
 
   useEffect(() => () => fetching.current?.abort(), []);
 
-  const refresh = () => setSplits(splitRows(catalog.sqlite));
+  const refresh = () => setSplits(splitRows(catalog));
 
   const showPlan = async (name: string) => {
     const plan = await planSubset(catalog, name, home);
@@ -198,7 +198,7 @@ export function App({ catalog, home }: AppProps) {
         if (mode.kind === 'sql') {
           dispatch({ type: 'mode', mode: { kind: 'browse' } });
           try {
-            const result = runReadOnlyQuery(catalog.sqlite, mode.input);
+            const result = runReadOnlyQuery(catalog, mode.input);
             setTable({ title: mode.input, columns: result.columns, rows: [...result.rows].slice(0, 10_000), scroll: 0 });
             setMessage(null);
           } catch (error) {

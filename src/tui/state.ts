@@ -1,4 +1,4 @@
-import type { ClassStats } from './catalog-view.js';
+import type { ClassStats } from '../catalog/browse.js';
 
 export type SortOrder = 'name' | 'count' | 'coverage';
 const SORTS: SortOrder[] = ['name', 'count', 'coverage'];

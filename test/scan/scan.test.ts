@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { deferIndexes } from '../../src/catalog/deferred-indexes.js';
-import { scanRootId } from '../../src/catalog/scan-roots.js';
+import { FileWriter, scanRootId } from '../../src/catalog/disk-files.js';
 import { fileRecord } from '../../src/scan/file-record.js';
-import { FileWriter } from '../../src/scan/file-writer.js';
 import type { ScanSummary } from '../../src/scan/scan.js';
 import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -255,8 +254,8 @@ test('files that fetch recorded in folders no scan has walked are marked gone on
   // As fetch records them: files written under --home/videos and recorded without any scan of their folders.
   writeTree(join(home, 'videos'), { [`k600/val/x/${keys[0]}.mp4`]: 'ok', [`k600/val/y/${keys[1]}.mp4`]: 'ok' });
   const catalog = Catalog.open(file);
-  const writer = new FileWriter(catalog.sqlite);
-  const rootId = scanRootId(catalog.sqlite, join(home, 'videos'));
+  const writer = new FileWriter(catalog);
+  const rootId = scanRootId(catalog, join(home, 'videos'));
   for (const [index, folder] of ['x', 'y'].entries()) {
     const path = join(home, 'videos', 'k600', 'val', folder, `${keys[index]}.mp4`);
     const info = statSync(path);

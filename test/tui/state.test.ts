@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ClassStats } from '../../src/tui/catalog-view.js';
+import type { ClassStats } from '../../src/catalog/browse.js';
 import { type TuiState, initialState, reduce, visibleClasses, windowStart } from '../../src/tui/state.js';
 
 const classes: ClassStats[] = [

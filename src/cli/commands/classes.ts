@@ -2,7 +2,7 @@ import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { loadNamedQuery } from '../../query/named-queries.js';
 import { chooseFormat, writeRows } from '../../query/output-formats.js';
-import { runReadOnlyQuery } from '../../query/read-only-query.js';
+import { runReadOnlyQuery } from '../../catalog/read-only-query.js';
 import { parseVersion } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
@@ -16,7 +16,7 @@ export const classesCommand: Command = {
     if (!from || !to) throw new UsageError(`--map takes two versions, FROM:TO\nusage: ${usage}`);
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
-      const result = runReadOnlyQuery(catalog.sqlite, loadNamedQuery('class-map').sql, { from_version: from, to_version: to });
+      const result = runReadOnlyQuery(catalog, loadNamedQuery('class-map').sql, { from_version: from, to_version: to });
       writeRows(chooseFormat({ json: values.json, csv: values.csv, table: values.table }, globals.io.stdout.isTTY === true), result.columns, result.rows, (text) => globals.io.stdout.write(text));
     } finally {
       await catalog.close();

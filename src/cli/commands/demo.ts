@@ -9,9 +9,9 @@ import { videosRoot } from '../../fetch/video-layout.js';
 import { formatBytes } from '../../ingest/progress.js';
 import { loadNamedQuery } from '../../query/named-queries.js';
 import { writeRows } from '../../query/output-formats.js';
-import { runReadOnlyQuery } from '../../query/read-only-query.js';
+import { runReadOnlyQuery } from '../../catalog/read-only-query.js';
 import { VERSIONS } from '../../sources/bucket-layout.js';
-import { createSubset } from '../../subset/subsets.js';
+import { createSubset } from '../../catalog/subsets.js';
 import { packageRoot } from '../../util/package-root.js';
 import { type Command, parseCommandArgs } from '../command.js';
 import { printIngestSummary, runIngest } from './ingest.js';
@@ -23,17 +23,17 @@ const usage = 'kinetics demo [--home DIR] [--db FILE]';
 function printQuery(write: (text: string) => void, catalog: Catalog, name: string, params: Record<string, string | null> = {}): void {
   const query = loadNamedQuery(name);
   write(`\n${query.description}\n`);
-  const result = runReadOnlyQuery(catalog.sqlite, query.sql, params);
+  const result = runReadOnlyQuery(catalog, query.sql, params);
   writeRows('table', result.columns, result.rows, write);
 }
 
 /** The demo loads the sample bucket over whatever catalog it is given: never over one ingested from elsewhere. */
-function refuseAnotherSourcesCatalog(file: string): void {
+async function refuseAnotherSourcesCatalog(file: string): Promise<void> {
   if (!existsSync(file)) return;
   const catalog = Catalog.open(file, { readonly: true });
   const source = readSetting(catalog, 'source');
   const holdsFiles = catalog.holdsFiles();
-  catalog.sqlite.close();
+  await catalog.close();
   // Any clone's sample bucket will do: the demo may have run from another checkout.
   const isDemo = source?.endsWith(join('data', 'sample-bucket')) ?? !holdsFiles;
   if (!isDemo) {
@@ -50,7 +50,7 @@ export const demoCommand: Command = {
   async run(args, globals) {
     parseCommandArgs(args, {}, usage);
     const write = (text: string) => globals.io.stdout.write(text);
-    refuseAnotherSourcesCatalog(globals.db);
+    await refuseAnotherSourcesCatalog(globals.db);
     write(`1. ingest the sample bucket ${sampleBucket}\n`);
     const ingested = await runIngest(globals, { source: sampleBucket, versions: [...VERSIONS], downstream: true, json: false });
     printIngestSummary(ingested, globals);

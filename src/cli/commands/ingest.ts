@@ -36,25 +36,9 @@ export async function runIngest(
   } finally {
     // A first ingest that loaded nothing (an unreachable source, a wrong folder) leaves no empty catalog behind
     // for later commands to take for an ingested one.
-    const discard = isNew && holdsNothing(catalog);
+    const discard = isNew && catalog.isEmptyAndUnshared();
     await catalog.close();
     if (discard) for (const suffix of ['', '-wal', '-shm']) rmSync(`${globals.db}${suffix}`, { force: true });
-  }
-}
-
-/** True when the catalog holds no file of any kind and no other connection is using it. */
-function holdsNothing(catalog: Catalog): boolean {
-  const { sqlite } = catalog;
-  try {
-    sqlite.pragma('busy_timeout = 0');
-    sqlite.exec('BEGIN EXCLUSIVE');
-    try {
-      return !catalog.holdsFiles();
-    } finally {
-      sqlite.exec('ROLLBACK');
-    }
-  } catch {
-    return false;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { KineticsError, UsageError } from '../../errors.js';
-import { findOverlap, overlapReport, parseVersionSplits } from '../../export/overlap.js';
+import { findOverlap } from '../../catalog/clips.js';
+import { overlapReport, parseVersionSplits } from '../../export/overlap.js';
 import { chooseFormat, writeRows } from '../../query/output-formats.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
@@ -20,7 +21,7 @@ export const overlapCommand: Command = {
     const catalog = Catalog.open(globals.db, { readonly: true });
     let total: number;
     try {
-      const report = overlapReport(findOverlap(catalog.sqlite, parseVersionSplits(values.train), evaluation!));
+      const report = overlapReport(findOverlap(catalog, parseVersionSplits(values.train), evaluation!));
       total = report.total;
       if (chooseFormat({ json: values.json, table: values.table }, globals.io.stdout.isTTY === true) === 'json') {
         globals.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -1,7 +1,8 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { fetchShards } from '../../fetch/fetch-shards.js';
-import { SHARD_COLUMNS, type ShardRow, plannedShardOf } from '../../fetch/plan.js';
+import { shardsWithUnknownMembers } from '../../catalog/shards.js';
+import { plannedShardOf } from '../../fetch/plan.js';
 import { exportShardIndex, importShardIndex } from '../../fetch/shard-index.js';
 import { REPLACEMENT_SPLIT, SHARD_SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
@@ -34,13 +35,7 @@ export const shardsCommand: Command = {
     try {
       switch (action) {
         case 'index': {
-          const rows = catalog.sqlite
-            .prepare(
-              `SELECT ${SHARD_COLUMNS} FROM shards WHERE members_known = 0
-                 AND (@version IS NULL OR version = @version) AND (@split IS NULL OR split = @split)
-               ORDER BY version, split, name`,
-            )
-            .all({ version, split }) as ShardRow[];
+          const rows = shardsWithUnknownMembers(catalog, { version, split });
           const results = await fetchShards(catalog, rows.map((row) => plannedShardOf(row, globals.home)), {
             home: globals.home,
             jobs: Number(values.jobs ?? 4),

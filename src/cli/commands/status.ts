@@ -1,9 +1,9 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
-import { findSubset } from '../../subset/subsets.js';
+import { findSubset } from '../../catalog/subsets.js';
 import { loadNamedQuery } from '../../query/named-queries.js';
 import { chooseFormat, writeRows } from '../../query/output-formats.js';
-import { type QueryParams, runReadOnlyQuery } from '../../query/read-only-query.js';
+import { type QueryParams, runReadOnlyQuery } from '../../catalog/read-only-query.js';
 import { SPLITS, VERSIONS, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
@@ -38,7 +38,7 @@ export const statusCommand: Command = {
       if (values.subset !== undefined) findSubset(catalog, values.subset);
       const query = loadNamedQuery(`${values.subset === undefined ? '' : 'subset-'}status${values['by-class'] ? '-by-class' : ''}`);
       const params: QueryParams = values.subset === undefined ? { version, split } : { subset: values.subset };
-      const result = runReadOnlyQuery(catalog.sqlite, query.sql, params);
+      const result = runReadOnlyQuery(catalog, query.sql, params);
       writeRows(format, result.columns, result.rows, (text) => globals.io.stdout.write(text));
     } finally {
       await catalog.close();

@@ -4,8 +4,8 @@ import { UsageError } from '../../errors.js';
 import { chooseFormat, writeRows } from '../../query/output-formats.js';
 import { SPLITS, type Split, VERSIONS, type VersionId, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
 import type { SubsetDefinition } from '../../subset/definition.js';
-import { classNotes } from '../../subset/select-clips.js';
-import { createSubset, dropSubset, findSubset, listSubsets } from '../../subset/subsets.js';
+import { classNotes } from '../../catalog/clip-selection.js';
+import { createSubset, dropSubset, findSubset, listSubsets, subsetClassCounts } from '../../catalog/subsets.js';
 import { closestNames } from '../../util/closest-names.js';
 import { type Command, type GlobalOptions, parseCommandArgs } from '../command.js';
 
@@ -91,7 +91,7 @@ export const subsetCommand: Command = {
         const definition = parseDefinition(values);
         const { clips, notes } = await withCatalog(globals, false, (catalog) => ({
           clips: createSubset(catalog, name, definition, values.replace ?? false),
-          notes: classNotes(catalog.sqlite, definition),
+          notes: classNotes(catalog, definition),
         }));
         for (const note of notes) globals.io.stderr.write(`note: ${note}\n`);
         globals.io.stderr.write(`subset ${name}: ${clips} clips\n`);
@@ -107,16 +107,7 @@ export const subsetCommand: Command = {
         await withCatalog(globals, true, (catalog) => {
           const subset = findSubset(catalog, name);
           globals.io.stderr.write(`subset ${subset.name}: ${subset.clips} clips, made ${subset.created_at} from ${JSON.stringify(subset.definition)}\n`);
-          const rows = catalog.sqlite
-            .prepare(
-              `SELECT c.version, c.split, c.label, count(*) AS clips,
-                      count(*) FILTER (WHERE c.status IN ('ok', 'unchecked', 'unverified')) AS on_disk
-               FROM subset_clips s JOIN clips c USING (version, split, clip_key)
-               WHERE s.subset = ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-            )
-            .raw(true)
-            .all(name) as unknown[][];
-          print(['version', 'split', 'label', 'clips', 'on_disk'], rows);
+          print(['version', 'split', 'label', 'clips', 'on_disk'], subsetClassCounts(catalog, name));
         });
         return 0;
       }

@@ -1,5 +1,5 @@
 import { text } from 'node:stream/consumers';
-import { BulkInserter } from '../../catalog/bulk-insert.js';
+import { avaBoxWriter, storeAvaActionNames } from '../../catalog/downstream.js';
 import { InputError } from '../../errors.js';
 import { normaliseSplit } from '../../sources/bucket-layout.js';
 import { type AvaAction, parseAvaActionList } from '../parsers/ava-action-list.js';
@@ -16,19 +16,8 @@ const ACTIVITYNET_ACTION_LIST = /^ava_action_list_v[\d.]+_for_activitynet\.pbtxt
  * in the same tarball are about AVA's movies, not Kinetics clips, and are passed over.
  */
 export const loadAvaKinetics: Loader = async (body, context) => {
-  const { sqlite } = context.catalog;
   deleteRowsOf(context, 'ava_kinetics_boxes', 'ava_action_names');
-  const boxes = new BulkInserter(sqlite, 'ava_kinetics_boxes', [
-    'source_id',
-    'split',
-    'youtube_id',
-    'timestamp',
-    'x1',
-    'y1',
-    'x2',
-    'y2',
-    'action_id',
-  ]);
+  const boxes = avaBoxWriter(context.catalog, context.sourceId);
   let fullList: AvaAction[] | undefined;
   let activityNetList: AvaAction[] | undefined;
   let rows = 0;
@@ -37,7 +26,7 @@ export const loadAvaKinetics: Loader = async (body, context) => {
     if (csv) {
       return async (member, memberPath) => {
         const memberRows = await parseAvaKineticsCsv(member, `${context.displayName}!/${memberPath}`, normaliseSplit(csv[1]!)!, (row) => {
-          boxes.add(context.sourceId, row.split, row.youtubeId, row.timestamp, ...(row.box ?? [null, null, null, null]), row.actionId);
+          boxes.add(row);
           context.counters.rows++;
         });
         rows += memberRows;
@@ -58,11 +47,6 @@ export const loadAvaKinetics: Loader = async (body, context) => {
   }
   boxes.flush();
   const inActivityNet = new Set(activityNetList?.map((action) => action.actionId));
-  const insertAction = sqlite.prepare(
-    'INSERT INTO ava_action_names (source_id, action_id, name, label_type, in_activitynet) VALUES (?, ?, ?, ?, ?)',
-  );
-  for (const action of fullList ?? activityNetList ?? []) {
-    insertAction.run(context.sourceId, action.actionId, action.name, action.labelType, inActivityNet.has(action.actionId) ? 1 : 0);
-  }
+  storeAvaActionNames(context.catalog, context.sourceId, fullList ?? activityNetList ?? [], inActivityNet);
   return { rows };
 };

@@ -1,4 +1,4 @@
-import { BulkInserter } from '../../catalog/bulk-insert.js';
+import { countixWriter } from '../../catalog/downstream.js';
 import { InputError } from '../../errors.js';
 import { normaliseSplit } from '../../sources/bucket-layout.js';
 import { parseCountixCsv } from '../parsers/countix-csv.js';
@@ -10,34 +10,14 @@ const COUNTIX_MEMBER = /^countix_(train|val|test)\.csv$/;
 /** `countix.tar.gz` → `countix_{train,val,test}.csv`, wherever they sit in the archive. */
 export const loadCountix: Loader = async (body, context) => {
   deleteRowsOf(context, 'countix_counts');
-  const inserter = new BulkInserter(context.catalog.sqlite, 'countix_counts', [
-    'source_id',
-    'split',
-    'youtube_id',
-    'label',
-    'kinetics_start',
-    'kinetics_end',
-    'repetition_start',
-    'repetition_end',
-    'count',
-  ]);
+  const inserter = countixWriter(context.catalog, context.sourceId);
   let rows = 0;
   const members = await readTarMembers(body, context.displayName, (basename) => {
     const match = COUNTIX_MEMBER.exec(basename);
     if (!match) return undefined;
     return async (member, memberPath) => {
       const memberRows = await parseCountixCsv(member, `${context.displayName}!/${memberPath}`, normaliseSplit(match[1]!)!, (row) => {
-        inserter.add(
-          context.sourceId,
-          row.split,
-          row.youtubeId,
-          row.label,
-          row.kineticsStart,
-          row.kineticsEnd,
-          row.repetitionStart,
-          row.repetitionEnd,
-          row.count,
-        );
+        inserter.add(row);
         context.counters.rows++;
       });
       rows += memberRows;

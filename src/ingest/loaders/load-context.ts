@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Catalog } from '../../catalog/catalog.js';
+import { type SourceRowTable, forgetRowsOf } from '../../catalog/source-files.js';
 import type { BucketFile } from '../../sources/bucket-layout.js';
 
 /** What a loader gets: the file's body, inside the transaction that replaces the file's rows. */
@@ -24,6 +25,6 @@ export interface LoadResult {
   notes?: string[];
 }
 
-export function deleteRowsOf(context: LoadContext, ...tables: string[]): void {
-  for (const table of tables) context.catalog.sqlite.prepare(`DELETE FROM ${table} WHERE source_id = ?`).run(context.sourceId);
+export function deleteRowsOf(context: LoadContext, ...tables: SourceRowTable[]): void {
+  forgetRowsOf(context.catalog, context.sourceId, tables);
 }

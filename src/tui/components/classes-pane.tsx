@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { ClassStats } from '../catalog-view.js';
+import type { ClassStats } from '../../catalog/browse.js';
 import { type SortOrder, windowStart } from '../state.js';
 
 function coverageBar(row: ClassStats, width: number): string {

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { ClassDetails } from '../catalog-view.js';
+import type { ClassDetails } from '../../catalog/browse.js';
 
 const statusColor: Record<string, string> = { ok: 'green', missing: 'gray', damaged: 'red', empty: 'red', short: 'yellow' };
 

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { SplitRow } from '../catalog-view.js';
+import type { SplitRow } from '../../catalog/browse.js';
 
 export function SplitsPane({ rows, cursor, focused, width }: { rows: SplitRow[]; cursor: number; focused: boolean; width: number }) {
   return (

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import type { SubsetDefinition } from '../../src/subset/definition.js';
-import { createSubset } from '../../src/subset/subsets.js';
+import { createSubset } from '../../src/catalog/subsets.js';
 import { ingestInto, newCatalogFile } from '../helpers/catalog.js';
 import { sampleBucket } from '../helpers/temp.js';
 

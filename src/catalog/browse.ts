@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Catalog } from './catalog.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
 
 /** The numbers the TUI shows, read with plain synchronous statements on the catalog's handle. */
@@ -40,7 +40,7 @@ const ON_DISK = `
   FROM best_files f
   CROSS JOIN clip_annotations c ON c.clip_key = f.clip_key`;
 
-export function splitRows(db: Database): SplitRow[] {
+export function splitRows({ sqlite: db }: Catalog): SplitRow[] {
   return db
     .prepare(
       `WITH counts AS (
@@ -56,7 +56,7 @@ export function splitRows(db: Database): SplitRow[] {
 }
 
 /** Annotated counts come from the per-label counts kept for each annotation file; clips without a label are the rest. */
-export function classStats(db: Database, version: string, split: string): ClassStats[] {
+export function classStats({ sqlite: db }: Catalog, version: string, split: string): ClassStats[] {
   return db
     .prepare(
       `WITH files AS (
@@ -78,7 +78,7 @@ export function classStats(db: Database, version: string, split: string): ClassS
     .all({ version, split }) as ClassStats[];
 }
 
-export function classDetails(db: Database, version: string, split: string, label: string, limit: number): ClassDetails {
+export function classDetails({ sqlite: db }: Catalog, version: string, split: string, label: string, limit: number): ClassDetails {
   const labelled = label !== '(unlabeled)';
   const clips = db
     .prepare(

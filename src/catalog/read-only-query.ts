@@ -1,5 +1,6 @@
-import type { Database, Statement } from 'better-sqlite3';
-import { ReadOnlyError, UsageError } from '../errors.js';
+import { type Database, SqliteError, type Statement } from 'better-sqlite3';
+import { KineticsError, ReadOnlyError, UsageError } from '../errors.js';
+import type { Catalog } from './catalog.js';
 
 export type QueryParams = Record<string, string | null>;
 
@@ -14,11 +15,11 @@ const WRITING_WORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'CREATE'
  * Prepares a statement on a read-only connection and refuses anything that is not a plain reading statement:
  * DML and DDL, writing PRAGMAs, ATTACH/DETACH (which would create or open other files), transaction control.
  */
-export function runReadOnlyQuery(db: Database, sql: string, params: QueryParams = {}): QueryResult {
+export function runReadOnlyQuery({ sqlite: db }: Catalog, sql: string, params: QueryParams = {}): QueryResult {
   const statement = prepareReadOnly(db, sql, params);
   try {
     const columns = statement.columns().map((column) => column.name);
-    return { columns, rows: statement.raw(true).iterate(params) as IterableIterator<unknown[]> };
+    return { columns, rows: sqlErrorsInWords(statement.raw(true).iterate(params) as IterableIterator<unknown[]>) };
   } catch (error) {
     const missing = /Missing named parameter "(\w+)"/.exec((error as Error).message);
     if (missing) throw new UsageError(`the query needs a value for :${missing[1]}; pass -p ${missing[1]} VALUE`);
@@ -26,8 +27,18 @@ export function runReadOnlyQuery(db: Database, sql: string, params: QueryParams 
   }
 }
 
+/** An error SQLite meets while rows stream (e.g. a malformed JSON argument) is the query's error, exit 1. */
+function* sqlErrorsInWords(rows: IterableIterator<unknown[]>): IterableIterator<unknown[]> {
+  try {
+    yield* rows;
+  } catch (error) {
+    if (error instanceof SqliteError) throw new KineticsError(`SQL error: ${error.message}`, 1);
+    throw error;
+  }
+}
+
 /** SQLite's plan for a statement runReadOnlyQuery would run, as `EXPLAIN QUERY PLAN` rows. */
-export function explainReadOnlyQuery(db: Database, sql: string, params: QueryParams = {}): { id: number; parent: number; detail: string }[] {
+export function explainReadOnlyQuery({ sqlite: db }: Catalog, sql: string, params: QueryParams = {}): { id: number; parent: number; detail: string }[] {
   prepareReadOnly(db, sql, params);
   try {
     return db.prepare(`EXPLAIN QUERY PLAN ${sql.trim().replace(/;+$/, '')}`).all(params) as { id: number; parent: number; detail: string }[];

@@ -1,7 +1,7 @@
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog } from './catalog.js';
 import { KineticsError, UsageError } from '../errors.js';
-import type { SubsetDefinition } from './definition.js';
-import { selectionSql } from './select-clips.js';
+import { type SubsetDefinition, USABLE_STATUSES } from '../subset/definition.js';
+import { selectionSql } from './clip-selection.js';
 
 export interface StoredSubset {
   name: string;
@@ -62,4 +62,71 @@ export function dropSubset(catalog: Catalog, name: string): void {
     catalog.sqlite.prepare('DELETE FROM subset_members WHERE subset = ?').run(name);
     catalog.sqlite.prepare('DELETE FROM subsets WHERE name = ?').run(name);
   })();
+}
+
+/** A subset's clip as planning reads it: its key, class and on-disk status. */
+export interface SubsetClip {
+  version: string;
+  split: string;
+  clip_key: string;
+  label: string | null;
+  status: string;
+}
+
+export function subsetClips(catalog: Catalog, name: string): SubsetClip[] {
+  return catalog.sqlite
+    .prepare(
+      `SELECT c.version, c.split, c.clip_key, c.label, c.status
+       FROM subset_members s JOIN clips c ON c.clip_key = s.clip_key AND c.version = s.version AND c.split = s.split
+       WHERE s.subset = ?`,
+    )
+    .all(name) as SubsetClip[];
+}
+
+/** Which known shard members are clips of the subset: (version, split, shard, clip_key), each once. */
+export function subsetShardMembers(catalog: Catalog, name: string): { version: string; split: string; shard: string; clip_key: string }[] {
+  return catalog.sqlite
+    .prepare(
+      `SELECT DISTINCT m.version, m.split, m.shard, m.clip_key
+       FROM subset_members s JOIN shard_member_files m ON m.clip_key = s.clip_key AND m.version = s.version
+       WHERE s.subset = ?`,
+    )
+    .all(name) as { version: string; split: string; shard: string; clip_key: string }[];
+}
+
+/** A subset's clip as an export lists it. */
+export interface ExportableClip extends SubsetClip {
+  youtube_id: string;
+  time_start: number;
+  time_end: number;
+  path: string | null;
+}
+
+/** The subset's clips (of one version, or all), in the order exports list them. */
+export function exportableClips(catalog: Catalog, name: string, version: string | null): ExportableClip[] {
+  return catalog.sqlite
+    .prepare(
+      `SELECT c.version, c.split, c.clip_key, c.youtube_id, c.time_start, c.time_end, c.label, c.status, c.path
+       FROM subset_clips s JOIN clips c USING (version, split, clip_key)
+       WHERE s.subset = @subset AND (@version IS NULL OR c.version = @version)
+       ORDER BY c.version, c.split, c.label, c.clip_key`,
+    )
+    .all({ subset: name, version }) as ExportableClip[];
+}
+
+export function subsetVersions(catalog: Catalog, name: string): string[] {
+  return catalog.sqlite.prepare('SELECT DISTINCT version FROM subset_clips WHERE subset = ? ORDER BY 1').pluck().all(name) as string[];
+}
+
+/** Per version, split and class: the subset's clips, and how many of them are on disk and usable. */
+export function subsetClassCounts(catalog: Catalog, name: string): unknown[][] {
+  return catalog.sqlite
+    .prepare(
+      `SELECT c.version, c.split, c.label, count(*) AS clips,
+              count(*) FILTER (WHERE c.status IN (${USABLE_STATUSES.map((status) => `'${status}'`).join(', ')})) AS on_disk
+       FROM subset_clips s JOIN clips c USING (version, split, clip_key)
+       WHERE s.subset = ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    )
+    .raw(true)
+    .all(name) as unknown[][];
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { UsageError } from '../errors.js';
-import { prepareReadOnly } from '../query/read-only-query.js';
+import type { Catalog } from './catalog.js';
+import { prepareReadOnly } from './read-only-query.js';
 import { closestNames } from '../util/closest-names.js';
-import { type SubsetDefinition, USABLE_STATUSES } from './definition.js';
+import { type SubsetDefinition, USABLE_STATUSES } from '../subset/definition.js';
 
 /** A clip's place in the seed's shuffle: the same for the same seed and clip, whatever else the catalog holds. */
 function rank(seed: number, clipKey: string): string {
@@ -70,7 +71,7 @@ function checkClasses(db: Database, definition: SubsetDefinition): void {
 }
 
 /** What a user should know of the requested classes: those that some of the chosen versions lack. */
-export function classNotes(db: Database, definition: SubsetDefinition): string[] {
+export function classNotes({ sqlite: db }: Catalog, definition: SubsetDefinition): string[] {
   if (definition.sql !== null) return [];
   const chosen = ingestedVersions(db, definition);
   return [...versionsOfClasses(db, definition.classes)].flatMap(([label, versions]) => {

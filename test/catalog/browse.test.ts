@@ -7,7 +7,7 @@ import { ingest } from '../../src/ingest/ingest.js';
 import { SilentReporter } from '../../src/ingest/progress.js';
 import { VERSIONS } from '../../src/sources/bucket-layout.js';
 import { openSource } from '../../src/sources/open-source.js';
-import { classStats } from '../../src/tui/catalog-view.js';
+import { classStats } from '../../src/catalog/browse.js';
 import { copyOfSampleBucket, tempDir } from '../helpers/temp.js';
 
 interface Count {
@@ -33,7 +33,7 @@ function assertCountsAgree(catalog: Catalog): void {
   const splits = splitsOf(catalog);
   assert.ok(splits.some((split) => split.split === 'test'), 'the sample has unlabeled test splits');
   for (const { version, split } of splits) {
-    const fromStats = classStats(catalog.sqlite, version, split)
+    const fromStats = classStats(catalog, version, split)
       .map(({ label, annotated }) => ({ label, annotated }))
       .sort((a, b) => (a.label < b.label ? -1 : 1));
     assert.deepEqual(fromStats, countedOverClips(catalog, version, split), `${version} ${split}`);
@@ -72,7 +72,7 @@ test('a file recorded without its split gets it back when it is loaded again, an
   writeFileSync(csv, `${lines.slice(0, -1).join('\n')}\n`);
   await load();
   assert.equal(catalog.sqlite.prepare("SELECT split FROM source_files WHERE path = '700_2020/annotations/val.csv'").pluck().get(), 'val');
-  assert.equal(classStats(catalog.sqlite, 'k700-2020', 'val').reduce((sum, row) => sum + row.annotated, 0), lines.length - 2);
+  assert.equal(classStats(catalog, 'k700-2020', 'val').reduce((sum, row) => sum + row.annotated, 0), lines.length - 2);
   assertCountsAgree(catalog);
   await catalog.close();
 });

@@ -1,0 +1,150 @@
+import type { Catalog } from './catalog.js';
+import type { ShardRow } from './schema.js';
+
+export interface ShardId {
+  version: string;
+  split: string;
+  name: string;
+}
+
+/** What planning and fetching read of a shard: a row of the `shards` view. */
+export type PlannableShard = Pick<ShardRow, 'version' | 'split' | 'name' | 'url' | 'label' | 'bytes' | 'etag' | 'state' | 'members_known'>;
+
+const PLANNABLE_COLUMNS = 'version, split, name, url, label, bytes, etag, state, members_known';
+
+/** Every shard of these versions. */
+export function shardsOfVersions(catalog: Catalog, versions: string[]): PlannableShard[] {
+  return catalog.sqlite
+    .prepare(`SELECT ${PLANNABLE_COLUMNS} FROM shards WHERE version IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(versions)) as PlannableShard[];
+}
+
+/** The shards whose members are not known yet, of one version and split, or all. */
+export function shardsWithUnknownMembers(catalog: Catalog, only: { version: string | null; split: string | null }): PlannableShard[] {
+  return catalog.sqlite
+    .prepare(
+      `SELECT ${PLANNABLE_COLUMNS} FROM shards WHERE members_known = 0
+         AND (@version IS NULL OR version = @version) AND (@split IS NULL OR split = @split)
+       ORDER BY version, split, name`,
+    )
+    .all(only) as PlannableShard[];
+}
+
+export function setShardState(catalog: Catalog, shard: ShardId, state: string, error: string | null): void {
+  catalog.sqlite
+    .prepare('UPDATE shard_files SET state = ?, error = ? WHERE version = ? AND split = ? AND name = ?')
+    .run(state, error, shard.version, shard.split, shard.name);
+}
+
+export function recordShardSize(catalog: Catalog, shard: ShardId, bytes: number, etag: string | null): void {
+  catalog.sqlite
+    .prepare('UPDATE shard_files SET bytes = ?, etag = ? WHERE version = ? AND split = ? AND name = ?')
+    .run(bytes, etag, shard.version, shard.split, shard.name);
+}
+
+/** The class a per-class shard's members show, when they all carry one label in that version and split. */
+function learnedLabel(catalog: Catalog, shard: ShardId, clipKeys: string[]): string | null {
+  const labels = catalog.sqlite
+    .prepare(
+      `SELECT DISTINCT label FROM clip_annotations WHERE version = ? AND split = ? AND label IS NOT NULL
+         AND clip_key IN (SELECT value FROM json_each(?))`,
+    )
+    .pluck()
+    .all(shard.version, shard.split, JSON.stringify(clipKeys)) as string[];
+  return labels.length === 1 ? labels[0]! : null;
+}
+
+/**
+ * Replaces what is known of each shard's members (clip key → bytes), marks them known, and learns each shard's class
+ * from them (which corrects a numbered shard whose sorted-position label was wrong); all in one transaction.
+ */
+export function recordShardMembers(catalog: Catalog, shards: Iterable<ShardId & { members: Map<string, number> }>): void {
+  const { sqlite } = catalog;
+  const forget = sqlite.prepare('DELETE FROM shard_member_files WHERE version = ? AND split = ? AND shard = ?');
+  const add = sqlite.prepare('INSERT INTO shard_member_files (version, split, shard, clip_key, bytes) VALUES (?, ?, ?, ?, ?)');
+  const markKnown = sqlite.prepare('UPDATE shard_files SET members_known = 1, learned_label = ? WHERE version = ? AND split = ? AND name = ?');
+  sqlite.transaction(() => {
+    for (const shard of shards) {
+      forget.run(shard.version, shard.split, shard.name);
+      for (const [clipKey, bytes] of shard.members) add.run(shard.version, shard.split, shard.name, clipKey, bytes);
+      markKnown.run(learnedLabel(catalog, shard, [...shard.members.keys()]), shard.version, shard.split, shard.name);
+    }
+  })();
+}
+
+/** Every learned shard member as rows (version, split, shard, clip_key, bytes), in that order. */
+export function shardMemberRows(catalog: Catalog, only: { version: string | null; split: string | null }): IterableIterator<unknown[]> {
+  return catalog.sqlite
+    .prepare(
+      `SELECT version, split, shard, clip_key, bytes FROM shard_members
+       WHERE (@version IS NULL OR version = @version) AND (@split IS NULL OR split = @split)
+       ORDER BY version, split, shard, clip_key`,
+    )
+    .raw(true)
+    .iterate(only) as IterableIterator<unknown[]>;
+}
+
+export function shardExists(catalog: Catalog): (shard: ShardId) => boolean {
+  const select = catalog.sqlite.prepare('SELECT 1 FROM shard_files WHERE version = ? AND split = ? AND name = ?');
+  return (shard) => select.get(shard.version, shard.split, shard.name) !== undefined;
+}
+
+/** A path list's shard as a loader reads it. */
+export interface ListedShard {
+  name: string;
+  path: string;
+  url: string;
+  label: string | null;
+  classNumber: number | null;
+}
+
+/**
+ * Every shard of a path list becomes a shard row. Rows are upserted, not replaced, so what later work learned
+ * about a shard (state, bytes) survives a re-ingest; shards no longer listed are removed by `finish`.
+ */
+export function pathListWriter(catalog: Catalog, file: { sourceId: number; version: string; split: string }) {
+  const upsert = catalog.sqlite.prepare(
+    `INSERT INTO shard_files (version, split, name, source_id, path, url, label, class_number)
+     VALUES (@version, @split, @name, @sourceId, @path, @url, @label, @classNumber)
+     ON CONFLICT (version, split, name) DO UPDATE SET
+       source_id = excluded.source_id, path = excluded.path, url = excluded.url,
+       label = excluded.label, class_number = excluded.class_number`,
+  );
+  const names: string[] = [];
+  return {
+    add(shard: ListedShard): void {
+      upsert.run({ ...file, ...shard });
+      names.push(shard.name);
+    },
+    finish(): void {
+      catalog.sqlite
+        .prepare('DELETE FROM shard_files WHERE source_id = ? AND name NOT IN (SELECT value FROM json_each(?))')
+        .run(file.sourceId, JSON.stringify(names));
+    },
+  };
+}
+
+/**
+ * Shard URLs point into the source last ingested from, including shards whose path list did not change, and the
+ * shards that stand in no path list (K400's replacement archive) get their row.
+ */
+export function relocateShards(
+  catalog: Catalog,
+  extras: (ShardId & { path: string })[],
+  locate: (path: string) => string,
+): void {
+  const { sqlite } = catalog;
+  sqlite.transaction(() => {
+    const addExtra = sqlite.prepare(
+      `INSERT INTO shard_files (version, split, name, source_id, path, url) VALUES (?, ?, ?, NULL, ?, ?)
+       ON CONFLICT (version, split, name) DO NOTHING`,
+    );
+    for (const extra of extras) addExtra.run(extra.version, extra.split, extra.name, extra.path, extra.path);
+    const setUrl = sqlite.prepare('UPDATE shard_files SET url = ? WHERE version = ? AND split = ? AND name = ? AND url <> ?');
+    const shards = sqlite.prepare('SELECT version, split, name, path FROM shard_files').all() as (ShardId & { path: string })[];
+    for (const shard of shards) {
+      const url = locate(shard.path);
+      setUrl.run(url, shard.version, shard.split, shard.name, url);
+    }
+  })();
+}
