@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { UsageError } from '../errors.js';
 import type { Catalog } from './catalog.js';
@@ -6,9 +5,19 @@ import { prepareReadOnly } from './read-only-query.js';
 import { closestNames } from '../util/closest-names.js';
 import { type SubsetDefinition, USABLE_STATUSES } from '../subset/definition.js';
 
-/** A clip's place in the seed's shuffle: the same for the same seed and clip, whatever else the catalog holds. */
-function rank(seed: number, clipKey: string): string {
-  return createHash('sha1').update(`${seed}:${clipKey}`).digest('hex');
+/**
+ * A clip's place in the seed's shuffle: the same for the same seed and clip, whatever else the catalog holds.
+ * FNV-1a over `seed:clip_key`, finished with murmur3's fmix32 so that every bit of the key moves every bit of the
+ * rank. Ranking a whole split costs ~0.2 s for 536k clips, against ~2.2 s for sha1; equal ranks (a few dozen in a
+ * split) are ordered by clip_key.
+ */
+export function shuffleRank(seed: number, clipKey: string): number {
+  const text = `${seed}:${clipKey}`;
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
 }
 
 /** For each requested class, the versions (of all in the catalog) that have it. */
@@ -108,7 +117,7 @@ const USABLE = `(${USABLE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
  * clips by (version, split, clip_key). Registers the shuffle's rank as the SQL function kinetics_rank(seed, key).
  */
 export function selectionSql(db: Database, definition: SubsetDefinition): { sql: string; params: Record<string, string | number | null> } {
-  db.function('kinetics_rank', { deterministic: true }, (seed, clipKey) => rank(Number(seed), String(clipKey)));
+  db.function('kinetics_rank', { deterministic: true }, (seed, clipKey) => shuffleRank(Number(seed), String(clipKey)));
   const conditions: string[] = [];
   let chosen: string;
   if (definition.sql !== null) {
@@ -127,16 +136,16 @@ export function selectionSql(db: Database, definition: SubsetDefinition): { sql:
   }
   if (definition.onlyMissing || definition.onlyOnDisk) conditions.push(`status ${definition.onlyMissing ? 'NOT IN' : 'IN'} ${USABLE}`);
   const filtered = `SELECT * FROM (${chosen}) ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}`;
-  // Clips of one key in several versions or splits share a rank; version and split order them. With no sampling,
+  // Clips of one key in several versions or splits share a rank; version and split order them (and the key, equal ranks). With no sampling,
   // nothing is ranked; a limit alone keeps the best N as it goes (SQLite's top-N sort); a per-class cap ranks by class.
   const sql =
     definition.perClass === null && definition.limit === null
       ? `SELECT version, split, clip_key FROM (${filtered})`
       : definition.perClass === null
-        ? `SELECT version, split, clip_key FROM (${filtered}) ORDER BY kinetics_rank(@kinetics_seed, clip_key), version, split LIMIT @kinetics_limit`
+        ? `SELECT version, split, clip_key FROM (${filtered}) ORDER BY kinetics_rank(@kinetics_seed, clip_key), clip_key, version, split LIMIT @kinetics_limit`
         : `WITH ranked AS MATERIALIZED (SELECT version, split, clip_key, label, kinetics_rank(@kinetics_seed, clip_key) AS rank FROM (${filtered})),
-                placed AS (SELECT *, row_number() OVER (PARTITION BY version, split, label ORDER BY rank) AS place FROM ranked)
-           SELECT version, split, clip_key FROM placed WHERE place <= @kinetics_per_class ORDER BY rank, version, split
+                placed AS (SELECT *, row_number() OVER (PARTITION BY version, split, label ORDER BY rank, clip_key) AS place FROM ranked)
+           SELECT version, split, clip_key FROM placed WHERE place <= @kinetics_per_class ORDER BY rank, clip_key, version, split
            LIMIT coalesce(@kinetics_limit, -1)`;
   // Named so that they cannot meet a parameter of the user's --sql (which is refused any: there is no -p here).
   const params: Record<string, string | number | null> = {};

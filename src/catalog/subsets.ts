@@ -102,20 +102,31 @@ export interface ExportableClip extends SubsetClip {
   path: string | null;
 }
 
-/** The subset's clips (of one version, or all), in the order exports list them. */
-export function exportableClips(catalog: Catalog, name: string, version: string | null): ExportableClip[] {
-  return catalog.sqlite
+/**
+ * The subset's clips of these versions and splits, in the order exports list them (version, split, label, key), as
+ * they come. Read a split at a time as arrays: version and split are not read 536k times, nor rows made by the driver.
+ */
+export function* exportableClips(catalog: Catalog, name: string, splits: { version: string; split: string }[]): IterableIterator<ExportableClip> {
+  const statement = catalog.sqlite
     .prepare(
-      `SELECT c.version, c.split, c.clip_key, c.youtube_id, c.time_start, c.time_end, c.label, c.status, c.path
-       FROM subset_clips s JOIN clips c USING (version, split, clip_key)
-       WHERE s.subset = @subset AND (@version IS NULL OR c.version = @version)
-       ORDER BY c.version, c.split, c.label, c.clip_key`,
+      `SELECT c.clip_key, c.youtube_id, c.time_start, c.time_end, c.label, c.disk_status, (SELECT b.path FROM best_files b WHERE b.clip_key = c.clip_key)
+       FROM subset_members s JOIN clip_annotations c ON c.clip_key = s.clip_key AND c.version = s.version AND c.split = s.split
+       WHERE s.subset = ? AND s.version = ? AND s.split = ?
+       ORDER BY c.label, c.clip_key`,
     )
-    .all({ subset: name, version }) as ExportableClip[];
+    .raw(true);
+  for (const { version, split } of splits) {
+    for (const [clip_key, youtube_id, time_start, time_end, label, status, path] of statement.iterate(name, version, split) as IterableIterator<
+      [string, string, number, number, string | null, string, string | null]
+    >) {
+      yield { version, split, clip_key, youtube_id, time_start, time_end, label, status, path };
+    }
+  }
 }
 
-export function subsetVersions(catalog: Catalog, name: string): string[] {
-  return catalog.sqlite.prepare('SELECT DISTINCT version FROM subset_clips WHERE subset = ? ORDER BY 1').pluck().all(name) as string[];
+/** The versions and splits a subset has clips of. */
+export function subsetSplits(catalog: Catalog, name: string): { version: string; split: string }[] {
+  return catalog.sqlite.prepare('SELECT DISTINCT version, split FROM subset_members WHERE subset = ? ORDER BY 1, 2').all(name) as { version: string; split: string }[];
 }
 
 /** Per version, split and class: the subset's clips, and how many of them are on disk and usable. */

@@ -3,8 +3,8 @@ import { copyFileSync, linkSync, mkdirSync, renameSync, rmSync, symlinkSync, wri
 import { dirname, extname, join, relative, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { UsageError } from '../errors.js';
-import { classFolder, clipDestination, safeFolderName } from '../fetch/video-layout.js';
-import { type ExportableClip, exportableClips, findSubset, subsetVersions } from '../catalog/subsets.js';
+import { classFolder, clipFolder, safeFolderName } from '../fetch/video-layout.js';
+import { type ExportableClip, exportableClips, findSubset, subsetSplits } from '../catalog/subsets.js';
 import { annotationSourcesOf } from '../catalog/source-files.js';
 import { findOverlap, type VersionSplit } from '../catalog/clips.js';
 import { packageVersion } from '../util/package-root.js';
@@ -47,10 +47,12 @@ export interface ExportSummary {
 }
 
 
-interface ListedClip extends ExportableClip {
-  label_idx: number;
-  exportPath: string;
+/** A clip as a list names it: its row, its index in the label map, its file and the path the list gives. */
+interface ListedClip {
+  row: ExportableClip;
+  labelIdx: number;
   file: string;
+  exportPath: string;
 }
 
 /** Formats whose loaders split a line on any whitespace: a path holding one would be mis-read. */
@@ -64,11 +66,23 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** `file` relative to `root`, with `/`: a plain cut under the root (path.relative resolves both paths every call). */
-function relativePath(root: string, file: string): string {
+/**
+ * Files relative to `root`, with `/`: a plain cut under the root, else path.relative once per folder (it resolves
+ * both paths every call, which costs seconds over half a million files).
+ */
+function relativePaths(root: string): (file: string) => string {
   const prefix = root.endsWith(sep) ? root : root + sep;
-  const relativeFile = file.startsWith(prefix) ? file.slice(prefix.length) : relative(root, file);
-  return sep === '/' ? relativeFile : relativeFile.split(sep).join('/');
+  const folders = new Map<string, string>();
+  const relativeFolder = (folder: string) => {
+    let relativeFolder = folders.get(folder);
+    if (relativeFolder === undefined) folders.set(folder, (relativeFolder = relative(root, folder)));
+    return relativeFolder;
+  };
+  return (file) => {
+    const cut = file.lastIndexOf(sep);
+    const relativeFile = file.startsWith(prefix) ? file.slice(prefix.length) : `${relativeFolder(file.slice(0, cut))}${sep}${file.slice(cut + 1)}`;
+    return sep === '/' ? relativeFile : relativeFile.split(sep).join('/');
+  };
 }
 
 function countLines(text: string): number {
@@ -92,11 +106,12 @@ function listFileName(format: ExportFormat, version: string, split: string): str
  */
 export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSummary {
   const subset = findSubset(catalog, options.subset);
-  const rows = exportableClips(catalog, options.subset, options.version ?? null);
-  if (options.version !== undefined && rows.length === 0) {
-    throw new UsageError(`subset ${options.subset} has no clips of ${options.version}; it holds ${subsetVersions(catalog, options.subset).join(', ')}`);
+  const held = subsetSplits(catalog, options.subset);
+  const splits = held.filter((entry) => options.version === undefined || entry.version === options.version);
+  if (splits.length === 0) {
+    throw new UsageError(`subset ${options.subset} has no clips of ${options.version}; it holds ${[...new Set(held.map((entry) => entry.version))].join(', ')}`);
   }
-  const versions = [...new Set(rows.map((row) => row.version))];
+  const versions = [...new Set(splits.map((entry) => entry.version))];
   if (versions.length > 1 && (options.labelMapFile === undefined || SPLIT_FILE_FORMATS.has(options.format) || options.format === 'tree' || options.format === 'fiftyone')) {
     throw new UsageError(
       `subset ${options.subset} spans ${versions.join(' and ')}, whose label indices differ; export one version at a time with --version ${versions[0]}` +
@@ -109,16 +124,26 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   const labelMap = loadLabelMap(catalog, versions[0] ?? '', options.labelMapFile);
 
   const overlapping = new Set<string>();
-  const evaluations = options.excludeOverlapWith.length === 0 ? [] : new Set(rows.map((row) => `${row.version}:${row.split}`));
-  for (const evaluation of evaluations) {
-    const [version, split] = evaluation.split(':') as [string, string];
+  for (const { version, split } of options.excludeOverlapWith.length === 0 ? [] : splits) {
     for (const clip of findOverlap(catalog, options.excludeOverlapWith, { version, split })) overlapping.add(`${version}\0${split}\0${clip.clip_key}`);
   }
 
-  const listed: ListedClip[] = [];
+  const sink = listSink(options);
+  const bySplit = new Counter();
+  const byClass = new Counter();
+  let listedCount = 0;
   const excluded: ExportableClip[] = [];
   let overlapCount = 0;
-  for (const row of rows) {
+  // A folder per version, split and class, not a path.join per clip: 536k of them cost seconds.
+  const folders = new Map<string, string>();
+  const folderOf = (row: ExportableClip) => {
+    const key = `${row.version}\0${row.split}\0${row.label}`;
+    let folder = folders.get(key);
+    if (folder === undefined) folders.set(key, (folder = clipFolder(options.videoRoot, row)));
+    return folder;
+  };
+  const relativeToRoot = relativePaths(options.videoRoot);
+  for (const row of exportableClips(catalog, options.subset, splits)) {
     if (overlapping.has(`${row.version}\0${row.split}\0${row.clip_key}`)) {
       overlapCount++;
       continue;
@@ -135,15 +160,18 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     }
     const labelIndex = row.label === null ? -1 : labelMap.index.get(row.label);
     if (labelIndex === undefined) throw new UsageError(`label "${row.label}" is not in the label map (${labelMap.source})`);
-    const file = row.path ?? clipDestination(options.videoRoot, row, `${row.clip_key}.mp4`);
-    const exportPath = options.paths === 'absolute' ? file : relativePath(options.videoRoot, file);
+    const file = row.path ?? `${folderOf(row)}${sep}${row.clip_key}.mp4`;
+    const exportPath = options.paths === 'absolute' ? file : relativeToRoot(file);
     if (WHITESPACE_SPLIT.has(options.format) && /\s/.test(exportPath)) {
       throw new UsageError(
         `the path "${exportPath}" holds whitespace, and ${options.format} splits its lines on whitespace; ` +
           'export --format tree (with --class-names torchvision) or pytorchvideo, or keep clips in the tool\'s layout (kinetics fetch)',
       );
     }
-    listed.push({ ...row, label_idx: labelIndex, exportPath, file });
+    sink.add({ row, labelIdx: labelIndex, file, exportPath });
+    listedCount++;
+    bySplit.add(`${row.version}:${row.split}`);
+    byClass.add(row.label ?? '(unlabeled)');
   }
 
   const earlier = earlierExport(options.out);
@@ -153,7 +181,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     writeFileSync(join(options.out, name), text);
     files.push({ name, sha256: sha256(text), lines: countLines(text) });
   };
-  const clipFiles = writeLists(options, listed, write);
+  const clipFiles = sink.finish(write);
   write('classes.txt', labelMap.labels.map((label) => `${label}\n`).join(''));
   write('classes.json', `${JSON.stringify({ labels: labelMap.labels, source: labelMap.source }, null, 2)}\n`);
   write(
@@ -163,11 +191,6 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
       .join(''),
   );
 
-  const count = (key: (clip: ListedClip) => string) => {
-    const counts: Record<string, number> = {};
-    for (const clip of listed) counts[key(clip)] = (counts[key(clip)] ?? 0) + 1;
-    return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
-  };
   const excludedByStatus: Record<string, number> = {};
   for (const row of excluded) excludedByStatus[row.status] = (excludedByStatus[row.status] ?? 0) + 1;
   const sources = annotationSourcesOf(catalog, versions);
@@ -183,9 +206,9 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     include_missing: options.includeMissing,
     exclude_overlap_with: options.excludeOverlapWith.map((entry) => `${entry.version}:${entry.split}`),
     counts: {
-      listed: listed.length,
-      by_split: count((clip) => `${clip.version}:${clip.split}`),
-      by_class: count((clip) => clip.label ?? '(unlabeled)'),
+      listed: listedCount,
+      by_split: bySplit.sorted(),
+      by_class: byClass.sorted(),
       excluded_by_status: Object.fromEntries(Object.entries(excludedByStatus).sort(([a], [b]) => (a < b ? -1 : 1))),
       dropped_as_overlapping: overlapCount,
     },
@@ -194,60 +217,105 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   };
   writeFileSync(join(options.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   removeStale(options.out, earlier, new Set([...clipFiles, ...files.map((file) => file.name), 'manifest.json']));
-  return { listed: listed.length, excluded: excluded.length, excludedByStatus, overlapping: overlapCount, files };
+  return { listed: listedCount, excluded: excluded.length, excludedByStatus, overlapping: overlapCount, files };
 }
 
-/** Writes the format's lists; returns the clip files a tree export laid out, relative to `out`. */
-function writeLists(options: ExportOptions, listed: ListedClip[], write: (name: string, text: string) => void): string[] {
+class Counter {
+  private readonly counts = new Map<string, number>();
+  add(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+  sorted(): Record<string, number> {
+    return Object.fromEntries([...this.counts].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+}
+
+interface ListSink {
+  add(clip: ListedClip): void;
+  /** Writes the lists (and lays out a tree's files); returns the clip files a tree export laid out, relative to `out`. */
+  finish(write: (name: string, text: string) => void): string[];
+}
+
+/**
+ * Lines that go to files by name, in the order they come; written once all clips are known to be listable. A file
+ * named in `always` is written even with no clip (its header alone).
+ */
+function linesSink(header: string | null, entry: (clip: ListedClip) => { file: string; line: string }, always: string[] = []): ListSink {
+  const files = new Map<string, string[]>(always.map((name) => [name, header === null ? [] : [header]]));
+  return {
+    add(clip) {
+      const { file, line } = entry(clip);
+      let lines = files.get(file);
+      if (!lines) files.set(file, (lines = header === null ? [] : [header]));
+      lines.push(line);
+    },
+    finish(write) {
+      for (const [name, lines] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) write(name, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
+      return [];
+    },
+  };
+}
+
+/** The format's lists, a line per clip as it comes. */
+function listSink(options: ExportOptions): ListSink {
   switch (options.format) {
     case 'csv':
-      write(
-        'clips.csv',
-        ['clip_key,youtube_id,time_start,time_end,label,label_idx,split,path,status', ...listed.map((clip) =>
-          [clip.clip_key, clip.youtube_id, clip.time_start, clip.time_end, clip.label, clip.label_idx, clip.split, clip.exportPath, clip.status].map(csvField).join(','),
-        )].map((line) => `${line}\n`).join(''),
-      );
-      return [];
+      return linesSink('clip_key,youtube_id,time_start,time_end,label,label_idx,split,path,status', ({ row, labelIdx, exportPath }) => ({
+        file: 'clips.csv',
+        line: [row.clip_key, row.youtube_id, row.time_start, row.time_end, row.label, labelIdx, row.split, exportPath, row.status].map(csvField).join(','),
+      }), ['clips.csv']);
     case 'jsonl':
-      write(
-        'clips.jsonl',
-        listed
-          .map((clip) =>
-            `${JSON.stringify({ clip_key: clip.clip_key, youtube_id: clip.youtube_id, time_start: clip.time_start, time_end: clip.time_end, label: clip.label, label_idx: clip.label_idx, version: clip.version, split: clip.split, path: clip.exportPath, status: clip.status })}\n`,
-          )
-          .join(''),
-      );
-      return [];
+      return linesSink(null, ({ row, labelIdx, exportPath }) => ({
+        file: 'clips.jsonl',
+        line: JSON.stringify({
+          clip_key: row.clip_key,
+          youtube_id: row.youtube_id,
+          time_start: row.time_start,
+          time_end: row.time_end,
+          label: row.label,
+          label_idx: labelIdx,
+          version: row.version,
+          split: row.split,
+          path: exportPath,
+          status: row.status,
+        }),
+      }), ['clips.jsonl']);
     case 'mmaction':
     case 'pytorchvideo':
     case 'slowfast':
     case 'videomae': {
-      const bySplit = new Map<string, ListedClip[]>();
-      for (const clip of listed) bySplit.set(listFileName(options.format, clip.version, clip.split), [...(bySplit.get(listFileName(options.format, clip.version, clip.split)) ?? []), clip]);
-      for (const [name, clips] of [...bySplit].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        write(name, clips.map((clip) => `${clip.exportPath} ${clip.label_idx}\n`).join(''));
-      }
-      return [];
+      const format = options.format;
+      return linesSink(null, ({ row, labelIdx, exportPath }) => ({ file: listFileName(format, row.version, row.split), line: `${exportPath} ${labelIdx}` }));
     }
     case 'tree':
-    case 'fiftyone': {
+    case 'fiftyone':
+      return treeSink(options);
+  }
+}
+
+/** Class folders of links (or copies) to the clips, and tree.tsv: laid out once every clip is known to be listable. */
+function treeSink(options: ExportOptions): ListSink {
+  const clips: ListedClip[] = [];
+  return {
+    add: (clip) => void clips.push(clip),
+    finish(write) {
       const lines: string[] = [];
-      for (const clip of listed) {
-        const folder = clip.label === null ? '_unlabeled' : options.classNames === 'torchvision' ? classFolder(clip.label) : safeFolderName(clip.label);
-        const name = join(clip.split, folder, `${clip.clip_key}${extname(clip.file) || '.mp4'}`);
+      for (const { row, labelIdx, file } of clips) {
+        const folder = row.label === null ? '_unlabeled' : options.classNames === 'torchvision' ? classFolder(row.label) : safeFolderName(row.label);
+        const name = join(row.split, folder, `${row.clip_key}${extname(file) || '.mp4'}`);
         const target = join(options.out, name);
         mkdirSync(dirname(target), { recursive: true });
         // Made beside the target and renamed over it: a failure leaves an earlier export's file in place.
         const partial = `${target}.partial`;
         rmSync(partial, { force: true });
-        if (options.link === 'copy') copyFileSync(clip.file, partial);
-        else if (options.link === 'hardlink') linkSync(clip.file, partial);
-        else symlinkSync(clip.file, partial);
+        if (options.link === 'copy') copyFileSync(file, partial);
+        else if (options.link === 'hardlink') linkSync(file, partial);
+        else symlinkSync(file, partial);
         renameSync(partial, target);
-        lines.push(`${name.split(sep).join('/')}\t${clip.label_idx}`);
+        lines.push(`${name.split(sep).join('/')}\t${labelIdx}`);
       }
       write('tree.tsv', lines.map((line) => `${line}\n`).join(''));
       return lines.map((line) => line.slice(0, line.indexOf('\t')));
-    }
-  }
+    },
+  };
 }

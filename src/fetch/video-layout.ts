@@ -29,5 +29,9 @@ export function clipDestination(
   fileName: string,
   fromReplacementArchive = false,
 ): string {
-  return join(videosRoot, clip.version, fromReplacementArchive ? REPLACEMENT_FOLDER : clip.split, classFolder(clip.label), fileName);
+  return join(clipFolder(videosRoot, clip, fromReplacementArchive), fileName);
+}
+
+export function clipFolder(videosRoot: string, clip: { version: string; split: string; label: string | null }, fromReplacementArchive = false): string {
+  return join(videosRoot, clip.version, fromReplacementArchive ? REPLACEMENT_FOLDER : clip.split, classFolder(clip.label));
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import type { SubsetDefinition } from '../../src/subset/definition.js';
+import { shuffleRank } from '../../src/catalog/clip-selection.js';
 import { createSubset } from '../../src/catalog/subsets.js';
 import { ingestInto, newCatalogFile } from '../helpers/catalog.js';
 import { sampleBucket } from '../helpers/temp.js';
@@ -21,12 +21,15 @@ const base: SubsetDefinition = {
   sql: null,
 };
 
-/** The sampling as written out by hand: shuffle by sha1(seed:clip_key), cap per class in that order, then limit. */
+/** The sampling as written out by hand: shuffle by the seed's rank (then key), cap per class in that order, then limit. */
 function reference(rows: { version: string; split: string; clip_key: string; label: string | null }[], definition: SubsetDefinition): string[] {
-  const rank = (row: { clip_key: string }) => createHash('sha1').update(`${definition.seed}:${row.clip_key}`).digest('hex');
+  const order = (row: { version: string; split: string; clip_key: string }) => [shuffleRank(definition.seed, row.clip_key), row.clip_key, row.version, row.split];
   let picked = rows
-    .map((row) => ({ row, rank: rank(row) }))
-    .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.row.version < b.row.version ? -1 : a.row.version > b.row.version ? 1 : 0))
+    .map((row) => ({ row, order: order(row) }))
+    .sort((a, b) => {
+      const differs = a.order.findIndex((value, index) => value !== b.order[index]);
+      return differs < 0 ? 0 : a.order[differs]! < b.order[differs]! ? -1 : 1;
+    })
     .map((entry) => entry.row);
   if (definition.perClass !== null) {
     const taken = new Map<string, number>();
@@ -39,6 +42,18 @@ function reference(rows: { version: string; split: string; clip_key: string; lab
   if (definition.limit !== null) picked = picked.slice(0, definition.limit);
   return picked.map((row) => `${row.version}/${row.split}/${row.clip_key}`).sort();
 }
+
+test("the seed's shuffle: stable, spread evenly, and another seed gives another order", () => {
+  const keys = Array.from({ length: 20_000 }, (_, index) => `${index.toString(36).padStart(11, 'a')}_000010_000020`);
+  assert.equal(shuffleRank(7, keys[0]!), shuffleRank(7, keys[0]!));
+  const buckets = new Array<number>(16).fill(0);
+  for (const key of keys) buckets[shuffleRank(7, key) >>> 28]!++;
+  for (const count of buckets) assert.ok(Math.abs(count - keys.length / 16) < keys.length / 16 / 5, `buckets of the rank's top bits: ${buckets.join(' ')}`);
+  const first = (seed: number) => new Set([...keys].sort((a, b) => shuffleRank(seed, a) - shuffleRank(seed, b)).slice(0, 1000));
+  const seven = first(7);
+  const shared = [...first(8)].filter((key) => seven.has(key)).length;
+  assert.ok(shared < 150, `the first 1000 of seeds 7 and 8 share ${shared} keys (about 50 expected by chance)`);
+});
 
 describe('subset selection inside SQLite', () => {
   before(async () => {

@@ -89,7 +89,8 @@ describe('plan and fetch over HTTP from a local bucket server', () => {
     assert.equal(clips.length, 3 * 3 + 3 * 3 + 3, 'three classes in K400 and K700-2020, one in the sample K600 val');
     for (const clip of clips) {
       assert.equal(clip.status, 'ok', JSON.stringify(clip));
-      assert.ok(clip.path.startsWith(join(home, 'videos', clip.version, 'val')));
+      // A clip of two versions (K400 and K700-2020 share 198 val clips) is served by one file, in either folder.
+      assert.match(clip.path.slice(join(home, 'videos').length), /^\/(k400|k600|k700-2020)\/val\//, clip.path);
       assert.ok(!/\s/.test(clip.path.slice(home.length)), `no whitespace in the tool's layout: ${clip.path}`);
       assert.ok(existsSync(clip.path));
     }
