@@ -1,5 +1,5 @@
 import type { Catalog } from './catalog.js';
-import { USABLE_STATUSES } from '../subset/definition.js';
+import { USABLE_STATUS_LIST } from './clips.js';
 
 /** The numbers the TUI shows, read with plain synchronous statements on the catalog's handle. */
 
@@ -26,7 +26,6 @@ export interface ClassDetails {
   counterparts: { version: string; idx: number }[];
 }
 
-const usable = `(${USABLE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 const broken = "('damaged', 'empty', 'short')";
 
 /**
@@ -35,7 +34,7 @@ const broken = "('damaged', 'empty', 'short')";
  */
 const ON_DISK = `
   SELECT c.version, c.split, c.label,
-         count(*) FILTER (WHERE f.status IN ${usable}) AS on_disk,
+         count(*) FILTER (WHERE f.status IN ${USABLE_STATUS_LIST}) AS on_disk,
          count(*) FILTER (WHERE f.status IN ${broken}) AS damaged
   FROM best_files f
   CROSS JOIN clip_annotations c ON c.clip_key = f.clip_key`;
@@ -84,7 +83,7 @@ export function classDetails({ sqlite: db }: Catalog, version: string, split: st
     .prepare(
       `SELECT youtube_id, time_start, time_end, status, path FROM clips
        WHERE version = ? AND split = ? AND ${labelled ? 'label = ?' : 'label IS NULL'}
-       ORDER BY CASE WHEN status IN ${usable} THEN 1 ELSE 0 END, clip_key LIMIT ?`,
+       ORDER BY CASE WHEN status IN ${USABLE_STATUS_LIST} THEN 1 ELSE 0 END, clip_key LIMIT ?`,
     )
     .all(...(labelled ? [version, split, label, limit] : [version, split, limit])) as ClassDetails['clips'];
   const countix = labelled ? (db.prepare('SELECT count(*) FROM countix WHERE label = ?').pluck().get(label) as number) : 0;

@@ -70,8 +70,9 @@ export class Catalog {
     return this.sqlite.prepare('SELECT 1 FROM source_files UNION ALL SELECT 1 FROM disk_files LIMIT 1').get() !== undefined;
   }
 
-  /** True when the catalog holds no file of any kind and no other connection is using it. */
+  /** True when the catalog holds no file of any kind and no other connection is using it (asked without waiting). */
   isEmptyAndUnshared(): boolean {
+    const timeout = this.sqlite.pragma('busy_timeout', { simple: true });
     try {
       this.sqlite.pragma('busy_timeout = 0');
       this.sqlite.exec('BEGIN EXCLUSIVE');
@@ -82,6 +83,8 @@ export class Catalog {
       }
     } catch {
       return false;
+    } finally {
+      this.sqlite.pragma(`busy_timeout = ${Number(timeout)}`);
     }
   }
 

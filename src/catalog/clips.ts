@@ -1,8 +1,12 @@
 import type { AnnotationRecord } from '../ingest/parsers/annotations-csv.js';
+import { USABLE_STATUSES } from '../subset/definition.js';
 import { BulkInserter } from './bulk-insert.js';
 import type { Catalog } from './catalog.js';
 import { deferIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { refreshAnnotationStatistics } from './statistics.js';
+
+/** The statuses of a clip usable on disk, as an SQL list: `('ok', 'unchecked', 'unverified')`. */
+export const USABLE_STATUS_LIST = `(${USABLE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
 /**
  * Runs a load of annotation files. A first load sets the clip indexes aside and rebuilds them after (also when the

@@ -1,6 +1,7 @@
 import type { Catalog } from './catalog.js';
 import { KineticsError, UsageError } from '../errors.js';
-import { type SubsetDefinition, USABLE_STATUSES } from '../subset/definition.js';
+import type { SubsetDefinition } from '../subset/definition.js';
+import { USABLE_STATUS_LIST } from './clips.js';
 import { selectionSql } from './clip-selection.js';
 
 export interface StoredSubset {
@@ -134,7 +135,7 @@ export function subsetClassCounts(catalog: Catalog, name: string): unknown[][] {
   return catalog.sqlite
     .prepare(
       `SELECT c.version, c.split, c.label, count(*) AS clips,
-              count(*) FILTER (WHERE c.status IN (${USABLE_STATUSES.map((status) => `'${status}'`).join(', ')})) AS on_disk
+              count(*) FILTER (WHERE c.status IN ${USABLE_STATUS_LIST}) AS on_disk
        FROM subset_clips s JOIN clips c USING (version, split, clip_key)
        WHERE s.subset = ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     )

@@ -4,8 +4,6 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import type { Output } from '../util/output.js';
 
-export type { Output };
-
 /** What a command reads and writes besides its files, so that tests can run commands in-process. */
 export interface CommandIo {
   stdout: Output;

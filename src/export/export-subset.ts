@@ -109,7 +109,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   const held = subsetSplits(catalog, options.subset);
   const splits = held.filter((entry) => options.version === undefined || entry.version === options.version);
   if (splits.length === 0) {
-    throw new UsageError(`subset ${options.subset} has no clips of ${options.version}; it holds ${[...new Set(held.map((entry) => entry.version))].join(', ')}`);
+    throw new UsageError(`subset ${options.subset} has no clips of ${options.version ?? 'any version'}; it holds ${[...new Set(held.map((entry) => entry.version))].join(', ')}`);
   }
   const versions = [...new Set(splits.map((entry) => entry.version))];
   if (versions.length > 1 && (options.labelMapFile === undefined || SPLIT_FILE_FORMATS.has(options.format) || options.format === 'tree' || options.format === 'fiftyone')) {
@@ -137,7 +137,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   // A folder per version, split and class, not a path.join per clip: 536k of them cost seconds.
   const folders = new Map<string, string>();
   const folderOf = (row: ExportableClip) => {
-    const key = `${row.version}\0${row.split}\0${row.label}`;
+    const key = `${row.version}\0${row.split}\0${row.label === null ? '' : `=${row.label}`}`;
     let folder = folders.get(key);
     if (folder === undefined) folders.set(key, (folder = clipFolder(options.videoRoot, row)));
     return folder;

@@ -7,7 +7,8 @@ import { fileRecord } from '../scan/file-record.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
 import { MemberExtractor } from './extract-members.js';
 import { lockHome } from './home-lock.js';
-import { type PlannedClip, type PlannedShard, archivePath, mayHold } from './plan.js';
+import type { SubsetClip } from '../catalog/subsets.js';
+import { type PlannedShard, archivePath, mayHold } from './plan.js';
 import { downloadResumable } from './resumable-download.js';
 import { readChunks } from './read-chunks.js';
 import { eachLimited } from '../util/each-limited.js';
@@ -19,7 +20,7 @@ export interface FetchOptions {
   jobs: number;
   keepArchives: boolean;
   /** Which of the discovery shards' members to keep: the wanted clips not located yet, by version/split. */
-  undiscovered: PlannedClip[];
+  undiscovered: SubsetClip[];
   onProgress?: (event: ShardEvent) => void;
   /** Cancels: no new shard starts, downloads in flight stop (their part files stay, for a later resume). */
   signal?: AbortSignal;
@@ -65,7 +66,7 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
   // By version and clip key: a member of any shard of the version (the replacement archive's too) finds the clip,
   // in whichever splits it is wanted.
   const unfoundKey = (version: string, clipKey: string) => `${version}\0${clipKey}`;
-  const stillUnfound = new Map<string, PlannedClip[]>();
+  const stillUnfound = new Map<string, SubsetClip[]>();
   for (const clip of options.undiscovered) {
     const key = unfoundKey(clip.version, clip.clip_key);
     stillUnfound.set(key, [...(stillUnfound.get(key) ?? []), clip]);
@@ -130,7 +131,7 @@ interface TransferResult {
 
 async function transferShard(
   shard: PlannedShard,
-  wanted: Map<string, PlannedClip>,
+  wanted: Map<string, SubsetClip>,
   options: FetchOptions,
   setState: (state: string, error: string | null) => void,
   recordSize: (bytes: number, etag: string | null) => void,

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { type ShardEvent, type ShardResult, fetchShards } from './fetch-shards.js';
-import { type Plan, type PlannedClip, planSubset } from './plan.js';
+import type { SubsetClip } from '../catalog/subsets.js';
+import { type Plan, planSubset } from './plan.js';
 
 export interface FetchSummary {
   subset: string;
@@ -43,7 +44,7 @@ export async function fetchSubset(
   });
   const after = await planSubset(catalog, subset, options.home, { lookupSizes: false });
   const stillMissing = after.wanted - after.notInAnyShard.length;
-  const identity = (clip: PlannedClip) => `${clip.version}\0${clip.split}\0${clip.clip_key}`;
+  const identity = (clip: SubsetClip) => `${clip.version}\0${clip.split}\0${clip.clip_key}`;
   const noShard = new Set(after.notInAnyShard.map(identity));
   // A damaged K400 clip may be planned twice: in its own shard and in the replacement archive.
   const sought = new Map([...after.shards.flatMap((shard) => shard.clips), ...after.undiscovered].map((clip) => [identity(clip), clip]));

@@ -8,9 +8,6 @@ import { type SubsetClip, findSubset, subsetClips, subsetShardMembers } from '..
 import { eachLimited } from '../util/each-limited.js';
 import { shardSize } from './shard-size.js';
 
-/** A clip of the subset, as the plan places it. */
-export type PlannedClip = SubsetClip;
-
 export interface PlannedShard {
   version: string;
   split: string;
@@ -24,7 +21,7 @@ export interface PlannedShard {
   /** A kept archive on disk (`--keep-archives`), used instead of downloading. */
   archive: string | null;
   /** Wanted clips this shard is known (or, per class, expected) to hold. */
-  clips: PlannedClip[];
+  clips: SubsetClip[];
   /** Streamed to find wanted clips whose shard is not known yet (random shards never streamed). */
   discovery: boolean;
   /** The source answered that it has no such file (its path list names it all the same): fetching it will fail. */
@@ -38,22 +35,19 @@ export interface Plan {
   wanted: number;
   shards: PlannedShard[];
   /** Wanted clips whose shard is among the discovery shards, not yet known which. */
-  undiscovered: PlannedClip[];
+  undiscovered: SubsetClip[];
   /** Wanted clips that no shard holds (every candidate shard's members are known). */
-  notInAnyShard: PlannedClip[];
+  notInAnyShard: SubsetClip[];
   bytesToDownload: number;
   shardsWithUnknownSize: number;
   shardsAbsentFromSource: number;
 }
 
-/** What the plan reads of a shard: the `shards` view's row. */
-export type ShardRow = PlannableShard;
-
 export function archivePath(home: string, shard: { version: string; split: string; name: string }): string {
   return join(home, 'archives', shard.version, shard.split, shard.name);
 }
 
-export function plannedShardOf(row: ShardRow, home: string): PlannedShard {
+export function plannedShardOf(row: PlannableShard, home: string): PlannedShard {
   const archive = archivePath(home, row);
   return {
     version: row.version,
@@ -83,7 +77,7 @@ export function mayHold(shard: { version: string; split: string }, clip: { versi
 const DAMAGED_STATUSES = new Set(['damaged', 'short', 'empty']);
 
 /** Prefer a clip's own split; a damaged K400 original prefers the replacement archive. */
-function pickMember(clip: PlannedClip, holders: { split: string; shard: string }[]): { split: string; shard: string } | undefined {
+function pickMember(clip: SubsetClip, holders: { split: string; shard: string }[]): { split: string; shard: string } | undefined {
   return (
     (DAMAGED_STATUSES.has(clip.status) ? holders.find((holder) => holder.split === REPLACEMENT_SPLIT) : undefined) ??
     holders.find((holder) => holder.split === clip.split) ??
@@ -93,9 +87,9 @@ function pickMember(clip: PlannedClip, holders: { split: string; shard: string }
 
 export interface ShardAssignment {
   /** The shards to stream, each with the wanted clips it holds and whether it is streamed to discover clips. */
-  shards: Map<ShardRow, { clips: PlannedClip[]; discovery: boolean }>;
-  undiscovered: PlannedClip[];
-  notInAnyShard: PlannedClip[];
+  shards: Map<PlannableShard, { clips: SubsetClip[]; discovery: boolean }>;
+  undiscovered: SubsetClip[];
+  notInAnyShard: SubsetClip[];
 }
 
 const shardKey = (version: string, split: string, name: string) => `${version}\0${split}\0${name}`;
@@ -105,9 +99,9 @@ const shardKey = (version: string, split: string, name: string) => `${version}\0
  * shards of its split (and K400's replacement archive) not streamed yet. `members` lists, by version and clip key,
  * the shards known to hold each clip. Every look-up is a map probe: the work grows with the clips, not clips × shards.
  */
-export function assignShards(wanted: PlannedClip[], shardRows: ShardRow[], members: Map<string, { split: string; shard: string }[]>): ShardAssignment {
+export function assignShards(wanted: SubsetClip[], shardRows: PlannableShard[], members: Map<string, { split: string; shard: string }[]>): ShardAssignment {
   const byKey = new Map(shardRows.map((row) => [shardKey(row.version, row.split, row.name), row]));
-  const classShards = new Map<string, ShardRow>();
+  const classShards = new Map<string, PlannableShard>();
   for (const row of shardRows) {
     const key = `${row.version}\0${row.split}\0${row.label}`;
     if (row.label !== null && !classShards.has(key)) classShards.set(key, row);
@@ -116,8 +110,8 @@ export function assignShards(wanted: PlannedClip[], shardRows: ShardRow[], membe
     shardRows.filter((row) => row.split === REPLACEMENT_SPLIT && !row.members_known).map((row) => [row.version, row]),
   );
   // The shards a clip of (version, split, label) may hide in, computed once per such group.
-  const unexploredByGroup = new Map<string, ShardRow[]>();
-  const unexploredFor = (clip: PlannedClip) => {
+  const unexploredByGroup = new Map<string, PlannableShard[]>();
+  const unexploredFor = (clip: SubsetClip) => {
     const group = `${clip.version}\0${clip.split}\0${clip.label}`;
     let rows = unexploredByGroup.get(group);
     if (!rows) {
@@ -128,7 +122,7 @@ export function assignShards(wanted: PlannedClip[], shardRows: ShardRow[], membe
   };
 
   const shards: ShardAssignment['shards'] = new Map();
-  const assign = (row: ShardRow) => {
+  const assign = (row: PlannableShard) => {
     let entry = shards.get(row);
     if (!entry) {
       entry = { clips: [], discovery: false };
@@ -136,9 +130,9 @@ export function assignShards(wanted: PlannedClip[], shardRows: ShardRow[], membe
     }
     return entry;
   };
-  const undiscovered: PlannedClip[] = [];
-  const notInAnyShard: PlannedClip[] = [];
-  const discoveryGroups = new Set<ShardRow[]>();
+  const undiscovered: SubsetClip[] = [];
+  const notInAnyShard: SubsetClip[] = [];
+  const discoveryGroups = new Set<PlannableShard[]>();
   for (const clip of wanted) {
     const holders = members.get(`${clip.version}\0${clip.clip_key}`) ?? [];
     // A damaged K400 file's good copy may be in the replacement archive, not streamed yet: it is sought there as

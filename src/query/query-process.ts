@@ -37,8 +37,9 @@ export function runQueryProcess(
     const child = spawn(process.execPath, [...process.execArgv, runnerScript()], {
       stdio: ['pipe', childStdio(output.stdout, process.stdout), childStdio(output.stderr, process.stderr)],
     });
-    child.stdout?.on('data', (chunk: Buffer) => output.stdout.write(chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => output.stderr.write(chunk.toString()));
+    // Decoded as a stream, so that a character split across two reads stays whole.
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => output.stdout.write(text));
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => output.stderr.write(text));
     let stopped: KineticsError | undefined;
     const stop = (error: KineticsError) => {
       stopped ??= error;

@@ -12,7 +12,6 @@ export function assertTerminal(stdout: Output): void {
 }
 
 export async function runTui(catalog: Catalog, home: string): Promise<void> {
-  assertTerminal(process.stdout);
   const instance = render(<App catalog={catalog} home={home} />, { exitOnCtrlC: true });
   await instance.waitUntilExit();
 }

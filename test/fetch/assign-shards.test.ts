@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type PlannedClip, type ShardRow, assignShards } from '../../src/fetch/plan.js';
+import type { PlannableShard } from '../../src/catalog/shards.js';
+import type { SubsetClip } from '../../src/catalog/subsets.js';
+import { assignShards } from '../../src/fetch/plan.js';
 
-const shard = (version: string, split: string, name: string, label: string | null, known = false): ShardRow => ({
+const shard = (version: string, split: string, name: string, label: string | null, known = false): PlannableShard => ({
   version,
   split,
   name,
@@ -13,7 +15,7 @@ const shard = (version: string, split: string, name: string, label: string | nul
   state: 'remote',
   members_known: known ? 1 : 0,
 });
-const clip = (version: string, split: string, key: string, label: string | null, status = 'missing'): PlannedClip => ({ version, split, clip_key: key, label, status });
+const clip = (version: string, split: string, key: string, label: string | null, status = 'missing'): SubsetClip => ({ version, split, clip_key: key, label, status });
 
 test('assignShards, without a database: known members first, then the class shard, then discovery, else no shard', () => {
   const k400a = shard('k400', 'val', 'part_0.tar.gz', null, true);
@@ -30,7 +32,7 @@ test('assignShards, without a database: known members first, then the class shar
   ];
   const members = new Map([['k400\0known', [{ split: 'val', shard: 'part_0.tar.gz' }]], ['k400\0damaged', [{ split: 'val', shard: 'part_0.tar.gz' }]]]);
   const { shards, undiscovered, notInAnyShard } = assignShards(wanted, [k400a, k400b, replacement, abseiling, streamedClass], members);
-  const keys = (row: ShardRow) => shards.get(row)?.clips.map((c) => c.clip_key);
+  const keys = (row: PlannableShard) => shards.get(row)?.clips.map((c) => c.clip_key);
   assert.deepEqual(keys(k400a), ['known', 'damaged']);
   assert.deepEqual(keys(replacement), ['damaged'], 'a damaged K400 clip is sought in the replacement archive too');
   assert.equal(shards.get(replacement)!.discovery, true);

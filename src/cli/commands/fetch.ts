@@ -3,7 +3,8 @@ import { UsageError } from '../../errors.js';
 import type { ShardEvent } from '../../fetch/fetch-shards.js';
 import { fetchSubset } from '../../fetch/fetch-subset.js';
 import { formatBytes } from '../../ingest/progress.js';
-import { type Command, type Output, parseCommandArgs } from '../command.js';
+import type { Output } from '../../util/output.js';
+import { type Command, parseCommandArgs } from '../command.js';
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 

@@ -3,7 +3,8 @@ import { Catalog } from '../../catalog/catalog.js';
 import { KineticsError } from '../../errors.js';
 import { videosRoot } from '../../fetch/video-layout.js';
 import { type ScanSummary, scan } from '../../scan/scan.js';
-import { type Command, type Output, parseCommandArgs } from '../command.js';
+import type { Output } from '../../util/output.js';
+import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = 'kinetics scan [DIR...] [--verify] [--quick] [--json] [--fail-on-damage] [--home DIR] [--db FILE]';
 
