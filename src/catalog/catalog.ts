@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
 import { KineticsError } from '../errors.js';
+import { BUSY_WAIT_SECONDS, fromDatabaseError } from './catalog-errors.js';
 import { hasAbandonedIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { type Migration, hasPendingMigrations, loadMigrations, migrate } from './migrations.js';
 import type { CatalogSchema } from './schema.js';
@@ -56,13 +57,22 @@ export class Catalog {
       return new Catalog(withLargeCache(sqlite), file);
     }
     mkdirSync(dirname(file), { recursive: true });
-    const sqlite = withLargeCache(new BetterSqlite3(file));
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 5000');
-    migrate(sqlite, options.migrations ?? loadMigrations());
-    if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
-    return new Catalog(sqlite, file);
+    const existing = existsSync(file) && statSync(file).size > 0;
+    let sqlite: BetterSqlite3.Database | undefined;
+    try {
+      // Waits for readers (a long query holds the file while it is not in WAL mode yet) before giving up.
+      sqlite = withLargeCache(new BetterSqlite3(file, { timeout: BUSY_WAIT_SECONDS * 1000 }));
+      // Another SQLite file is never turned into a catalog (one with no table yet, as a killed first open leaves, is).
+      if (existing) refuseOtherDatabases(sqlite, file, { allowEmpty: true });
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      migrate(sqlite, options.migrations ?? loadMigrations());
+      if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
+      return new Catalog(sqlite, file);
+    } catch (error) {
+      sqlite?.close();
+      throw fromDatabaseError(error, file) ?? error;
+    }
   }
 
   /** Whether anything was ever ingested or recorded from disk. */
@@ -150,10 +160,11 @@ function upgradeForReaders(file: string, migrations: Migration[]): void {
 }
 
 /** A reader never turns another SQLite file (or any other file) into a catalog: it says what the file is not. */
-function refuseOtherDatabases(sqlite: BetterSqlite3.Database, file: string): void {
+function refuseOtherDatabases(sqlite: BetterSqlite3.Database, file: string, options: { allowEmpty?: boolean } = {}): void {
   let isCatalog = false;
   try {
-    isCatalog = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+    const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+    isCatalog = tables.includes('schema_migrations') || (options.allowEmpty === true && tables.length === 0);
   } catch (error) {
     if ((error as { code?: string }).code !== 'SQLITE_NOTADB') throw error;
   }

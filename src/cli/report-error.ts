@@ -1,9 +1,10 @@
+import { fromDatabaseError } from '../catalog/catalog-errors.js';
 import { KineticsError, fromFileSystemError } from '../errors.js';
 import type { Output } from '../util/output.js';
 
 /** Says what went wrong on stderr, one line for an expected condition, and returns the exit code it calls for. */
 export function reportError(caught: unknown, stderr: Output): number {
-  const error = fromFileSystemError(caught) ?? caught;
+  const error = fromFileSystemError(caught) ?? fromDatabaseError(caught) ?? caught;
   if (error instanceof KineticsError) {
     stderr.write(`kinetics: ${error.message}\n`);
     return error.exitCode;

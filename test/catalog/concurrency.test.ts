@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { packageRoot } from '../../src/util/package-root.js';
+import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
+import { sampleBucket, tempDir } from '../helpers/temp.js';
+
+/** Another process that opens the catalog read-only and holds a read transaction for `seconds`, as a long query does. */
+async function holdReading(file: string, seconds: number): Promise<ChildProcess> {
+  const script = `
+    const db = new (require('better-sqlite3'))(process.argv[1], { readonly: true });
+    db.exec('BEGIN');
+    db.prepare('SELECT count(*) FROM clip_annotations').get();
+    process.stdout.write('holding\\n');
+    setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${seconds * 1000});`;
+  const reader = spawn(process.execPath, ['-e', script, file], { cwd: packageRoot });
+  await once(reader.stdout!, 'data');
+  return reader;
+}
+
+const subsetArgs = (file: string, name: string) => ['subset', 'create', name, '--version', 'k400', '--split', 'val', '--limit', '5', '--db', file];
+
+describe('a reader never crashes a writer', () => {
+  const file = newCatalogFile();
+  before(async () => {
+    await ingestInto(file, sampleBucket);
+  });
+
+  test('a writer waits for a reader that holds the catalog a few seconds, then does its work', async () => {
+    const reader = await holdReading(file, 3);
+    const started = performance.now();
+    const result = await runCli(subsetArgs(file, 'while-reading'));
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(performance.now() - started > 1500, 'it waited for the reader rather than failing at once');
+    await once(reader, 'exit');
+    assert.equal((await queryAll<{ n: number }>(file, "SELECT count(*) n FROM subset_members WHERE subset = 'while-reading'"))[0]!.n, 5);
+  });
+
+  test('a reader that holds it longer than the wait: one line, exit 75, nothing changed', async () => {
+    const reader = await holdReading(file, 8);
+    try {
+      const result = await spawnCli(subsetArgs(file, 'too-long'), { env: { KINETICS_BUSY_WAIT: '1' } });
+      assert.equal(result.code, 75, result.stderr);
+      assert.match(result.stderr, /^kinetics: the catalog .* is busy: another process .* held it for more than 1 s; let it finish or stop it, then run this again\n$/);
+    } finally {
+      reader.kill();
+    }
+    assert.deepEqual(await queryAll(file, "SELECT name FROM subsets WHERE name = 'too-long'"), []);
+  });
+});
+
+describe('--db at a file that is no catalog', () => {
+  test('another SQLite database is refused by writers and readers alike, and left as it was', async () => {
+    const other = join(tempDir(), 'notes.db');
+    const db = new BetterSqlite3(other);
+    db.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine')");
+    db.close();
+    const before = readFileSync(other);
+    for (const args of [['scan', tempDir()], ['ingest', '--source', sampleBucket], ['status']]) {
+      const result = await runCli([...args, '--db', other]);
+      assert.equal(result.code, 65, `${args[0]}: ${result.stderr}`);
+      assert.equal(result.stderr, `kinetics: ${other} is not a kinetics catalog; point --db at one, or run \`kinetics ingest\` to make one\n`);
+    }
+    assert.deepEqual(readFileSync(other), before, 'not a byte changed');
+  });
+
+  test('a text file is refused in one line', async () => {
+    const text = join(tempDir(), 'catalog.db');
+    writeFileSync(text, 'these are not the clips you are looking for\n'.repeat(200));
+    const result = await runCli(['scan', tempDir(), '--db', text]);
+    assert.equal(result.code, 65, result.stderr);
+    assert.match(result.stderr, /^kinetics: [^\n]* is not a kinetics catalog[^\n]*\n$/);
+  });
+
+  test('a catalog whose first open was killed before any table was made is opened as a new one', async () => {
+    const file = join(tempDir(), 'catalog.db');
+    const db = new BetterSqlite3(file);
+    db.pragma('journal_mode = WAL');
+    db.close();
+    const copy = join(tempDir(), 'copy.db');
+    copyFileSync(file, copy);
+    const result = await runCli(['scan', tempDir(), '--db', copy]);
+    assert.equal(result.code, 0, result.stderr);
+  });
+});
