@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
+import { canonicalPath } from '../util/canonical-path.js';
 import type { Output } from '../util/output.js';
 
 /** What a command reads and writes besides its files, so that tests can run commands in-process. */
@@ -45,8 +46,8 @@ export const GLOBAL_OPTIONS = {
 
 /** --home (KINETICS_HOME, ./kinetics-data) holds catalog.db unless --db names another file. */
 export function resolveGlobals(values: { home?: string; db?: string }, io: CommandIo): GlobalOptions {
-  const home = resolve(values.home ?? io.env.KINETICS_HOME ?? 'kinetics-data');
-  return { home, db: resolve(values.db ?? io.env.KINETICS_DB ?? join(home, 'catalog.db')), io };
+  const home = canonicalPath(values.home ?? io.env.KINETICS_HOME ?? 'kinetics-data');
+  return { home, db: canonicalPath(values.db ?? io.env.KINETICS_DB ?? join(home, 'catalog.db')), io };
 }
 
 /** node's parseArgs with the global options merged in; its errors become usage errors. */

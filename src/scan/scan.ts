@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import {
   FileWriter,
@@ -15,6 +14,7 @@ import {
   scanRootId,
 } from '../catalog/disk-files.js';
 import { BEING_EXTRACTED, fileRecord } from './file-record.js';
+import { canonicalPath } from '../util/canonical-path.js';
 import { walkWithFind } from './find-walk.js';
 import { type WalkOptions, type WalkedDir, walkTree } from './walk-tree.js';
 
@@ -60,7 +60,7 @@ type SeenFile = KnownFile & { found?: boolean };
 export async function scan(catalog: Catalog, options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const summary: ScanSummary = {
-    roots: options.roots.map((root) => resolve(root)),
+    roots: options.roots.map(canonicalPath),
     seen: 0,
     new: 0,
     changed: 0,

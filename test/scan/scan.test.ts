@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { realpathSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
@@ -226,7 +226,7 @@ describe('what lies under a root, whoever recorded it', () => {
     assert.equal((await statusOf(file, 'k400', keys[0]!)).status, 'ok');
   });
 
-  test('a root that is a symbolic link is followed, by the full walk and by --quick alike', async () => {
+  test('a root that is a symbolic link is followed, by the full walk and by --quick alike, and recorded as its real path', async () => {
     const link = join(tempDir(), 'link');
     symlinkSync(root, link);
     const full = await scanJson(file, link);
@@ -241,9 +241,27 @@ describe('what lies under a root, whoever recorded it', () => {
     symlinkSync(join(tempDir(), 'not-mounted'), link);
     const dangling = await runCli(['scan', link, '--json', '--db', file]);
     assert.equal(dangling.code, 74, dangling.stderr);
-    const [present] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM files WHERE status <> 'gone' AND path LIKE ?", `${link}/%`);
+    const [present] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM files WHERE status <> 'gone' AND path LIKE ?", `${root}/%`);
     assert.equal(present!.n, 2);
+    assert.deepEqual(await queryAll(file, 'SELECT path FROM files WHERE path LIKE ?', `${link}/%`), [], 'no file under the link itself');
   });
+});
+
+test('a home reached through a symbolic link and its real folder record each file once', async () => {
+  const real = tempDir();
+  const file = join(real, 'catalog.db');
+  await ingestInto(file, sampleBucket);
+  const keys = await clipKeys(file, 'k400', 'val', 2);
+  writeTree(join(real, 'videos'), { [`k400/val/a/${keys[0]}.mp4`]: 'ok', [`k400/val/a/${keys[1]}.mp4`]: 'truncated' });
+  const link = join(tempDir(), 'home');
+  symlinkSync(real, link);
+  const throughLink = await runCli(['scan', '--verify', '--json', '--home', link]);
+  assert.equal(throughLink.code, 0, throughLink.stderr);
+  const throughReal = await scanJson(file, join(real, 'videos'));
+  assert.equal(throughReal.new, 0, 'the real folder holds the files the linked home recorded');
+  const rows = await queryAll<{ path: string; status: string }>(file, 'SELECT path, status FROM files ORDER BY path');
+  assert.deepEqual(rows.map((row) => row.path), [`${keys[0]}.mp4`, `${keys[1]}.mp4`].map((name) => join(realpathSync(real), 'videos', 'k400', 'val', 'a', name)).sort());
+  assert.equal((await statusOf(file, 'k400', keys[1]!)).status, 'damaged', 'no unverified duplicate outranks what --verify found');
 });
 
 test('files that fetch recorded in folders no scan has walked are marked gone once their folder is deleted', async () => {

@@ -5,6 +5,7 @@ import { EXPORT_FORMATS, type ExportFormat, exportSubset } from '../../export/ex
 import { parseVersionSplits } from '../../export/overlap.js';
 import { videosRoot } from '../../fetch/video-layout.js';
 import { VERSIONS, parseVersion, unknownName } from '../../sources/bucket-layout.js';
+import { canonicalPath } from '../../util/canonical-path.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = [
@@ -49,7 +50,7 @@ export const exportCommand: Command = {
         format: values.format as ExportFormat,
         out: resolve(values.out),
         paths,
-        videoRoot: resolve(values.root ?? videosRoot(globals.home)),
+        videoRoot: canonicalPath(values.root ?? videosRoot(globals.home)),
         labelMapFile: values['label-map'],
         includeMissing: values['include-missing'] ?? false,
         excludeOverlapWith: values['exclude-overlap-with'] ? parseVersionSplits(values['exclude-overlap-with']) : [],
