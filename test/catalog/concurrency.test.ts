@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,5 +86,29 @@ describe('--db at a file that is no catalog', () => {
     copyFileSync(file, copy);
     const result = await runCli(['scan', tempDir(), '--db', copy]);
     assert.equal(result.code, 0, result.stderr);
+  });
+});
+
+describe('a catalog this process may not write', () => {
+  /** `chattr +i`: refused even to root (the tests run as root here, where file modes do not stop a write). */
+  const immutable = (paths: string[], on: boolean) => execFileSync('chattr', [on ? '+i' : '-i', ...paths]);
+
+  test('writers say so in one line, exit 77; readers still read', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'catalog.db');
+    await ingestInto(file, sampleBucket);
+    immutable([file, dir], true);
+    try {
+      for (const args of [subsetArgs(file, 'refused'), ['scan', tempDir(), '--db', file], ['ingest', '--source', sampleBucket, '--db', file]]) {
+        const result = await runCli(args);
+        assert.equal(result.code, 77, `${args[0]}: ${result.stderr}`);
+        assert.equal(result.stderr, `kinetics: cannot write the catalog ${file}: the file or its folder is read-only or not yours; check its permissions, or point --db at another file\n`);
+      }
+      const read = await runCli(['query', 'select count(*) n from clips', '--csv', '--db', file]);
+      assert.equal(read.code, 0, read.stderr);
+      assert.match(read.stdout, /^n\n\d+\n$/);
+    } finally {
+      immutable([file, dir], false);
+    }
   });
 });
