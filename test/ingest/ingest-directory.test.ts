@@ -142,6 +142,23 @@ describe('ingest from a directory bucket', () => {
     assert.equal(loaded!.n, 1, 'a file after the failed ones loaded');
   });
 
+  test('a path list pointing outside the source is refused with its line, and its shards stay as they were', async () => {
+    const bucket = copyOfSampleBucket();
+    const home = tempDir();
+    assert.equal((await runCli(['ingest', '--source', bucket, '--no-downstream', '--home', home])).code, 0);
+    const shardsBefore = await queryAll(join(home, 'catalog.db'), "SELECT name, url FROM shards WHERE version = 'k400' AND split = 'val' ORDER BY name");
+    const list = join(bucket, '400/val/k400_val_path.txt');
+    const count = lines('400/val/k400_val_path.txt').length;
+    appendFileSync(list, 'https://s3.amazonaws.com/kinetics/400/val/../../../../etc/passwd.tar.gz\n');
+    const result = await runCli(['ingest', '--source', bucket, '--no-downstream', '--home', home]);
+    assert.equal(result.code, 65, result.stderr);
+    assert.ok(
+      result.stderr.includes(`${list}:${count + 1}: expected the URL of a shard in 400/val/, the list's own folder, found "https://s3.amazonaws.com/kinetics/400/val/../../../../etc/passwd.tar.gz"`),
+      result.stderr,
+    );
+    assert.deepEqual(await queryAll(join(home, 'catalog.db'), "SELECT name, url FROM shards WHERE version = 'k400' AND split = 'val' ORDER BY name"), shardsBefore);
+  });
+
   test('a file the source lacks is reported and skipped; the rest goes on; exit code 1', async () => {
     const bucket = copyOfSampleBucket();
     rmSync(join(bucket, '600/annotations/kinetics600_holdout_test.csv'));

@@ -5,23 +5,23 @@ import { DirectorySource } from '../../src/sources/directory-source.js';
 import { HttpSource } from '../../src/sources/http-source.js';
 import { streamOf } from '../helpers/collect.js';
 
-async function entries(text: string): Promise<PathListEntry[]> {
+async function entries(text: string, folder = '600/train'): Promise<PathListEntry[]> {
   const found: PathListEntry[] = [];
-  await parsePathList(streamOf(text), 'list.txt', (entry) => found.push(entry));
+  await parsePathList(streamOf(text), 'list.txt', folder, (entry) => found.push(entry));
   return found;
 }
 
 test('URLs with literal spaces, parentheses and quotes become bucket paths and file names', async () => {
   const found = await entries(
-    "https://s3.amazonaws.com/kinetics/600/train/acting in play.tar.gz\n\nhttps://s3.amazonaws.com/kinetics/600/train/petting animal (not cat).tar.gz\r\nhttps://s3.amazonaws.com/kinetics/600/val/passing American football (in game).tar.gz\nhttps://s3.amazonaws.com/kinetics/600/val/tasting food%27s.tar.gz\n",
+    "https://s3.amazonaws.com/kinetics/600/train/acting in play.tar.gz\n\nhttps://s3.amazonaws.com/kinetics/600/train/petting animal (not cat).tar.gz\r\nhttps://s3.amazonaws.com/kinetics/600/train/passing American football (in game).tar.gz\nhttps://s3.amazonaws.com/kinetics/600/train/tasting food%27s.tar.gz\n",
   );
   assert.deepEqual(
     found.map((entry) => entry.path),
     [
       '600/train/acting in play.tar.gz',
       '600/train/petting animal (not cat).tar.gz',
-      '600/val/passing American football (in game).tar.gz',
-      "600/val/tasting food's.tar.gz",
+      '600/train/passing American football (in game).tar.gz',
+      "600/train/tasting food's.tar.gz",
     ],
   );
   assert.equal(found[1]!.name, 'petting animal (not cat).tar.gz');
@@ -34,6 +34,24 @@ test('rebased onto an HTTP mirror, names are percent-encoded; onto a directory, 
 });
 
 test('a line that is not a CVDF shard URL stops the file with its line number', async () => {
-  await assert.rejects(entries('https://s3.amazonaws.com/kinetics/400/train/part_0.tar.gz\nftp://elsewhere/part_1.tar.gz\n'), /list\.txt:2: expected a URL under https:\/\/s3\.amazonaws\.com\/kinetics\//);
-  await assert.rejects(entries('https://s3.amazonaws.com/kinetics/400/readme.md\n'), /list\.txt:1: expected a \.tar\.gz shard URL/);
+  await assert.rejects(entries('https://s3.amazonaws.com/kinetics/400/train/part_0.tar.gz\nftp://elsewhere/part_1.tar.gz\n', '400/train'), /list\.txt:2: expected a URL under https:\/\/s3\.amazonaws\.com\/kinetics\//);
+  await assert.rejects(entries('https://s3.amazonaws.com/kinetics/400/readme.md\n', '400'), /list\.txt:1: expected a \.tar\.gz shard URL/);
+});
+
+test('a URL outside the list\'s own folder is refused: ..-segments, encoded or not, another split or version, a NUL', async () => {
+  const urls = [
+    'https://s3.amazonaws.com/kinetics/400/val/../../../../etc/passwd.tar.gz',
+    'https://s3.amazonaws.com/kinetics/400/val/%2e%2e/%2E%2E/secret.tar.gz',
+    'https://s3.amazonaws.com/kinetics/400/train/part_0.tar.gz',
+    'https://s3.amazonaws.com/kinetics/700_2020/val/k700_val_001.tar.gz',
+    'https://s3.amazonaws.com/kinetics/400/val/part_0%00.tar.gz',
+    'https://s3.amazonaws.com/kinetics/400/val/..',
+  ];
+  for (const url of urls) {
+    await assert.rejects(
+      entries(`https://s3.amazonaws.com/kinetics/400/val/part_1.tar.gz\n${url}\n`, '400/val'),
+      (error: Error) => error.message.startsWith(`list.txt:2: expected the URL of a shard in 400/val/, the list's own folder, found ${JSON.stringify(url)}`),
+      url,
+    );
+  }
 });

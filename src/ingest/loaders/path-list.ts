@@ -8,7 +8,8 @@ const CLASS_NUMBER = /_(\d+)\.tar\.gz$/;
 export const loadPathList: Loader = async (body, context) => {
   const { version, split, shardGrouping } = context.file;
   const writer = pathListWriter(context.catalog, { sourceId: context.sourceId, version: version!, split: split! });
-  const rows = await parsePathList(body, context.displayName, (entry) => {
+  const folder = context.file.path.slice(0, context.file.path.lastIndexOf('/'));
+  const rows = await parsePathList(body, context.displayName, folder, (entry) => {
     const classNumber = shardGrouping === 'class-number' ? CLASS_NUMBER.exec(entry.name)?.[1] : undefined;
     writer.add({
       name: entry.name,

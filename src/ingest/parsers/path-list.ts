@@ -12,10 +12,15 @@ export interface PathListEntry {
 
 const SHARD_NAME = /\.(tar\.gz|tgz|tar)$/;
 
-/** `k*_path.txt`: one absolute CVDF URL a line; names may hold literal spaces, parentheses and `'`. */
+/**
+ * `k*_path.txt`: one absolute CVDF URL a line; names may hold literal spaces, parentheses and `'`. Every shard lies
+ * in the list's own folder (`folder`, e.g. `400/val`), as in every list CVDF publishes: a URL elsewhere, with `..`
+ * (plain or `%2e%2e`) or a control character is refused, so no entry can point outside the source.
+ */
 export async function parsePathList(
   input: Readable,
   file: string,
+  folder: string,
   onEntry: (entry: PathListEntry) => void,
 ): Promise<number> {
   let lineNumber = 0;
@@ -29,6 +34,9 @@ export async function parsePathList(
       throw new InputError(file, lineNumber, `expected a URL under https://s3.amazonaws.com/kinetics/, found "${url}"`);
     }
     const name = path.slice(path.lastIndexOf('/') + 1);
+    if (path !== `${folder}/${name}` || name === '..' || /[\\\x00-\x1f\x7f]/.test(path)) {
+      throw new InputError(file, lineNumber, `expected the URL of a shard in ${folder}/, the list's own folder, found ${JSON.stringify(url)}`);
+    }
     if (!SHARD_NAME.test(name)) {
       throw new InputError(file, lineNumber, `expected a .tar.gz shard URL, found "${url}"`);
     }
