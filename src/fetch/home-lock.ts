@@ -40,9 +40,11 @@ export function lockHome(home: string): () => void {
   }
 }
 
+/** The process id a lock names; 0 (no process) for a lock whose content is no id: garbage is stale, not a holder. */
 function readHolder(lock: string): number | undefined {
   try {
-    return Number(readFileSync(lock, 'utf8'));
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : 0;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

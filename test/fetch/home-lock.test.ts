@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { lockHome } from '../../src/fetch/home-lock.js';
-import { runCli } from '../helpers/run-cli.js';
+import { packageRoot } from '../../src/util/package-root.js';
+import { runCli, tsxLoader } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
 
 test('one process at a time streams shards into a home; the lock of a process that died is taken over', async () => {
@@ -23,6 +24,21 @@ test('one process at a time streams shards into a home; the lock of a process th
   const again = lockHome(home);
   assert.equal(readFileSync(join(home, 'fetch.lock'), 'utf8'), `${process.pid}\n`);
   again();
+  assert.ok(!existsSync(join(home, 'fetch.lock')));
+});
+
+test('a lock file holding no process id (garbage, empty, a fraction) is stale: taken over at once, no spinning', () => {
+  const home = tempDir();
+  // In a child process with a deadline: a lock that is never taken over would spin this one forever.
+  const script = `import { lockHome } from ${JSON.stringify(join(packageRoot, 'src', 'fetch', 'home-lock.ts'))};
+    for (const content of ['garbage', '', '12.5', '-3', '1e400']) {
+      (await import('node:fs')).writeFileSync(process.argv[1] + '/fetch.lock', content);
+      lockHome(process.argv[1])();
+    }
+    process.stdout.write('taken over');`;
+  const child = spawnSync(process.execPath, ['--import', tsxLoader, '--input-type=module', '-e', script, home], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(child.signal, null, 'it did not end on its own within 20 s');
+  assert.equal(child.stdout, 'taken over', child.stderr);
   assert.ok(!existsSync(join(home, 'fetch.lock')));
 });
 
