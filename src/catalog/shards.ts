@@ -55,14 +55,19 @@ function learnedLabel(catalog: Catalog, shard: ShardId, clipKeys: string[]): str
 }
 
 /**
- * Replaces what is known of each shard's members (clip key → bytes), marks them known, and learns each shard's class
- * from them (which corrects a numbered shard whose sorted-position label was wrong); all in one transaction.
+ * Replaces what is known of each shard's members (clip key → bytes), marks them known, and learns each per-class
+ * shard's class from them (which corrects a numbered shard whose sorted-position label was wrong); all in one
+ * transaction.
  */
 export function recordShardMembers(catalog: Catalog, shards: Iterable<ShardId & { members: Map<string, number> }>): void {
   const { sqlite } = catalog;
   const forget = sqlite.prepare('DELETE FROM shard_member_files WHERE version = ? AND split = ? AND shard = ?');
   const add = sqlite.prepare('INSERT INTO shard_member_files (version, split, shard, clip_key, bytes) VALUES (?, ?, ?, ?, ?)');
-  const markKnown = sqlite.prepare('UPDATE shard_files SET members_known = 1, learned_label = ? WHERE version = ? AND split = ? AND name = ?');
+  // Only a per-class shard (named or numbered by class) has a class to learn; random shards never do (migration 008).
+  const markKnown = sqlite.prepare(
+    `UPDATE shard_files SET members_known = 1, learned_label = CASE WHEN label IS NOT NULL OR class_number IS NOT NULL THEN ? END
+     WHERE version = ? AND split = ? AND name = ?`,
+  );
   sqlite.transaction(() => {
     for (const shard of shards) {
       forget.run(shard.version, shard.split, shard.name);

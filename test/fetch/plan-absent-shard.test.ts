@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BucketServer } from '../helpers/bucket-server.js';
+import { queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
-import { copyOfSampleBucket, tempDir } from '../helpers/temp.js';
+import { copyOfSampleBucket, sampleBucket, tempDir } from '../helpers/temp.js';
 
 interface PlanJson {
   shardsAbsentFromSource: number;
@@ -33,4 +34,31 @@ test('plan says which listed shards the source does not have (a directory bucket
   } finally {
     await server.stop();
   }
+});
+
+test('a random shard whose known members share one class is not taken for that class\'s shard', async () => {
+  const home = tempDir();
+  const cli = (...args: string[]) => runCli([...args, '--home', home]);
+  assert.equal((await cli('ingest', '--source', sampleBucket, '--versions', 'k400', '--no-downstream')).code, 0);
+  const db = join(home, 'catalog.db');
+  const [label] = await queryAll<{ label: string }>(
+    db,
+    "SELECT label FROM clips WHERE version = 'k400' AND split = 'val' GROUP BY label HAVING count(*) >= 3 ORDER BY label LIMIT 1",
+  );
+  const clips = await queryAll<{ clip_key: string }>(
+    db,
+    "SELECT clip_key FROM clips WHERE version = 'k400' AND split = 'val' AND label = ? ORDER BY clip_key LIMIT 3",
+    label!.label,
+  );
+  // part_0 streamed once, and the two of its members we know happen to be of one class.
+  const index = join(tempDir(), 'index.tsv');
+  writeFileSync(index, `version\tsplit\tshard\tclip_key\tbytes\n${clips.slice(0, 2).map((clip) => `k400\tval\tpart_0.tar.gz\t${clip.clip_key}\t100`).join('\n')}\n`);
+  assert.equal((await cli('shards', 'import-index', index)).code, 0);
+  const [shard] = await queryAll<{ label: string | null }>(db, "SELECT label FROM shards WHERE version = 'k400' AND split = 'val' AND name = 'part_0.tar.gz'");
+  assert.equal(shard!.label, null, 'a random shard has no class');
+  const third = clips[2]!.clip_key;
+  assert.equal((await cli('subset', 'create', 'third', '--sql', `SELECT version, split, clip_key FROM clips WHERE version = 'k400' AND split = 'val' AND clip_key = '${third}'`)).code, 0);
+  const plan = JSON.parse((await cli('plan', 'third', '--json')).stdout) as { notInAnyShard: unknown[]; undiscovered: { clip_key: string }[] };
+  assert.deepEqual(plan.notInAnyShard, [], 'the clip is still sought in the shards not streamed yet');
+  assert.deepEqual(plan.undiscovered.map((clip) => clip.clip_key), [third]);
 });
