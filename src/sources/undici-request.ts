@@ -3,10 +3,21 @@ import type { request as undiciRequest } from 'undici';
 let loaded: Promise<typeof undiciRequest> | undefined;
 
 /**
+ * Seconds without a byte (waiting for the headers, or between two reads of the body) after which a request is
+ * abandoned and retried: S3 answers in milliseconds, so a stalled connection is dead. KINETICS_HTTP_TIMEOUT sets it.
+ */
+export const HTTP_IDLE_SECONDS = idleSeconds(process.env.KINETICS_HTTP_TIMEOUT);
+
+function idleSeconds(text: string | undefined): number {
+  const seconds = Number(text);
+  return text !== undefined && /^\d+(\.\d+)?$/.test(text) && seconds > 0 && seconds <= 3600 ? seconds : 30;
+}
+
+/**
  * undici's `request`, imported on the first HTTP call: loading undici takes ~70 ms, which commands that only read
  * the catalog (and the TUI's first frame) should not pay.
  */
-export async function request(...args: Parameters<typeof undiciRequest>): ReturnType<typeof undiciRequest> {
+export async function request(url: string, options: NonNullable<Parameters<typeof undiciRequest>[1]>): ReturnType<typeof undiciRequest> {
   // `default` is undici's module.exports both under Node's CommonJS interop and in the esbuild bundle, which
   // gives a CommonJS chunk no named exports.
   loaded ??= import('undici').then(
@@ -16,5 +27,6 @@ export async function request(...args: Parameters<typeof undiciRequest>): Return
       throw error;
     },
   );
-  return (await loaded)(...args);
+  const idle = HTTP_IDLE_SECONDS * 1000;
+  return (await loaded)(url, { headersTimeout: idle, bodyTimeout: idle, ...options });
 }

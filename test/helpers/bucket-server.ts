@@ -4,7 +4,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
-export type Fault = '500' | '429' | '404' | 'reset' | 'short' | 'wrong-length' | 'trickle' | 'ignore-range';
+export type Fault = '500' | '429' | '404' | 'reset' | 'short' | 'wrong-length' | 'trickle' | 'ignore-range' | 'stall' | 'stall-body';
 
 export interface RequestLogEntry {
   method: string;
@@ -74,6 +74,8 @@ export class BucketServer {
       response.writeHead(status, headers);
     };
     const fault = this.faults.get(path)?.shift();
+    // A server that accepts the request and never answers it (stop() closes the connection).
+    if (fault === 'stall') return;
     const file = join(this.root, ...path.split('/'));
     const info = statSync(file, { throwIfNoEntry: false });
     if (fault === '404' || !info?.isFile() || path.split('/').includes('..')) {
@@ -105,6 +107,12 @@ export class BucketServer {
       return;
     }
     const body = createReadStream(file, { start, highWaterMark: 1 << 20 });
+    if (fault === 'stall-body') {
+      // Headers and the body's first 100 bytes (before any tar member ends), then nothing: the connection stays open.
+      response.write(readFileSync(file).subarray(start, start + Math.min(100, length)));
+      body.destroy();
+      return;
+    }
     if (fault === 'reset' || fault === 'short') {
       // Half the body reaches the client, then the connection dies: RST, or a plain close.
       const bytes = readFileSync(file).subarray(start);
