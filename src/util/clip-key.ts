@@ -28,4 +28,5 @@ export function parseClipFileName(name: string): ClipFileName | undefined {
   };
 }
 
-export const YOUTUBE_ID = /^[A-Za-z0-9_-]+$/;
+/** A YouTube id: 11 characters of [A-Za-z0-9_-], as every id of every Kinetics file is. */
+export const YOUTUBE_ID = /^[A-Za-z0-9_-]{11}$/;

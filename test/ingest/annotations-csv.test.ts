@@ -71,6 +71,10 @@ describe('annotation CSVs', () => {
     ['a label that is a path', 'label,youtube_id,time_start,time_end,split\n../../etc,abcdefghijk,1,11,val\n', 2, /expected a class name/],
     ['end before start', 'label,youtube_id,time_start,time_end,split\nabseiling,abcdefghijk,11,1,val\n', 2, /time_end after time_start/],
     ['unterminated quote', 'label,youtube_id,time_start,time_end,split\n"abseiling,abcdefghijk,1,11,val\n', 2, /well-formed CSV/],
+    ['a youtube id of 10 characters', 'label,youtube_id,time_start,time_end,split\nabseiling,abcdefghij,1,11,val\n', 2, /youtube_id of 11 characters/],
+    ['a youtube id of 12 characters', 'label,youtube_id,time_start,time_end,split\nabseiling,abcdefghijkl,1,11,val\n', 2, /youtube_id of 11 characters/],
+    ['a class name of 201 characters', `label,youtube_id,time_start,time_end,split\n${'a'.repeat(201)},abcdefghijk,1,11,val\n`, 2, /at most 200 characters, found one of 201/],
+    ['a class named ..', 'label,youtube_id,time_start,time_end,split\n..,abcdefghijk,1,11,val\n', 2, /expected a class name/],
   ];
   for (const [name, text, line, message] of bad) {
     test(`bad input: ${name} → file:line and what was expected`, async () => {
@@ -84,6 +88,20 @@ describe('annotation CSVs', () => {
       });
     });
   }
+});
+
+test('a label with bytes that are not UTF-8 is refused, not turned into a new class', async () => {
+  const { Readable } = await import('node:stream');
+  const bytes = Buffer.concat([Buffer.from('label,youtube_id,time_start,time_end,split\nabseiling,abcdefghijk,1,11,val\ncaf'), Buffer.from([0xe9]), Buffer.from(',bbcdefghijk,1,11,val\n')]);
+  await assert.rejects(parseAnnotationsCsv(Readable.from([bytes]), 'latin1.csv', 'val', () => {}), /^InputError: latin1\.csv:3: expected a class name in UTF-8, found bytes that are not UTF-8/);
+});
+
+test('CRLF and LF mixed in one file (edited on two systems) read as one file, quotes and all', async () => {
+  const { rows } = await collect(
+    parseAnnotationsCsv,
+    'label,youtube_id,time_start,time_end,split,is_cc\r\n"air drumming",abcdefghijk,1,11,val,0\r\nabseiling,bbcdefghijk,1,11,val,1\n"air drumming",cbcdefghijk,2,12,val,0\n',
+  );
+  assert.deepEqual(rows.map((row) => [row.label, row.youtubeId, row.isCc]), [['air drumming', 'abcdefghijk', 0], ['abseiling', 'bbcdefghijk', 1], ['air drumming', 'cbcdefghijk', 0]]);
 });
 
 test('line numbers stay exact deep into a large streamed file (many chunks, blank lines, CRLF)', async () => {

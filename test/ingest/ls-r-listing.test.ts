@@ -44,3 +44,12 @@ test('a line that is neither a clip file nor a block header is an error with its
 test('a listing of another split is refused on its first line', async () => {
   await assert.rejects(collect(parseLsRListing, 'train:\nabseiling\n', 'val'), /test\.csv:1: expected the listing of the val folder/);
 });
+
+test('a clip name whose window ends before it starts, or a class folder that is no class name, is refused with its line', async () => {
+  await assert.rejects(
+    collect(parseLsRListing, 'val:\nabseiling\n\nval/abseiling:\nabcdefghijk_000001_000011.mp4\nbbcdefghijk_000020_000010.mp4\n', 'val'),
+    /test\.csv:6: expected time_end after time_start in "bbcdefghijk_000020_000010\.mp4", found 20\.\.10/,
+  );
+  await assert.rejects(collect(parseLsRListing, `val:\nx\n\nval/${'x'.repeat(201)}:\nabcdefghijk_000001_000011.mp4\n`, 'val'), /test\.csv:4: expected a class name of at most 200 characters/);
+  await assert.rejects(collect(parseLsRListing, 'val:\nx\n\nval/..:\nabcdefghijk_000001_000011.mp4\n', 'val'), /test\.csv:4: expected a class name/);
+});

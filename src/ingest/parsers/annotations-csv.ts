@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
 import { type Split, normaliseSplit } from '../../sources/bucket-layout.js';
 import { YOUTUBE_ID, clipKey } from '../../util/clip-key.js';
+import { checkClassName } from './class-name.js';
 import { mapHeader, parseWholeNumber, readCsvRecords } from './csv-records.js';
 
 export interface AnnotationRecord {
@@ -42,7 +43,7 @@ export async function parseAnnotationsCsv(
     }
     const youtubeId = fields[at.youtube_id]!;
     if (!YOUTUBE_ID.test(youtubeId)) {
-      throw new InputError(file, line, `expected a youtube_id of [A-Za-z0-9_-], found "${youtubeId}"`);
+      throw new InputError(file, line, `expected a youtube_id of 11 characters of [A-Za-z0-9_-], found "${youtubeId}"`);
     }
     const timeStart = parseWholeNumber(fields[at.time_start]!, file, line, 'time_start');
     const timeEnd = parseWholeNumber(fields[at.time_end]!, file, line, 'time_end');
@@ -53,9 +54,7 @@ export async function parseAnnotationsCsv(
       throw new InputError(file, line, `expected split "${split}" in this file, found "${fields[at.split]}"`);
     }
     const label = at.label >= 0 ? fields[at.label]! : null;
-    if (label !== null && (label.trim() === '' || /[/\\\x00-\x1f]/.test(label))) {
-      throw new InputError(file, line, `expected a class name (no slash or control character), found "${label}"`);
-    }
+    if (label !== null) checkClassName(label, file, line);
     const isCcText = at.is_cc >= 0 ? fields[at.is_cc]! : undefined;
     if (isCcText !== undefined && isCcText !== '0' && isCcText !== '1') {
       throw new InputError(file, line, `expected is_cc 0 or 1, found "${isCcText}"`);

@@ -36,7 +36,7 @@ export async function parseAvaKineticsCsv(
       }
       const youtubeId = fields[0]!;
       if (!YOUTUBE_ID.test(youtubeId)) {
-        throw new InputError(file, line, `expected a youtube_id of [A-Za-z0-9_-], found "${youtubeId}"`);
+        throw new InputError(file, line, `expected a youtube_id of 11 characters of [A-Za-z0-9_-], found "${youtubeId}"`);
       }
       const timestamp = parseDecimal(fields[1]!, file, line, 'timestamp');
       let box: AvaKineticsRow['box'] = null;

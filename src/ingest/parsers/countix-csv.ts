@@ -44,7 +44,7 @@ export async function parseCountixCsv(
     const field = (column: (typeof COLUMNS)[number]) => fields[columns!.get(column)!]!;
     const youtubeId = field('video_id');
     if (!YOUTUBE_ID.test(youtubeId)) {
-      throw new InputError(file, line, `expected a video_id of [A-Za-z0-9_-], found "${youtubeId}"`);
+      throw new InputError(file, line, `expected a video_id of 11 characters of [A-Za-z0-9_-], found "${youtubeId}"`);
     }
     const count = parseWholeNumber(field('count'), file, line, 'count');
     onRow({

@@ -24,6 +24,8 @@ export async function readCsvRecords(
     skip_empty_lines: true,
     relax_column_count: options.relaxColumnCount ?? false,
     delimiter: options.delimiter ?? ',',
+    // Both, in any mix: a file edited on two systems ends some lines with CRLF and others with LF.
+    record_delimiter: ['\r\n', '\n'],
   });
   // A record is emitted synchronously while csv-parse sits at its last line, so info.lines is that record's line;
   // cheaper than on_record, which builds an info object per record.

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
+import { checkClassName } from './class-name.js';
 import { type Split, normaliseSplit } from '../../sources/bucket-layout.js';
 import { parseClipFileName } from '../../util/clip-key.js';
 import type { AnnotationRecord } from './annotations-csv.js';
@@ -38,9 +39,8 @@ export async function parseLsRListing(
     }
     if (line.startsWith(`${folder}/`) && line.endsWith(':')) {
       label = line.slice(folder.length + 1, -1);
-      if (label === '' || label.includes('/') || label === '..') {
-        throw new InputError(file, lineNumber, `expected one class folder after "${folder}/", found "${label}"`);
-      }
+      if (label.includes('/')) throw new InputError(file, lineNumber, `expected one class folder after "${folder}/", found "${label}"`);
+      checkClassName(label, file, lineNumber);
       continue;
     }
     if (label === undefined) continue; // a class folder name in the root listing
@@ -51,6 +51,9 @@ export async function parseLsRListing(
         lineNumber,
         `expected a clip file name <youtube_id>_<start:06d>_<end:06d>.mp4 or a "${folder}/<class>:" line, found "${line}"`,
       );
+    }
+    if (clip.timeEnd <= clip.timeStart) {
+      throw new InputError(file, lineNumber, `expected time_end after time_start in "${line.trim()}", found ${clip.timeStart}..${clip.timeEnd}`);
     }
     if (seen.has(clip.clipKey)) {
       repeats++;
