@@ -47,6 +47,21 @@ export function explainReadOnlyQuery({ sqlite: db }: Catalog, sql: string, param
   }
 }
 
+/**
+ * PRAGMAs that only report a setting when given no value. SQLite calls every such statement a writer (a value
+ * would change the setting); others with no value still write (`optimize`, `wal_checkpoint`, `incremental_vacuum`).
+ */
+const SETTING_PRAGMAS = new Set([
+  'application_id', 'auto_vacuum', 'busy_timeout', 'cache_size', 'encoding', 'foreign_keys', 'freelist_count',
+  'journal_mode', 'journal_size_limit', 'locking_mode', 'mmap_size', 'page_count', 'page_size', 'query_only',
+  'schema_version', 'synchronous', 'temp_store', 'user_version', 'wal_autocheckpoint',
+]);
+
+function isSettingQuery(sql: string): boolean {
+  const name = /^\s*pragma\s+(?:\w+\.)?(\w+)\s*;?\s*$/i.exec(sql)?.[1]?.toLowerCase();
+  return name !== undefined && SETTING_PRAGMAS.has(name);
+}
+
 /** Prepares a statement only if it is a plain reading statement (see runReadOnlyQuery). */
 export function prepareReadOnly(db: Database, sql: string, params: QueryParams = {}): Statement {
   const leadingWord = /^[\s;]*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)[\s;]*)*(\w+)/.exec(sql)?.[1]?.toUpperCase();
@@ -63,7 +78,7 @@ export function prepareReadOnly(db: Database, sql: string, params: QueryParams =
     if (/readonly|read-only/i.test((error as Error).message)) throw new ReadOnlyError('the statement would write');
     throw new UsageError(`SQL error: ${(error as Error).message}`);
   }
-  if (!statement.readonly) throw new ReadOnlyError(`this ${leadingWord ?? ''} statement would write`.replace('  ', ' '));
+  if (!statement.readonly && !isSettingQuery(sql)) throw new ReadOnlyError(`this ${leadingWord ?? ''} statement would write`.replace('  ', ' '));
   if (!statement.reader) throw new ReadOnlyError(`${leadingWord ?? 'the'} statement returns no rows`);
   const used = new Set([...sql.matchAll(/[:@$]([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!));
   const unused = Object.keys(params).filter((name) => !used.has(name));

@@ -66,18 +66,19 @@ export function parseCommandArgs<Options extends NonNullable<ParseArgsConfig['op
 /** `-p name value` (repeatable), as in sqlite-utils; returns the remaining arguments and the parameters. */
 export function extractParams(args: string[]): { rest: string[]; params: Record<string, string> } {
   const rest: string[] = [];
-  const params: Record<string, string> = {};
+  // A Map, then own properties: `-p __proto__ x` is a parameter like any other, not the object's prototype.
+  const params = new Map<string, string>();
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!;
     if (arg === '-p' || arg === '--param') {
       const name = args[index + 1];
       const value = args[index + 2];
       if (name === undefined || value === undefined) throw new UsageError(`${arg} takes a name and a value: -p version k400`);
-      params[name.replace(/^[:@$]/, '')] = value;
+      params.set(name.replace(/^[:@$]/, ''), value);
       index += 2;
     } else {
       rest.push(arg);
     }
   }
-  return { rest, params };
+  return { rest, params: Object.fromEntries(params) };
 }

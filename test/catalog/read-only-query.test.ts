@@ -91,6 +91,9 @@ describe('kinetics query', () => {
     "/* hidden */ vacuum into 'copy.db'",
     "/* a comment */\n-- another\ninsert into catalog_settings values ('a', 'b')",
     "; delete from clips",
+    'pragma optimize',
+    'pragma wal_checkpoint',
+    'pragma main.user_version = 3',
   ];
   for (const sql of writes) {
     test(`refuses a writing statement: ${sql}`, async () => {
@@ -104,6 +107,17 @@ describe('kinetics query', () => {
       assert.deepEqual(readdirSync(dirname(file)), ['catalog.db'], 'no -wal, -shm or other file beside the catalog');
     });
   }
+
+  test('a PRAGMA that only reports a setting reads; -p __proto__ binds like any other name', async () => {
+    const mode = await runCli(['query', 'pragma journal_mode', '--csv', '--db', file]);
+    assert.equal(mode.code, 0, mode.stderr);
+    assert.match(mode.stdout, /^journal_mode\n(delete|wal)\n$/);
+    const version = await runCli(['query', 'PRAGMA main.user_version;', '--csv', '--db', file]);
+    assert.equal(version.code, 0, version.stderr);
+    const proto = await runCli(['query', 'select :__proto__ as v', '-p', '__proto__', 'x', '--csv', '--db', file]);
+    assert.equal(proto.code, 0, proto.stderr);
+    assert.equal(proto.stdout, 'v\nx\n');
+  });
 
   test('an error while rows stream is a clear SQL error, not a crash', async () => {
     const result = await runCli(['query', "select json('not json') as j", '--db', file]);
