@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { Catalog } from '../catalog/catalog.js';
+import { fromDatabaseError } from '../catalog/catalog-errors.js';
 import { findSourceFile, recordSourceFile, refreshSourceFileStamp, sourceFileId } from '../catalog/source-files.js';
 import { InputError, KineticsError, SourceUnreachableError } from '../errors.js';
 import { type BucketFile, kindOf } from '../sources/bucket-layout.js';
@@ -105,6 +106,9 @@ export async function ingestFile(
       return outcome('unchanged', { rows: prior.rows, bytes: prior.bytes });
     }
     if (error instanceof InputError) return outcome('failed', { error: error.message, exitCode: error.exitCode });
+    // A full disk, a read-only or busy catalog: no later file can load either; the files loaded before stand.
+    const catalogCondition = fromDatabaseError(error, catalog.file);
+    if (catalogCondition) throw catalogCondition;
     const message = error instanceof KineticsError ? error.message : `${displayName}: ${(error as Error).message}`;
     return outcome('failed', { error: message, exitCode: 1 });
   }

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { queryAll } from '../helpers/catalog.js';
+import { runCli } from '../helpers/run-cli.js';
+import { sampleBucket, tempDir } from '../helpers/temp.js';
+
+/** A tmpfs of `size` at `dir`, for a disk that fills up; undefined where this process may not mount one. */
+function smallDisk(dir: string, size: string): (() => void) | undefined {
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' });
+  if (mounted.status !== 0) return undefined;
+  return () => execFileSync('umount', [dir]);
+}
+
+test('a disk that fills up during ingest: one line, exit 74, the catalog whole; after freeing space a rerun finishes', async (t) => {
+  const home = tempDir();
+  const unmount = smallDisk(home, '1m');
+  if (!unmount) {
+    t.skip('cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): the disk-full case is not tested on this machine');
+    return;
+  }
+  try {
+    const full = await runCli(['ingest', '--source', sampleBucket, '--home', home]);
+    assert.equal(full.code, 74, full.stderr);
+    const lines = full.stderr.split('\n').filter((line) => line.startsWith('kinetics:'));
+    assert.deepEqual(lines, [lines[0]]);
+    assert.match(lines[0]!, /^kinetics: the disk that holds the catalog.* is full; free some space and run this again \(what was finished before stands\)$/);
+    assert.doesNotMatch(full.stderr, /SqliteError|^\s+at /m);
+    assert.doesNotMatch(full.stderr, /^failed .*full/m, 'it stops at the full disk rather than failing every file after it');
+    assert.match(full.stderr, /^loaded {5}400\/annotations\/train\.csv/m, 'the files before the disk filled were loaded');
+
+    execFileSync('mount', ['-o', 'remount,size=64m', home]);
+    const [check] = await queryAll<{ integrity_check: string }>(join(home, 'catalog.db'), 'PRAGMA integrity_check');
+    assert.equal(check!.integrity_check, 'ok');
+    const rerun = await runCli(['ingest', '--source', sampleBucket, '--json', '--home', home]);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    const summary = JSON.parse(rerun.stdout) as { loaded: number; unchanged: number };
+    assert.equal(summary.loaded + summary.unchanged, 24);
+    assert.ok(summary.unchanged > 0, 'what was loaded before the disk filled is not loaded again');
+
+    const clean = join(tempDir(), 'catalog.db');
+    assert.equal((await runCli(['ingest', '--source', sampleBucket, '--db', clean])).code, 0);
+    const count = 'SELECT version, split, count(*) n FROM clips GROUP BY 1, 2 ORDER BY 1, 2';
+    assert.deepEqual(await queryAll(join(home, 'catalog.db'), count), await queryAll(clean, count));
+  } finally {
+    unmount();
+  }
+});
