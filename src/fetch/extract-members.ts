@@ -16,6 +16,9 @@ export interface ExtractHooks {
 
 const SAFE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 
+/** The bytes are no tar or tar.gz: an error page, junk, a cut-off or corrupted archive. */
+export class UnreadableArchiveError extends Error {}
+
 /**
  * A tar / tar.gz consumer that writes only wanted members, placed by basename (the archive's folders are never
  * trusted). Links, devices, absolute paths and `..` are refused and reported; AppleDouble `._*` files are junk.
@@ -37,7 +40,7 @@ export class MemberExtractor {
     this.ended = new Promise((resolve, reject) => {
       this.parser.on('end', () => resolve());
       this.parser.on('error', (error: Error) => {
-        this.failure = new Error(`${this.archiveName}: not a readable tar archive (${error.message})`);
+        this.failure = new UnreadableArchiveError(`${this.archiveName}: not a readable tar archive (${error.message})`);
         reject(this.failure);
       });
     });

@@ -5,7 +5,7 @@ import { FileWriter, finishedRecordingFiles, scanRootId } from '../catalog/disk-
 import { recordShardMembers, recordShardSize, setShardState } from '../catalog/shards.js';
 import { fileRecord } from '../scan/file-record.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
-import { MemberExtractor } from './extract-members.js';
+import { MemberExtractor, UnreadableArchiveError } from './extract-members.js';
 import { lockHome } from './home-lock.js';
 import type { SubsetClip } from '../catalog/subsets.js';
 import { type PlannedShard, archivePath, mayHold } from './plan.js';
@@ -30,6 +30,7 @@ export type ShardEvent =
   | { kind: 'started'; shard: PlannedShard }
   | { kind: 'bytes'; shard: PlannedShard; bytes: number }
   | { kind: 'skipped'; shard: PlannedShard; reason: string }
+  | { kind: 'notice'; shard: PlannedShard; message: string }
   | { kind: 'finished'; shard: PlannedShard; result: ShardResult };
 
 export interface ShardResult {
@@ -165,17 +166,32 @@ async function transferShard(
       setState('downloading', null);
       mkdirSync(dirname(archive), { recursive: true });
       const part = `${archive}.part`;
-      const download = await downloadResumable({
-        url: shard.url,
-        partFile: part,
-        etag: shard.etag,
-        sink: (chunk) => extractor.write(chunk),
-        onRestart: async () => {
-          extractor = newExtractor();
-        },
-        onBytes: (bytes) => options.onProgress?.({ kind: 'bytes', shard, bytes }),
-        signal: options.signal,
-      });
+      const replaying = existsSync(part) && statSync(part).size > 0;
+      const downloadOnce = () =>
+        downloadResumable({
+          url: shard.url,
+          partFile: part,
+          etag: shard.etag,
+          sink: (chunk) => extractor.write(chunk),
+          onRestart: async () => {
+            extractor = newExtractor();
+          },
+          onBytes: (bytes) => options.onProgress?.({ kind: 'bytes', shard, bytes }),
+          signal: options.signal,
+        });
+      let download;
+      try {
+        download = await downloadOnce();
+      } catch (error) {
+        if (!(error instanceof UnreadableArchiveError)) throw error;
+        // Bytes that do not parse (an error page, junk) would be replayed by every later fetch: they go. Those of an
+        // earlier run are downloaded again, once; the server's own are reported.
+        rmSync(part, { force: true });
+        if (!replaying) throw error;
+        options.onProgress?.({ kind: 'notice', shard, message: `its part file from an earlier fetch did not parse (${error.message}); downloading it again` });
+        extractor = newExtractor();
+        download = await downloadOnce();
+      }
       result.transferred = download.transferred;
       // The length was checked against the response itself; a shard that changed upstream updates the cache.
       if (download.bytes !== shard.bytes || download.etag !== shard.etag) recordSize(download.bytes, download.etag);

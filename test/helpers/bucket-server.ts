@@ -4,7 +4,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
-export type Fault = '500' | '429' | '404' | 'reset' | 'short' | 'wrong-length' | 'trickle' | 'ignore-range' | 'stall' | 'stall-body';
+export type Fault = '500' | '429' | '404' | 'reset' | 'short' | 'wrong-length' | 'trickle' | 'ignore-range' | 'stall' | 'stall-body' | 'garbage';
 
 export interface RequestLogEntry {
   method: string;
@@ -76,6 +76,13 @@ export class BucketServer {
     const fault = this.faults.get(path)?.shift();
     // A server that accepts the request and never answers it (stop() closes the connection).
     if (fault === 'stall') return;
+    if (fault === 'garbage') {
+      // A 200 whose body is an error page, as a proxy or a captive portal sends.
+      const page = `<html><body>${'Service temporarily unavailable. '.repeat(200)}</body></html>`;
+      answer(200, { 'content-length': Buffer.byteLength(page) });
+      response.end(page);
+      return;
+    }
     const file = join(this.root, ...path.split('/'));
     const info = statSync(file, { throwIfNoEntry: false });
     if (fault === '404' || !info?.isFile() || path.split('/').includes('..')) {

@@ -31,6 +31,7 @@ function progressPrinter(stderr: Output, onTerminal: boolean, totalBytes: () => 
         bytes += event.bytes;
         active.set(event.shard.name, (active.get(event.shard.name) ?? 0) + event.bytes);
       }
+      if (event.kind === 'notice') stderr.write(`${onTerminal ? '\r\x1b[2K' : ''}notice     ${event.shard.name}: ${event.message}\n`);
       if (event.kind === 'finished' || event.kind === 'skipped') {
         active.delete(event.shard.name);
         const line =
