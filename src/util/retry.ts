@@ -6,7 +6,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { attempts: 4, baseDelayMs: 250, maxDelayMs: 8000 };
+/**
+ * Six tries over ~8–16 s (0.5, 1, 2, 4, 8 s, each between half and all of it, so parallel jobs do not retry in step):
+ * long enough for the bursts of 503 SlowDown S3 sends when a bucket is busy.
+ */
+export const defaultRetryPolicy: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 20_000 };
 
 /** Thrown by an attempt to ask for another try; `retryAfterMs` honours a server's Retry-After. */
 export class RetryableError extends Error {
@@ -29,12 +33,19 @@ export async function withRetry<T>(
       return await attempt(attemptNumber);
     } catch (error) {
       const retryable = error instanceof RetryableError || isTransient(error);
-      if (!retryable || attemptNumber >= policy.attempts) throw error;
-      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attemptNumber - 1));
+      if (!retryable) throw error;
+      if (attemptNumber >= policy.attempts) throw gaveUp(error, attemptNumber);
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attemptNumber - 1)) * (0.5 + Math.random() / 2);
       const serverDelay = error instanceof RetryableError ? error.retryAfterMs : undefined;
       await sleep(Math.min(policy.maxDelayMs, serverDelay ?? backoff));
     }
   }
+}
+
+/** The last error, saying that it was tried enough and what to do; its code stays for callers that look at it. */
+function gaveUp(error: unknown, attempts: number): Error {
+  const message = `${(error as Error).message} (after ${attempts} tries; run the same command again later: what finished is kept)`;
+  return Object.assign(new Error(message, { cause: error }), { code: (error as { code?: unknown }).code });
 }
 
 /** Retry-After as seconds or an HTTP date → milliseconds. */
