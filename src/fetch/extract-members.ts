@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { type WriteStream, createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Gunzip, type ZlibOptions, createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
@@ -29,6 +29,8 @@ export class MemberExtractor {
   /** gzip is undone here with 1 MiB chunks, twice as fast as tar's own small ones; a plain tar skips it. */
   private gunzip: Gunzip | null | undefined;
   private readonly writes: Promise<void>[] = [];
+  /** Members whose bytes are still coming: abandon() closes them (one whose bytes all came is left to finish). */
+  private readonly incomplete = new Set<WriteStream>();
   private readonly ended: Promise<void>;
   private failure: Error | undefined;
 
@@ -68,6 +70,15 @@ export class MemberExtractor {
     await Promise.all(this.writes);
   }
 
+  /**
+   * After a failure: members written whole are kept (and reported by onExtracted), the one cut off is removed, and
+   * nothing `.extracting` stays behind.
+   */
+  async abandon(): Promise<void> {
+    for (const file of this.incomplete) file.destroy();
+    await Promise.allSettled(this.writes);
+  }
+
   private startGunzip(): Gunzip {
     // A deep buffer on both sides lets reading, inflating (on libuv's pool) and tar parsing overlap.
     const gunzip = createGunzip({ chunkSize: 1 << 20, highWaterMark: 8 << 20 } as ZlibOptions);
@@ -81,6 +92,8 @@ export class MemberExtractor {
   }
 
   private onEntry(entry: ReadEntry): void {
+    // tar reads on past a broken header within the bytes it holds: nothing after the break is trusted.
+    if (this.failure) return void entry.resume();
     const path = entry.path;
     const segments = path.split('/');
     const basename = segments.filter(Boolean).at(-1) ?? '';
@@ -104,6 +117,12 @@ export class MemberExtractor {
     const temporary = `${destination}.${this.writes.length}${BEING_EXTRACTED}`;
     // Piped as the entry arrives: the parser may emit the whole member before the next tick.
     const file = createWriteStream(temporary, { highWaterMark: 1 << 20 });
+    this.incomplete.add(file);
+    let whole = false;
+    entry.on('end', () => {
+      whole = true;
+      this.incomplete.delete(file);
+    });
     entry.pipe(file);
     const write = new Promise<void>((resolve, reject) => {
       file.on('close', resolve);
@@ -111,6 +130,7 @@ export class MemberExtractor {
       entry.on('error', reject);
     })
       .then(() => {
+        if (!whole) throw new Error(`${this.archiveName}: ${path} was cut off`);
         renameSync(temporary, destination);
         this.hooks.onExtracted(clip.clipKey, destination);
       })

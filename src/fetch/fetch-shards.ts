@@ -203,6 +203,8 @@ async function transferShard(
     setState('extracted', null);
     result.state = 'extracted';
   } catch (error) {
+    // What was written whole before the failure is kept and recorded; the member cut off goes.
+    await extractor.abandon();
     result.error = (error as Error).message;
     setState('failed', result.error);
     const part = `${archive}.part`;

@@ -90,3 +90,29 @@ for (const gzip of [true, false]) {
 test('bytes that are no archive fail clearly', async () => {
   await assert.rejects(extract(Buffer.from('<html>AccessDenied</html>'.repeat(40)), () => true), /test\.tar\.gz: not a readable tar archive/);
 });
+
+test('an archive broken after some members: those written whole are kept and reported, nothing half-written stays', async () => {
+  const out = tempDir();
+  const extracted: string[] = [];
+  const extractor = new MemberExtractor('broken.tar', {
+    destinationOf: (_clipKey, fileName) => join(out, fileName),
+    onMember: () => {},
+    onExtracted: (_clipKey, path) => extracted.push(path),
+    onRefused: () => {},
+  });
+  const whole = rawTar([0, 1].map((index) => ({ path: `${key(index)}.mp4`, content: video })), { gzip: false });
+  const last = rawTar([{ path: `${key(2)}.mp4`, content: video }], { gzip: false });
+  // Two members, a header of junk (its checksum does not add up), then a third member the parser never reaches.
+  const archive = Buffer.concat([whole.subarray(0, whole.length - 1024), randomBytes(512), last]);
+  await assert.rejects(
+    (async () => {
+      for (let offset = 0; offset < archive.length; offset += 700) await extractor.write(archive.subarray(offset, offset + 700));
+      await extractor.finish();
+    })(),
+    /broken\.tar: not a readable tar archive/,
+  );
+  await extractor.abandon();
+  assert.deepEqual(extracted.map((path) => path.slice(out.length + 1)).sort(), [`${key(0)}.mp4`, `${key(1)}.mp4`]);
+  assert.deepEqual(readdirSync(out).sort(), [`${key(0)}.mp4`, `${key(1)}.mp4`], 'no .extracting file, no third member');
+  for (const index of [0, 1]) assert.deepEqual(readFileSync(join(out, `${key(index)}.mp4`)), video);
+});
