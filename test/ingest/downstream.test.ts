@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createReadStream } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
@@ -8,8 +8,9 @@ import { parseAvaKineticsCsv } from '../../src/ingest/parsers/ava-kinetics-csv.j
 import { parseCountixCsv } from '../../src/ingest/parsers/countix-csv.js';
 import { readTarMembers } from '../../src/ingest/parsers/tar-members.js';
 import { collect } from '../helpers/collect.js';
+import { rawTar } from '../helpers/raw-tar.js';
 import { makeTarball } from '../helpers/tarball.js';
-import { sampleBucket } from '../helpers/temp.js';
+import { sampleBucket, tempDir } from '../helpers/temp.js';
 
 describe('AVA-Kinetics rows', () => {
   test('header-less 7-column rows and 2-column empty keyframes', async () => {
@@ -103,6 +104,23 @@ describe('tar members by basename', () => {
       }),
       /a\.csv:3: expected something/,
     );
+  });
+
+  test('a member of interest found twice, or a member named with .. or an absolute path, refuses the archive by name', async () => {
+    const read = (archive: Buffer) => {
+      const file = join(tempDir(), 'countix.tar.gz');
+      writeFileSync(file, archive);
+      return readTarMembers(createReadStream(file), 'countix.tar.gz', (basename) => (basename.endsWith('.csv') ? async (member) => void member.resume() : undefined));
+    };
+    await assert.rejects(
+      read(rawTar([{ path: 'countix/countix_val.csv', content: Buffer.from('a') }, { path: 'copy/countix_val.csv', content: Buffer.from('b') }])),
+      /^InputError: countix\.tar\.gz: expected each member once, found "countix_val\.csv" twice \("countix\/countix_val\.csv" and "copy\/countix_val\.csv"\)$/,
+    );
+    await assert.rejects(
+      read(rawTar([{ path: 'countix_val.csv', content: Buffer.from('a') }, { path: 'countix_val.csv', content: Buffer.from('b') }])),
+      /found "countix_val\.csv" twice/,
+    );
+    await assert.rejects(read(rawTar([{ path: '../countix_test.csv', content: Buffer.from('a') }])), /expected member paths inside the archive, found the member "\.\.\/countix_test\.csv"/);
   });
 
   test('bytes that are not an archive are an input error', async () => {

@@ -8,7 +8,9 @@ export type MemberReader = (member: Readable, memberPath: string) => Promise<voi
 /**
  * Streams a tar or tar.gz and hands the regular-file members that `readerFor(basename)` accepts to their reader,
  * as the bytes arrive. Folders inside the archive do not matter: members are found by basename. macOS `._*`
- * AppleDouble files are never members of interest. Returns the member paths read.
+ * AppleDouble files are never members of interest. A member named with `..` or an absolute path, or a member of
+ * interest found twice (its rows would load twice), refuses the archive with the member's name. Returns the member
+ * paths read.
  */
 export async function readTarMembers(
   input: Readable,
@@ -19,11 +21,24 @@ export async function readTarMembers(
   const read: string[] = [];
   let failure: unknown;
   let fail: (error: unknown) => void = () => {};
+  const seen = new Map<string, string>();
+  const readers = new WeakMap<ReadEntry, MemberReader>();
   const wanted = (path: string, type: string) => {
     const basename = path.slice(path.replace(/\/+$/, '').lastIndexOf('/') + 1);
+    if (path.startsWith('/') || path.split('/').includes('..')) {
+      fail(new InputError(file, undefined, `expected member paths inside the archive, found the member "${path}"`));
+      return undefined;
+    }
     if (type !== 'File' && type !== 'OldFile') return undefined;
     if (basename.startsWith('._')) return undefined;
-    return readerFor(basename);
+    const reader = readerFor(basename);
+    const earlier = seen.get(basename);
+    if (reader && earlier !== undefined) {
+      fail(new InputError(file, undefined, `expected each member once, found "${basename}" twice ("${earlier}" and "${path}")`));
+      return undefined;
+    }
+    if (reader) seen.set(basename, path);
+    return reader;
   };
   await new Promise<void>((resolve, reject) => {
     fail = (error) => {
@@ -33,9 +48,13 @@ export async function readTarMembers(
     };
     const parser = new Parser({
       strict: true,
-      filter: (path, entry) => wanted(path, (entry as ReadEntry).type) !== undefined,
+      filter: (path, entry) => {
+        const reader = wanted(path, (entry as ReadEntry).type);
+        if (reader) readers.set(entry as ReadEntry, reader);
+        return reader !== undefined;
+      },
       onReadEntry: (entry: ReadEntry) => {
-        const reader = wanted(entry.path, entry.type)!;
+        const reader = readers.get(entry)!;
         read.push(entry.path);
         // Piped as the entry arrives: the parser may emit the whole member before the next tick.
         const member = new PassThrough({ highWaterMark: 1 << 20 });
