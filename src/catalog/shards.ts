@@ -30,6 +30,9 @@ export function shardsWithUnknownMembers(catalog: Catalog, only: { version: stri
     .all(only) as PlannableShard[];
 }
 
+/** A shard the source said it does not have: not asked for again until `--retry-absent`, or a new source. */
+export const ABSENT = 'absent';
+
 export function setShardState(catalog: Catalog, shard: ShardId, state: string, error: string | null): void {
   catalog.sqlite
     .prepare('UPDATE shard_files SET state = ?, error = ? WHERE version = ? AND split = ? AND name = ?')
@@ -145,7 +148,11 @@ export function relocateShards(
        ON CONFLICT (version, split, name) DO NOTHING`,
     );
     for (const extra of extras) addExtra.run(extra.version, extra.split, extra.name, extra.path, extra.path);
-    const setUrl = sqlite.prepare('UPDATE shard_files SET url = ? WHERE version = ? AND split = ? AND name = ? AND url <> ?');
+    // Another source may have what the last one lacked.
+    const setUrl = sqlite.prepare(
+      `UPDATE shard_files SET url = ?, state = CASE state WHEN '${ABSENT}' THEN 'remote' ELSE state END
+       WHERE version = ? AND split = ? AND name = ? AND url <> ?`,
+    );
     const shards = sqlite.prepare('SELECT version, split, name, path FROM shard_files').all() as (ShardId & { path: string })[];
     for (const shard of shards) {
       const url = locate(shard.path);

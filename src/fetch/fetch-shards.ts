@@ -2,14 +2,14 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { FileWriter, finishedRecordingFiles, scanRootId } from '../catalog/disk-files.js';
-import { recordShardMembers, recordShardSize, setShardState } from '../catalog/shards.js';
+import { ABSENT, recordShardMembers, recordShardSize, setShardState } from '../catalog/shards.js';
 import { fileRecord } from '../scan/file-record.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
 import { MemberExtractor, UnreadableArchiveError } from './extract-members.js';
 import { lockHome } from './home-lock.js';
 import type { SubsetClip } from '../catalog/subsets.js';
 import { type PlannedShard, archivePath, mayHold } from './plan.js';
-import { downloadResumable } from './resumable-download.js';
+import { AbsentFromSourceError, downloadResumable } from './resumable-download.js';
 import { readChunks } from './read-chunks.js';
 import { eachLimited } from '../util/each-limited.js';
 import { isRemote } from './shard-size.js';
@@ -76,6 +76,11 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
 
   await eachLimited(shards, options.jobs, async (shard) => {
     if (options.signal?.aborted) return;
+    if (shard.absentFromSource) {
+      options.onProgress?.({ kind: 'skipped', shard, reason: 'not in the source, as it said before; --retry-absent asks it again' });
+      results.push({ name: shard.name, version: shard.version, split: shard.split, state: 'skipped', members: 0, extracted: 0, transferred: 0, refused: [] });
+      return;
+    }
     const wanted = new Map(shard.clips.map((clip) => [clip.clip_key, clip]));
     if (shard.discovery) {
       for (const clip of [...stillUnfound.values()].flat()) if (mayHold(shard, clip)) wanted.set(clip.clip_key, clip);
@@ -206,7 +211,8 @@ async function transferShard(
     // What was written whole before the failure is kept and recorded; the member cut off goes.
     await extractor.abandon();
     result.error = (error as Error).message;
-    setState('failed', result.error);
+    const absent = shard.archive === null && (error instanceof AbsentFromSourceError || (error as NodeJS.ErrnoException).code === 'ENOENT');
+    setState(absent ? ABSENT : 'failed', result.error);
     const part = `${archive}.part`;
     if (existsSync(part) && statSync(part).size === 0) rmSync(part);
   }

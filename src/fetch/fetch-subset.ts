@@ -26,13 +26,15 @@ export async function fetchSubset(
     home: string;
     jobs: number;
     keepArchives: boolean;
+    /** Ask the source again for shards it said it does not have. */
+    retryAbsent?: boolean;
     onProgress?: (event: ShardEvent) => void;
     onPlan?: (plan: Plan) => void;
     signal?: AbortSignal;
   },
 ): Promise<FetchSummary> {
   const started = performance.now();
-  const plan = await planSubset(catalog, subset, options.home);
+  const plan = await planSubset(catalog, subset, options.home, { retryAbsent: options.retryAbsent });
   options.onPlan?.(plan);
   const shards = await fetchShards(catalog, plan.shards, {
     home: options.home,

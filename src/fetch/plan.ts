@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { type PlannableShard, recordShardSize, shardsOfVersions } from '../catalog/shards.js';
+import { ABSENT, type PlannableShard, recordShardSize, setShardState, shardsOfVersions } from '../catalog/shards.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
 import { type SubsetClip, findSubset, subsetClips, subsetShardMembers } from '../catalog/subsets.js';
@@ -62,7 +62,7 @@ export function plannedShardOf(row: PlannableShard, home: string): PlannedShard 
     archive: existsSync(archive) ? archive : null,
     clips: [],
     discovery: false,
-    absentFromSource: false,
+    absentFromSource: row.state === ABSENT,
   };
 }
 
@@ -173,7 +173,12 @@ export function assignShards(wanted: SubsetClip[], shardRows: PlannableShard[], 
  * class's shard, else among the split's random shards not streamed yet (discovery). Sizes come from the source
  * (HEAD or stat) once and are cached in `shards.bytes`. The subset is read with joins on its keys.
  */
-export async function planSubset(catalog: Catalog, subsetName: string, home: string, options: { lookupSizes?: boolean } = {}): Promise<Plan> {
+export async function planSubset(
+  catalog: Catalog,
+  subsetName: string,
+  home: string,
+  options: { lookupSizes?: boolean; retryAbsent?: boolean } = {},
+): Promise<Plan> {
   findSubset(catalog, subsetName);
   const clips = subsetClips(catalog, subsetName);
   const usable = new Set<string>(USABLE_STATUSES);
@@ -188,18 +193,25 @@ export async function planSubset(catalog: Catalog, subsetName: string, home: str
     else members.set(key, [{ split: row.split, shard: row.shard }]);
   }
   const assignment = assignShards(wanted, shardRows, members);
-  const planned = [...assignment.shards].map(([row, { clips: held, discovery }]) => ({ ...plannedShardOf(row, home), clips: held, discovery }));
+  const planned = [...assignment.shards].map(([row, { clips: held, discovery }]) => {
+    const shard = { ...plannedShardOf(row, home), clips: held, discovery };
+    return options.retryAbsent ? { ...shard, absentFromSource: false } : shard;
+  });
   const { undiscovered, notInAnyShard } = assignment;
 
   const shards = planned.sort((a, b) => a.version.localeCompare(b.version) || a.split.localeCompare(b.split) || a.name.localeCompare(b.name, 'en', { numeric: true }));
   if (options.lookupSizes !== false) {
     await eachLimited(
-      shards.filter((shard) => shard.bytes === null && shard.archive === null),
+      shards.filter((shard) => (shard.bytes === null || (options.retryAbsent && shard.state === ABSENT)) && shard.archive === null && !shard.absentFromSource),
       8,
       async (shard) => {
         const size = await shardSize(shard.url).catch(() => undefined);
-        if (size === 'absent') shard.absentFromSource = true;
+        if (size === 'absent') {
+          shard.absentFromSource = true;
+          setShardState(catalog, shard, ABSENT, 'not in the source');
+        }
         if (size === 'absent' || size === undefined) return;
+        if (shard.state === ABSENT) setShardState(catalog, shard, 'remote', null);
         shard.bytes = size.bytes;
         shard.etag = size.etag;
         recordShardSize(catalog, shard, size.bytes, size.etag);

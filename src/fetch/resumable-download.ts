@@ -38,6 +38,9 @@ async function partSize(file: string): Promise<number> {
  * the part file and the sink together. 5xx, 429 (Retry-After honoured), resets and short bodies are retried with
  * backoff from where the part file ends; the total is checked against Content-Range / Content-Length.
  */
+/** The source has no such file: asking again will not help until the source changes. */
+export class AbsentFromSourceError extends Error {}
+
 export async function downloadResumable(options: DownloadOptions): Promise<DownloadResult> {
   let offset = await partSize(options.partFile);
   if (offset > 0) {
@@ -71,6 +74,8 @@ export async function downloadResumable(options: DownloadOptions): Promise<Downl
         }
         if (statusCode !== 200 && statusCode !== 206) {
           await response.body.dump();
+          // S3 answers 403 rather than 404 for a missing key when listing is not allowed.
+          if (statusCode === 403 || statusCode === 404 || statusCode === 410) throw new AbsentFromSourceError(`HTTP ${statusCode} for ${options.url}`);
           throw new Error(`HTTP ${statusCode} for ${options.url}`);
         }
         const responseEtag = headerText(response.headers.etag);

@@ -115,7 +115,7 @@ describe('plan and fetch over HTTP from a local bucket server', () => {
       assert.equal(result.code, 1);
       assert.match(result.stderr, new RegExp(`failed +k700-2020/val/${missing!.name}: HTTP 404`));
       const [failed] = await queryAll<{ state: string; error: string }>(db, 'SELECT state, error FROM shards WHERE name = ?', missing!.name);
-      assert.equal(failed!.state, 'failed');
+      assert.equal(failed!.state, 'absent', 'remembered: not asked for again until --retry-absent');
       assert.match(failed!.error, /404/);
       const archive = join(home, 'archives', 'k700-2020', 'val', kept!.name);
       assert.deepEqual(readFileSync(archive), readFileSync(join(bucket, shardPath(kept!))));

@@ -8,7 +8,7 @@ import { type Command, parseCommandArgs } from '../command.js';
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--json] [--home DIR] [--db FILE]';
+const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--retry-absent] [--json] [--home DIR] [--db FILE]';
 
 /** On a terminal: one live line with the shards in flight, total bytes, rate and ETA; plain lines otherwise. */
 function progressPrinter(stderr: Output, onTerminal: boolean, totalBytes: () => number): { onEvent(event: ShardEvent): void; close(): void } {
@@ -58,7 +58,7 @@ export const fetchCommand: Command = {
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { jobs: { type: 'string', short: 'j' }, 'keep-archives': { type: 'boolean' }, json: { type: 'boolean' } },
+      { jobs: { type: 'string', short: 'j' }, 'keep-archives': { type: 'boolean' }, 'retry-absent': { type: 'boolean' }, json: { type: 'boolean' } },
       usage,
     );
     if (positionals.length !== 1) throw new UsageError(`fetch takes one subset NAME\nusage: ${usage}`);
@@ -72,6 +72,7 @@ export const fetchCommand: Command = {
         home: globals.home,
         jobs,
         keepArchives: values['keep-archives'] ?? false,
+        retryAbsent: values['retry-absent'] ?? false,
         onPlan: (plan) => (planned = plan.bytesToDownload),
         onProgress: values.json ? undefined : (event) => progress.onEvent(event),
       });
