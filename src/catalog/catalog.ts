@@ -47,10 +47,13 @@ export class Catalog {
       const migrations = options.migrations ?? loadMigrations();
       let sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
       refuseOtherDatabases(sqlite, file);
-      if (hasAbandonedIndexes(sqlite) || hasPendingMigrations(sqlite, migrations)) {
+      const upgrade = hasAbandonedIndexes(sqlite) || hasPendingMigrations(sqlite, migrations);
+      const walLeftBehind = existsSync(`${file}-wal`);
+      if (upgrade || walLeftBehind) {
         // Reopened afterwards, so that no statement is planned on the older schema.
         sqlite.close();
-        upgradeForReaders(file, migrations);
+        if (upgrade) upgradeForReaders(file, migrations);
+        else returnToRollbackJournal(file);
         sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
       }
       sqlite.pragma('query_only = ON');
@@ -154,6 +157,23 @@ function upgradeForReaders(file: string, migrations: Migration[]): void {
     // A read-only file system, no permission, or a writer holding the catalog: read it as it is.
     const code = (error as { code?: string }).code ?? '';
     if (!/^(SQLITE_READONLY|SQLITE_CANTOPEN|SQLITE_BUSY|SQLITE_PERM|SQLITE_AUTH|EACCES|EPERM|EROFS)/.test(code)) throw error;
+  } finally {
+    writer?.close();
+  }
+}
+
+/**
+ * A writer that ended while another process was reading could not leave WAL mode, and its -wal and -shm files stay
+ * (tens of MB after a load). The first reader to find the catalog unshared puts it back in rollback-journal mode,
+ * at once or not at all: a catalog in use (a writer running) or not writable by this user is read as it is.
+ */
+function returnToRollbackJournal(file: string): void {
+  let writer: BetterSqlite3.Database | undefined;
+  try {
+    writer = new BetterSqlite3(file, { fileMustExist: true, timeout: 0 });
+    writer.pragma('journal_mode = DELETE');
+  } catch {
+    /* in use, or not ours to write */
   } finally {
     writer?.close();
   }

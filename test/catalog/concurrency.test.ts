@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
@@ -52,6 +52,22 @@ describe('a reader never crashes a writer', () => {
     }
     assert.deepEqual(await queryAll(file, "SELECT name FROM subsets WHERE name = 'too-long'"), []);
   });
+});
+
+test('a writer that ended while another process read leaves WAL files; the next reader that finds the catalog unshared clears them', async () => {
+  const file = newCatalogFile();
+  await ingestInto(file, sampleBucket);
+  const writer = new BetterSqlite3(file);
+  writer.pragma('journal_mode = WAL');
+  writer.exec("INSERT OR REPLACE INTO catalog_settings VALUES ('probe', '1')");
+  const reader = await holdReading(file, 1);
+  writer.close();
+  await once(reader, 'exit');
+  assert.ok(existsSync(`${file}-wal`), 'the reader, last to close, could not remove the WAL');
+  const result = await runCli(['query', "select value from catalog_settings where key = 'probe'", '--csv', '--db', file]);
+  assert.equal(result.stdout, 'value\n1\n', result.stderr);
+  assert.ok(!existsSync(`${file}-wal`) && !existsSync(`${file}-shm`));
+  assert.equal(readFileSync(file)[18], 1, 'the header says rollback journal again');
 });
 
 describe('--db at a file that is no catalog', () => {
