@@ -1,6 +1,6 @@
 import { open, stat, truncate } from 'node:fs/promises';
 import { request } from '../sources/undici-request.js';
-import { isTransientNetworkError } from '../sources/http-source.js';
+import { isBodyCutShort, isTransientNetworkError } from '../sources/http-source.js';
 import { CHUNK_BYTES, readChunks } from './read-chunks.js';
 import { RetryableError, type RetryPolicy, defaultRetryPolicy, parseRetryAfter, withRetry } from '../util/retry.js';
 
@@ -116,11 +116,6 @@ export async function downloadResumable(options: DownloadOptions): Promise<Downl
   } finally {
     await handle.close();
   }
-}
-
-function isBodyCutShort(error: unknown): boolean {
-  const code = (error as { code?: string })?.code;
-  return code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'UND_ERR_ABORTED' || (error as Error)?.message === 'terminated';
 }
 
 function headerText(value: string | string[] | undefined): string | null {

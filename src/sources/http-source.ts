@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { PassThrough, type Readable } from 'node:stream';
 import { request } from './undici-request.js';
 import { SourceUnreachableError } from '../errors.js';
 import { RetryableError, parseRetryAfter, withRetry } from '../util/retry.js';
@@ -21,6 +23,50 @@ function errorCode(error: unknown): string | undefined {
 export function isTransientNetworkError(error: unknown): boolean {
   const code = errorCode(error);
   return code !== undefined && TRANSIENT_CODES.has(code);
+}
+
+/** A body that ended before its Content-Length, or a connection that closed under it. */
+export function isBodyCutShort(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'UND_ERR_ABORTED' || (error as Error)?.message === 'terminated';
+}
+
+/**
+ * The body of a GET as one stream, which resumes where it was cut (reset, stalled, closed early) with `Range` and
+ * `If-Range`, as often as the retry policy allows; a server that answers anything but the rest of the same file
+ * ends the stream with an error.
+ */
+function resumingBody(url: string, first: Readable, etag: string | null, total: number | undefined): Readable {
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  let offset = 0;
+  let current = first;
+  // A reader that stops early (a parse error) ends the transfer too.
+  out.on('close', () => current.destroy());
+  const copy = async (body: Readable) => {
+    current = body;
+    for await (const chunk of body) {
+      offset += (chunk as Buffer).length;
+      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+    }
+    if (total !== undefined && offset < total) throw new RetryableError(`${url}: body ended at byte ${offset} of ${total}`);
+  };
+  const rest = async () => {
+    const response = await request(url, { method: 'GET', headers: { range: `bytes=${offset}-`, ...(etag ? { 'if-range': etag } : {}) } });
+    const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(headerValue(response.headers['content-range']) ?? '');
+    if (response.statusCode !== 206 || range === null || Number(range[1]) !== offset) {
+      await response.body.dump();
+      throw new Error(`${url}: the transfer was cut at byte ${offset}, and the server would not send the rest (HTTP ${response.statusCode})`);
+    }
+    await copy(response.body);
+  };
+  withRetry(
+    (attemptNumber) => (attemptNumber === 1 ? copy(first) : rest()),
+    (error) => !out.destroyed && (error instanceof RetryableError || isTransientNetworkError(error) || isBodyCutShort(error)),
+  ).then(
+    () => out.end(),
+    (error: unknown) => out.destroy(error as Error),
+  );
+  return out;
 }
 
 /** A bucket served over http(s), e.g. https://s3.amazonaws.com/kinetics or a mirror. */
@@ -49,13 +95,8 @@ export class HttpSource implements Source {
             return { kind: 'unchanged' };
           }
           const length = headerValue(response.headers['content-length']);
-          return {
-            kind: 'body',
-            body: response.body,
-            bytes: length === null ? undefined : Number(length),
-            etag,
-            mtimeMs: null,
-          };
+          const bytes = length === null ? undefined : Number(length);
+          return { kind: 'body', body: resumingBody(this.locate(path), response.body, etag, bytes), bytes, etag, mtimeMs: null };
         }
         await response.body.dump();
         if (statusCode === 304) return { kind: 'unchanged' };
