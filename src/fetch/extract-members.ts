@@ -16,6 +16,9 @@ export interface ExtractHooks {
 
 const SAFE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 
+/** Far above any 10-second Kinetics clip (the largest are tens of MB): a bigger member is a bomb, not a clip. */
+export const MAX_CLIP_BYTES = 512 * 1024 * 1024;
+
 /** The bytes are no tar or tar.gz: an error page, junk, a cut-off or corrupted archive. */
 export class UnreadableArchiveError extends Error {}
 
@@ -109,6 +112,10 @@ export class MemberExtractor {
     if (basename.startsWith('._')) return void entry.resume();
     const clip = parseClipFileName(basename);
     if (!clip) return void entry.resume();
+    if ((entry.size ?? 0) > MAX_CLIP_BYTES) {
+      this.hooks.onRefused(path, `${entry.size} bytes, more than any Kinetics clip (${MAX_CLIP_BYTES}): never written`);
+      return void entry.resume();
+    }
     this.hooks.onMember(clip.clipKey, entry.size ?? 0);
     const destination = this.hooks.destinationOf(clip.clipKey, basename);
     if (destination === undefined) return void entry.resume();

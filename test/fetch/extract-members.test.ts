@@ -116,3 +116,26 @@ test('an archive broken after some members: those written whole are kept and rep
   assert.deepEqual(readdirSync(out).sort(), [`${key(0)}.mp4`, `${key(1)}.mp4`], 'no .extracting file, no third member');
   for (const index of [0, 1]) assert.deepEqual(readFileSync(join(out, `${key(index)}.mp4`)), video);
 });
+
+test('a member that claims more bytes than any clip is refused by name before a byte of it is written', async () => {
+  const out = tempDir();
+  const refused: string[] = [];
+  const extractor = new MemberExtractor('bomb.tar', {
+    destinationOf: (_clipKey, fileName) => join(out, fileName),
+    onMember: () => {},
+    onExtracted: () => {},
+    onRefused: (member, reason) => refused.push(`${member}: ${reason}`),
+  });
+  // A header that says 600 MiB, followed by far fewer bytes: the refusal comes from the header alone.
+  const tar = rawTar([{ path: `${key(0)}.mp4`, content: Buffer.alloc(512) }], { gzip: false }).subarray(0, 1024);
+  const header = tar.subarray(0, 512);
+  header.write(`${(600 * 1024 * 1024).toString(8).padStart(11, '0')}\0`, 124);
+  header.write('        ', 148);
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  await extractor.write(tar).catch(() => {});
+  await extractor.abandon();
+  assert.deepEqual(refused, [`${key(0)}.mp4: ${600 * 1024 * 1024} bytes, more than any Kinetics clip (536870912): never written`]);
+  assert.deepEqual(readdirSync(out), []);
+});
