@@ -184,7 +184,9 @@ function refuseOtherDatabases(sqlite: BetterSqlite3.Database, file: string, opti
   let isCatalog = false;
   try {
     const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-    isCatalog = tables.includes('schema_migrations') || (options.allowEmpty === true && tables.length === 0);
+    // schema_migrations alone is any framework's (Rails, golang-migrate): the catalog's own settings table too.
+    const blank = tables.length === 0 && sqlite.pragma('user_version', { simple: true }) === 0;
+    isCatalog = (tables.includes('schema_migrations') && tables.includes('catalog_settings')) || (options.allowEmpty === true && blank);
   } catch (error) {
     if ((error as { code?: string }).code !== 'SQLITE_NOTADB') throw error;
   }

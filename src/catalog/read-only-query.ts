@@ -58,7 +58,7 @@ const SETTING_PRAGMAS = new Set([
 ]);
 
 function isSettingQuery(sql: string): boolean {
-  const name = /^\s*pragma\s+(?:\w+\.)?(\w+)\s*;?\s*$/i.exec(sql)?.[1]?.toLowerCase();
+  const name = /^[\s;]*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)[\s;]*)*pragma\s+(?:\w+\.)?(\w+)\s*;?\s*$/i.exec(sql)?.[1]?.toLowerCase();
   return name !== undefined && SETTING_PRAGMAS.has(name);
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { FileWriter, finishedRecordingFiles, scanRootId } from '../catalog/disk-files.js';
@@ -171,6 +171,8 @@ async function transferShard(
       setState('downloading', null);
       mkdirSync(dirname(archive), { recursive: true });
       const part = `${archive}.part`;
+      // A part that is not a plain file (a link could point anywhere) is never written through: it goes.
+      if (lstatSync(part, { throwIfNoEntry: false })?.isFile() === false) rmSync(part, { recursive: true, force: true });
       const replaying = existsSync(part) && statSync(part).size > 0;
       const downloadOnce = () =>
         downloadResumable({
@@ -184,18 +186,24 @@ async function transferShard(
           onBytes: (bytes) => options.onProgress?.({ kind: 'bytes', shard, bytes }),
           signal: options.signal,
         });
+      // Bytes that do not parse (an error page, junk) would be replayed by every later fetch: they go, whichever
+      // attempt brought them. Those of an earlier run are downloaded again, once; the server's own are reported.
+      const discardingUnreadable = async () => {
+        try {
+          return await downloadOnce();
+        } catch (error) {
+          if (error instanceof UnreadableArchiveError) rmSync(part, { force: true });
+          throw error;
+        }
+      };
       let download;
       try {
-        download = await downloadOnce();
+        download = await discardingUnreadable();
       } catch (error) {
-        if (!(error instanceof UnreadableArchiveError)) throw error;
-        // Bytes that do not parse (an error page, junk) would be replayed by every later fetch: they go. Those of an
-        // earlier run are downloaded again, once; the server's own are reported.
-        rmSync(part, { force: true });
-        if (!replaying) throw error;
+        if (!(error instanceof UnreadableArchiveError) || !replaying) throw error;
         options.onProgress?.({ kind: 'notice', shard, message: `its part file from an earlier fetch did not parse (${error.message}); downloading it again` });
         extractor = newExtractor();
-        download = await downloadOnce();
+        download = await discardingUnreadable();
       }
       result.transferred = download.transferred;
       // The length was checked against the response itself; a shard that changed upstream updates the cache.

@@ -1,4 +1,4 @@
-import { linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KineticsError } from '../errors.js';
 import { isProcessRunning } from '../util/process-running.js';
@@ -43,6 +43,8 @@ export function lockHome(home: string): () => void {
 /** The process id a lock names; 0 (no process) for a lock whose content is no id: garbage is stale, not a holder. */
 function readHolder(lock: string): number | undefined {
   try {
+    // A FIFO, a link, a folder: never read (it could block or point anywhere), and stale.
+    if (!lstatSync(lock).isFile()) return 0;
     const pid = Number(readFileSync(lock, 'utf8').trim());
     return Number.isSafeInteger(pid) && pid > 0 ? pid : 0;
   } catch (error) {
@@ -65,7 +67,7 @@ function takeOver(lock: string, stale: number, mine: string): void {
     return;
   }
   try {
-    if (readHolder(lock) === stale) rmSync(lock, { force: true });
+    if (readHolder(lock) === stale) rmSync(lock, { force: true, recursive: true });
   } finally {
     rmSync(taking, { force: true });
   }

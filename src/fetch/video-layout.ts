@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { REPLACEMENT_FOLDER } from '../sources/bucket-layout.js';
+import { canonicalPath } from '../util/canonical-path.js';
 
 /** The tool's own video folder: `--home/videos`. */
 export function videosRoot(home: string): string {
-  return join(home, 'videos');
+  // Canonical: a videos folder that is a link records the same paths as a scan of its real folder.
+  return canonicalPath(join(home, 'videos'));
 }
 
 /** torchvision's class-folder rule: spaces become `_`; `'`, `(` and `)` are dropped. No label: `_unlabeled`. */

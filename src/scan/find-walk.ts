@@ -28,7 +28,18 @@ export function walkWithFind(root: string, options: Omit<WalkOptions, 'knownDirs
     let errors = '';
     let started = false;
     child.stdout.setEncoding('utf8');
+    let failure: unknown;
     child.stdout.on('data', (chunk: string) => {
+      if (failure !== undefined) return;
+      try {
+        readRecords(chunk);
+      } catch (error) {
+        // A write that failed (a full disk, a busy catalog) ends the walk as an error of the scan, not of the process.
+        failure = error;
+        child.kill();
+      }
+    });
+    const readRecords = (chunk: string) => {
       started = true;
       const records = (rest + chunk).split('\0');
       rest = records.pop()!;
@@ -50,11 +61,12 @@ export function walkWithFind(root: string, options: Omit<WalkOptions, 'knownDirs
           });
         }
       }
-    });
+    };
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => (errors += chunk));
     child.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve(false) : reject(error)));
     child.on('close', (code) => {
+      if (failure !== undefined) return reject(failure);
       if (code !== 0 && !started && /unknown predicate|-printf/.test(errors)) return resolve(false);
       for (const line of errors.split('\n')) {
         const match = /^find: ['‘](.*)['’]: (.*)$/.exec(line);

@@ -85,6 +85,21 @@ describe('--db at a file that is no catalog', () => {
     assert.deepEqual(readFileSync(other), before, 'not a byte changed');
   });
 
+  test("another framework's database with a schema_migrations table, or a blank one with a user_version, is refused too", async () => {
+    for (const setup of ['CREATE TABLE schema_migrations (version TEXT PRIMARY KEY); CREATE TABLE users (id INTEGER PRIMARY KEY)', 'PRAGMA user_version = 5']) {
+      const other = join(tempDir(), 'app.db');
+      const db = new BetterSqlite3(other);
+      db.exec(setup);
+      db.close();
+      const before = readFileSync(other);
+      for (const args of [['status'], ['scan', tempDir()]]) {
+        const result = await runCli([...args, '--db', other]);
+        assert.equal(result.code, 65, `${setup} ${args[0]}: ${result.stderr}`);
+      }
+      assert.deepEqual(readFileSync(other), before);
+    }
+  });
+
   test('a text file is refused in one line', async () => {
     const text = join(tempDir(), 'catalog.db');
     writeFileSync(text, 'these are not the clips you are looking for\n'.repeat(200));

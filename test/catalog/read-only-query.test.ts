@@ -112,6 +112,8 @@ describe('kinetics query', () => {
     const mode = await runCli(['query', 'pragma journal_mode', '--csv', '--db', file]);
     assert.equal(mode.code, 0, mode.stderr);
     assert.match(mode.stdout, /^journal_mode\n(delete|wal)\n$/);
+    const commented = await runCli(['query', '-', '--csv', '--db', file], { input: '/* c */ -- note\npragma journal_mode' });
+    assert.equal(commented.code, 0, commented.stderr);
     const version = await runCli(['query', 'PRAGMA main.user_version;', '--csv', '--db', file]);
     assert.equal(version.code, 0, version.stderr);
     const proto = await runCli(['query', 'select :__proto__ as v', '-p', '__proto__', 'x', '--csv', '--db', file]);

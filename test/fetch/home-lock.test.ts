@@ -27,12 +27,21 @@ test('one process at a time streams shards into a home; the lock of a process th
   assert.ok(!existsSync(join(home, 'fetch.lock')));
 });
 
-test('a lock file holding no process id (garbage, empty, a fraction) is stale: taken over at once, no spinning', () => {
+test('a lock file holding no process id (garbage, empty, a fraction, a FIFO, a link, a folder) is stale: taken over at once, no spinning', () => {
   const home = tempDir();
   // In a child process with a deadline: a lock that is never taken over would spin this one forever.
   const script = `import { lockHome } from ${JSON.stringify(join(packageRoot, 'src', 'fetch', 'home-lock.ts'))};
+    const fs = await import('node:fs');
+    const lock = process.argv[1] + '/fetch.lock';
     for (const content of ['garbage', '', '12.5', '-3', '1e400']) {
-      (await import('node:fs')).writeFileSync(process.argv[1] + '/fetch.lock', content);
+      fs.writeFileSync(lock, content);
+      lockHome(process.argv[1])();
+    }
+    // Not a file at all: a FIFO (reading it would block), a dangling link, a link to /dev/zero, a folder.
+    const { execFileSync } = await import('node:child_process');
+    const oddities = [() => execFileSync('mkfifo', [lock]), () => fs.symlinkSync('/nonexistent/x', lock), () => fs.symlinkSync('/dev/zero', lock), () => fs.mkdirSync(lock)];
+    for (const make of oddities) {
+      make();
       lockHome(process.argv[1])();
     }
     process.stdout.write('taken over');`;

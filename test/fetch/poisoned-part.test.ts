@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BucketServer } from '../helpers/bucket-server.js';
@@ -55,5 +55,18 @@ describe('bytes that are no archive are never replayed', () => {
     const again = await cli('fetch', 'knots');
     assert.equal(again.code, 0, again.stderr);
     assert.doesNotMatch(again.stderr, /notice/);
+  });
+
+  test('a part file that is a link is removed, never written through', async () => {
+    const cli = await homeWithSubset();
+    const home = (cli as unknown as { home: string }).home;
+    const folder = join(home, 'archives', 'k600', 'val');
+    mkdirSync(folder, { recursive: true });
+    const victim = join(tempDir(), 'victim');
+    writeFileSync(victim, 'victim\n');
+    symlinkSync(victim, join(folder, 'tying knot (not on a tie).tar.gz.part'));
+    const result = await cli('fetch', 'knots');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(readFileSync(victim, 'utf8'), 'victim\n', 'the file the link named is untouched');
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { queryAll } from '../helpers/catalog.js';
@@ -83,6 +84,31 @@ test('a disk that fills up during fetch: each shard fails in one line, nothing h
     assert.equal(rerun.code, cleanFetch.code, rerun.stderr);
     assert.ok((await okClips(cleanDb)).length > 0);
     assert.deepEqual(await okClips(db), await okClips(cleanDb));
+  } finally {
+    unmount();
+  }
+});
+
+test('a disk that fills up during scan: one line, exit 74, never a stack trace', async (t) => {
+  const roomy = join(tempDir(), 'catalog.db');
+  assert.equal((await runCli(['ingest', '--source', sampleBucket, '--no-downstream', '--db', roomy])).code, 0);
+  const tree = tempDir();
+  for (let folder = 0; folder < 20; folder++) {
+    const dir = join(tree, `class ${folder}`);
+    mkdirSync(dir);
+    for (let index = 0; index < 1000; index++) writeFileSync(join(dir, `${(folder * 1000 + index).toString(36).padStart(11, '-')}_000001_000011.mp4`), '');
+  }
+  const disk = tempDir();
+  const unmount = smallDisk(disk, '2m');
+  if (!unmount) {
+    t.skip('cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): the disk-full case is not tested on this machine');
+    return;
+  }
+  try {
+    copyFileSync(roomy, join(disk, 'catalog.db'));
+    const result = await runCli(['scan', tree, '--db', join(disk, 'catalog.db')]);
+    assert.equal(result.code, 74, result.stderr);
+    assert.match(result.stderr, /^kinetics: the disk that holds the catalog.* is full; free some space and run this again \(what was finished before stands\)\n$/);
   } finally {
     unmount();
   }

@@ -264,6 +264,21 @@ test('a home reached through a symbolic link and its real folder record each fil
   assert.equal((await statusOf(file, 'k400', keys[1]!)).status, 'damaged', 'no unverified duplicate outranks what --verify found');
 });
 
+test('a videos folder that is itself a link: files written under it and scanned through it are recorded once', async () => {
+  const home = tempDir();
+  const file = join(home, 'catalog.db');
+  await ingestInto(file, sampleBucket);
+  const keys = await clipKeys(file, 'k400', 'val', 2);
+  const real = tempDir();
+  symlinkSync(real, join(home, 'videos'));
+  writeTree(real, { [`k400/val/a/${keys[0]}.mp4`]: 'ok', [`k400/val/a/${keys[1]}.mp4`]: 'ok' });
+  assert.equal((await runCli(['scan', '--home', home])).code, 0);
+  assert.equal((await runCli(['scan', real, '--db', file])).code, 0);
+  assert.equal((await runCli(['scan', join(home, 'videos'), '--db', file])).code, 0);
+  const [files] = await queryAll<{ n: number }>(file, 'SELECT count(*) n FROM files');
+  assert.equal(files!.n, 2);
+});
+
 test('files that fetch recorded in folders no scan has walked are marked gone once their folder is deleted', async () => {
   const home = tempDir();
   const file = join(home, 'catalog.db');
