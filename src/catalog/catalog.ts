@@ -184,9 +184,10 @@ function refuseOtherDatabases(sqlite: BetterSqlite3.Database, file: string, opti
   let isCatalog = false;
   try {
     const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-    // schema_migrations alone is any framework's (Rails, golang-migrate): the catalog's own settings table too.
+    // Many frameworks keep a schema_migrations table (Rails, golang-migrate): the catalog's records each one's sha256.
     const blank = tables.length === 0 && sqlite.pragma('user_version', { simple: true }) === 0;
-    isCatalog = (tables.includes('schema_migrations') && tables.includes('catalog_settings')) || (options.allowEmpty === true && blank);
+    const ours = tables.includes('schema_migrations') && sqlite.prepare("SELECT 1 FROM pragma_table_info('schema_migrations') WHERE name = 'sha256'").get() !== undefined;
+    isCatalog = ours || (options.allowEmpty === true && blank);
   } catch (error) {
     if ((error as { code?: string }).code !== 'SQLITE_NOTADB') throw error;
   }
