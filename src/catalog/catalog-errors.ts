@@ -1,12 +1,8 @@
 import { KineticsError } from '../errors.js';
+import { secondsFromEnv } from '../util/env-seconds.js';
 
 /** How long a writer waits for another connection to let go of the catalog before it says so (KINETICS_BUSY_WAIT). */
-export const BUSY_WAIT_SECONDS = busyWait(process.env.KINETICS_BUSY_WAIT);
-
-function busyWait(text: string | undefined): number {
-  const seconds = Number(text);
-  return text !== undefined && /^\d+(\.\d+)?$/.test(text) && seconds <= 86_400 ? seconds : 30;
-}
+export const BUSY_WAIT_SECONDS = secondsFromEnv(process.env.KINETICS_BUSY_WAIT, 30, 86_400);
 
 /**
  * The driver's errors for expected conditions, as one line each with a documented exit code: a catalog another

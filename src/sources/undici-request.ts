@@ -1,4 +1,5 @@
 import type { request as undiciRequest } from 'undici';
+import { secondsFromEnv } from '../util/env-seconds.js';
 
 let loaded: Promise<typeof undiciRequest> | undefined;
 
@@ -6,12 +7,7 @@ let loaded: Promise<typeof undiciRequest> | undefined;
  * Seconds without a byte (waiting for the headers, or between two reads of the body) after which a request is
  * abandoned and retried: S3 answers in milliseconds, so a stalled connection is dead. KINETICS_HTTP_TIMEOUT sets it.
  */
-export const HTTP_IDLE_SECONDS = idleSeconds(process.env.KINETICS_HTTP_TIMEOUT);
-
-function idleSeconds(text: string | undefined): number {
-  const seconds = Number(text);
-  return text !== undefined && /^\d+(\.\d+)?$/.test(text) && seconds > 0 && seconds <= 3600 ? seconds : 30;
-}
+export const HTTP_IDLE_SECONDS = secondsFromEnv(process.env.KINETICS_HTTP_TIMEOUT, 30, 3600);
 
 /**
  * undici's `request`, imported on the first HTTP call: loading undici takes ~70 ms, which commands that only read

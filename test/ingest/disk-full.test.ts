@@ -2,26 +2,30 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
 
-/** A tmpfs of `size` at `dir`, for a disk that fills up; undefined where this process may not mount one. */
-function smallDisk(dir: string, size: string): (() => void) | undefined {
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' });
-  if (mounted.status !== 0) return undefined;
-  return () => execFileSync('umount', [dir]);
-}
-
-test('a disk that fills up during ingest: one line, exit 74, the catalog whole; after freeing space a rerun finishes', async (t) => {
-  const home = tempDir();
-  const unmount = smallDisk(home, '1m');
-  if (!unmount) {
+/**
+ * Runs `body` with a tmpfs of `size` mounted at `dir`, unmounted after; where this process may not mount one (it
+ * needs root or CAP_SYS_ADMIN), the test is skipped with that reason.
+ */
+async function onSmallDisk(t: TestContext, dir: string, size: string, body: () => Promise<void>): Promise<void> {
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' }).status !== 0) {
     t.skip('cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): the disk-full case is not tested on this machine');
     return;
   }
   try {
+    await body();
+  } finally {
+    execFileSync('umount', [dir]);
+  }
+}
+
+test('a disk that fills up during ingest: one line, exit 74, the catalog whole; after freeing space a rerun finishes', async (t) => {
+  const home = tempDir();
+  await onSmallDisk(t, home, '1m', async () => {
     const full = await runCli(['ingest', '--source', sampleBucket, '--home', home]);
     assert.equal(full.code, 74, full.stderr);
     const lines = full.stderr.split('\n').filter((line) => line.startsWith('kinetics:'));
@@ -44,9 +48,7 @@ test('a disk that fills up during ingest: one line, exit 74, the catalog whole; 
     assert.equal((await runCli(['ingest', '--source', sampleBucket, '--db', clean])).code, 0);
     const count = 'SELECT version, split, count(*) n FROM clips GROUP BY 1, 2 ORDER BY 1, 2';
     assert.deepEqual(await queryAll(join(home, 'catalog.db'), count), await queryAll(clean, count));
-  } finally {
-    unmount();
-  }
+  });
 });
 
 test('a disk that fills up during fetch: each shard fails in one line, nothing half-written stays; after freeing space a rerun gets the rest', async (t) => {
@@ -57,12 +59,7 @@ test('a disk that fills up during fetch: each shard fails in one line, nothing h
   const classes = ['abseiling', 'air drumming', 'hugging (not baby)', 'jumping jacks'].flatMap((label) => ['--class', label]);
   assert.equal((await cli(roomy, 'subset', 'create', 'few', '--version', 'k700-2020', '--split', 'val', ...classes)).code, 0);
   const home = tempDir();
-  const unmount = smallDisk(home, '16k');
-  if (!unmount) {
-    t.skip('cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): the disk-full case is not tested on this machine');
-    return;
-  }
-  try {
+  await onSmallDisk(t, home, '16k', async () => {
     const full = await cli(home, 'fetch', 'few');
     assert.equal(full.code, 1, full.stderr);
     assert.match(full.stderr, /^failed {5}k700-2020\/val\/k700_val_\d+\.tar\.gz: ENOSPC: no space left on device/m);
@@ -84,9 +81,7 @@ test('a disk that fills up during fetch: each shard fails in one line, nothing h
     assert.equal(rerun.code, cleanFetch.code, rerun.stderr);
     assert.ok((await okClips(cleanDb)).length > 0);
     assert.deepEqual(await okClips(db), await okClips(cleanDb));
-  } finally {
-    unmount();
-  }
+  });
 });
 
 test('a disk that fills up during scan: one line, exit 74, never a stack trace', async (t) => {
@@ -99,17 +94,10 @@ test('a disk that fills up during scan: one line, exit 74, never a stack trace',
     for (let index = 0; index < 1000; index++) writeFileSync(join(dir, `${(folder * 1000 + index).toString(36).padStart(11, '-')}_000001_000011.mp4`), '');
   }
   const disk = tempDir();
-  const unmount = smallDisk(disk, '2m');
-  if (!unmount) {
-    t.skip('cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): the disk-full case is not tested on this machine');
-    return;
-  }
-  try {
+  await onSmallDisk(t, disk, '2m', async () => {
     copyFileSync(roomy, join(disk, 'catalog.db'));
     const result = await runCli(['scan', tree, '--db', join(disk, 'catalog.db')]);
     assert.equal(result.code, 74, result.stderr);
     assert.match(result.stderr, /^kinetics: the disk that holds the catalog.* is full; free some space and run this again \(what was finished before stands\)\n$/);
-  } finally {
-    unmount();
-  }
+  });
 });
