@@ -57,15 +57,21 @@ function learnedLabel(catalog: Catalog, shard: ShardId, clipKeys: string[]): str
   return labels.length === 1 ? labels[0]! : null;
 }
 
+/** What one streaming of a shard showed: each member's bytes, and the status of those found damaged at the source. */
+export interface StreamedShard extends ShardId {
+  members: Map<string, number>;
+  damaged?: Map<string, string>;
+}
+
 /**
- * Replaces what is known of each shard's members (clip key → bytes), marks them known, and learns each per-class
+ * Replaces what is known of each shard's members (clip key → bytes, and damaged at the source), marks them known, and learns each per-class
  * shard's class from them (which corrects a numbered shard whose sorted-position label was wrong); all in one
  * transaction.
  */
-export function recordShardMembers(catalog: Catalog, shards: Iterable<ShardId & { members: Map<string, number> }>): void {
+export function recordShardMembers(catalog: Catalog, shards: Iterable<StreamedShard>): void {
   const { sqlite } = catalog;
   const forget = sqlite.prepare('DELETE FROM shard_member_files WHERE version = ? AND split = ? AND shard = ?');
-  const add = sqlite.prepare('INSERT INTO shard_member_files (version, split, shard, clip_key, bytes) VALUES (?, ?, ?, ?, ?)');
+  const add = sqlite.prepare('INSERT INTO shard_member_files (version, split, shard, clip_key, bytes, damaged) VALUES (?, ?, ?, ?, ?, ?)');
   // Only a per-class shard (named or numbered by class) has a class to learn; random shards never do (migration 008).
   const markKnown = sqlite.prepare(
     `UPDATE shard_files SET members_known = 1, learned_label = CASE WHEN label IS NOT NULL OR class_number IS NOT NULL THEN ? END
@@ -74,7 +80,7 @@ export function recordShardMembers(catalog: Catalog, shards: Iterable<ShardId & 
   sqlite.transaction(() => {
     for (const shard of shards) {
       forget.run(shard.version, shard.split, shard.name);
-      for (const [clipKey, bytes] of shard.members) add.run(shard.version, shard.split, shard.name, clipKey, bytes);
+      for (const [clipKey, bytes] of shard.members) add.run(shard.version, shard.split, shard.name, clipKey, bytes, shard.damaged?.get(clipKey) ?? null);
       markKnown.run(learnedLabel(catalog, shard, [...shard.members.keys()]), shard.version, shard.split, shard.name);
     }
   })();

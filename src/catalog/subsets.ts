@@ -85,14 +85,23 @@ export function subsetClips(catalog: Catalog, name: string): SubsetClip[] {
 }
 
 /** Which known shard members are clips of the subset: (version, split, shard, clip_key), each once. */
-export function subsetShardMembers(catalog: Catalog, name: string): { version: string; split: string; shard: string; clip_key: string }[] {
+/** A shard known to hold a clip; `damaged` is the status the clip had as that shard sent it, null when usable. */
+export interface ShardMember {
+  version: string;
+  split: string;
+  shard: string;
+  clip_key: string;
+  damaged: string | null;
+}
+
+export function subsetShardMembers(catalog: Catalog, name: string): ShardMember[] {
   return catalog.sqlite
     .prepare(
-      `SELECT DISTINCT m.version, m.split, m.shard, m.clip_key
+      `SELECT DISTINCT m.version, m.split, m.shard, m.clip_key, m.damaged
        FROM subset_members s JOIN shard_member_files m ON m.clip_key = s.clip_key AND m.version = s.version
        WHERE s.subset = ?`,
     )
-    .all(name) as { version: string; split: string; shard: string; clip_key: string }[];
+    .all(name) as ShardMember[];
 }
 
 /** A subset's clip as an export lists it. */

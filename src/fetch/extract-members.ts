@@ -12,6 +12,8 @@ export interface ExtractHooks {
   onMember(clipKey: string, bytes: number): void;
   onExtracted(clipKey: string, path: string): void;
   onRefused(memberPath: string, reason: string): void;
+  /** Orders the copies of a member the archive holds more than once: lower is better. */
+  rankCopy(path: string, fileName: string): number;
 }
 
 const SAFE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
@@ -36,6 +38,8 @@ export class MemberExtractor {
   private readonly incomplete = new Set<WriteStream>();
   private readonly ended: Promise<void>;
   private failure: Error | undefined;
+  /** Each destination written so far, with the copy that holds it and that copy's rank (taken once a second comes). */
+  private readonly placed = new Map<string, { copy: number; rank?: number }>();
 
   constructor(
     private readonly archiveName: string,
@@ -82,6 +86,23 @@ export class MemberExtractor {
     await Promise.allSettled(this.writes);
   }
 
+  /** The first copy of a member is placed; a later one replaces it only when it ranks better. */
+  private place(temporary: string, destination: string, copy: number, fileName: string, clipKey: string): void {
+    const earlier = this.placed.get(destination);
+    if (earlier === undefined) {
+      renameSync(temporary, destination);
+      this.placed.set(destination, { copy });
+      return this.hooks.onExtracted(clipKey, destination);
+    }
+    earlier.rank ??= this.hooks.rankCopy(destination, fileName);
+    const rank = this.hooks.rankCopy(temporary, fileName);
+    // Copies may finish out of order: among equals, the one earlier in the archive stays.
+    if (rank < earlier.rank || (rank === earlier.rank && copy < earlier.copy)) {
+      renameSync(temporary, destination);
+      this.placed.set(destination, { copy, rank });
+    } else rmSync(temporary);
+  }
+
   private startGunzip(): Gunzip {
     // A deep buffer on both sides lets reading, inflating (on libuv's pool) and tar parsing overlap.
     const gunzip = createGunzip({ chunkSize: 1 << 20, highWaterMark: 8 << 20 } as ZlibOptions);
@@ -121,7 +142,8 @@ export class MemberExtractor {
     if (destination === undefined) return void entry.resume();
     mkdirSync(dirname(destination), { recursive: true });
     // One name per entry: an archive may hold the same member twice.
-    const temporary = `${destination}.${this.writes.length}${BEING_EXTRACTED}`;
+    const copy = this.writes.length;
+    const temporary = `${destination}.${copy}${BEING_EXTRACTED}`;
     // Piped as the entry arrives: the parser may emit the whole member before the next tick.
     const file = createWriteStream(temporary, { highWaterMark: 1 << 20 });
     this.incomplete.add(file);
@@ -138,8 +160,7 @@ export class MemberExtractor {
     })
       .then(() => {
         if (!whole) throw new Error(`${this.archiveName}: ${path} was cut off`);
-        renameSync(temporary, destination);
-        this.hooks.onExtracted(clip.clipKey, destination);
+        this.place(temporary, destination, copy, basename, clip.clipKey);
       })
       .catch((error: unknown) => {
         rmSync(temporary, { force: true });

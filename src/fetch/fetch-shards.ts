@@ -3,7 +3,7 @@ import { basename, dirname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { FileWriter, finishedRecordingFiles, scanRootId } from '../catalog/disk-files.js';
 import { ABSENT, recordShardMembers, recordShardSize, setShardState } from '../catalog/shards.js';
-import { fileRecord } from '../scan/file-record.js';
+import { copyRank, fileRecord } from '../scan/file-record.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
 import { MemberExtractor, UnreadableArchiveError } from './extract-members.js';
 import { lockHome } from './home-lock.js';
@@ -14,6 +14,9 @@ import { readChunks } from './read-chunks.js';
 import { eachLimited } from '../util/each-limited.js';
 import { isRemote } from './shard-size.js';
 import { clipDestination, videosRoot } from './video-layout.js';
+import { USABLE_STATUSES } from '../subset/definition.js';
+
+const USABLE = new Set<string>(USABLE_STATUSES);
 
 export interface FetchOptions {
   home: string;
@@ -98,16 +101,19 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
       (state, error) => setShardState(catalog, shard, state, error),
       (bytes, etag) => recordShardSize(catalog, shard, bytes, etag),
     );
-    if (result.state === 'extracted') {
-      recordShardMembers(catalog, [{ ...shard, members: result.memberBytes }]);
-      for (const clipKey of result.memberBytes.keys()) stillUnfound.delete(unfoundKey(shard.version, clipKey));
-    }
     // Members written before a failure are on disk: they are recorded too, so status tells the truth.
+    const damaged = new Map<string, string>();
     for (const path of result.written) {
       const info = statSync(path);
-      writer.add(fileRecord({ path, dir: dirname(path), name: basename(path), bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, rootId, true, new Date().toISOString()));
+      const record = fileRecord({ path, dir: dirname(path), name: basename(path), bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, rootId, true, new Date().toISOString());
+      if (!USABLE.has(record.status) && record.clipKey !== null) damaged.set(record.clipKey, record.status);
+      writer.add(record);
     }
     writer.flush();
+    if (result.state === 'extracted') {
+      recordShardMembers(catalog, [{ ...shard, members: result.memberBytes, damaged }]);
+      for (const clipKey of result.memberBytes.keys()) stillUnfound.delete(unfoundKey(shard.version, clipKey));
+    }
     const summary: ShardResult = {
       name: shard.name,
       version: shard.version,
@@ -156,6 +162,7 @@ async function transferShard(
       onMember: (clipKey, bytes) => result.memberBytes.set(clipKey, bytes),
       onExtracted: (_clipKey, path) => result.written.push(path),
       onRefused: (member, reason) => result.refused.push({ member, reason }),
+      rankCopy: copyRank,
     });
   };
   let extractor = newExtractor();

@@ -13,6 +13,9 @@ export interface FetchSummary {
   /** The first of them, with their status: what to look at. */
   stillMissingClips: { version: string; split: string; clip_key: string; status: string }[];
   notInAnyShard: number;
+  /** Clips every shard holding them sent damaged, empty or short: reported, not fetched again unless asked. */
+  damagedAtSource: number;
+  damagedAtSourceClips: { version: string; split: string; clip_key: string; status: string }[];
   transferredBytes: number;
   seconds: number;
   exitCode: number;
@@ -28,13 +31,15 @@ export async function fetchSubset(
     keepArchives: boolean;
     /** Ask the source again for shards it said it does not have. */
     retryAbsent?: boolean;
+    /** Stream again the shards that sent wanted clips damaged. */
+    retryDamaged?: boolean;
     onProgress?: (event: ShardEvent) => void;
     onPlan?: (plan: Plan) => void;
     signal?: AbortSignal;
   },
 ): Promise<FetchSummary> {
   const started = performance.now();
-  const plan = await planSubset(catalog, subset, options.home, { retryAbsent: options.retryAbsent });
+  const plan = await planSubset(catalog, subset, options.home, { retryAbsent: options.retryAbsent, retryDamaged: options.retryDamaged });
   options.onPlan?.(plan);
   const shards = await fetchShards(catalog, plan.shards, {
     home: options.home,
@@ -45,23 +50,22 @@ export async function fetchSubset(
     signal: options.signal,
   });
   const after = await planSubset(catalog, subset, options.home, { lookupSizes: false });
-  const stillMissing = after.wanted - after.notInAnyShard.length;
+  const stillMissing = after.wanted - after.notInAnyShard.length - after.damagedAtSource.length;
   const identity = (clip: SubsetClip) => `${clip.version}\0${clip.split}\0${clip.clip_key}`;
   const noShard = new Set(after.notInAnyShard.map(identity));
   // A damaged K400 clip may be planned twice: in its own shard and in the replacement archive.
   const sought = new Map([...after.shards.flatMap((shard) => shard.clips), ...after.undiscovered].map((clip) => [identity(clip), clip]));
-  const stillMissingClips = [...sought.values()]
-    .filter((clip) => !noShard.has(identity(clip)))
-    .slice(0, 20)
-    .map(({ version, split, clip_key, status }) => ({ version, split, clip_key, status }));
+  const firstOf = (clips: SubsetClip[]) => clips.slice(0, 20).map(({ version, split, clip_key, status }) => ({ version, split, clip_key, status }));
   return {
     subset,
     wanted: plan.wanted,
     shards,
     extracted: shards.reduce((sum, shard) => sum + shard.extracted, 0),
     stillMissing,
-    stillMissingClips,
+    stillMissingClips: firstOf([...sought.values()].filter((clip) => !noShard.has(identity(clip)))),
     notInAnyShard: after.notInAnyShard.length,
+    damagedAtSource: after.damagedAtSource.length,
+    damagedAtSourceClips: firstOf(after.damagedAtSource),
     transferredBytes: shards.reduce((sum, shard) => sum + shard.transferred, 0),
     seconds: (performance.now() - started) / 1000,
     exitCode: stillMissing === 0 ? 0 : 1,

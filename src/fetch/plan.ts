@@ -38,6 +38,8 @@ export interface Plan {
   undiscovered: SubsetClip[];
   /** Wanted clips that no shard holds (every candidate shard's members are known). */
   notInAnyShard: SubsetClip[];
+  /** Wanted clips every shard holding them sent damaged: not sought again until `--retry-damaged`. */
+  damagedAtSource: SubsetClip[];
   bytesToDownload: number;
   shardsWithUnknownSize: number;
   shardsAbsentFromSource: number;
@@ -76,8 +78,15 @@ export function mayHold(shard: { version: string; split: string }, clip: { versi
 
 const DAMAGED_STATUSES = new Set(['damaged', 'short', 'empty']);
 
+/** A shard known to hold a clip, and the status the clip had as it sent it (null or absent: usable). */
+export interface Holder {
+  split: string;
+  shard: string;
+  damaged?: string | null;
+}
+
 /** Prefer a clip's own split; a damaged K400 original prefers the replacement archive. */
-function pickMember(clip: SubsetClip, holders: { split: string; shard: string }[]): { split: string; shard: string } | undefined {
+function pickMember(clip: SubsetClip, holders: Holder[]): Holder | undefined {
   return (
     (DAMAGED_STATUSES.has(clip.status) ? holders.find((holder) => holder.split === REPLACEMENT_SPLIT) : undefined) ??
     holders.find((holder) => holder.split === clip.split) ??
@@ -90,6 +99,7 @@ export interface ShardAssignment {
   shards: Map<PlannableShard, { clips: SubsetClip[]; discovery: boolean }>;
   undiscovered: SubsetClip[];
   notInAnyShard: SubsetClip[];
+  damagedAtSource: SubsetClip[];
 }
 
 const shardKey = (version: string, split: string, name: string) => `${version}\0${split}\0${name}`;
@@ -97,9 +107,15 @@ const shardKey = (version: string, split: string, name: string) => `${version}\0
 /**
  * Where each wanted clip is sought: in a shard known to hold it, else in its class's shard, else among the random
  * shards of its split (and K400's replacement archive) not streamed yet. `members` lists, by version and clip key,
- * the shards known to hold each clip. Every look-up is a map probe: the work grows with the clips, not clips × shards.
+ * the shards known to hold each clip; one that sent the clip damaged is passed over unless `retryDamaged`. Every
+ * look-up is a map probe: the work grows with the clips, not clips × shards.
  */
-export function assignShards(wanted: SubsetClip[], shardRows: PlannableShard[], members: Map<string, { split: string; shard: string }[]>): ShardAssignment {
+export function assignShards(
+  wanted: SubsetClip[],
+  shardRows: PlannableShard[],
+  members: Map<string, Holder[]>,
+  options: { retryDamaged?: boolean } = {},
+): ShardAssignment {
   const byKey = new Map(shardRows.map((row) => [shardKey(row.version, row.split, row.name), row]));
   const classShards = new Map<string, PlannableShard>();
   for (const row of shardRows) {
@@ -132,9 +148,11 @@ export function assignShards(wanted: SubsetClip[], shardRows: PlannableShard[], 
   };
   const undiscovered: SubsetClip[] = [];
   const notInAnyShard: SubsetClip[] = [];
+  const damagedAtSource: SubsetClip[] = [];
   const discoveryGroups = new Set<PlannableShard[]>();
   for (const clip of wanted) {
-    const holders = members.get(`${clip.version}\0${clip.clip_key}`) ?? [];
+    const known = members.get(`${clip.version}\0${clip.clip_key}`) ?? [];
+    const holders = options.retryDamaged ? known : known.filter((holder) => !holder.damaged);
     // A damaged K400 file's good copy may be in the replacement archive, not streamed yet: it is sought there as
     // well as wherever the clip is found otherwise (fetch extracts the archive into a folder of its own).
     const replacement = unexploredReplacement.get(clip.version);
@@ -147,6 +165,10 @@ export function assignShards(wanted: SubsetClip[], shardRows: PlannableShard[], 
     const holder = pickMember(clip, holders);
     if (holder) {
       assign(byKey.get(shardKey(clip.version, holder.split, holder.shard))!).clips.push(clip);
+      continue;
+    }
+    if (known.length > 0) {
+      if (!soughtInReplacement) damagedAtSource.push(clip);
       continue;
     }
     const classShard = clip.label === null ? undefined : classShards.get(`${clip.version}\0${clip.split}\0${clip.label}`);
@@ -165,7 +187,7 @@ export function assignShards(wanted: SubsetClip[], shardRows: PlannableShard[], 
     }
     if (!soughtInReplacement) notInAnyShard.push(clip);
   }
-  return { shards, undiscovered, notInAnyShard };
+  return { shards, undiscovered, notInAnyShard, damagedAtSource };
 }
 
 /**
@@ -177,7 +199,7 @@ export async function planSubset(
   catalog: Catalog,
   subsetName: string,
   home: string,
-  options: { lookupSizes?: boolean; retryAbsent?: boolean } = {},
+  options: { lookupSizes?: boolean; retryAbsent?: boolean; retryDamaged?: boolean } = {},
 ): Promise<Plan> {
   findSubset(catalog, subsetName);
   const clips = subsetClips(catalog, subsetName);
@@ -185,19 +207,20 @@ export async function planSubset(
   const wanted = clips.filter((clip) => !usable.has(clip.status));
 
   const shardRows = shardsOfVersions(catalog, [...new Set(wanted.map((clip) => clip.version))]);
-  const members = new Map<string, { split: string; shard: string }[]>();
+  const members = new Map<string, Holder[]>();
   for (const row of subsetShardMembers(catalog, subsetName)) {
     const key = `${row.version}\0${row.clip_key}`;
+    const holder = { split: row.split, shard: row.shard, damaged: row.damaged };
     const holders = members.get(key);
-    if (holders) holders.push({ split: row.split, shard: row.shard });
-    else members.set(key, [{ split: row.split, shard: row.shard }]);
+    if (holders) holders.push(holder);
+    else members.set(key, [holder]);
   }
-  const assignment = assignShards(wanted, shardRows, members);
+  const assignment = assignShards(wanted, shardRows, members, { retryDamaged: options.retryDamaged });
   const planned = [...assignment.shards].map(([row, { clips: held, discovery }]) => {
     const shard = { ...plannedShardOf(row, home), clips: held, discovery };
     return options.retryAbsent ? { ...shard, absentFromSource: false } : shard;
   });
-  const { undiscovered, notInAnyShard } = assignment;
+  const { undiscovered, notInAnyShard, damagedAtSource } = assignment;
 
   const shards = planned.sort((a, b) => a.version.localeCompare(b.version) || a.split.localeCompare(b.split) || a.name.localeCompare(b.name, 'en', { numeric: true }));
   if (options.lookupSizes !== false) {
@@ -226,6 +249,7 @@ export async function planSubset(
     shards,
     undiscovered,
     notInAnyShard,
+    damagedAtSource,
     bytesToDownload: shards.reduce((sum, shard) => sum + (shard.archive === null ? (shard.bytes ?? 0) : 0), 0),
     shardsWithUnknownSize: shards.filter((shard) => shard.archive === null && shard.bytes === null && !shard.absentFromSource).length,
     shardsAbsentFromSource: shards.filter((shard) => shard.absentFromSource).length,

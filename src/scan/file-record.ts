@@ -1,4 +1,5 @@
-import { sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, sep } from 'node:path';
 import { REPLACEMENT_FOLDER } from '../sources/bucket-layout.js';
 import { parseClipFileName } from '../util/clip-key.js';
 import type { FileRecord, FileStatus } from '../catalog/disk-files.js';
@@ -39,4 +40,10 @@ export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, sc
     scannedAt,
     serveRank: 2 * STATUS_RANK[integrity.status] + 1 - isReplacement,
   };
+}
+
+/** How good one copy of a clip is, read as `scan --verify` reads it: the lower, the better. */
+export function copyRank(path: string, fileName: string): number {
+  const info = statSync(path);
+  return fileRecord({ path, dir: dirname(path), name: fileName, bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, 0, true, '').serveRank;
 }

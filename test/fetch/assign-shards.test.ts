@@ -55,3 +55,24 @@ test('assignShards over many groups: every class shard gets its clips, every ran
   for (const row of rows.slice(700)) assert.equal(shards.get(row)!.discovery, true, row.name);
   assert.equal(undiscovered.length, 100_000);
 });
+
+test('assignShards passes over a shard that sent the clip damaged, still seeking it in the replacement archive', () => {
+  const part = shard('k400', 'val', 'part_0.tar.gz', null, true);
+  const replacement = shard('k400', 'replacement', 'replacement_for_corrupted_k400.tgz', null);
+  const exploredReplacement = shard('k400', 'replacement', 'replacement_for_corrupted_k400.tgz', null, true);
+  const wanted = [clip('k400', 'val', 'broken', 'x', 'damaged')];
+  const members = new Map([['k400\0broken', [{ split: 'val', shard: 'part_0.tar.gz', damaged: 'damaged' }]]]);
+
+  const unexplored = assignShards(wanted, [part, replacement], members);
+  assert.equal(unexplored.shards.has(part), false);
+  assert.deepEqual(unexplored.shards.get(replacement)?.clips.map((c) => c.clip_key), ['broken']);
+  assert.deepEqual(unexplored.damagedAtSource, []);
+
+  const explored = assignShards(wanted, [part, exploredReplacement], members);
+  assert.equal(explored.shards.size, 0);
+  assert.deepEqual(explored.damagedAtSource.map((c) => c.clip_key), ['broken']);
+  assert.deepEqual(explored.notInAnyShard, []);
+
+  const retried = assignShards(wanted, [part, exploredReplacement], members, { retryDamaged: true });
+  assert.deepEqual(retried.shards.get(part)?.clips.map((c) => c.clip_key), ['broken']);
+});

@@ -3,21 +3,36 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { MemberExtractor } from '../../src/fetch/extract-members.js';
+import { type ExtractHooks, MemberExtractor } from '../../src/fetch/extract-members.js';
+import { copyRank } from '../../src/scan/file-record.js';
 import { minimalMp4 } from '../../src/util/mp4-fixture.js';
 import { rawTar } from '../helpers/raw-tar.js';
 import { tempDir } from '../helpers/temp.js';
 
-/** Feeds the archive `chunk` bytes at a time; with `reuse`, through one buffer overwritten for every chunk. */
-async function extract(archive: Buffer, wanted: (clipKey: string) => boolean, chunk = 333, reuse = false) {
-  const out = tempDir();
-  const seen: { members: string[]; extracted: string[]; refused: { member: string; reason: string }[] } = { members: [], extracted: [], refused: [] };
-  const extractor = new MemberExtractor('test.tar.gz', {
-    destinationOf: (clipKey, fileName) => (wanted(clipKey) ? join(out, 'clips', fileName) : undefined),
+interface Seen {
+  members: string[];
+  extracted: string[];
+  refused: { member: string; reason: string }[];
+}
+
+/** Hooks that write wanted members under `folder` and note what they are told; copies ranked as fetch ranks them. */
+function recordingHooks(folder: string, wanted: (clipKey: string) => boolean = () => true): ExtractHooks & { seen: Seen } {
+  const seen: Seen = { members: [], extracted: [], refused: [] };
+  return {
+    seen,
+    destinationOf: (clipKey, fileName) => (wanted(clipKey) ? join(folder, fileName) : undefined),
     onMember: (clipKey) => seen.members.push(clipKey),
     onExtracted: (_clipKey, path) => seen.extracted.push(path),
     onRefused: (member, reason) => seen.refused.push({ member, reason }),
-  });
+    rankCopy: copyRank,
+  };
+}
+
+/** Feeds the archive `chunk` bytes at a time; with `reuse`, through one buffer overwritten for every chunk. */
+async function extract(archive: Buffer, wanted: (clipKey: string) => boolean, chunk = 333, reuse = false) {
+  const out = tempDir();
+  const hooks = recordingHooks(join(out, 'clips'), wanted);
+  const extractor = new MemberExtractor('test.tar.gz', hooks);
   const scratch = Buffer.alloc(chunk);
   for (let offset = 0; offset < archive.length; offset += chunk) {
     const piece = archive.subarray(offset, offset + chunk);
@@ -25,7 +40,7 @@ async function extract(archive: Buffer, wanted: (clipKey: string) => boolean, ch
   }
   if (reuse) scratch.fill(0);
   await extractor.finish();
-  return { out, ...seen };
+  return { out, ...hooks.seen };
 }
 
 const video = minimalMp4(10);
@@ -65,17 +80,37 @@ test('path traversal, absolute paths, links and devices are refused and reported
   assert.deepEqual(result.members, [key(7)], 'AppleDouble junk is no member');
 });
 
-test('a plain tar under a .tar.gz name and a member listed twice both work', async () => {
-  const archive = rawTar(
-    [
-      { path: `a/b/c/d/e/f/g/${key(1)}.mp4`, content: video },
-      { path: `${key(1)}.mp4`, content: video },
-    ],
-    { gzip: false },
-  );
+test('a plain tar under a .tar.gz name works', async () => {
+  const archive = rawTar([{ path: `a/b/c/d/e/f/g/${key(1)}.mp4`, content: video }], { gzip: false });
   const result = await extract(archive, () => true, 100_000);
-  assert.equal(result.extracted.length, 2);
-  assert.deepEqual(readdirSync(join(result.out, 'clips')), [`${key(1)}.mp4`]);
+  assert.deepEqual(result.extracted, [join(result.out, 'clips', `${key(1)}.mp4`)]);
+  assert.deepEqual(readFileSync(result.extracted[0]!), video);
+});
+
+test('a member listed twice counts once and keeps its best copy, whichever comes first', async () => {
+  const truncated = video.subarray(0, video.length - 10);
+  const good = (index: number) => ({ path: `${key(index)}.mp4`, content: video });
+  const damaged = (index: number) => ({ path: `again/${key(index)}.mp4`, content: truncated });
+  const otherGood = (index: number) => ({ path: `again/${key(index)}.mp4`, content: minimalMp4(9.5) });
+  const archive = rawTar([good(1), damaged(1), damaged(2), good(2), good(3), otherGood(3), damaged(4), damaged(4)]);
+  const result = await extract(archive, () => true, 4096);
+  const clips = join(result.out, 'clips');
+  assert.deepEqual(result.extracted.map((path) => path.slice(clips.length + 1)).sort(), [1, 2, 3, 4].map((index) => `${key(index)}.mp4`));
+  assert.deepEqual(readdirSync(clips).sort(), [1, 2, 3, 4].map((index) => `${key(index)}.mp4`), 'no copy left aside');
+  assert.deepEqual(readFileSync(join(clips, `${key(1)}.mp4`)), video, 'a damaged copy after a good one does not win');
+  assert.deepEqual(readFileSync(join(clips, `${key(2)}.mp4`)), video, 'a good copy after a damaged one wins');
+  assert.deepEqual(readFileSync(join(clips, `${key(3)}.mp4`)), video, 'between equals, the first stays');
+  assert.deepEqual(readFileSync(join(clips, `${key(4)}.mp4`)), truncated);
+});
+
+test('a directory whose header gives it a size (its stat size, as some packers write) is passed over', async () => {
+  const archive = rawTar([
+    { path: 'clips/', type: 'directory', claimedSize: 4096 },
+    { path: `clips/${key(1)}.mp4`, content: video },
+  ]);
+  const result = await extract(archive, () => true);
+  assert.deepEqual(result.members, [key(1)]);
+  assert.deepEqual(readFileSync(join(result.out, 'clips', `${key(1)}.mp4`)), video);
 });
 
 for (const gzip of [true, false]) {
@@ -93,13 +128,8 @@ test('bytes that are no archive fail clearly', async () => {
 
 test('an archive broken after some members: those written whole are kept and reported, nothing half-written stays', async () => {
   const out = tempDir();
-  const extracted: string[] = [];
-  const extractor = new MemberExtractor('broken.tar', {
-    destinationOf: (_clipKey, fileName) => join(out, fileName),
-    onMember: () => {},
-    onExtracted: (_clipKey, path) => extracted.push(path),
-    onRefused: () => {},
-  });
+  const hooks = recordingHooks(out);
+  const extractor = new MemberExtractor('broken.tar', hooks);
   const whole = rawTar([0, 1].map((index) => ({ path: `${key(index)}.mp4`, content: video })), { gzip: false });
   const last = rawTar([{ path: `${key(2)}.mp4`, content: video }], { gzip: false });
   // Two members, a header of junk (its checksum does not add up), then a third member the parser never reaches.
@@ -112,30 +142,19 @@ test('an archive broken after some members: those written whole are kept and rep
     /broken\.tar: not a readable tar archive/,
   );
   await extractor.abandon();
-  assert.deepEqual(extracted.map((path) => path.slice(out.length + 1)).sort(), [`${key(0)}.mp4`, `${key(1)}.mp4`]);
+  assert.deepEqual(hooks.seen.extracted.map((path) => path.slice(out.length + 1)).sort(), [`${key(0)}.mp4`, `${key(1)}.mp4`]);
   assert.deepEqual(readdirSync(out).sort(), [`${key(0)}.mp4`, `${key(1)}.mp4`], 'no .extracting file, no third member');
   for (const index of [0, 1]) assert.deepEqual(readFileSync(join(out, `${key(index)}.mp4`)), video);
 });
 
 test('a member that claims more bytes than any clip is refused by name before a byte of it is written', async () => {
   const out = tempDir();
-  const refused: string[] = [];
-  const extractor = new MemberExtractor('bomb.tar', {
-    destinationOf: (_clipKey, fileName) => join(out, fileName),
-    onMember: () => {},
-    onExtracted: () => {},
-    onRefused: (member, reason) => refused.push(`${member}: ${reason}`),
-  });
+  const hooks = recordingHooks(out);
+  const extractor = new MemberExtractor('bomb.tar', hooks);
   // A header that says 600 MiB, followed by far fewer bytes: the refusal comes from the header alone.
-  const tar = rawTar([{ path: `${key(0)}.mp4`, content: Buffer.alloc(512) }], { gzip: false }).subarray(0, 1024);
-  const header = tar.subarray(0, 512);
-  header.write(`${(600 * 1024 * 1024).toString(8).padStart(11, '0')}\0`, 124);
-  header.write('        ', 148);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  const tar = rawTar([{ path: `${key(0)}.mp4`, content: Buffer.alloc(512), claimedSize: 600 * 1024 * 1024 }], { gzip: false }).subarray(0, 1024);
   await extractor.write(tar).catch(() => {});
   await extractor.abandon();
-  assert.deepEqual(refused, [`${key(0)}.mp4: ${600 * 1024 * 1024} bytes, more than any Kinetics clip (536870912): never written`]);
+  assert.deepEqual(hooks.seen.refused.map(({ member, reason }) => `${member}: ${reason}`), [`${key(0)}.mp4: ${600 * 1024 * 1024} bytes, more than any Kinetics clip (536870912): never written`]);
   assert.deepEqual(readdirSync(out), []);
 });

@@ -5,6 +5,8 @@ export interface RawMember {
   type?: 'file' | 'directory' | 'symlink' | 'hardlink' | 'chardev';
   content?: Buffer;
   linkTarget?: string;
+  /** The size the header claims, when it is not the content's (a directory given its stat size). */
+  claimedSize?: number;
 }
 
 const TYPE_FLAGS = { file: '0', hardlink: '1', symlink: '2', chardev: '3', directory: '5' } as const;
@@ -17,13 +19,13 @@ export function rawTar(members: RawMember[], options: { gzip?: boolean } = { gzi
   const blocks: Buffer[] = [];
   for (const member of members) {
     const type = member.type ?? 'file';
-    const content = type === 'file' ? (member.content ?? Buffer.alloc(0)) : Buffer.alloc(0);
+    const content = member.content ?? Buffer.alloc(0);
     const header = Buffer.alloc(512);
     header.write(member.path.slice(0, 100), 0, 'utf8');
     header.write('0000644\0', 100);
     header.write('0000000\0', 108);
     header.write('0000000\0', 116);
-    header.write(`${content.length.toString(8).padStart(11, '0')}\0`, 124);
+    header.write(`${(member.claimedSize ?? content.length).toString(8).padStart(11, '0')}\0`, 124);
     header.write(`${Math.floor(Date.UTC(2020, 0, 1) / 1000).toString(8).padStart(11, '0')}\0`, 136);
     header.write('        ', 148);
     header.write(TYPE_FLAGS[type], 156);

@@ -8,7 +8,7 @@ import { type Command, parseCommandArgs } from '../command.js';
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--retry-absent] [--json] [--home DIR] [--db FILE]';
+const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--retry-absent] [--retry-damaged] [--json] [--home DIR] [--db FILE]';
 
 /** On a terminal: one live line with the shards in flight, total bytes, rate and ETA; plain lines otherwise. */
 function progressPrinter(stderr: Output, onTerminal: boolean, totalBytes: () => number): { onEvent(event: ShardEvent): void; close(): void } {
@@ -58,7 +58,7 @@ export const fetchCommand: Command = {
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { jobs: { type: 'string', short: 'j' }, 'keep-archives': { type: 'boolean' }, 'retry-absent': { type: 'boolean' }, json: { type: 'boolean' } },
+      { jobs: { type: 'string', short: 'j' }, 'keep-archives': { type: 'boolean' }, 'retry-absent': { type: 'boolean' }, 'retry-damaged': { type: 'boolean' }, json: { type: 'boolean' } },
       usage,
     );
     if (positionals.length !== 1) throw new UsageError(`fetch takes one subset NAME\nusage: ${usage}`);
@@ -73,6 +73,7 @@ export const fetchCommand: Command = {
         jobs,
         keepArchives: values['keep-archives'] ?? false,
         retryAbsent: values['retry-absent'] ?? false,
+        retryDamaged: values['retry-damaged'] ?? false,
         onPlan: (plan) => (planned = plan.bytesToDownload),
         onProgress: values.json ? undefined : (event) => progress.onEvent(event),
       });
@@ -84,10 +85,14 @@ export const fetchCommand: Command = {
         globals.io.stderr.write(
           `subset ${summary.subset}: ${plural(summary.extracted, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
             `${count('skipped') > 0 ? ` (${count('skipped')} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}, ${formatBytes(summary.transferredBytes)} downloaded in ${summary.seconds.toFixed(1)} s; ` +
-            `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${summary.notInAnyShard} in no shard` : ''}\n`,
+            `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${summary.notInAnyShard} in no shard` : ''}` +
+            `${summary.damagedAtSource > 0 ? `, ${summary.damagedAtSource} damaged at source (--retry-damaged streams their shards again)` : ''}\n`,
         );
         for (const clip of summary.stillMissingClips) {
           globals.io.stderr.write(`missing    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status})\n`);
+        }
+        for (const clip of summary.damagedAtSourceClips) {
+          globals.io.stderr.write(`damaged    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status} at source)\n`);
         }
       }
       return summary.exitCode;

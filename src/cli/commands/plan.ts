@@ -5,7 +5,7 @@ import { formatBytes } from '../../ingest/progress.js';
 import { chooseFormat, writeRows } from '../../query/output-formats.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
-const usage = 'kinetics plan NAME [--json|--csv|--table] [--retry-absent] [--home DIR] [--db FILE]';
+const usage = 'kinetics plan NAME [--json|--csv|--table] [--retry-absent] [--retry-damaged] [--home DIR] [--db FILE]';
 
 export function printPlan(plan: Plan, write: (text: string) => void, format: 'table' | 'json' | 'csv' = 'table'): void {
   if (format === 'json') {
@@ -28,6 +28,7 @@ export function printPlan(plan: Plan, write: (text: string) => void, format: 'ta
       `${formatBytes(plan.bytesToDownload)} to download${plan.shardsWithUnknownSize > 0 ? ` (+${plan.shardsWithUnknownSize} shards of unknown size)` : ''}` +
       `${plan.undiscovered.length > 0 ? `; ${plan.undiscovered.length} clips are in shards whose members are not known yet` : ''}` +
       `${plan.notInAnyShard.length > 0 ? `; ${plan.notInAnyShard.length} clips are in no shard` : ''}` +
+      `${plan.damagedAtSource.length > 0 ? `; ${plan.damagedAtSource.length} clips are damaged at source: fetch skips them (--retry-damaged streams their shards again)` : ''}` +
       `${plan.shardsAbsentFromSource > 0 ? `; ${plan.shardsAbsentFromSource} shards are listed but not in the source: fetch skips them (--retry-absent asks again)` : ''}\n`,
   );
 }
@@ -37,13 +38,13 @@ export const planCommand: Command = {
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { json: { type: 'boolean' }, csv: { type: 'boolean' }, table: { type: 'boolean' }, 'retry-absent': { type: 'boolean' } },
+      { json: { type: 'boolean' }, csv: { type: 'boolean' }, table: { type: 'boolean' }, 'retry-absent': { type: 'boolean' }, 'retry-damaged': { type: 'boolean' } },
       usage,
     );
     if (positionals.length !== 1) throw new UsageError(`plan takes one subset NAME\nusage: ${usage}`);
     const catalog = Catalog.open(globals.db, { mustExist: true });
     try {
-      const plan = await planSubset(catalog, positionals[0]!, globals.home, { retryAbsent: values['retry-absent'] ?? false });
+      const plan = await planSubset(catalog, positionals[0]!, globals.home, { retryAbsent: values['retry-absent'] ?? false, retryDamaged: values['retry-damaged'] ?? false });
       const format = chooseFormat({ json: values.json, csv: values.csv, table: values.table }, true) as 'table' | 'json' | 'csv';
       printPlan(plan, (text) => globals.io.stdout.write(text), format);
     } finally {
