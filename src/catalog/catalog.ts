@@ -11,6 +11,10 @@ import type { CatalogSchema } from './schema.js';
 
 const requireModule = createRequire(import.meta.url);
 
+// Lets a reader open a catalog as `immutable` (a URI parameter) on a read-only disk. The driver reads this once, when
+// its first database opens; catalog paths are absolute, so none is taken for a URI by mistake.
+process.env.SQLITE_USE_URI ??= '1';
+
 export interface OpenOptions {
   readonly?: boolean;
   /** Refuse (exit 66) rather than create a new, empty catalog: for commands that need one ingested. */
@@ -45,7 +49,9 @@ export class Catalog {
     }
     if (options.readonly) {
       const migrations = options.migrations ?? loadMigrations();
-      let sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+      const readable = openForReading(file);
+      if (readable.immutable) return new Catalog(withLargeCache(readable.sqlite), file);
+      let sqlite = readable.sqlite;
       refuseOtherDatabases(sqlite, file);
       const upgrade = hasAbandonedIndexes(sqlite) || hasPendingMigrations(sqlite, migrations);
       const walLeftBehind = existsSync(`${file}-wal`);
@@ -64,7 +70,8 @@ export class Catalog {
     let sqlite: BetterSqlite3.Database | undefined;
     try {
       // Waits for readers (a long query holds the file while it is not in WAL mode yet) before giving up.
-      sqlite = withLargeCache(new BetterSqlite3(file, { timeout: BUSY_WAIT_SECONDS * 1000 }));
+      sqlite = new BetterSqlite3(file, { timeout: BUSY_WAIT_SECONDS * 1000 });
+      withLargeCache(sqlite);
       // Another SQLite file is never turned into a catalog (one with no table yet, as a killed first open leaves, is).
       if (existing) refuseOtherDatabases(sqlite, file, { allowEmpty: true });
       sqlite.pragma('journal_mode = WAL');
@@ -139,6 +146,27 @@ function withLargeCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database 
   sqlite.pragma('mmap_size = 1073741824');
   sqlite.pragma('temp_store = MEMORY');
   return sqlite;
+}
+
+/**
+ * A catalog in WAL mode can be read only where its -shm file can be made or opened. On a read-only disk without one
+ * (a writer that ended in WAL mode while another process read; a copy of such a catalog) it is read as immutable:
+ * with no locks, as of its last checkpoint, which is all a -wal file that no writer may ever replay leaves to read.
+ */
+function openForReading(file: string): { sqlite: BetterSqlite3.Database; immutable: boolean } {
+  const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    sqlite.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+    return { sqlite, immutable: false };
+  } catch (error) {
+    // Any other error (not a database at all, say) is for refuseOtherDatabases to put in words.
+    if ((error as { code?: string }).code !== 'SQLITE_CANTOPEN') return { sqlite, immutable: false };
+    sqlite.close();
+  }
+  const immutable = new BetterSqlite3(`file:${file.replace(/[%?#]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)}?immutable=1`, { readonly: true, fileMustExist: true });
+  refuseOtherDatabases(immutable, file);
+  immutable.pragma('query_only = ON');
+  return { sqlite: immutable, immutable: true };
 }
 
 /**

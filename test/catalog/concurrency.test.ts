@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { packageRoot } from '../../src/util/package-root.js';
 import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
+import { readOnlyView } from '../helpers/mounts.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
 
@@ -68,6 +69,27 @@ test('a writer that ended while another process read leaves WAL files; the next 
   assert.equal(result.stdout, 'value\n1\n', result.stderr);
   assert.ok(!existsSync(`${file}-wal`) && !existsSync(`${file}-shm`));
   assert.equal(readFileSync(file)[18], 1, 'the header says rollback journal again');
+});
+
+test('a catalog left in WAL mode on a read-only disk, with no -shm to share: readers read it, writers get one line (77)', async (t) => {
+  const file = newCatalogFile();
+  await ingestInto(file, sampleBucket);
+  const writer = new BetterSqlite3(file);
+  writer.pragma('journal_mode = WAL');
+  writer.exec("INSERT OR REPLACE INTO catalog_settings VALUES ('probe', '1')");
+  writer.close();
+  assert.equal(readFileSync(file)[18], 2, 'the header says WAL');
+  await readOnlyView(t, dirname(file), async (view) => {
+    const db = join(view, 'catalog.db');
+    const read = await runCli(['query', "select value from catalog_settings where key = 'probe'", '--csv', '--db', db]);
+    assert.deepEqual([read.code, read.stdout, read.stderr], [0, 'value\n1\n', '']);
+    const status = await runCli(['status', '--json', '--db', db]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.ok((JSON.parse(status.stdout) as unknown[]).length > 0);
+    const write = await runCli([...subsetArgs(db, 'on-read-only')]);
+    assert.equal(write.code, 77);
+    assert.match(write.stderr, /^kinetics: cannot write the catalog .*catalog\.db: the file or its folder is read-only or not yours; .*\n$/);
+  });
 });
 
 describe('--db at a file that is no catalog', () => {

@@ -1,27 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type TestContext, test } from 'node:test';
+import { test } from 'node:test';
 import { queryAll } from '../helpers/catalog.js';
+import { onSmallDisk } from '../helpers/mounts.js';
 import { runCli } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
-
-/**
- * Runs `body` with a tmpfs of `size` mounted at `dir`, unmounted after; where this process may not mount one (it
- * needs root or CAP_SYS_ADMIN), the test is skipped with that reason.
- */
-async function onSmallDisk(t: TestContext, dir: string, size: string, body: () => Promise<void>): Promise<void> {
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' }).status !== 0) {
-    t.skip('cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): the disk-full case is not tested on this machine');
-    return;
-  }
-  try {
-    await body();
-  } finally {
-    execFileSync('umount', [dir]);
-  }
-}
 
 test('a disk that fills up during ingest: one line, exit 74, the catalog whole; after freeing space a rerun finishes', async (t) => {
   const home = tempDir();
