@@ -40,7 +40,7 @@ export function deferIndexes(db: Database, table: string): number {
       db.exec(`DROP INDEX "${index.name}"`);
     }
     for (const derived of DERIVED_TABLES[table] ?? []) keep.run(derived.name, derived.sql);
-  })();
+  }).immediate();
   return indexes.length;
 }
 

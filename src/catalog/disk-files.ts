@@ -106,7 +106,7 @@ export function recordWalk(
     const saveDir = sqlite.prepare('INSERT OR REPLACE INTO scanned_dirs (path, root_id, parent, mtime_ms) VALUES (?, ?, ?, ?)');
     for (const dir of walk.dirs) saveDir.run(dir.path, walk.rootId, dir.parent, dir.mtimeMs);
     sqlite.prepare('UPDATE scan_roots SET scanned_at = ? WHERE id = ?').run(walk.scannedAt, walk.rootId);
-  })();
+  }).immediate();
 }
 
 export function knownDirsOf(catalog: Catalog, rootId: number): KnownDir[] {

@@ -61,7 +61,7 @@ export function migrate(db: Database, migrations: Migration[] = loadMigrations()
     db.transaction(() => {
       db.exec(migration.sql);
       record.run(migration.id, migration.name, migration.sha256, new Date().toISOString());
-    })();
+    }).immediate();
     newlyApplied.push(migration.id);
   }
   return newlyApplied;

@@ -83,7 +83,7 @@ export function recordShardMembers(catalog: Catalog, shards: Iterable<StreamedSh
       for (const [clipKey, bytes] of shard.members) add.run(shard.version, shard.split, shard.name, clipKey, bytes, shard.damaged?.get(clipKey) ?? null);
       markKnown.run(learnedLabel(catalog, shard, [...shard.members.keys()]), shard.version, shard.split, shard.name);
     }
-  })();
+  }).immediate();
 }
 
 /** Every learned shard member as rows (version, split, shard, clip_key, bytes), in that order. */
@@ -164,5 +164,5 @@ export function relocateShards(
       const url = locate(shard.path);
       setUrl.run(url, shard.version, shard.split, shard.name, url);
     }
-  })();
+  }).immediate();
 }

@@ -34,7 +34,7 @@ export function createSubset(catalog: Catalog, name: string, definition: SubsetD
     } finally {
       sqlite.exec('DROP TABLE temp.chosen_clips');
     }
-  })();
+  }).immediate();
 }
 
 export function listSubsets(catalog: Catalog): StoredSubset[] {
@@ -62,7 +62,7 @@ export function dropSubset(catalog: Catalog, name: string): void {
   catalog.sqlite.transaction(() => {
     catalog.sqlite.prepare('DELETE FROM subset_members WHERE subset = ?').run(name);
     catalog.sqlite.prepare('DELETE FROM subsets WHERE name = ?').run(name);
-  })();
+  }).immediate();
 }
 
 /** A subset's clip as planning reads it: its key, class and on-disk status. */

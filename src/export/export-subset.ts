@@ -8,6 +8,7 @@ import { type ExportableClip, exportableClips, findSubset, subsetSplits } from '
 import { annotationSourcesOf } from '../catalog/source-files.js';
 import { findOverlap, type VersionSplit } from '../catalog/clips.js';
 import { packageVersion } from '../util/package-root.js';
+import { folderLoaderMismatch } from './folder-loader-order.js';
 import { loadLabelMap } from './label-map.js';
 import { earlierExport, removeStale } from './previous-export.js';
 
@@ -23,6 +24,8 @@ export interface ExportOptions {
   paths: 'relative' | 'absolute';
   /** Relative paths are relative to this folder (--home/videos, or --root). */
   videoRoot: string;
+  /** Put before each path relative to `videoRoot` instead (the videos folder as a training cluster mounts it). */
+  pathPrefix?: string;
   labelMapFile?: string;
   includeMissing: boolean;
   excludeOverlapWith: VersionSplit[];
@@ -44,6 +47,10 @@ export interface ExportSummary {
   excludedByStatus: Record<string, number>;
   overlapping: number;
   files: WrittenFile[];
+  /** What a framework would make of the export otherwise than the user may expect (a folder loader's numbering). */
+  warnings: string[];
+  /** A tree's split folders, each to be loaded on its own. */
+  splitFolders: string[];
 }
 
 
@@ -53,6 +60,25 @@ interface ListedClip {
   labelIdx: number;
   file: string;
   exportPath: string;
+}
+
+/**
+ * VideoMAE opens each listed path as written, relative to wherever training runs: only absolute paths load there.
+ * The other list formats take a root in their configs (`data_prefix`, `PATH_PREFIX`, a folder argument).
+ */
+export function defaultPaths(format: ExportFormat): 'relative' | 'absolute' {
+  return format === 'videomae' ? 'absolute' : 'relative';
+}
+
+/** Formats whose loaders read a split from a fixed name (train, val, test), and the tree formats' split folders. */
+const FIXED_SPLIT_NAMES: ReadonlySet<ExportFormat> = new Set(['pytorchvideo', 'slowfast', 'videomae', 'tree', 'fiftyone']);
+
+/**
+ * The split as the format names its file or folder: K600's holdout_test is read as a test split (SlowFast, VideoMAE
+ * and torchvision look for `test` only); csv, jsonl and mmaction (whose configs name any file) keep its name.
+ */
+function exportedSplit(format: ExportFormat, split: string): string {
+  return split === 'holdout_test' && FIXED_SPLIT_NAMES.has(format) ? 'test' : split;
 }
 
 /** Formats whose loaders split a line on any whitespace: a path holding one would be mis-read. */
@@ -96,8 +122,24 @@ function listFileName(format: ExportFormat, version: string, split: string): str
     case 'mmaction':
       return `${version}_${split}_list_videos.txt`;
     default:
-      return `${split}.csv`;
+      return `${exportedSplit(format, split)}.csv`;
   }
+}
+
+/** The path a list gives a clip's file: absolute, relative to the videos root, or under a prefix in its place. */
+function exportPaths(options: ExportOptions): (file: string) => string {
+  if (options.paths === 'absolute') return (file) => file;
+  const relativeToRoot = relativePaths(options.videoRoot);
+  const prefix = options.pathPrefix;
+  if (prefix === undefined) return relativeToRoot;
+  const root = options.videoRoot.endsWith(sep) ? options.videoRoot : options.videoRoot + sep;
+  const joined = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return (file) => {
+    if (!file.startsWith(root)) {
+      throw new UsageError(`${file} is not under ${options.videoRoot}, which --path-prefix stands for; pass --root with a folder that holds every clip`);
+    }
+    return joined + relativeToRoot(file);
+  };
 }
 
 /**
@@ -112,6 +154,18 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     throw new UsageError(`subset ${options.subset} has no clips of ${options.version ?? 'any version'}; it holds ${[...new Set(held.map((entry) => entry.version))].join(', ')}`);
   }
   const versions = [...new Set(splits.map((entry) => entry.version))];
+  for (const version of versions) {
+    const held = (split: string) => splits.some((entry) => entry.version === version && entry.split === split);
+    if (FIXED_SPLIT_NAMES.has(options.format) && held('holdout_test') && held('test')) {
+      throw new UsageError(
+        `subset ${options.subset} holds ${version} test and holdout_test clips, and ${options.format} writes holdout_test as the test split ` +
+          '(its loaders read no other name; test.csv already lists the holdout clips): make a subset of one of them',
+      );
+    }
+  }
+  if (options.format === 'fiftyone' && options.classNames === 'torchvision') {
+    throw new UsageError('FiftyOne takes each clip\'s label from its folder name: --class-names torchvision would rename the labels; leave it out');
+  }
   if (versions.length > 1 && (options.labelMapFile === undefined || SPLIT_FILE_FORMATS.has(options.format) || options.format === 'tree' || options.format === 'fiftyone')) {
     throw new UsageError(
       `subset ${options.subset} spans ${versions.join(' and ')}, whose label indices differ; export one version at a time with --version ${versions[0]}` +
@@ -128,7 +182,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     for (const clip of findOverlap(catalog, options.excludeOverlapWith, { version, split })) overlapping.add(`${version}\0${split}\0${clip.clip_key}`);
   }
 
-  const sink = listSink(options);
+  const sink = listSink(options, labelMap.labels);
   const bySplit = new Counter();
   const byClass = new Counter();
   let listedCount = 0;
@@ -142,7 +196,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     if (folder === undefined) folders.set(key, (folder = clipFolder(options.videoRoot, row)));
     return folder;
   };
-  const relativeToRoot = relativePaths(options.videoRoot);
+  const pathOf = exportPaths(options);
   for (const row of exportableClips(catalog, options.subset, splits)) {
     if (overlapping.has(`${row.version}\0${row.split}\0${row.clip_key}`)) {
       overlapCount++;
@@ -161,11 +215,13 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     const labelIndex = row.label === null ? -1 : labelMap.index.get(row.label);
     if (labelIndex === undefined) throw new UsageError(`label "${row.label}" is not in the label map (${labelMap.source})`);
     const file = row.path ?? `${folderOf(row)}${sep}${row.clip_key}.mp4`;
-    const exportPath = options.paths === 'absolute' ? file : relativeToRoot(file);
+    const exportPath = pathOf(file);
     if (WHITESPACE_SPLIT.has(options.format) && /\s/.test(exportPath)) {
+      // A tree refuses unlabeled clips: for them, only formats that keep spaces in a path are offered.
+      const instead = row.label === null ? 'pytorchvideo, csv or jsonl' : "tree (with --class-names torchvision) or pytorchvideo";
       throw new UsageError(
         `the path "${exportPath}" holds whitespace, and ${options.format} splits its lines on whitespace; ` +
-          'export --format tree (with --class-names torchvision) or pytorchvideo, or keep clips in the tool\'s layout (kinetics fetch)',
+          `export --format ${instead}, or keep clips in the tool's layout (kinetics fetch)`,
       );
     }
     sink.add({ row, labelIdx: labelIndex, file, exportPath });
@@ -181,7 +237,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     writeFileSync(join(options.out, name), text);
     files.push({ name, sha256: sha256(text), lines: countLines(text) });
   };
-  const clipFiles = sink.finish(write);
+  const { laidOut, warnings } = sink.finish(write);
   write('classes.txt', labelMap.labels.map((label) => `${label}\n`).join(''));
   write('classes.json', `${JSON.stringify({ labels: labelMap.labels, source: labelMap.source }, null, 2)}\n`);
   write(
@@ -202,6 +258,8 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     format: options.format,
     paths: options.paths,
     video_root: options.videoRoot,
+    path_prefix: options.pathPrefix ?? null,
+    split_names: Object.fromEntries(splits.map(({ version, split }) => [`${version}:${split}`, exportedSplit(options.format, split)])),
     label_map: { source: labelMap.source, classes: labelMap.labels.length, sha256: sha256(labelMap.labels.join('\n')) },
     include_missing: options.includeMissing,
     exclude_overlap_with: options.excludeOverlapWith.map((entry) => `${entry.version}:${entry.split}`),
@@ -216,8 +274,9 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     files: [...files].sort((a, b) => (a.name < b.name ? -1 : 1)),
   };
   writeFileSync(join(options.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  removeStale(options.out, earlier, new Set([...clipFiles, ...files.map((file) => file.name), 'manifest.json']));
-  return { listed: listedCount, excluded: excluded.length, excludedByStatus, overlapping: overlapCount, files };
+  removeStale(options.out, earlier, new Set([...laidOut, ...files.map((file) => file.name), 'manifest.json']));
+  const splitFolders = [...new Set(laidOut.map((path) => path.slice(0, path.indexOf(sep))))].sort();
+  return { listed: listedCount, excluded: excluded.length, excludedByStatus, overlapping: overlapCount, files, warnings, splitFolders };
 }
 
 class Counter {
@@ -232,8 +291,8 @@ class Counter {
 
 interface ListSink {
   add(clip: ListedClip): void;
-  /** Writes the lists (and lays out a tree's files); returns the clip files a tree export laid out, relative to `out`. */
-  finish(write: (name: string, text: string) => void): string[];
+  /** Writes the lists (and lays out a tree's files): the clip files a tree laid out (relative to `out`), and warnings. */
+  finish(write: (name: string, text: string) => void): { laidOut: string[]; warnings: string[] };
 }
 
 /**
@@ -251,13 +310,13 @@ function linesSink(header: string | null, entry: (clip: ListedClip) => { file: s
     },
     finish(write) {
       for (const [name, lines] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) write(name, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
-      return [];
+      return { laidOut: [], warnings: [] };
     },
   };
 }
 
 /** The format's lists, a line per clip as it comes. */
-function listSink(options: ExportOptions): ListSink {
+function listSink(options: ExportOptions, labels: string[]): ListSink {
   switch (options.format) {
     case 'csv':
       return linesSink('clip_key,youtube_id,time_start,time_end,label,label_idx,split,path,status', ({ row, labelIdx, exportPath }) => ({
@@ -289,20 +348,32 @@ function listSink(options: ExportOptions): ListSink {
     }
     case 'tree':
     case 'fiftyone':
-      return treeSink(options);
+      return treeSink(options, labels);
   }
 }
 
-/** Class folders of links (or copies) to the clips, and tree.tsv: laid out once every clip is known to be listable. */
-function treeSink(options: ExportOptions): ListSink {
+/**
+ * Class folders of links (or copies) to the clips, and tree.tsv: laid out once every clip is known to be listable.
+ * A labeled tree is checked against how folder loaders would number its classes.
+ */
+function treeSink(options: ExportOptions, labels: string[]): ListSink {
   const clips: ListedClip[] = [];
   return {
     add: (clip) => void clips.push(clip),
     finish(write) {
       const lines: string[] = [];
+      const foldersBySplit = new Map<string, Map<string, { labelIdx: number; clips: number }>>();
       for (const { row, labelIdx, file } of clips) {
         const folder = row.label === null ? '_unlabeled' : options.classNames === 'torchvision' ? classFolder(row.label) : safeFolderName(row.label);
-        const name = join(row.split, folder, `${row.clip_key}${extname(file) || '.mp4'}`);
+        const split = exportedSplit(options.format, row.split);
+        const name = join(split, folder, `${row.clip_key}${extname(file) || '.mp4'}`);
+        if (row.label !== null) {
+          let folders = foldersBySplit.get(split);
+          if (!folders) foldersBySplit.set(split, (folders = new Map()));
+          const entry = folders.get(folder);
+          if (entry) entry.clips++;
+          else folders.set(folder, { labelIdx, clips: 1 });
+        }
         const target = join(options.out, name);
         mkdirSync(dirname(target), { recursive: true });
         // Made beside the target and renamed over it: a failure leaves an earlier export's file in place.
@@ -315,7 +386,11 @@ function treeSink(options: ExportOptions): ListSink {
         lines.push(`${name.split(sep).join('/')}\t${labelIdx}`);
       }
       write('tree.tsv', lines.map((line) => `${line}\n`).join(''));
-      return lines.map((line) => line.slice(0, line.indexOf('\t')));
+      const warnings =
+        options.format === 'tree'
+          ? [...foldersBySplit].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([split, folders]) => folderLoaderMismatch(split, folders, labels) ?? [])
+          : [];
+      return { laidOut: lines.map((line) => line.slice(0, line.indexOf('\t'))), warnings };
     },
   };
 }

@@ -2,7 +2,8 @@ import { join, resolve } from 'node:path';
 import { Box, type Key, useApp, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Catalog } from '../catalog/catalog.js';
-import { EXPORT_FORMATS, type ExportFormat, exportSubset } from '../export/export-subset.js';
+import { fromDatabaseError } from '../catalog/catalog-errors.js';
+import { EXPORT_FORMATS, type ExportFormat, defaultPaths, exportSubset } from '../export/export-subset.js';
 import { fetchSubset } from '../fetch/fetch-subset.js';
 import { planSubset } from '../fetch/plan.js';
 import { formatBytes } from '../ingest/progress.js';
@@ -27,6 +28,9 @@ export interface AppProps {
 }
 
 const field = (label: string, value = ''): FormField => ({ label, value });
+
+/** What went wrong, in the words the CLI would use (a busy or read-only catalog is one line, not a driver code). */
+const inWords = (error: unknown, catalog: Catalog) => (fromDatabaseError(error, catalog.file) ?? (error as Error)).message;
 
 /** The key a single character of a multi-key chunk stands for. */
 function keyOf(char: string, chunk: Key): Key {
@@ -69,8 +73,10 @@ export function App({ catalog, home }: AppProps) {
 
   const refresh = () => setSplits(splitRows(catalog));
 
+  /** Shows the subset's plan as a table; an error (a busy catalog, an unreachable source) becomes the message. */
   const showPlan = async (name: string) => {
-    const plan = await planSubset(catalog, name, home);
+    const plan = await planSubset(catalog, name, home).catch((error: unknown) => void setMessage(inWords(error, catalog)));
+    if (!plan) return;
     setTable({
       title: `plan ${name}: ${plan.wanted} of ${plan.clips} clips to fetch, ${formatBytes(plan.bytesToDownload)}`,
       columns: ['shard', 'label', 'bytes', 'clips', 'members'],
@@ -119,7 +125,7 @@ export function App({ catalog, home }: AppProps) {
         setMessage(`${controller.signal.aborted ? 'cancelled: ' : ''}${summary.extracted} clips extracted, ${summary.stillMissing} still missing`);
         refresh();
       })
-      .catch((error: Error) => setMessage(error.message))
+      .catch((error: unknown) => setMessage(inWords(error, catalog)))
       .finally(() => (fetching.current = null));
   };
 
@@ -162,17 +168,18 @@ export function App({ catalog, home }: AppProps) {
           subset,
           format,
           out,
-          paths: 'relative',
+          paths: defaultPaths(format),
           videoRoot: videosRoot(home),
           includeMissing: false,
           excludeOverlapWith: [],
           link: 'symlink',
           classNames: 'labels',
         });
-        setMessage(`exported ${summary.listed} clips to ${out} (${summary.excluded} not on disk: excluded.csv)`);
+        const warned = summary.warnings.length > 0 ? ` · warning: ${summary.warnings.join(' · ')}` : '';
+        setMessage(`exported ${summary.listed} clips to ${out} (${summary.excluded} not on disk: excluded.csv)${warned}`);
       }
     } catch (error) {
-      setMessage((error as Error).message);
+      setMessage(inWords(error, catalog));
     }
   };
 
@@ -202,7 +209,7 @@ export function App({ catalog, home }: AppProps) {
             setTable({ title: mode.input, columns: result.columns, rows: [...result.rows].slice(0, 10_000), scroll: 0 });
             setMessage(null);
           } catch (error) {
-            setMessage((error as Error).message);
+            setMessage(inWords(error, catalog));
           }
         }
         if (mode.kind === 'form') {
@@ -249,7 +256,7 @@ export function App({ catalog, home }: AppProps) {
     }
     if (input === 'p' || input === 'f' || input === 'e') {
       if (!subset) return setMessage('make a subset first: select classes, then n');
-      if (input === 'p') return void showPlan(subset).catch((error: Error) => setMessage(error.message));
+      if (input === 'p') return void showPlan(subset);
       if (input === 'f') return startFetch(subset);
       return dispatch({ type: 'mode', mode: { kind: 'form', purpose: 'export', field: 0, fields: [field('format', 'mmaction'), field('folder', join('exports', subset))] } });
     }

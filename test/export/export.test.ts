@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { ingestInto, queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
 import { copyOfSampleBucket, sampleBucket, tempDir } from '../helpers/temp.js';
+import { writeTree } from '../helpers/video-tree.js';
 import { packageRoot } from '../../src/util/package-root.js';
 
 const goldenDir = join(packageRoot, 'test', 'export', 'golden');
@@ -73,7 +74,7 @@ describe('kinetics export', () => {
   for (const format of ['mmaction', 'pytorchvideo', 'slowfast', 'videomae'] as const) {
     test(`${format}: golden file, read back by the framework's rule to the same clips and labels`, async () => {
       const out = join(tempDir(), format);
-      const result = await cli('export', 'k7', '--format', format, '--out', out);
+      const result = await cli('export', 'k7', '--format', format, '--paths', 'relative', '--out', out);
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stderr, /10 clips listed .*; 2 not listed \(1 damaged, 1 missing: see excluded\.csv/);
       const lists = readdirSync(out).filter((name) => !['classes.txt', 'classes.json', 'manifest.json', 'excluded.csv'].includes(name));
@@ -231,6 +232,76 @@ describe('kinetics export', () => {
     const unknown = await cli('export', 'both', '--format', 'mmaction', '--version', 'k4oo', '--out', join(tempDir(), 'x'));
     assert.equal(unknown.code, 64);
     assert.match(unknown.stderr, /unknown --version "k4oo"; one of k400, k600, k700-2020/);
+  });
+
+  test('videomae lists absolute paths by default (its loader opens each path as written); the others stay relative', async () => {
+    const out = join(tempDir(), 'videomae');
+    assert.equal((await cli('export', 'k7', '--format', 'videomae', '--out', out)).code, 0);
+    const listed = readBack.videomae!(readFileSync(join(out, 'val.csv'), 'utf8'));
+    assert.equal(listed.length, 10);
+    for (const clip of listed) assert.ok(clip.path.startsWith('/') && existsSync(clip.path), clip.path);
+    assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).paths, 'absolute');
+    const slowfast = join(tempDir(), 'slowfast');
+    assert.equal((await cli('export', 'k7', '--format', 'slowfast', '--out', slowfast)).code, 0);
+    assert.ok(readBack.slowfast!(readFileSync(join(slowfast, 'val.csv'), 'utf8')).every((clip) => clip.path.startsWith('k700-2020/val/')));
+  });
+
+  test('--path-prefix puts the cluster\'s videos folder before each relative path; a clip outside --root is refused', async () => {
+    const out = join(tempDir(), 'prefixed');
+    assert.equal((await cli('export', 'k7', '--format', 'mmaction', '--path-prefix', '/cluster/kinetics', '--out', out)).code, 0);
+    const listed = readBack.mmaction!(readFileSync(join(out, 'k700-2020_val_list_videos.txt'), 'utf8'));
+    assert.deepEqual(
+      sortByPath(listed),
+      sortByPath((await expectedClips('k7')).map((clip) => ({ ...clip, path: `/cluster/kinetics/${clip.path}` }))),
+    );
+    assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).path_prefix, '/cluster/kinetics');
+    const outside = await cli('export', 'k7', '--format', 'mmaction', '--root', tempDir(), '--path-prefix', '/cluster', '--out', join(tempDir(), 'x'));
+    assert.equal(outside.code, 64);
+    assert.match(outside.stderr, /is not under .*, which --path-prefix stands for; pass --root with a folder that holds every clip/);
+    const both = await cli('export', 'k7', '--format', 'mmaction', '--paths', 'absolute', '--path-prefix', '/cluster', '--out', join(tempDir(), 'x'));
+    assert.equal(both.code, 64);
+  });
+
+  test('a tree whose class folders a folder loader would number otherwise than classes.txt is exported with a warning naming why', async () => {
+    const [baby] = await queryAll<{ clip_key: string }>(db, "SELECT clip_key FROM clips WHERE version = 'k700-2020' AND split = 'val' AND label = 'hugging baby' LIMIT 1");
+    writeTree(join(home, 'videos', 'k700-2020', 'val'), { [`hugging_baby/${baby!.clip_key}.mp4`]: 'ok' });
+    assert.equal((await cli('scan', '--verify')).code, 0);
+    const sql = "SELECT version, split, clip_key FROM clips WHERE version = 'k700-2020' AND split = 'val' AND label IN ('hugging baby', 'hugging (not baby)')";
+    assert.equal((await cli('subset', 'create', 'hugs', '--sql', sql)).code, 0);
+
+    const renamed = await cli('export', 'hugs', '--format', 'tree', '--class-names', 'torchvision', '--out', join(tempDir(), 'tv'));
+    assert.equal(renamed.code, 0, renamed.stderr);
+    const [warning, ...more] = renamed.stderr.split('\n').filter((line) => line.startsWith('warning: '));
+    assert.deepEqual(more, []);
+    assert.match(warning!, /^warning: val: a folder loader .* numbers the 2 class folders there by sorted name, so \d+ of its \d+ clips would get targets other than classes\.txt: /);
+    assert.match(warning!, /698 of the 700 classes have no folder there \(abseiling, /);
+    assert.match(warning!, /"hugging_baby" sorts before "hugging_not_baby", which classes\.txt orders the other way/);
+    assert.match(renamed.stderr, /each split is a folder of its own: load .*tv\/val, not /);
+
+    const labelNamed = await cli('export', 'hugs', '--format', 'tree', '--out', join(tempDir(), 'labels'));
+    assert.match(labelNamed.stderr, /warning: val: .*698 of the 700 classes have no folder there/);
+    assert.doesNotMatch(labelNamed.stderr, /sorts before/, 'folders named as the labels sort as classes.txt does');
+    const fiftyone = await cli('export', 'hugs', '--format', 'fiftyone', '--class-names', 'torchvision', '--out', join(tempDir(), 'fo'));
+    assert.equal(fiftyone.code, 64);
+    assert.match(fiftyone.stderr, /FiftyOne takes each clip's label from its folder name/);
+  });
+
+  test('K600 holdout_test is written where SlowFast, VideoMAE and torchvision look for a test split', async () => {
+    assert.equal((await cli('subset', 'create', 'holdout', '--version', 'k600', '--split', 'holdout_test', '--limit', '3')).code, 0);
+    for (const format of ['slowfast', 'videomae', 'pytorchvideo'] as const) {
+      const out = join(tempDir(), format);
+      assert.equal((await cli('export', 'holdout', '--format', format, '--include-missing', '--out', out)).code, 0);
+      assert.ok(existsSync(join(out, 'test.csv')) && !existsSync(join(out, 'holdout_test.csv')), format);
+      assert.equal(readFileSync(join(out, 'test.csv'), 'utf8').trim().split('\n').length, 3);
+      assert.deepEqual(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).split_names, { 'k600:holdout_test': 'test' });
+    }
+    const mmaction = join(tempDir(), 'mm');
+    assert.equal((await cli('export', 'holdout', '--format', 'mmaction', '--include-missing', '--out', mmaction)).code, 0);
+    assert.ok(existsSync(join(mmaction, 'k600_holdout_test_list_videos.txt')), 'mmaction configs name any file: the split keeps its name');
+    assert.equal((await cli('subset', 'create', 'tests', '--version', 'k600', '--split', 'test', '--split', 'holdout_test')).code, 0);
+    const refused = await cli('export', 'tests', '--format', 'slowfast', '--include-missing', '--out', join(tempDir(), 'x'));
+    assert.equal(refused.code, 64);
+    assert.match(refused.stderr, /holds k600 test and holdout_test clips, and slowfast writes holdout_test as the test split/);
   });
 
   test('a path with whitespace is refused by whitespace-split formats, kept by pytorchvideo (last-whitespace split)', async () => {

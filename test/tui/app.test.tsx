@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -8,10 +10,25 @@ import { Catalog } from '../../src/catalog/catalog.js';
 import { App } from '../../src/tui/app.js';
 import { BucketServer } from '../helpers/bucket-server.js';
 import { ingestInto } from '../helpers/catalog.js';
-import { runCli } from '../helpers/run-cli.js';
+import { packageRoot } from '../../src/util/package-root.js';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
 import { copyOfSampleBucket, tempDir } from '../helpers/temp.js';
 
 const bucket = copyOfSampleBucket();
+
+/** Another process that takes the catalog's write lock and holds it for `seconds`, as a long ingest does. */
+async function holdWriting(file: string, seconds: number): Promise<{ writer: ChildProcess; exited: Promise<unknown> }> {
+  const script = `
+    const db = new (require('better-sqlite3'))(process.argv[1]);
+    db.exec('BEGIN IMMEDIATE');
+    db.exec("INSERT OR REPLACE INTO catalog_settings VALUES ('held', '1')");
+    process.stdout.write('holding\\n');
+    setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${seconds * 1000});`;
+  const writer = spawn(process.execPath, ['-e', script, file], { cwd: packageRoot });
+  const exited = once(writer, 'exit');
+  await once(writer.stdout!, 'data');
+  return { writer, exited };
+}
 
 async function until(check: () => boolean, what: string, timeout = 10_000): Promise<void> {
   const deadline = Date.now() + timeout;
@@ -89,6 +106,54 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       await until(() => frame().includes('refused: DELETE would change the catalog'), 'the refusal');
       app.stdin.write('?');
       await until(() => frame().includes('this help; esc closes'), 'the help');
+    } finally {
+      app.unmount();
+    }
+  });
+
+  test('the TUI and CLI writers take turns on one catalog; a turn that never comes is one line, and the TUI goes on', async () => {
+    const file = join(home, 'catalog.db');
+    const app = render(<App catalog={catalog} home={home} />);
+    const frame = () => app.lastFrame() ?? '';
+    const makeSubset = async () => {
+      app.stdin.write('a');
+      app.stdin.write('n');
+      await until(() => frame().includes('name: tui-'), 'the subset form');
+      for (const answer of ['\r', '2', '\r', '\r', '\r']) {
+        app.stdin.write(answer);
+        await sleep(20);
+      }
+    };
+    try {
+      await until(() => frame().includes('versions / splits'), 'the first frame');
+      const [ingest, subset] = await Promise.all([
+        spawnCli(['ingest', '--source', server.url, '--db', file]),
+        spawnCli(['subset', 'create', 'from-cli', '--version', 'k600', '--limit', '7', '--db', file]),
+      ]);
+      assert.equal(ingest.code, 0, ingest.stderr);
+      assert.equal(subset.code, 0, subset.stderr);
+
+      const holder = await holdWriting(file, 1.5);
+      await makeSubset();
+      await until(() => /subset tui-\S+: \d+ clips/.test(frame()), 'the subset made once the CLI writer let go');
+      await holder.exited;
+
+      const timeout = catalog.sqlite.pragma('busy_timeout', { simple: true });
+      catalog.sqlite.pragma('busy_timeout = 300');
+      const stubborn = await holdWriting(file, 4);
+      try {
+        app.stdin.write('\x1b');
+        await sleep(50);
+        await makeSubset();
+        await until(() => frame().includes('is busy: another process'), 'the busy message');
+        assert.doesNotMatch(frame(), /SqliteError|database is locked/);
+      } finally {
+        stubborn.writer.kill();
+        catalog.sqlite.pragma(`busy_timeout = ${Number(timeout)}`);
+      }
+      app.stdin.write('?');
+      await until(() => frame().includes('this help; esc closes'), 'the TUI answering keys after the busy catalog');
+      assert.equal(catalog.sqlite.prepare("SELECT count(*) FROM subset_clips WHERE subset = 'from-cli'").pluck().get(), 7);
     } finally {
       app.unmount();
     }

@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Catalog } from '../../catalog/catalog.js';
 import { KineticsError, UsageError } from '../../errors.js';
-import { EXPORT_FORMATS, type ExportFormat, exportSubset } from '../../export/export-subset.js';
+import { EXPORT_FORMATS, type ExportFormat, defaultPaths, exportSubset } from '../../export/export-subset.js';
 import { parseVersionSplits } from '../../export/overlap.js';
 import { videosRoot } from '../../fetch/video-layout.js';
 import { VERSIONS, parseVersion, unknownName } from '../../sources/bucket-layout.js';
@@ -10,7 +10,7 @@ import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = [
   `kinetics export NAME --format ${EXPORT_FORMATS.join('|')} --out DIR [--version V]`,
-  '       [--paths relative|absolute] [--root DIR] [--label-map FILE] [--include-missing]',
+  '       [--paths relative|absolute] [--root DIR] [--path-prefix PREFIX] [--label-map FILE] [--include-missing]',
   '       [--exclude-overlap-with V:S[,V:S]] [--copy|--hardlink] [--class-names torchvision]',
 ].join('\n');
 
@@ -25,6 +25,7 @@ export const exportCommand: Command = {
         version: { type: 'string' },
         paths: { type: 'string' },
         root: { type: 'string' },
+        'path-prefix': { type: 'string' },
         'label-map': { type: 'string' },
         'include-missing': { type: 'boolean' },
         'exclude-overlap-with': { type: 'string' },
@@ -36,8 +37,10 @@ export const exportCommand: Command = {
     );
     if (positionals.length !== 1 || !values.out || !values.format) throw new UsageError(`export needs NAME, --format and --out\nusage: ${usage}`);
     if (!EXPORT_FORMATS.includes(values.format as ExportFormat)) throw new UsageError(`unknown format "${values.format}"; formats: ${EXPORT_FORMATS.join(', ')}`);
-    const paths = values.paths ?? 'relative';
+    const format = values.format as ExportFormat;
+    const paths = values.paths ?? (values['path-prefix'] === undefined ? defaultPaths(format) : 'relative');
     if (paths !== 'relative' && paths !== 'absolute') throw new UsageError(`--paths is relative or absolute, not "${paths}"`);
+    if (paths === 'absolute' && values['path-prefix'] !== undefined) throw new UsageError('--path-prefix replaces the videos folder in relative paths; it does not go with --paths absolute');
     if (values['class-names'] !== undefined && values['class-names'] !== 'torchvision') throw new UsageError('--class-names takes torchvision');
     if (values.copy && values.hardlink) throw new UsageError('--copy and --hardlink exclude each other');
     const version = values.version === undefined ? undefined : parseVersion(values.version);
@@ -47,10 +50,11 @@ export const exportCommand: Command = {
       const summary = exportSubset(catalog, {
         subset: positionals[0]!,
         version,
-        format: values.format as ExportFormat,
+        format,
         out: resolve(values.out),
         paths,
         videoRoot: canonicalPath(values.root ?? videosRoot(globals.home)),
+        pathPrefix: values['path-prefix'],
         labelMapFile: values['label-map'],
         includeMissing: values['include-missing'] ?? false,
         excludeOverlapWith: values['exclude-overlap-with'] ? parseVersionSplits(values['exclude-overlap-with']) : [],
@@ -63,6 +67,10 @@ export const exportCommand: Command = {
           `${summary.excluded > 0 ? `; ${summary.excluded} not listed (${excluded}: see excluded.csv, or --include-missing)` : ''}` +
           `${summary.overlapping > 0 ? `; ${summary.overlapping} dropped as overlapping ${values['exclude-overlap-with']}` : ''}\n`,
       );
+      if ((format === 'tree' || format === 'fiftyone') && summary.listed > 0) {
+        globals.io.stderr.write(`each split is a folder of its own: load ${summary.splitFolders.map((folder) => join(values.out!, folder)).join(', ')}, not ${values.out}\n`);
+      }
+      for (const warning of summary.warnings) globals.io.stderr.write(`warning: ${warning}\n`);
       if (summary.listed === 0) {
         throw new KineticsError(
           'no clip listed: none of the subset\'s clips is on disk with status ok. Fetch it first (kinetics fetch), verify what is there (kinetics scan --verify), or list them anyway (--include-missing)',
