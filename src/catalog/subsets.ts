@@ -104,6 +104,24 @@ export function subsetShardMembers(catalog: Catalog, name: string): ShardMember[
     .all(name) as ShardMember[];
 }
 
+/** The shard each of a subset's clips came from, by version and clip key (its own split's shard first). */
+export function subsetSourceShards(catalog: Catalog, name: string): Map<string, string> {
+  const rows = catalog.sqlite
+    .prepare(
+      `SELECT s.version, s.clip_key, m.shard
+       FROM subset_members s JOIN shard_member_files m ON m.version = s.version AND m.clip_key = s.clip_key
+       WHERE s.subset = ? ORDER BY m.split = s.split DESC, m.shard`,
+    )
+    .raw(true)
+    .all(name) as [string, string, string][];
+  const shards = new Map<string, string>();
+  for (const [version, clipKey, shard] of rows) {
+    const key = `${version}\0${clipKey}`;
+    if (!shards.has(key)) shards.set(key, shard);
+  }
+  return shards;
+}
+
 /** A subset's clip as an export lists it. */
 export interface ExportableClip extends SubsetClip {
   youtube_id: string;

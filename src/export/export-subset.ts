@@ -4,15 +4,16 @@ import { dirname, extname, join, relative, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { UsageError } from '../errors.js';
 import { classFolder, clipFolder, safeFolderName } from '../fetch/video-layout.js';
-import { type ExportableClip, exportableClips, findSubset, subsetSplits } from '../catalog/subsets.js';
+import { type ExportableClip, exportableClips, findSubset, subsetSourceShards, subsetSplits } from '../catalog/subsets.js';
 import { annotationSourcesOf } from '../catalog/source-files.js';
 import { findOverlap, type VersionSplit } from '../catalog/clips.js';
 import { packageVersion } from '../util/package-root.js';
 import { folderLoaderMismatch } from './folder-loader-order.js';
 import { loadLabelMap } from './label-map.js';
+import { DEFAULT_SHARD_SIZE, type Sample, type ShardSize, balancedOrder, writeShards } from './webdataset.js';
 import { earlierExport, removeStale } from './previous-export.js';
 
-export const EXPORT_FORMATS = ['csv', 'jsonl', 'mmaction', 'pytorchvideo', 'slowfast', 'videomae', 'tree', 'fiftyone'] as const;
+export const EXPORT_FORMATS = ['csv', 'jsonl', 'mmaction', 'pytorchvideo', 'slowfast', 'videomae', 'tree', 'fiftyone', 'webdataset', 'hf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {
@@ -33,6 +34,8 @@ export interface ExportOptions {
   link: 'symlink' | 'copy' | 'hardlink';
   /** tree: class folders named as the labels, or by torchvision's rule. */
   classNames: 'labels' | 'torchvision';
+  /** webdataset: how many samples a tar holds. */
+  shardSize?: ShardSize;
 }
 
 export interface WrittenFile {
@@ -71,7 +74,7 @@ export function defaultPaths(format: ExportFormat): 'relative' | 'absolute' {
 }
 
 /** Formats whose loaders read a split from a fixed name (train, val, test), and the tree formats' split folders. */
-const FIXED_SPLIT_NAMES: ReadonlySet<ExportFormat> = new Set(['pytorchvideo', 'slowfast', 'videomae', 'tree', 'fiftyone']);
+const FIXED_SPLIT_NAMES: ReadonlySet<ExportFormat> = new Set(['pytorchvideo', 'slowfast', 'videomae', 'tree', 'fiftyone', 'hf']);
 
 /**
  * The split as the format names its file or folder: K600's holdout_test is read as a test split (SlowFast, VideoMAE
@@ -80,6 +83,9 @@ const FIXED_SPLIT_NAMES: ReadonlySet<ExportFormat> = new Set(['pytorchvideo', 's
 function exportedSplit(format: ExportFormat, split: string): string {
   return split === 'holdout_test' && FIXED_SPLIT_NAMES.has(format) ? 'test' : split;
 }
+
+/** Formats that hold the clips' files (links, copies or tars), not a list of their paths. */
+const FILE_FORMATS: ReadonlySet<ExportFormat> = new Set(['tree', 'fiftyone', 'webdataset', 'hf']);
 
 /** Formats whose loaders split a line on any whitespace: a path holding one would be mis-read. */
 const WHITESPACE_SPLIT: ReadonlySet<ExportFormat> = new Set(['mmaction', 'slowfast', 'videomae']);
@@ -172,8 +178,8 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
         ' (csv and jsonl take several with --label-map)',
     );
   }
-  if (options.includeMissing && (options.format === 'tree' || options.format === 'fiftyone')) {
-    throw new UsageError(`--include-missing lists clips not on disk; a ${options.format} export links files, so it cannot hold them`);
+  if (options.includeMissing && FILE_FORMATS.has(options.format)) {
+    throw new UsageError(`--include-missing lists clips not on disk; a ${options.format} export holds the files themselves, so it cannot hold them`);
   }
   const labelMap = loadLabelMap(catalog, versions[0] ?? '', options.labelMapFile);
 
@@ -182,7 +188,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     for (const clip of findOverlap(catalog, options.excludeOverlapWith, { version, split })) overlapping.add(`${version}\0${split}\0${clip.clip_key}`);
   }
 
-  const sink = listSink(options, labelMap.labels);
+  const sink = listSink(options, labelMap.labels, () => ({ seed: subset.definition.seed, sourceShards: subsetSourceShards(catalog, options.subset) }));
   const bySplit = new Counter();
   const byClass = new Counter();
   let listedCount = 0;
@@ -237,7 +243,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     writeFileSync(join(options.out, name), text);
     files.push({ name, sha256: sha256(text), lines: countLines(text) });
   };
-  const { laidOut, warnings } = sink.finish(write);
+  const { laidOut, warnings, manifest: formatManifest } = sink.finish(write, (file) => files.push(file));
   write('classes.txt', labelMap.labels.map((label) => `${label}\n`).join(''));
   write('classes.json', `${JSON.stringify({ labels: labelMap.labels, source: labelMap.source }, null, 2)}\n`);
   write(
@@ -271,6 +277,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
       dropped_as_overlapping: overlapCount,
     },
     catalog_sources: sources,
+    ...formatManifest,
     files: [...files].sort((a, b) => (a.name < b.name ? -1 : 1)),
   };
   writeFileSync(join(options.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -291,8 +298,11 @@ class Counter {
 
 interface ListSink {
   add(clip: ListedClip): void;
-  /** Writes the lists (and lays out a tree's files): the clip files a tree laid out (relative to `out`), and warnings. */
-  finish(write: (name: string, text: string) => void): { laidOut: string[]; warnings: string[] };
+  /**
+   * Writes the lists (and lays out a tree's files or a webdataset's tars): the files laid out other than by `write`
+   * (relative to `out`), warnings, and what the manifest should say of them.
+   */
+  finish(write: (name: string, text: string) => void, record: (file: WrittenFile) => void): { laidOut: string[]; warnings: string[]; manifest?: Record<string, unknown> };
 }
 
 /**
@@ -316,7 +326,7 @@ function linesSink(header: string | null, entry: (clip: ListedClip) => { file: s
 }
 
 /** The format's lists, a line per clip as it comes. */
-function listSink(options: ExportOptions, labels: string[]): ListSink {
+function listSink(options: ExportOptions, labels: string[], samplesContext: () => SamplesContext): ListSink {
   switch (options.format) {
     case 'csv':
       return linesSink('clip_key,youtube_id,time_start,time_end,label,label_idx,split,path,status', ({ row, labelIdx, exportPath }) => ({
@@ -349,7 +359,97 @@ function listSink(options: ExportOptions, labels: string[]): ListSink {
     case 'tree':
     case 'fiftyone':
       return treeSink(options, labels);
+    case 'webdataset':
+      return webdatasetSink(options, samplesContext());
+    case 'hf':
+      return hfSink(options);
   }
+}
+
+interface SamplesContext {
+  seed: number;
+  /** The shard each clip came from, by version and clip key. */
+  sourceShards: Map<string, string>;
+}
+
+/** Tars of samples per split, in a class-balanced order drawn with the subset's seed, and a list of each split's tars. */
+function webdatasetSink(options: ExportOptions, context: SamplesContext): ListSink {
+  const bySplit = new Map<string, Sample[]>();
+  return {
+    add({ row, labelIdx, file }) {
+      let samples = bySplit.get(row.split);
+      if (!samples) bySplit.set(row.split, (samples = []));
+      samples.push({
+        clipKey: row.clip_key,
+        label: row.label,
+        labelIdx,
+        file,
+        json: {
+          clip_key: row.clip_key,
+          youtube_id: row.youtube_id,
+          time_start: row.time_start,
+          time_end: row.time_end,
+          version: row.version,
+          split: row.split,
+          label: row.label,
+          label_idx: labelIdx,
+          source_shard: context.sourceShards.get(`${row.version}\0${row.clip_key}`) ?? null,
+        },
+      });
+    },
+    finish(write, record) {
+      const shards: Record<string, unknown> = {};
+      for (const [split, samples] of [...bySplit].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const tars = writeShards(options.out, split, balancedOrder(samples, context.seed), options.shardSize ?? DEFAULT_SHARD_SIZE);
+        write(`${split}.shards.txt`, tars.map((tar) => `${tar.name}\n`).join(''));
+        for (const tar of tars) record({ name: tar.name, sha256: tar.sha256, lines: 0 });
+        const last = String(tars.length - 1).padStart(6, '0');
+        shards[split] = { pattern: tars.length === 1 ? tars[0]!.name : `${split}-{000000..${last}}.tar`, tars };
+      }
+      return { laidOut: [], warnings: [], manifest: { shard_size: options.shardSize ?? DEFAULT_SHARD_SIZE, shards } };
+    },
+  };
+}
+
+/** Puts a clip's file in the export as `name` (a link, a hard link or a copy), over an earlier export's only once made. */
+function layOut(options: ExportOptions, file: string, name: string): void {
+  const target = join(options.out, name);
+  mkdirSync(dirname(target), { recursive: true });
+  const partial = `${target}.partial`;
+  rmSync(partial, { force: true });
+  if (options.link === 'copy') copyFileSync(file, partial);
+  else if (options.link === 'hardlink') linkSync(file, partial);
+  else symlinkSync(file, partial);
+  renameSync(partial, target);
+}
+
+/**
+ * Hugging Face `videofolder`: a folder per split (named so that `datasets` infers train, validation and test from
+ * it) holding the clips and a `metadata.csv` whose `file_name` is each clip's name beside it; the other columns
+ * become the dataset's features.
+ */
+function hfSink(options: ExportOptions): ListSink {
+  const clips: ListedClip[] = [];
+  return {
+    add: (clip) => void clips.push(clip),
+    finish(write) {
+      const bySplit = new Map<string, string[]>();
+      // tree.tsv names the clips laid out, as a tree's does, so that the next export into the folder finds them.
+      const laidOut: string[] = [];
+      for (const { row, labelIdx, file } of clips) {
+        const split = exportedSplit(options.format, row.split);
+        const fileName = `${row.clip_key}${extname(file) || '.mp4'}`;
+        layOut(options, file, join(split, fileName));
+        laidOut.push(`${split}/${fileName}\t${labelIdx}`);
+        let lines = bySplit.get(split);
+        if (!lines) bySplit.set(split, (lines = ['file_name,label,label_idx,clip_key,youtube_id,time_start,time_end,version']));
+        lines.push([fileName, row.label, labelIdx, row.clip_key, row.youtube_id, row.time_start, row.time_end, row.version].map(csvField).join(','));
+      }
+      for (const [split, lines] of [...bySplit].sort(([a], [b]) => (a < b ? -1 : 1))) write(`${split}/metadata.csv`, `${lines.join('\n')}\n`);
+      write('tree.tsv', laidOut.map((line) => `${line}\n`).join(''));
+      return { laidOut: laidOut.map((line) => line.slice(0, line.indexOf('\t'))), warnings: [] };
+    },
+  };
 }
 
 /**
@@ -374,15 +474,7 @@ function treeSink(options: ExportOptions, labels: string[]): ListSink {
           if (entry) entry.clips++;
           else folders.set(folder, { labelIdx, clips: 1 });
         }
-        const target = join(options.out, name);
-        mkdirSync(dirname(target), { recursive: true });
-        // Made beside the target and renamed over it: a failure leaves an earlier export's file in place.
-        const partial = `${target}.partial`;
-        rmSync(partial, { force: true });
-        if (options.link === 'copy') copyFileSync(file, partial);
-        else if (options.link === 'hardlink') linkSync(file, partial);
-        else symlinkSync(file, partial);
-        renameSync(partial, target);
+        layOut(options, file, name);
         lines.push(`${name.split(sep).join('/')}\t${labelIdx}`);
       }
       write('tree.tsv', lines.map((line) => `${line}\n`).join(''));

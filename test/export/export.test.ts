@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -302,6 +304,81 @@ describe('kinetics export', () => {
     const refused = await cli('export', 'tests', '--format', 'slowfast', '--include-missing', '--out', join(tempDir(), 'x'));
     assert.equal(refused.code, 64);
     assert.match(refused.stderr, /holds k600 test and holdout_test clips, and slowfast writes holdout_test as the test split/);
+  });
+
+  test('webdataset: tars of samples grouped by key as webdataset reads them (Python tarfile), class-balanced, hashed in the manifest', async () => {
+    const out = join(tempDir(), 'wds');
+    const result = await cli('export', 'k7', '--format', 'webdataset', '--shard-size', '4', '--out', out);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(readFileSync(join(out, 'val.shards.txt'), 'utf8'), 'val-000000.tar\nval-000001.tar\nval-000002.tar\n');
+    // webdataset's tariterators: members in tar order, a sample's key is its path up to the first dot of the basename,
+    // and consecutive members with one key make one sample.
+    const script = `
+import hashlib, json, re, sys, tarfile
+samples = []
+for name in sys.argv[2:]:
+    with tarfile.open(sys.argv[1] + '/' + name) as tar:
+        for member in tar:
+            key, ext = re.match(r'^((?:.*/|)[^.]+)[.]([^/]*)$', member.name).groups()
+            if not samples or samples[-1]['__key__'] != key or samples[-1]['__url__'] != name:
+                samples.append({'__key__': key, '__url__': name})
+            data = tar.extractfile(member).read()
+            samples[-1][ext] = hashlib.sha256(data).hexdigest() if ext == 'mp4' else data.decode()
+print(json.dumps(samples))`;
+    const tars = readFileSync(join(out, 'val.shards.txt'), 'utf8').trim().split('\n');
+    const samples = JSON.parse(execFileSync('python3', ['-c', script, out, ...tars], { encoding: 'utf8' })) as Record<string, string>[];
+    assert.deepEqual(samples.map((sample) => sample.__url__), ['val-000000.tar', 'val-000000.tar', 'val-000000.tar', 'val-000000.tar', 'val-000001.tar', 'val-000001.tar', 'val-000001.tar', 'val-000001.tar', 'val-000002.tar', 'val-000002.tar']);
+    const expected = await queryAll<{ clip_key: string; label: string; label_idx: number; path: string }>(
+      db,
+      "SELECT c.clip_key, c.label, k.idx AS label_idx, c.path FROM subset_clips s JOIN clips c USING (version, split, clip_key) JOIN classes k ON k.version = c.version AND k.label = c.label WHERE s.subset = 'k7' AND c.status = 'ok'",
+    );
+    assert.deepEqual(samples.map((sample) => sample.__key__).sort(), expected.map((clip) => clip.clip_key).sort());
+    for (const clip of expected) {
+      const sample = samples.find((entry) => entry.__key__ === clip.clip_key)!;
+      assert.deepEqual(Object.keys(sample).sort(), ['__key__', '__url__', 'cls', 'json', 'mp4']);
+      assert.equal(sample.cls, String(clip.label_idx));
+      assert.equal(sample.mp4, createHash('sha256').update(readFileSync(clip.path)).digest('hex'));
+      const meta = JSON.parse(sample.json!) as { label: string; version: string; split: string; source_shard: string };
+      assert.deepEqual([meta.label, meta.version, meta.split], [clip.label, 'k700-2020', 'val']);
+      assert.match(meta.source_shard, /^k700_val_\d+\.tar\.gz$/);
+    }
+    // Class-balanced: no class fills the first tar while another waits for the last.
+    const firstTar = new Set(samples.slice(0, 4).map((sample) => (JSON.parse(sample.json!) as { label: string }).label));
+    assert.equal(firstTar.size, 3);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.shards.val.pattern, 'val-{000000..000002}.tar');
+    for (const tar of manifest.shards.val.tars as { name: string; sha256: string }[]) {
+      assert.equal(createHash('sha256').update(readFileSync(join(out, tar.name))).digest('hex'), tar.sha256);
+    }
+    const again = join(tempDir(), 'wds-again');
+    assert.equal((await cli('export', 'k7', '--format', 'webdataset', '--shard-size', '4', '--out', again)).code, 0);
+    for (const name of tars) assert.deepEqual(readFileSync(join(again, name)), readFileSync(join(out, name)), 'the same subset gives the same bytes');
+
+    assert.equal((await cli('export', 'k7', '--format', 'webdataset', '--shard-size', '5', '--out', out)).code, 0);
+    assert.deepEqual(readdirSync(out).filter((name) => name.endsWith('.tar')), ['val-000000.tar', 'val-000001.tar'], 'the earlier export\'s third tar is gone');
+
+    const bySize = join(tempDir(), 'wds-bytes');
+    assert.equal((await cli('export', 'k7', '--format', 'webdataset', '--shard-size', '10KB', '--out', bySize)).code, 0);
+    const bySizeTars = readdirSync(bySize).filter((name) => name.endsWith('.tar'));
+    assert.ok(bySizeTars.length > 1 && bySizeTars.every((name) => lstatSync(join(bySize, name)).size <= 10_000), bySizeTars.join());
+    const bad = await cli('export', 'k7', '--format', 'webdataset', '--shard-size', 'lots', '--out', join(tempDir(), 'x'));
+    assert.equal(bad.code, 64);
+    assert.match(bad.stderr, /--shard-size takes a number of clips \(1000\) or of bytes/);
+  });
+
+  test('hf: a folder per split with the clips and a metadata.csv whose file_name sits beside it, as the videofolder builder reads it', async () => {
+    const out = join(tempDir(), 'hf');
+    assert.equal((await cli('export', 'k7', '--format', 'hf', '--out', out)).code, 0);
+    // datasets' FolderBasedBuilder: metadata.csv's file_name is relative to the folder the metadata file is in.
+    const rows = parse(readFileSync(join(out, 'val', 'metadata.csv')), { columns: true }) as Record<string, string>[];
+    assert.deepEqual(Object.keys(rows[0]!).slice(0, 3), ['file_name', 'label', 'label_idx']);
+    assert.deepEqual(
+      sortByPath(rows.map((row) => ({ path: relative(join(home, 'videos'), readlinkSync(join(out, 'val', row.file_name!))), label_idx: Number(row.label_idx) }))),
+      sortByPath(await expectedClips('k7')),
+    );
+    assert.deepEqual(readdirSync(join(out, 'val')).filter((name) => !name.endsWith('.mp4')), ['metadata.csv']);
+    const refused = await cli('export', 'k7', '--format', 'hf', '--include-missing', '--out', join(tempDir(), 'x'));
+    assert.equal(refused.code, 64);
   });
 
   test('a path with whitespace is refused by whitespace-split formats, kept by pytorchvideo (last-whitespace split)', async () => {

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { Catalog } from '../../catalog/catalog.js';
 import { KineticsError, UsageError } from '../../errors.js';
 import { EXPORT_FORMATS, type ExportFormat, defaultPaths, exportSubset } from '../../export/export-subset.js';
+import { parseShardSize } from '../../export/webdataset.js';
 import { parseVersionSplits } from '../../export/overlap.js';
 import { videosRoot } from '../../fetch/video-layout.js';
 import { VERSIONS, parseVersion, unknownName } from '../../sources/bucket-layout.js';
@@ -11,7 +12,7 @@ import { type Command, parseCommandArgs } from '../command.js';
 const usage = [
   `kinetics export NAME --format ${EXPORT_FORMATS.join('|')} --out DIR [--version V]`,
   '       [--paths relative|absolute] [--root DIR] [--path-prefix PREFIX] [--label-map FILE] [--include-missing]',
-  '       [--exclude-overlap-with V:S[,V:S]] [--copy|--hardlink] [--class-names torchvision]',
+  '       [--exclude-overlap-with V:S[,V:S]] [--copy|--hardlink] [--class-names torchvision] [--shard-size N|BYTES]',
 ].join('\n');
 
 export const exportCommand: Command = {
@@ -32,6 +33,7 @@ export const exportCommand: Command = {
         copy: { type: 'boolean' },
         hardlink: { type: 'boolean' },
         'class-names': { type: 'string' },
+        'shard-size': { type: 'string' },
       },
       usage,
     );
@@ -43,6 +45,11 @@ export const exportCommand: Command = {
     if (paths === 'absolute' && values['path-prefix'] !== undefined) throw new UsageError('--path-prefix replaces the videos folder in relative paths; it does not go with --paths absolute');
     if (values['class-names'] !== undefined && values['class-names'] !== 'torchvision') throw new UsageError('--class-names takes torchvision');
     if (values.copy && values.hardlink) throw new UsageError('--copy and --hardlink exclude each other');
+    const shardSize = values['shard-size'] === undefined ? undefined : parseShardSize(values['shard-size']);
+    if (values['shard-size'] !== undefined && shardSize === undefined) {
+      throw new UsageError(`--shard-size takes a number of clips (1000) or of bytes (512MiB, 2GB), not "${values['shard-size']}"`);
+    }
+    if (shardSize !== undefined && format !== 'webdataset') throw new UsageError('--shard-size is for --format webdataset');
     const version = values.version === undefined ? undefined : parseVersion(values.version);
     if (values.version !== undefined && version === undefined) throw new UsageError(unknownName('--version', values.version, VERSIONS));
     const catalog = Catalog.open(globals.db, { readonly: true });
@@ -60,6 +67,7 @@ export const exportCommand: Command = {
         excludeOverlapWith: values['exclude-overlap-with'] ? parseVersionSplits(values['exclude-overlap-with']) : [],
         link: values.copy ? 'copy' : values.hardlink ? 'hardlink' : 'symlink',
         classNames: values['class-names'] === 'torchvision' ? 'torchvision' : 'labels',
+        shardSize,
       });
       const excluded = Object.entries(summary.excludedByStatus).map(([status, count]) => `${count} ${status}`).join(', ');
       globals.io.stderr.write(
