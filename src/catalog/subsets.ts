@@ -122,6 +122,18 @@ export function subsetSourceShards(catalog: Catalog, name: string): Map<string, 
   return shards;
 }
 
+/** The labels a subset's clips of these versions carry, in code-point order. */
+export function subsetLabels(catalog: Catalog, name: string, versions: string[]): string[] {
+  const labels = catalog.sqlite
+    .prepare(
+      `SELECT DISTINCT a.label FROM subset_members s JOIN clip_annotations a ON a.clip_key = s.clip_key AND a.version = s.version AND a.split = s.split
+       WHERE s.subset = ? AND s.version IN (SELECT value FROM json_each(?)) AND a.label IS NOT NULL`,
+    )
+    .pluck()
+    .all(name, JSON.stringify(versions)) as string[];
+  return labels.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** A subset's clip as an export lists it. */
 export interface ExportableClip extends SubsetClip {
   youtube_id: string;

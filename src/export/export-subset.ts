@@ -28,6 +28,8 @@ export interface ExportOptions {
   /** Put before each path relative to `videoRoot` instead (the videos folder as a training cluster mounts it). */
   pathPrefix?: string;
   labelMapFile?: string;
+  /** `compact`: indices 0..K−1 over the classes the subset holds, in code-point order (not with labelMapFile). */
+  labels?: 'version' | 'compact';
   includeMissing: boolean;
   excludeOverlapWith: VersionSplit[];
   /** tree and fiftyone: how each clip file appears in the tree. */
@@ -172,7 +174,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   if (options.format === 'fiftyone' && options.classNames === 'torchvision') {
     throw new UsageError('FiftyOne takes each clip\'s label from its folder name: --class-names torchvision would rename the labels; leave it out');
   }
-  if (versions.length > 1 && (options.labelMapFile === undefined || SPLIT_FILE_FORMATS.has(options.format) || options.format === 'tree' || options.format === 'fiftyone')) {
+  if (versions.length > 1 && ((options.labelMapFile === undefined && options.labels !== 'compact') || SPLIT_FILE_FORMATS.has(options.format) || options.format === 'tree' || options.format === 'fiftyone')) {
     throw new UsageError(
       `subset ${options.subset} spans ${versions.join(' and ')}, whose label indices differ; export one version at a time with --version ${versions[0]}` +
         ' (csv and jsonl take several with --label-map)',
@@ -181,7 +183,14 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   if (options.includeMissing && FILE_FORMATS.has(options.format)) {
     throw new UsageError(`--include-missing lists clips not on disk; a ${options.format} export holds the files themselves, so it cannot hold them`);
   }
-  const labelMap = loadLabelMap(catalog, versions[0] ?? '', options.labelMapFile);
+  const labelMap = loadLabelMap(
+    catalog,
+    options.labelMapFile !== undefined
+      ? { kind: 'file', file: options.labelMapFile }
+      : options.labels === 'compact'
+        ? { kind: 'compact', subset: options.subset, versions }
+        : { kind: 'version', version: versions[0]! },
+  );
 
   const overlapping = new Set<string>();
   for (const { version, split } of options.excludeOverlapWith.length === 0 ? [] : splits) {

@@ -214,6 +214,21 @@ describe('kinetics export', () => {
     assert.match(refused.stderr, /label "hugging \(not baby\)" is not in the label map/);
   });
 
+  test('--labels compact numbers only the subset\'s classes, 0..K−1 in code-point order, and writes that map', async () => {
+    const out = join(tempDir(), 'compact');
+    assert.equal((await cli('export', 'k7', '--format', 'mmaction', '--labels', 'compact', '--out', out)).code, 0);
+    assert.equal(readFileSync(join(out, 'classes.txt'), 'utf8'), 'abseiling\nhugging (not baby)\njumping jacks\n');
+    const listed = readBack.mmaction!(readFileSync(join(out, 'k700-2020_val_list_videos.txt'), 'utf8'));
+    const compactIndex = new Map([['abseiling', 0], ['hugging (not baby)', 1], ['jumping jacks', 2]]);
+    assert.deepEqual(sortByPath(listed), sortByPath((await expectedClips('k7')).map((clip) => ({ ...clip, label_idx: compactIndex.get(clip.label)! }))));
+    assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).label_map.source, 'classes of subset k7, code-point order');
+    const tree = await cli('export', 'k7', '--format', 'tree', '--labels', 'compact', '--out', join(tempDir(), 'compact-tree'));
+    assert.equal(tree.code, 0, tree.stderr);
+    assert.doesNotMatch(tree.stderr, /warning:/, 'every class of the map has its folder: a folder loader numbers them as classes.txt');
+    const both = await cli('export', 'k7', '--format', 'csv', '--labels', 'compact', '--label-map', join(out, 'classes.txt'), '--out', join(tempDir(), 'x'));
+    assert.equal(both.code, 64);
+  });
+
   test('a subset spanning versions exports one version at a time with --version', async () => {
     const created = await cli('subset', 'create', 'both', '--version', 'k400', '--version', 'k700-2020', '--split', 'val', '--class', 'abseiling', '--per-class', '2', '--seed', '1');
     assert.equal(created.code, 0, created.stderr);

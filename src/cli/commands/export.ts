@@ -11,7 +11,7 @@ import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = [
   `kinetics export NAME --format ${EXPORT_FORMATS.join('|')} --out DIR [--version V]`,
-  '       [--paths relative|absolute] [--root DIR] [--path-prefix PREFIX] [--label-map FILE] [--include-missing]',
+  '       [--paths relative|absolute] [--root DIR] [--path-prefix PREFIX] [--label-map FILE|--labels compact] [--include-missing]',
   '       [--exclude-overlap-with V:S[,V:S]] [--copy|--hardlink] [--class-names torchvision] [--shard-size N|BYTES]',
 ].join('\n');
 
@@ -28,6 +28,7 @@ export const exportCommand: Command = {
         root: { type: 'string' },
         'path-prefix': { type: 'string' },
         'label-map': { type: 'string' },
+        labels: { type: 'string' },
         'include-missing': { type: 'boolean' },
         'exclude-overlap-with': { type: 'string' },
         copy: { type: 'boolean' },
@@ -45,6 +46,8 @@ export const exportCommand: Command = {
     if (paths === 'absolute' && values['path-prefix'] !== undefined) throw new UsageError('--path-prefix replaces the videos folder in relative paths; it does not go with --paths absolute');
     if (values['class-names'] !== undefined && values['class-names'] !== 'torchvision') throw new UsageError('--class-names takes torchvision');
     if (values.copy && values.hardlink) throw new UsageError('--copy and --hardlink exclude each other');
+    if (values.labels !== undefined && values.labels !== 'compact') throw new UsageError(`--labels takes compact, not "${values.labels}"`);
+    if (values.labels !== undefined && values['label-map'] !== undefined) throw new UsageError('--labels compact and --label-map exclude each other');
     const shardSize = values['shard-size'] === undefined ? undefined : parseShardSize(values['shard-size']);
     if (values['shard-size'] !== undefined && shardSize === undefined) {
       throw new UsageError(`--shard-size takes a number of clips (1000) or of bytes (512MiB, 2GB), not "${values['shard-size']}"`);
@@ -63,6 +66,7 @@ export const exportCommand: Command = {
         videoRoot: canonicalPath(values.root ?? videosRoot(globals.home)),
         pathPrefix: values['path-prefix'],
         labelMapFile: values['label-map'],
+        labels: values.labels === 'compact' ? 'compact' : 'version',
         includeMissing: values['include-missing'] ?? false,
         excludeOverlapWith: values['exclude-overlap-with'] ? parseVersionSplits(values['exclude-overlap-with']) : [],
         link: values.copy ? 'copy' : values.hardlink ? 'hardlink' : 'symlink',
