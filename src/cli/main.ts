@@ -47,8 +47,13 @@ const commands: CommandEntry[] = [
   },
   {
     name: 'export',
-    summary: 'write a subset as a framework reads it (csv, jsonl, mmaction, pytorchvideo, slowfast, videomae, tree, fiftyone)',
+    summary: 'write a subset as a framework reads it (csv, jsonl, mmaction, pytorchvideo, slowfast, videomae, tree, fiftyone, webdataset, hf)',
     load: async () => (await import('./commands/export.js')).exportCommand,
+  },
+  {
+    name: 'manifest',
+    summary: 'what changed between two exports: clips per split and class, label map, catalog source files (diff)',
+    load: async () => (await import('./commands/manifest.js')).manifestCommand,
   },
   {
     name: 'overlap',

@@ -1,9 +1,4 @@
-const SHOWN = 8;
-
-/** At most SHOWN items, then how many more. */
-function someOf(items: string[]): string {
-  return items.length <= SHOWN ? items.join(', ') : `${items.slice(0, SHOWN).join(', ')} … and ${items.length - SHOWN} more`;
-}
+import { someOf } from '../util/words.js';
 
 /**
  * What a folder loader would make of one split of a class tree. torchvision's `find_classes` (DatasetFolder,

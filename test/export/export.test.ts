@@ -10,6 +10,7 @@ import { ingestInto, queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
 import { copyOfSampleBucket, sampleBucket, tempDir } from '../helpers/temp.js';
 import { writeTree } from '../helpers/video-tree.js';
+import type { ManifestDiff } from '../../src/export/manifest-diff.js';
 import { packageRoot } from '../../src/util/package-root.js';
 
 const goldenDir = join(packageRoot, 'test', 'export', 'golden');
@@ -394,6 +395,41 @@ print(json.dumps(samples))`;
     assert.deepEqual(readdirSync(join(out, 'val')).filter((name) => !name.endsWith('.mp4')), ['metadata.csv']);
     const refused = await cli('export', 'k7', '--format', 'hf', '--include-missing', '--out', join(tempDir(), 'x'));
     assert.equal(refused.code, 64);
+  });
+
+  test('manifest diff: what changed between two exports — clips per split and class, label map, definition; exit 1 when anything did', async () => {
+    const exported = async (subset: string, format: string, ...more: string[]) => {
+      const out = join(tempDir(), `${subset}-${format}`);
+      const result = await cli('export', subset, '--format', format, ...more, '--out', out);
+      assert.equal(result.code, 0, result.stderr);
+      return out;
+    };
+    const a = await exported('k7', 'mmaction');
+    const same = await cli('manifest', 'diff', a, join(await exported('k7', 'webdataset'), 'manifest.json'));
+    assert.equal(same.code, 0, same.stdout + same.stderr);
+    assert.match(same.stdout, /^format: mmaction → webdataset$/m);
+    assert.match(same.stdout, /^clips: \+0 −0$/m);
+    for (const format of ['csv', 'jsonl', 'slowfast', 'tree', 'hf']) {
+      assert.equal((await cli('manifest', 'diff', a, await exported('k7', format))).code, 0, `${format} reads back to the same clips`);
+    }
+
+    assert.equal((await cli('subset', 'create', 'k7more', '--version', 'k700-2020', '--split', 'val', '--class', 'abseiling', '--class', 'jumping jacks', '--per-class', '6', '--seed', '3')).code, 0);
+    const b = await exported('k7more', 'mmaction', '--include-missing');
+    const changed = await cli('manifest', 'diff', a, b, '--json');
+    assert.equal(changed.code, 1);
+    const diff = JSON.parse(changed.stdout) as ManifestDiff;
+    const [before, after] = await Promise.all(['k7', 'k7more'].map((subset) => queryAll<{ clip_key: string; label: string }>(db, "SELECT clip_key, label FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = ? AND (s.subset = 'k7more' OR c.status = 'ok')", subset)));
+    const keys = (rows: { clip_key: string }[]) => new Set(rows.map((row) => row.clip_key));
+    assert.equal(diff.clips.added, after!.filter((row) => !keys(before!).has(row.clip_key)).length);
+    assert.equal(diff.clips.removed, before!.filter((row) => !keys(after!).has(row.clip_key)).length);
+    assert.ok(diff.clips.bySplitAndClass.some((group) => group.label === 'hugging (not baby)' && group.added === 0 && group.removed > 0));
+    assert.equal(diff.subset.definitionChanged, true);
+    assert.equal(diff.labelMap.same, true);
+    const text = await cli('manifest', 'diff', a, await exported('k7', 'mmaction', '--labels', 'compact'));
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /^label map: 697 classes removed \(acting in play, .* … and 689 more\); 2 classes renumbered \(hugging \(not baby\) \d+→1, jumping jacks \d+→2\)$/m);
+    const missing = await cli('manifest', 'diff', a, tempDir());
+    assert.equal(missing.code, 66);
   });
 
   test('a path with whitespace is refused by whitespace-split formats, kept by pytorchvideo (last-whitespace split)', async () => {

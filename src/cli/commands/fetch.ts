@@ -4,9 +4,9 @@ import type { ShardEvent } from '../../fetch/fetch-shards.js';
 import { fetchSubset } from '../../fetch/fetch-subset.js';
 import { formatBytes } from '../../ingest/progress.js';
 import type { Output } from '../../util/output.js';
+import { plural } from '../../util/words.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--retry-absent] [--retry-damaged] [--json] [--home DIR] [--db FILE]';
 
