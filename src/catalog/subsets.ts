@@ -11,30 +11,56 @@ export interface StoredSubset {
   clips: number;
 }
 
+const checkName = (name: string) => {
+  if (!/^[\w.-]+$/.test(name)) throw new UsageError(`a subset name is letters, digits, ".", "-" or "_": "${name}"`);
+};
+
+/** Stores a subset row (replacing one of that name only when asked), then its members by `fill`; in the caller's transaction. */
+function storeSubset(catalog: Catalog, name: string, definition: SubsetDefinition, replace: boolean, fill: () => number): number {
+  const { sqlite } = catalog;
+  if (sqlite.prepare('SELECT 1 FROM subsets WHERE name = ?').get(name)) {
+    if (!replace) throw new UsageError(`subset ${name} exists; drop it first or pass --replace`);
+    sqlite.prepare('DELETE FROM subset_members WHERE subset = ?').run(name);
+    sqlite.prepare('DELETE FROM subsets WHERE name = ?').run(name);
+  }
+  sqlite.prepare('INSERT INTO subsets (name, definition, created_at) VALUES (?, ?, ?)').run(name, JSON.stringify(definition), new Date().toISOString());
+  const clips = fill();
+  if (clips === 0) throw new KineticsError(`subset ${name} would hold no clips; nothing was stored`, 1);
+  return clips;
+}
+
 /** Selects the clips and stores the subset with its definition, in one transaction; returns how many clips it holds. */
 export function createSubset(catalog: Catalog, name: string, definition: SubsetDefinition, replace = false): number {
-  if (!/^[\w.-]+$/.test(name)) throw new UsageError(`a subset name is letters, digits, ".", "-" or "_": "${name}"`);
+  checkName(name);
   const { sqlite } = catalog;
   const selection = selectionSql(sqlite, definition);
   // The clips are chosen before the old subset goes: a --replace --sql may read the subset it replaces.
   return sqlite.transaction(() => {
     sqlite.prepare(`CREATE TEMP TABLE chosen_clips AS ${selection.sql}`).run(selection.params);
     try {
-      if (sqlite.prepare('SELECT 1 FROM subsets WHERE name = ?').get(name)) {
-        if (!replace) throw new UsageError(`subset ${name} exists; drop it first or pass --replace`);
-        sqlite.prepare('DELETE FROM subset_members WHERE subset = ?').run(name);
-        sqlite.prepare('DELETE FROM subsets WHERE name = ?').run(name);
-      }
-      sqlite.prepare('INSERT INTO subsets (name, definition, created_at) VALUES (?, ?, ?)').run(name, JSON.stringify(definition), new Date().toISOString());
-      const { changes } = sqlite
-        .prepare('INSERT INTO subset_members (subset, version, split, clip_key) SELECT ?, version, split, clip_key FROM temp.chosen_clips')
-        .run(name);
-      if (changes === 0) throw new KineticsError(`subset ${name} would hold no clips; nothing was stored`, 1);
-      return changes;
+      return storeSubset(catalog, name, definition, replace, () =>
+        sqlite.prepare('INSERT INTO subset_members (subset, version, split, clip_key) SELECT ?, version, split, clip_key FROM temp.chosen_clips').run(name).changes,
+      );
     } finally {
       sqlite.exec('DROP TABLE temp.chosen_clips');
     }
   }).immediate();
+}
+
+/** Stores several subsets whose clips are given (the parts of a split), all or none. */
+export function storeSubsets(catalog: Catalog, subsets: { name: string; definition: SubsetDefinition; clips: SubsetClip[] }[], replace = false): void {
+  for (const subset of subsets) checkName(subset.name);
+  const add = catalog.sqlite.prepare('INSERT INTO subset_members (subset, version, split, clip_key) VALUES (?, ?, ?, ?)');
+  catalog.sqlite
+    .transaction(() => {
+      for (const { name, definition, clips } of subsets) {
+        storeSubset(catalog, name, definition, replace, () => {
+          for (const clip of clips) add.run(name, clip.version, clip.split, clip.clip_key);
+          return clips.length;
+        });
+      }
+    })
+    .immediate();
 }
 
 export function listSubsets(catalog: Catalog): StoredSubset[] {

@@ -12,6 +12,8 @@ export interface SubsetDefinition {
   onlyMissing: boolean;
   onlyOnDisk: boolean;
   sql: string | null;
+  /** A part of another subset, made by `subset split`: the subset, this part, all parts, and how they were dealt. */
+  partOf?: { subset: string; part: string; parts: Record<string, number>; seed: number; stratify: boolean };
 }
 
 /** A clip is on disk in usable form with one of these statuses; the others need fetching. */

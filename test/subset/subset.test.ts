@@ -86,6 +86,41 @@ describe('kinetics subset', () => {
     assert.equal((await members('listed')).length, listed!.n);
   });
 
+  test('subset split: stratified parts that cover the subset once, in each class\'s share; folds; all or nothing', async () => {
+    const cli = (...args: string[]) => runCli([...args, '--db', file]);
+    assert.equal((await cli('subset', 'create', 'pool', '--version', 'k700-2020', '--split', 'val')).code, 0);
+    const split = await cli('subset', 'split', 'pool', '--into', 'train=0.8,val=0.2', '--seed', '5', '--stratify');
+    assert.equal(split.code, 0, split.stderr);
+    assert.match(split.stderr, /^subset pool-train: \d+ clips\nsubset pool-val: \d+ clips\n$/);
+    const [pool, train, val] = [await members('pool'), await members('pool-train'), await members('pool-val')];
+    const keys = (rows: { clip_key: string }[]) => rows.map((row) => row.clip_key);
+    assert.deepEqual([...keys(train), ...keys(val)].sort(), keys(pool).sort(), 'every clip in exactly one part');
+    const perClass = await queryAll<{ label: string; all: number; in_val: number }>(
+      file,
+      `SELECT c.label, count(*) AS "all", count(*) FILTER (WHERE v.clip_key IS NOT NULL) AS in_val
+       FROM subset_clips s JOIN clips c USING (version, split, clip_key)
+       LEFT JOIN subset_clips v ON v.subset = 'pool-val' AND v.clip_key = s.clip_key
+       WHERE s.subset = 'pool' GROUP BY c.label`,
+    );
+    for (const row of perClass) assert.ok(Math.abs(row.in_val - 0.2 * row.all) < 1, `${row.label}: ${row.in_val} of ${row.all}`);
+    const again = await cli('subset', 'split', 'pool', '--into', 'train=0.8,val=0.2', '--seed', '5', '--stratify');
+    assert.equal(again.code, 64, 'the parts exist: --replace');
+    assert.equal((await cli('subset', 'split', 'pool', '--into', 'train=0.8,val=0.2', '--seed', '5', '--stratify', '--replace')).code, 0);
+    assert.deepEqual(await members('pool-val'), val, 'the same seed deals the same parts');
+
+    assert.equal((await cli('subset', 'split', 'pool', '--folds', '5', '--seed', '1')).code, 0);
+    const folds = await Promise.all([1, 2, 3, 4, 5].map((fold) => members(`pool-fold${fold}`)));
+    assert.deepEqual(folds.flatMap(keys).sort(), keys(pool).sort());
+    assert.ok(folds.every((fold) => Math.abs(fold.length - pool.length / 5) <= 1));
+    const show = await cli('subset', 'show', 'pool-fold2');
+    assert.match(show.stderr, /"partOf":\{"subset":"pool","parts":\{"fold1":0\.2,.*"part":"fold2"\}/);
+
+    for (const bad of [['--into', 'train=0.8,val=0.3'], ['--into', 'train'], ['--folds', '1'], []]) {
+      const refused = await cli('subset', 'split', 'pool', ...bad, '--replace');
+      assert.equal(refused.code, 64, bad.join(' '));
+    }
+  });
+
   test('list, show, drop; an existing name needs --replace', async () => {
     const again = await runCli(['subset', 'create', 'a', '--version', 'k400', '--db', file]);
     assert.equal(again.code, 64);

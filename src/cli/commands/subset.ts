@@ -5,13 +5,15 @@ import { chooseFormat, writeRows } from '../../query/output-formats.js';
 import { SPLITS, type Split, VERSIONS, type VersionId, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
 import type { SubsetDefinition } from '../../subset/definition.js';
 import { classNotes } from '../../catalog/clip-selection.js';
-import { createSubset, dropSubset, findSubset, listSubsets, subsetClassCounts } from '../../catalog/subsets.js';
+import { createSubset, dropSubset, findSubset, listSubsets, storeSubsets, subsetClassCounts, subsetClips } from '../../catalog/subsets.js';
+import { foldParts, parseParts, splitClips } from '../../subset/split-subset.js';
 import { closestNames } from '../../util/closest-names.js';
 import { type Command, type GlobalOptions, parseCommandArgs } from '../command.js';
 
 const usage = [
   'kinetics subset create NAME [--version V ...] [--split S ...] [--class LABEL ...] [--classes-file F] [--match GLOB]',
   '                            [--per-class N] [--limit N] [--seed N] [--only-missing|--only-on-disk] [--sql SELECT] [--replace]',
+  '       kinetics subset split NAME (--into train=0.8,val=0.2 | --folds K) [--seed N] [--stratify] [--replace]',
   '       kinetics subset list | show NAME | drop NAME   [--json]',
 ].join('\n');
 
@@ -77,6 +79,9 @@ export const subsetCommand: Command = {
         'only-on-disk': { type: 'boolean' },
         sql: { type: 'string' },
         replace: { type: 'boolean' },
+        into: { type: 'string' },
+        folds: { type: 'string' },
+        stratify: { type: 'boolean' },
         json: { type: 'boolean' },
         table: { type: 'boolean' },
       },
@@ -95,6 +100,29 @@ export const subsetCommand: Command = {
         }));
         for (const note of notes) globals.io.stderr.write(`note: ${note}\n`);
         globals.io.stderr.write(`subset ${name}: ${clips} clips\n`);
+        return 0;
+      }
+      case 'split': {
+        if (!name) throw new UsageError(`subset split needs a NAME\nusage: ${usage}`);
+        if ((values.into === undefined) === (values.folds === undefined)) throw new UsageError(`subset split takes --into or --folds (one of them)\nusage: ${usage}`);
+        const folds = whole(values.folds, '--folds');
+        if (folds !== null && folds < 2) throw new UsageError(`--folds takes 2 or more, not ${folds}`);
+        const parts = folds === null ? parseParts(values.into!) : foldParts(folds);
+        const seed = whole(values.seed, '--seed') ?? 0;
+        const stratify = values.stratify ?? false;
+        const made = await withCatalog(globals, false, (catalog) => {
+          const parent = findSubset(catalog, name);
+          const dealt = splitClips(subsetClips(catalog, name), parts, seed, stratify);
+          const partOf = { subset: name, parts: Object.fromEntries(parts.map((part) => [part.name, part.share])), seed, stratify };
+          const subsets = parts.map((part) => ({
+            name: `${name}-${part.name}`,
+            definition: { ...parent.definition, seed, partOf: { ...partOf, part: part.name } },
+            clips: dealt.get(part.name)!,
+          }));
+          storeSubsets(catalog, subsets, values.replace ?? false);
+          return subsets;
+        });
+        for (const subset of made) globals.io.stderr.write(`subset ${subset.name}: ${subset.clips.length} clips\n`);
         return 0;
       }
       case 'list':
@@ -117,7 +145,7 @@ export const subsetCommand: Command = {
         globals.io.stderr.write(`dropped subset ${name}\n`);
         return 0;
       default:
-        throw new UsageError(`subset takes create, list, show or drop\nusage: ${usage}`);
+        throw new UsageError(`subset takes create, split, list, show or drop\nusage: ${usage}`);
     }
   },
 };
