@@ -11,6 +11,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { copyOfSampleBucket, sampleBucket, tempDir } from '../helpers/temp.js';
 import { writeTree } from '../helpers/video-tree.js';
 import type { ManifestDiff } from '../../src/export/manifest-diff.js';
+import { classFolder } from '../../src/fetch/video-layout.js';
 import { packageRoot } from '../../src/util/package-root.js';
 
 const goldenDir = join(packageRoot, 'test', 'export', 'golden');
@@ -486,6 +487,31 @@ describe('cross-version leakage on the real K400 and K700-2020 val files', () =>
     const overlap = JSON.parse((await runCli(['overlap', '--train', 'k700-2020:val', '--eval', 'k400:val', '--json', '--db', file])).stdout) as { total: number };
     assert.equal(manifest.counts.dropped_as_overlapping, overlap.total);
     assert.equal(manifest.counts.listed, 19_906 - overlap.total);
+  });
+
+  test('every K400 class as a tree, with each class-name rule: the order a folder loader gives against classes.txt', async () => {
+    const home3 = join(bucket, 'home3');
+    const cli3 = (...args: string[]) => runCli([...args, '--db', file, '--home', home3]);
+    assert.equal((await cli3('subset', 'create', 'one-each', '--version', 'k400', '--split', 'val', '--per-class', '1')).code, 0);
+    const clips = await queryAll<{ clip_key: string; label: string }>(file, "SELECT c.clip_key, c.label FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'one-each'");
+    assert.equal(clips.length, 400);
+    writeTree(join(home3, 'videos', 'k400', 'val'), Object.fromEntries(clips.map((clip) => [`${classFolder(clip.label)}/${clip.clip_key}.mp4`, 'ok' as const])));
+    assert.equal((await cli3('scan', '--verify')).code, 0);
+    // torchvision's find_classes: sorted(entry.name for entry in os.scandir(split folder) if entry.is_dir()), numbered in that order.
+    const folderLoaderOrder = (tree: string) => readdirSync(join(tree, 'val')).sort((x, y) => (x < y ? -1 : 1));
+    const byLabels = join(bucket, 'tree-labels');
+    const labelled = await cli3('export', 'one-each', '--format', 'tree', '--out', byLabels);
+    assert.equal(labelled.code, 0, labelled.stderr);
+    assert.doesNotMatch(labelled.stderr, /warning:/);
+    const classes = readFileSync(join(byLabels, 'classes.txt'), 'utf8').trimEnd().split('\n');
+    assert.deepEqual(folderLoaderOrder(byLabels), classes, 'folders named as the labels number as classes.txt');
+    const byTorchvision = join(bucket, 'tree-torchvision');
+    const renamed = await cli3('export', 'one-each', '--format', 'tree', '--class-names', 'torchvision', '--out', byTorchvision);
+    assert.equal(renamed.code, 0, renamed.stderr);
+    const swapped = folderLoaderOrder(byTorchvision).flatMap((folder, position) => (classFolder(classes[position]!) === folder ? [] : [folder]));
+    assert.ok(swapped.includes('skiing_crosscountry') && swapped.includes('skiing_not_slalom_or_crosscountry'), swapped.join());
+    assert.match(renamed.stderr, /warning: val: .* numbers the 400 class folders there by sorted name, so \d+ of its 400 clips would get targets other than classes\.txt: .*"skiing_crosscountry" sorts before "skiing_not_slalom_or_crosscountry"/);
+    assert.doesNotMatch(renamed.stderr, /have no folder/);
   });
 });
 
