@@ -46,6 +46,12 @@ export class ReadOnlyError extends KineticsError {
   }
 }
 
+/** A failed write(2) names no file: the error with the file being written, for fromFileSystemError to report. */
+export function writeErrorAt(error: unknown, path: string): unknown {
+  if (typeof (error as NodeJS.ErrnoException)?.code !== 'string' || (error as NodeJS.ErrnoException).path) return error;
+  return Object.assign(error as NodeJS.ErrnoException, { path, syscall: (error as NodeJS.ErrnoException).syscall ?? 'write' });
+}
+
 const WRITING_SYSCALLS = new Set(['mkdir', 'rename', 'symlink', 'unlink', 'rmdir']);
 
 /**
@@ -65,5 +71,6 @@ export function fromFileSystemError(error: unknown): KineticsError | undefined {
         : code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR'
           ? 66
           : 74;
-  return new KineticsError(`${path}: ${reason} (${syscall})`, exitCode);
+  const hint = code === 'ENOSPC' || code === 'EDQUOT' ? '; free some space and run this again' : '';
+  return new KineticsError(`${path}: ${reason} (${syscall})${hint}`, exitCode);
 }

@@ -44,6 +44,9 @@ export class Catalog {
   }
 
   static open(file: string, options: OpenOptions = {}): Catalog {
+    if (existsSync(file) && statSync(file).isDirectory()) {
+      throw new KineticsError(`${file} is a folder, not a catalog file; point --db at a file (or --home at its folder)`, 66);
+    }
     if ((options.readonly || options.mustExist) && !existsSync(file)) {
       throw new KineticsError(`no catalog at ${file}; run \`kinetics ingest\` first (or pass --home / --db)`, 66);
     }

@@ -2,7 +2,7 @@ import type { AnnotationRecord } from '../ingest/parsers/annotations-csv.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
 import { BulkInserter } from './bulk-insert.js';
 import type { Catalog } from './catalog.js';
-import { deferIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
+import { deferIndexesIfEmpty, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { refreshAnnotationStatistics } from './statistics.js';
 
 /** The statuses of a clip usable on disk, as an SQL list: `('ok', 'unchecked', 'unverified')`. */
@@ -14,7 +14,8 @@ export const USABLE_STATUS_LIST = `(${USABLE_STATUSES.map((status) => `'${status
  */
 export async function loadingAnnotations<T>(catalog: Catalog, body: () => Promise<T>): Promise<T> {
   const { sqlite } = catalog;
-  if (!sqlite.prepare('SELECT 1 FROM clip_annotations UNION ALL SELECT 1 FROM best_files LIMIT 1').get()) deferIndexes(sqlite, 'clip_annotations');
+  const nothingLoaded = sqlite.prepare('SELECT 1 FROM clip_annotations UNION ALL SELECT 1 FROM best_files LIMIT 1');
+  deferIndexesIfEmpty(sqlite, 'clip_annotations', () => nothingLoaded.get() === undefined);
   try {
     return await body();
   } finally {

@@ -26,22 +26,27 @@ const DERIVED_TABLES: Record<string, { name: string; sql: string }[]> = {
  * A bulk load into an empty table runs several times faster without its secondary indexes. Their definitions are
  * kept in `deferred_indexes` in the same transaction that drops them, with the process loading, so that an
  * interrupted load (even kill -9) gets them back the next time the catalog is opened (see Catalog.open), while a
- * load still running is left to rebuild them itself. The tables derived from it are refilled after them.
+ * load still running is left to rebuild them itself. The tables derived from it are refilled after them. Whether the
+ * load starts empty is asked inside that transaction: of two processes starting at once, only the first sets them
+ * aside. Returns how many indexes were set aside.
  */
-export function deferIndexes(db: Database, table: string): number {
-  const indexes = db
-    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
-    .all(table) as { name: string; sql: string }[];
-  db.transaction(() => {
-    db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?)").run(String(process.pid));
-    const keep = db.prepare('INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)');
-    for (const index of indexes) {
-      keep.run(index.name, index.sql);
-      db.exec(`DROP INDEX "${index.name}"`);
-    }
-    for (const derived of DERIVED_TABLES[table] ?? []) keep.run(derived.name, derived.sql);
-  }).immediate();
-  return indexes.length;
+export function deferIndexesIfEmpty(db: Database, table: string, isEmpty: () => boolean): number {
+  return db
+    .transaction(() => {
+      if (!isEmpty()) return 0;
+      const indexes = db
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
+        .all(table) as { name: string; sql: string }[];
+      db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?)").run(String(process.pid));
+      const keep = db.prepare('INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)');
+      for (const index of indexes) {
+        keep.run(index.name, index.sql);
+        db.exec(`DROP INDEX "${index.name}"`);
+      }
+      for (const derived of DERIVED_TABLES[table] ?? []) keep.run(derived.name, derived.sql);
+      return indexes.length;
+    })
+    .immediate();
 }
 
 function hasDeferredIndexes(db: Database): boolean {

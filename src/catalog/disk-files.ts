@@ -1,7 +1,7 @@
 import { sep } from 'node:path';
 import { BulkInserter } from './bulk-insert.js';
 import type { Catalog } from './catalog.js';
-import { deferIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
+import { deferIndexesIfEmpty, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { refreshFileStatistics } from './statistics.js';
 
 export type FileStatus = 'ok' | 'empty' | 'damaged' | 'short' | 'unchecked' | 'unverified' | 'gone';
@@ -59,7 +59,7 @@ export function holdsDiskFiles(catalog: Catalog): boolean {
  * rebuilt after, with best_files filled in one statement (see deferred-indexes), also when the recording fails.
  */
 export async function recordingFiles<T>(catalog: Catalog, body: () => Promise<T>): Promise<T> {
-  if (!holdsDiskFiles(catalog)) deferIndexes(catalog.sqlite, 'disk_files');
+  deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => !holdsDiskFiles(catalog));
   try {
     return await body();
   } finally {

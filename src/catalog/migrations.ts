@@ -34,35 +34,38 @@ export function hasPendingMigrations(db: Database, migrations: Migration[]): boo
   return migrations.some((migration) => !applied.has(migration.id));
 }
 
-/** Applies every migration not yet recorded, each in its own transaction; returns the ids applied. */
+/**
+ * Applies every migration not yet recorded, each in its own transaction; returns the ids applied. Whether a migration
+ * is recorded is asked again inside its write transaction, so processes opening a new catalog at once apply it once.
+ */
 export function migrate(db: Database, migrations: Migration[] = loadMigrations()): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const applied = new Map(
-    (db.prepare('SELECT id, sha256 FROM schema_migrations').all() as { id: number; sha256: string }[]).map((row) => [
-      row.id,
-      row.sha256,
-    ]),
-  );
+  const recordedSha = db.prepare('SELECT sha256 FROM schema_migrations WHERE id = ?').pluck();
   const record = db.prepare('INSERT INTO schema_migrations (id, name, sha256, applied_at) VALUES (?, ?, ?, ?)');
+  const refuseEdited = (migration: Migration, sha: string): void => {
+    if (sha === migration.sha256) return;
+    throw new KineticsError(
+      `migration ${migration.id}_${migration.name}.sql was edited after this catalog applied it; ` +
+        'schema changes belong in a new migration file',
+      70,
+    );
+  };
+  const applyUnlessRecorded = db.transaction((migration: Migration): boolean => {
+    const sha = recordedSha.get(migration.id) as string | undefined;
+    if (sha !== undefined) {
+      refuseEdited(migration, sha);
+      return false;
+    }
+    db.exec(migration.sql);
+    record.run(migration.id, migration.name, migration.sha256, new Date().toISOString());
+    return true;
+  });
   const newlyApplied: number[] = [];
   for (const migration of migrations) {
-    const recordedSha = applied.get(migration.id);
-    if (recordedSha !== undefined) {
-      if (recordedSha !== migration.sha256) {
-        throw new KineticsError(
-          `migration ${migration.id}_${migration.name}.sql was edited after this catalog applied it; ` +
-            'schema changes belong in a new migration file',
-          70,
-        );
-      }
-      continue;
-    }
-    db.transaction(() => {
-      db.exec(migration.sql);
-      record.run(migration.id, migration.name, migration.sha256, new Date().toISOString());
-    }).immediate();
-    newlyApplied.push(migration.id);
+    const sha = recordedSha.get(migration.id) as string | undefined;
+    if (sha !== undefined) refuseEdited(migration, sha);
+    else if (applyUnlessRecorded.immediate(migration)) newlyApplied.push(migration.id);
   }
   return newlyApplied;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, linkSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { UsageError } from '../errors.js';
@@ -12,6 +12,7 @@ import { folderLoaderMismatch } from './folder-loader-order.js';
 import { loadLabelMap } from './label-map.js';
 import { DEFAULT_SHARD_SIZE, type Sample, type ShardSize, balancedOrder, writeShards } from './webdataset.js';
 import { earlierExport, removeStale } from './previous-export.js';
+import { StagedOutput } from './staged-output.js';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'mmaction', 'pytorchvideo', 'slowfast', 'videomae', 'tree', 'fiftyone', 'webdataset', 'hf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -248,48 +249,51 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   const earlier = earlierExport(options.out);
   mkdirSync(options.out, { recursive: true });
   const files: WrittenFile[] = [];
+  const output = new StagedOutput(options.out);
   const write = (name: string, text: string) => {
-    writeFileSync(join(options.out, name), text);
+    output.write(name, text);
     files.push({ name, sha256: sha256(text), lines: countLines(text) });
   };
-  const { laidOut, warnings, manifest: formatManifest } = sink.finish(write, (file) => files.push(file));
-  write('classes.txt', labelMap.labels.map((label) => `${label}\n`).join(''));
-  write('classes.json', `${JSON.stringify({ labels: labelMap.labels, source: labelMap.source }, null, 2)}\n`);
-  write(
-    'excluded.csv',
-    ['version,split,clip_key,label,status', ...excluded.map((row) => [row.version, row.split, row.clip_key, row.label, row.status].map(csvField).join(','))]
-      .map((line) => `${line}\n`)
-      .join(''),
-  );
-
   const excludedByStatus: Record<string, number> = {};
   for (const row of excluded) excludedByStatus[row.status] = (excludedByStatus[row.status] ?? 0) + 1;
-  const sources = annotationSourcesOf(catalog, versions);
-  const manifest = {
-    tool: 'kinetics',
-    tool_version: packageVersion,
-    subset: { name: subset.name, definition: subset.definition, clips: subset.clips },
-    version: options.version ?? null,
-    format: options.format,
-    paths: options.paths,
-    video_root: options.videoRoot,
-    path_prefix: options.pathPrefix ?? null,
-    split_names: Object.fromEntries(splits.map(({ version, split }) => [`${version}:${split}`, exportedSplit(options.format, split)])),
-    label_map: { source: labelMap.source, classes: labelMap.labels.length, sha256: sha256(labelMap.labels.join('\n')) },
-    include_missing: options.includeMissing,
-    exclude_overlap_with: options.excludeOverlapWith.map((entry) => `${entry.version}:${entry.split}`),
-    counts: {
-      listed: listedCount,
-      by_split: bySplit.sorted(),
-      by_class: byClass.sorted(),
-      excluded_by_status: Object.fromEntries(Object.entries(excludedByStatus).sort(([a], [b]) => (a < b ? -1 : 1))),
-      dropped_as_overlapping: overlapCount,
-    },
-    catalog_sources: sources,
-    ...formatManifest,
-    files: [...files].sort((a, b) => (a.name < b.name ? -1 : 1)),
-  };
-  writeFileSync(join(options.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const { laidOut, warnings } = output.allOrNothing(() => {
+    const { laidOut, warnings, manifest: formatManifest } = sink.finish(write, (file) => files.push(file), (name) => output.stage(name));
+    write('classes.txt', labelMap.labels.map((label) => `${label}\n`).join(''));
+    write('classes.json', `${JSON.stringify({ labels: labelMap.labels, source: labelMap.source }, null, 2)}\n`);
+    write(
+      'excluded.csv',
+      ['version,split,clip_key,label,status', ...excluded.map((row) => [row.version, row.split, row.clip_key, row.label, row.status].map(csvField).join(','))]
+        .map((line) => `${line}\n`)
+        .join(''),
+    );
+    const sources = annotationSourcesOf(catalog, versions);
+    const manifest = {
+      tool: 'kinetics',
+      tool_version: packageVersion,
+      subset: { name: subset.name, definition: subset.definition, clips: subset.clips },
+      version: options.version ?? null,
+      format: options.format,
+      paths: options.paths,
+      video_root: options.videoRoot,
+      path_prefix: options.pathPrefix ?? null,
+      split_names: Object.fromEntries(splits.map(({ version, split }) => [`${version}:${split}`, exportedSplit(options.format, split)])),
+      label_map: { source: labelMap.source, classes: labelMap.labels.length, sha256: sha256(labelMap.labels.join('\n')) },
+      include_missing: options.includeMissing,
+      exclude_overlap_with: options.excludeOverlapWith.map((entry) => `${entry.version}:${entry.split}`),
+      counts: {
+        listed: listedCount,
+        by_split: bySplit.sorted(),
+        by_class: byClass.sorted(),
+        excluded_by_status: Object.fromEntries(Object.entries(excludedByStatus).sort(([a], [b]) => (a < b ? -1 : 1))),
+        dropped_as_overlapping: overlapCount,
+      },
+      catalog_sources: sources,
+      ...formatManifest,
+      files: [...files].sort((a, b) => (a.name < b.name ? -1 : 1)),
+    };
+    output.write('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+    return { laidOut, warnings };
+  });
   removeStale(options.out, earlier, new Set([...laidOut, ...files.map((file) => file.name), 'manifest.json']));
   const splitFolders = [...new Set(laidOut.map((path) => path.slice(0, path.indexOf(sep))))].sort();
   return { listed: listedCount, excluded: excluded.length, excludedByStatus, overlapping: overlapCount, files, warnings, splitFolders };
@@ -311,7 +315,11 @@ interface ListSink {
    * Writes the lists (and lays out a tree's files or a webdataset's tars): the files laid out other than by `write`
    * (relative to `out`), warnings, and what the manifest should say of them.
    */
-  finish(write: (name: string, text: string) => void, record: (file: WrittenFile) => void): { laidOut: string[]; warnings: string[]; manifest?: Record<string, unknown> };
+  finish(
+    write: (name: string, text: string) => void,
+    record: (file: WrittenFile) => void,
+    stage: (name: string) => string,
+  ): { laidOut: string[]; warnings: string[]; manifest?: Record<string, unknown> };
 }
 
 /**
@@ -406,10 +414,10 @@ function webdatasetSink(options: ExportOptions, context: SamplesContext): ListSi
         },
       });
     },
-    finish(write, record) {
+    finish(write, record, stage) {
       const shards: Record<string, unknown> = {};
       for (const [split, samples] of [...bySplit].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const tars = writeShards(options.out, split, balancedOrder(samples, context.seed), options.shardSize ?? DEFAULT_SHARD_SIZE);
+        const tars = writeShards(stage, split, balancedOrder(samples, context.seed), options.shardSize ?? DEFAULT_SHARD_SIZE);
         write(`${split}.shards.txt`, tars.map((tar) => `${tar.name}\n`).join(''));
         for (const tar of tars) record({ name: tar.name, sha256: tar.sha256, lines: 0 });
         const last = String(tars.length - 1).padStart(6, '0');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { closeSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { extname } from 'node:path';
+import { writeErrorAt } from '../errors.js';
 import { Header } from 'tar';
 import { shuffleRank } from '../catalog/clip-selection.js';
 
@@ -72,14 +73,19 @@ class TarWriter {
   samples = 0;
 
   constructor(
-    private readonly partial: string,
+    readonly name: string,
+    private readonly path: string,
     private readonly chunk: Buffer,
   ) {
-    this.fd = openSync(partial, 'w');
+    this.fd = openSync(path, 'w');
   }
 
   private put(data: Buffer): void {
-    writeSync(this.fd, data);
+    try {
+      writeSync(this.fd, data);
+    } catch (error) {
+      throw writeErrorAt(error, this.path);
+    }
     this.hash.update(data);
     this.bytes += data.length;
   }
@@ -111,7 +117,7 @@ class TarWriter {
       let done = 0;
       while (done < size) {
         const read = readSync(input, this.chunk, 0, Math.min(CHUNK, size - done), done);
-        if (read === 0) throw new Error(`${path} got shorter while it was being written to ${this.partial}`);
+        if (read === 0) throw new Error(`${path} got shorter while it was being written to ${this.path}`);
         this.put(this.chunk.subarray(0, read));
         done += read;
       }
@@ -121,10 +127,14 @@ class TarWriter {
     }
   }
 
-  finish(target: string): string {
+  /** Closes the file of a tar that will not be finished (the export removes it). */
+  abandon(): void {
+    closeSync(this.fd);
+  }
+
+  finish(): string {
     this.put(Buffer.alloc(2 * BLOCK));
     closeSync(this.fd);
-    renameSync(this.partial, target);
     return this.hash.digest('hex');
   }
 }
@@ -136,31 +146,38 @@ function sampleBytes(fileBytes: number, texts: number[]): number {
 }
 
 /**
- * Writes one split's samples as `<split>-000000.tar`, … into `out`: each sample `<key>.mp4` (or the file's own
- * extension), `<key>.cls` (the label index, as text) and `<key>.json`, members of a sample next to each other, as
- * webdataset groups them by the name before the first dot. A tar is made beside its name and renamed once whole.
+ * Writes one split's samples as `<split>-000000.tar`, …, each to where `stage` says until the export puts it in
+ * place: each sample `<key>.mp4` (or the file's own extension), `<key>.cls` (the label index, as text) and
+ * `<key>.json`, members of a sample next to each other, as webdataset groups them by the name before the first dot.
  */
-export function writeShards(out: string, split: string, samples: Sample[], size: ShardSize): WrittenShard[] {
+export function writeShards(stage: (name: string) => string, split: string, samples: Sample[], size: ShardSize): WrittenShard[] {
   const written: WrittenShard[] = [];
   const chunk = Buffer.allocUnsafe(CHUNK);
   let tar: TarWriter | undefined;
   const close = () => {
     if (!tar) return;
-    const name = `${split}-${String(written.length).padStart(6, '0')}.tar`;
-    written.push({ name, sha256: tar.finish(join(out, name)), samples: tar.samples, bytes: tar.bytes });
+    written.push({ name: tar.name, sha256: tar.finish(), samples: tar.samples, bytes: tar.bytes });
     tar = undefined;
   };
-  for (const sample of samples) {
-    const cls = String(sample.labelIdx);
-    const json = JSON.stringify(sample.json);
-    const adds = sampleBytes(statSync(sample.file).size, [Buffer.byteLength(cls), Buffer.byteLength(json)]);
-    if (tar && ('clips' in size ? tar.samples >= size.clips : tar.bytes + adds + 2 * BLOCK > size.bytes)) close();
-    tar ??= new TarWriter(join(out, `${split}.partial.tar`), chunk);
-    tar.addFile(`${sample.clipKey}${extname(sample.file) || '.mp4'}`, sample.file);
-    tar.addText(`${sample.clipKey}.cls`, cls);
-    tar.addText(`${sample.clipKey}.json`, json);
-    tar.samples++;
+  try {
+    for (const sample of samples) {
+      const cls = String(sample.labelIdx);
+      const json = JSON.stringify(sample.json);
+      const adds = sampleBytes(statSync(sample.file).size, [Buffer.byteLength(cls), Buffer.byteLength(json)]);
+      if (tar && ('clips' in size ? tar.samples >= size.clips : tar.bytes + adds + 2 * BLOCK > size.bytes)) close();
+      if (!tar) {
+        const name = `${split}-${String(written.length).padStart(6, '0')}.tar`;
+        tar = new TarWriter(name, stage(name), chunk);
+      }
+      tar.addFile(`${sample.clipKey}${extname(sample.file) || '.mp4'}`, sample.file);
+      tar.addText(`${sample.clipKey}.cls`, cls);
+      tar.addText(`${sample.clipKey}.json`, json);
+      tar.samples++;
+    }
+    close();
+  } catch (error) {
+    tar?.abandon();
+    throw error;
   }
-  close();
   return written;
 }

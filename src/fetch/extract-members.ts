@@ -46,12 +46,13 @@ export class MemberExtractor {
     private readonly hooks: ExtractHooks,
   ) {
     this.parser = new Parser({ strict: true, onReadEntry: (entry: ReadEntry) => this.onEntry(entry) });
+    // Every packer ends a tar with zero blocks; a plain tar cut between two members ends without them.
+    let sawEndBlocks = false;
+    this.parser.on('nullBlock', () => (sawEndBlocks = true));
     this.ended = new Promise((resolve, reject) => {
-      this.parser.on('end', () => resolve());
-      this.parser.on('error', (error: Error) => {
-        this.failure = new UnreadableArchiveError(`${this.archiveName}: not a readable tar archive (${error.message})`);
-        reject(this.failure);
-      });
+      const fail = (reason: string) => reject((this.failure ??= new UnreadableArchiveError(`${this.archiveName}: ${reason}`)));
+      this.parser.on('end', () => (sawEndBlocks ? resolve() : fail('cut off: the archive ends without its end-of-archive blocks')));
+      this.parser.on('error', (error: Error) => fail(`not a readable tar archive (${error.message})`));
     });
     this.ended.catch(() => {});
   }
@@ -149,7 +150,8 @@ export class MemberExtractor {
     this.incomplete.add(file);
     let whole = false;
     entry.on('end', () => {
-      whole = true;
+      // tar ends a member cut off by the end of the input after it reported the archive truncated.
+      whole = !this.failure;
       this.incomplete.delete(file);
     });
     entry.pipe(file);

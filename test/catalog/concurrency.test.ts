@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
@@ -130,6 +130,16 @@ describe('--db at a file that is no catalog', () => {
     assert.match(result.stderr, /^kinetics: [^\n]* is not a kinetics catalog[^\n]*\n$/);
   });
 
+  test('a folder is refused by writers and readers alike in one line, exit 66', async () => {
+    const folder = tempDir();
+    for (const args of [['scan', tempDir(), '--db', folder], ['query', 'select 1', '--db', folder], subsetArgs(folder, 'refused')]) {
+      const result = await runCli(args);
+      assert.equal(result.code, 66, `${args[0]}: ${result.stderr}`);
+      assert.equal(result.stderr, `kinetics: ${folder} is a folder, not a catalog file; point --db at a file (or --home at its folder)\n`);
+    }
+    assert.deepEqual(readdirSync(folder), []);
+  });
+
   test('a catalog whose first open was killed before any table was made is opened as a new one', async () => {
     const file = join(tempDir(), 'catalog.db');
     const db = new BetterSqlite3(file);
@@ -140,6 +150,17 @@ describe('--db at a file that is no catalog', () => {
     const result = await runCli(['scan', tempDir(), '--db', copy]);
     assert.equal(result.code, 0, result.stderr);
   });
+});
+
+test('four processes that open one new catalog at once each find it whole, every migration applied once', async () => {
+  const migrationCount = readdirSync(join(packageRoot, 'migrations')).filter((name) => name.endsWith('.sql')).length;
+  for (let round = 0; round < 3; round++) {
+    const file = join(tempDir(), 'catalog.db');
+    const runs = await Promise.all(Array.from({ length: 4 }, () => spawnCli(['scan', tempDir(), '--db', file])));
+    for (const run of runs) assert.equal(run.code, 0, run.stderr);
+    const applied = await queryAll<{ n: number; distinctIds: number }>(file, 'SELECT count(*) n, count(DISTINCT id) distinctIds FROM schema_migrations');
+    assert.deepEqual(applied, [{ n: migrationCount, distinctIds: migrationCount }]);
+  }
 });
 
 describe('a catalog this process may not write', () => {

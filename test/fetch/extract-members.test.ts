@@ -147,6 +147,26 @@ test('an archive broken after some members: those written whole are kept and rep
   for (const index of [0, 1]) assert.deepEqual(readFileSync(join(out, `${key(index)}.mp4`)), video);
 });
 
+/** The bytes a member of `video` takes in a plain tar: its header and its content padded to whole blocks. */
+const memberSpan = 512 + Math.ceil(video.length / 512) * 512;
+
+for (const [cut, length] of [
+  ['in the middle of the third member', 2 * memberSpan + 512 + 100],
+  ['between two members, without the end-of-archive blocks', 2 * memberSpan],
+] as const) {
+  test(`a plain tar cut ${cut} fails; the members before the cut are kept, none after`, async () => {
+    const tar = rawTar([0, 1, 2].map((index) => ({ path: `${key(index)}.mp4`, content: video })), { gzip: false }).subarray(0, length);
+    const out = tempDir();
+    const hooks = recordingHooks(out);
+    const extractor = new MemberExtractor('cut.tar', hooks);
+    await extractor.write(tar);
+    await assert.rejects(extractor.finish(), /^Error: cut\.tar: (not a readable tar archive \(TAR_BAD_ARCHIVE: Truncated input|cut off: the archive ends without its end-of-archive blocks)/);
+    await extractor.abandon();
+    assert.deepEqual(readdirSync(out).sort(), [`${key(0)}.mp4`, `${key(1)}.mp4`]);
+    assert.equal(hooks.seen.extracted.length, 2);
+  });
+}
+
 test('a member that claims more bytes than any clip is refused by name before a byte of it is written', async () => {
   const out = tempDir();
   const hooks = recordingHooks(out);

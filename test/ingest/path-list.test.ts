@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { type PathListEntry, parsePathList } from '../../src/ingest/parsers/path-list.js';
 import { DirectorySource } from '../../src/sources/directory-source.js';
 import { HttpSource } from '../../src/sources/http-source.js';
+import { ingestInto, queryAll } from '../helpers/catalog.js';
 import { streamOf } from '../helpers/collect.js';
+import { runCli } from '../helpers/run-cli.js';
+import { copyOfSampleBucket, tempDir } from '../helpers/temp.js';
 
 async function entries(text: string, folder = '600/train'): Promise<PathListEntry[]> {
   const found: PathListEntry[] = [];
@@ -36,6 +41,23 @@ test('rebased onto an HTTP mirror, names are percent-encoded; onto a directory, 
 test('a line that is not a CVDF shard URL stops the file with its line number', async () => {
   await assert.rejects(entries('https://s3.amazonaws.com/kinetics/400/train/part_0.tar.gz\nftp://elsewhere/part_1.tar.gz\n', '400/train'), /list\.txt:2: expected a URL under https:\/\/s3\.amazonaws\.com\/kinetics\//);
   await assert.rejects(entries('https://s3.amazonaws.com/kinetics/400/readme.md\n', '400'), /list\.txt:1: expected a \.tar\.gz shard URL/);
+});
+
+test('an empty list, or one of blank lines, is refused at line 1; re-ingested, the split keeps the shards it had', async () => {
+  await assert.rejects(entries(''), /^InputError: list\.txt:1: expected one shard URL a line, found an empty file$/);
+  await assert.rejects(entries('\n \r\n'), /list\.txt:1: expected one shard URL a line, found only blank lines$/);
+
+  const bucket = copyOfSampleBucket();
+  const db = join(tempDir(), 'catalog.db');
+  await ingestInto(db, bucket);
+  const shards = "SELECT count(*) n FROM shards WHERE version = 'k400' AND split = 'val'";
+  const before = await queryAll<{ n: number }>(db, shards);
+  assert.ok(before[0]!.n > 0);
+  writeFileSync(join(bucket, '400', 'val', 'k400_val_path.txt'), '');
+  const result = await runCli(['ingest', '--source', bucket, '--db', db]);
+  assert.equal(result.code, 65, result.stderr);
+  assert.match(result.stderr, /400\/val\/k400_val_path\.txt:1: expected one shard URL a line, found an empty file/);
+  assert.deepEqual(await queryAll(db, shards), before);
 });
 
 test('a URL outside the list\'s own folder is refused: ..-segments, encoded or not, another split or version, a NUL', async () => {

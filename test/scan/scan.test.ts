@@ -5,7 +5,7 @@ import { realpathSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, 
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
-import { deferIndexes } from '../../src/catalog/deferred-indexes.js';
+import { deferIndexesIfEmpty } from '../../src/catalog/deferred-indexes.js';
 import { FileWriter, scanRootId } from '../../src/catalog/disk-files.js';
 import { fileRecord } from '../../src/scan/file-record.js';
 import type { ScanSummary } from '../../src/scan/scan.js';
@@ -307,7 +307,7 @@ test('files that fetch recorded in folders no scan has walked are marked gone on
 test('a reader of a catalog whose first scan was interrupted rebuilds the indexes the scan had set aside', async () => {
   const file = join(tempDir(), 'catalog.db');
   const catalog = Catalog.open(file);
-  deferIndexes(catalog.sqlite, 'disk_files');
+  deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => true);
   const loader = spawn('sleep', ['30']); // stands in for the scan that set them aside, still running
   catalog.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(String(loader.pid));
   await catalog.close();

@@ -43,5 +43,7 @@ export async function parsePathList(
     onEntry({ path, name });
     count++;
   }
+  // An empty list would say the split has no shards at all: refused, like an empty CSV, rather than forgetting them.
+  if (count === 0) throw new InputError(file, 1, `expected one shard URL a line, found ${lineNumber === 0 ? 'an empty file' : 'only blank lines'}`);
   return count;
 }
