@@ -7,15 +7,19 @@ export interface ShardId {
   name: string;
 }
 
-/** What planning and fetching read of a shard: a row of the `shards` view. */
-export type PlannableShard = Pick<ShardRow, 'version' | 'split' | 'name' | 'url' | 'label' | 'bytes' | 'etag' | 'state' | 'members_known'>;
+/** What planning and fetching read of a shard: a row of the `shards` view, with its bucket path. */
+export type PlannableShard = Pick<ShardRow, 'version' | 'split' | 'name' | 'url' | 'label' | 'bytes' | 'etag' | 'state' | 'members_known'> & {
+  /** Bucket-relative, decoded: `400/train/part_0.tar.gz`. */
+  path: string;
+};
 
-const PLANNABLE_COLUMNS = 'version, split, name, url, label, bytes, etag, state, members_known';
+const PLANNABLE_SHARDS = `SELECT s.version, s.split, s.name, s.url, s.label, s.bytes, s.etag, s.state, s.members_known, f.path
+  FROM shards s JOIN shard_files f USING (version, split, name)`;
 
 /** Every shard of these versions. */
 export function shardsOfVersions(catalog: Catalog, versions: string[]): PlannableShard[] {
   return catalog.sqlite
-    .prepare(`SELECT ${PLANNABLE_COLUMNS} FROM shards WHERE version IN (SELECT value FROM json_each(?))`)
+    .prepare(`${PLANNABLE_SHARDS} WHERE s.version IN (SELECT value FROM json_each(?))`)
     .all(JSON.stringify(versions)) as PlannableShard[];
 }
 
@@ -23,9 +27,9 @@ export function shardsOfVersions(catalog: Catalog, versions: string[]): Plannabl
 export function shardsWithUnknownMembers(catalog: Catalog, only: { version: string | null; split: string | null }): PlannableShard[] {
   return catalog.sqlite
     .prepare(
-      `SELECT ${PLANNABLE_COLUMNS} FROM shards WHERE members_known = 0
-         AND (@version IS NULL OR version = @version) AND (@split IS NULL OR split = @split)
-       ORDER BY version, split, name`,
+      `${PLANNABLE_SHARDS} WHERE s.members_known = 0
+         AND (@version IS NULL OR s.version = @version) AND (@split IS NULL OR s.split = @split)
+       ORDER BY s.version, s.split, s.name`,
     )
     .all(only) as PlannableShard[];
 }
@@ -64,11 +68,12 @@ export interface StreamedShard extends ShardId {
 }
 
 /**
- * Replaces what is known of each shard's members (clip key → bytes, and damaged at the source), marks them known, and learns each per-class
- * shard's class from them (which corrects a numbered shard whose sorted-position label was wrong); all in one
- * transaction.
+ * Replaces what is known of each shard's members (clip key → bytes, and damaged at the source), marks them known, and
+ * learns each per-class shard's class from them (which corrects a numbered shard whose sorted-position label was
+ * wrong); with `extracted`, marks the shards extracted: all in one transaction, so that a shard is never extracted
+ * with its members unknown.
  */
-export function recordShardMembers(catalog: Catalog, shards: Iterable<StreamedShard>): void {
+export function recordShardMembers(catalog: Catalog, shards: Iterable<StreamedShard>, options: { extracted?: boolean } = {}): void {
   const { sqlite } = catalog;
   const forget = sqlite.prepare('DELETE FROM shard_member_files WHERE version = ? AND split = ? AND shard = ?');
   const add = sqlite.prepare('INSERT INTO shard_member_files (version, split, shard, clip_key, bytes, damaged) VALUES (?, ?, ?, ?, ?, ?)');
@@ -77,8 +82,10 @@ export function recordShardMembers(catalog: Catalog, shards: Iterable<StreamedSh
     `UPDATE shard_files SET members_known = 1, learned_label = CASE WHEN label IS NOT NULL OR class_number IS NOT NULL THEN ? END
      WHERE version = ? AND split = ? AND name = ?`,
   );
+  const markExtracted = sqlite.prepare("UPDATE shard_files SET state = 'extracted', error = NULL WHERE version = ? AND split = ? AND name = ?");
   sqlite.transaction(() => {
     for (const shard of shards) {
+      if (options.extracted) markExtracted.run(shard.version, shard.split, shard.name);
       forget.run(shard.version, shard.split, shard.name);
       for (const [clipKey, bytes] of shard.members) add.run(shard.version, shard.split, shard.name, clipKey, bytes, shard.damaged?.get(clipKey) ?? null);
       markKnown.run(learnedLabel(catalog, shard, [...shard.members.keys()]), shard.version, shard.split, shard.name);

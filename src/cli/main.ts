@@ -41,6 +41,11 @@ const commands: CommandEntry[] = [
     load: async () => (await import('./commands/fetch.js')).fetchCommand,
   },
   {
+    name: 'extract',
+    summary: 'take a subset\'s clips from shard archives another engine downloaded (plan --format aria2|s5cmd|rclone|urls)',
+    load: async () => (await import('./commands/extract.js')).extractCommand,
+  },
+  {
     name: 'shards',
     summary: 'learn which clips random shards hold (index), and share that index (export-index, import-index)',
     load: async () => (await import('./commands/shards.js')).shardsCommand,

@@ -22,6 +22,8 @@ export interface FetchOptions {
   home: string;
   jobs: number;
   keepArchives: boolean;
+  /** Only shards whose archive is on disk are read; the others are skipped (`kinetics extract`). */
+  offline?: boolean;
   /** Which of the discovery shards' members to keep: the wanted clips not located yet, by version/split. */
   undiscovered: SubsetClip[];
   onProgress?: (event: ShardEvent) => void;
@@ -77,21 +79,19 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
   }
   const results: ShardResult[] = [];
 
+  const skip = (shard: PlannedShard, reason: string) => {
+    options.onProgress?.({ kind: 'skipped', shard, reason });
+    results.push({ name: shard.name, version: shard.version, split: shard.split, state: 'skipped', members: 0, extracted: 0, transferred: 0, refused: [] });
+  };
+
   await eachLimited(shards, options.jobs, async (shard) => {
     if (options.signal?.aborted) return;
-    if (shard.absentFromSource) {
-      options.onProgress?.({ kind: 'skipped', shard, reason: 'not in the source, as it said before; --retry-absent asks it again' });
-      results.push({ name: shard.name, version: shard.version, split: shard.split, state: 'skipped', members: 0, extracted: 0, transferred: 0, refused: [] });
-      return;
-    }
+    if (shard.absentFromSource) return skip(shard, 'not in the source, as it said before; --retry-absent asks it again');
+    if (options.offline && shard.archive === null) return skip(shard, 'no whole archive of it on disk yet');
     const wanted = new Map(shard.clips.map((clip) => [clip.clip_key, clip]));
     if (shard.discovery) {
       for (const clip of [...stillUnfound.values()].flat()) if (mayHold(shard, clip)) wanted.set(clip.clip_key, clip);
-      if (shard.clips.length === 0 && wanted.size === 0) {
-        options.onProgress?.({ kind: 'skipped', shard, reason: 'every clip it might hold was found elsewhere' });
-        results.push({ name: shard.name, version: shard.version, split: shard.split, state: 'skipped', members: 0, extracted: 0, transferred: 0, refused: [] });
-        return;
-      }
+      if (shard.clips.length === 0 && wanted.size === 0) return skip(shard, 'every clip it might hold was found elsewhere');
     }
     options.onProgress?.({ kind: 'started', shard });
     const result = await transferShard(
@@ -111,7 +111,7 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
     }
     writer.flush();
     if (result.state === 'extracted') {
-      recordShardMembers(catalog, [{ ...shard, members: result.memberBytes, damaged }]);
+      recordShardMembers(catalog, [{ ...shard, members: result.memberBytes, damaged }], { extracted: true });
       for (const clipKey of result.memberBytes.keys()) stillUnfound.delete(unfoundKey(shard.version, clipKey));
     }
     const summary: ShardResult = {
@@ -220,7 +220,6 @@ async function transferShard(
       else rmSync(part, { force: true });
     }
     await extractor.finish();
-    setState('extracted', null);
     result.state = 'extracted';
   } catch (error) {
     // What was written whole before the failure is kept and recorded; the member cut off goes.

@@ -33,23 +33,33 @@ export async function fetchSubset(
     retryAbsent?: boolean;
     /** Stream again the shards that sent wanted clips damaged. */
     retryDamaged?: boolean;
+    /** Where whole archives are looked for (default `--home/archives`). */
+    archives?: string;
+    /** Read only archives on disk, never the source (`kinetics extract`). */
+    offline?: boolean;
     onProgress?: (event: ShardEvent) => void;
     onPlan?: (plan: Plan) => void;
     signal?: AbortSignal;
   },
 ): Promise<FetchSummary> {
   const started = performance.now();
-  const plan = await planSubset(catalog, subset, options.home, { retryAbsent: options.retryAbsent, retryDamaged: options.retryDamaged });
+  const plan = await planSubset(catalog, subset, options.home, {
+    retryAbsent: options.retryAbsent,
+    retryDamaged: options.retryDamaged,
+    archives: options.archives,
+    lookupSizes: !options.offline,
+  });
   options.onPlan?.(plan);
   const shards = await fetchShards(catalog, plan.shards, {
     home: options.home,
     jobs: options.jobs,
     keepArchives: options.keepArchives,
+    offline: options.offline,
     undiscovered: plan.undiscovered,
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  const after = await planSubset(catalog, subset, options.home, { lookupSizes: false });
+  const after = await planSubset(catalog, subset, options.home, { lookupSizes: false, archives: options.archives });
   const stillMissing = after.wanted - after.notInAnyShard.length - after.damagedAtSource.length;
   const identity = (clip: SubsetClip) => `${clip.version}\0${clip.split}\0${clip.clip_key}`;
   const noShard = new Set(after.notInAnyShard.map(identity));

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { ABSENT, type PlannableShard, recordShardSize, setShardState, shardsOfVersions } from '../catalog/shards.js';
@@ -13,12 +13,14 @@ export interface PlannedShard {
   split: string;
   name: string;
   url: string;
+  /** Bucket-relative, decoded: `400/train/part_0.tar.gz`. */
+  path: string;
   label: string | null;
   bytes: number | null;
   etag: string | null;
   state: string;
   membersKnown: boolean;
-  /** A kept archive on disk (`--keep-archives`), used instead of downloading. */
+  /** A whole archive on disk (kept by `--keep-archives`, or downloaded by another engine), read instead of the source. */
   archive: string | null;
   /** Wanted clips this shard is known (or, per class, expected) to hold. */
   clips: SubsetClip[];
@@ -46,22 +48,40 @@ export interface Plan {
 }
 
 export function archivePath(home: string, shard: { version: string; split: string; name: string }): string {
-  return join(home, 'archives', shard.version, shard.split, shard.name);
+  return join(archivesRoot(home), shard.version, shard.split, shard.name);
 }
 
-export function plannedShardOf(row: PlannableShard, home: string): PlannedShard {
-  const archive = archivePath(home, row);
+export function archivesRoot(home: string): string {
+  return join(home, 'archives');
+}
+
+/**
+ * A shard's archive in `dir`, laid out by version and split (as `fetch --keep-archives` and the engine lists of
+ * `plan --format` put it) or as in the bucket (as `rclone --files-from` does), when it is whole: not still being
+ * written by aria2c (its `.aria2` control file beside it) and of the source's size when that is known.
+ */
+export function archiveOnDisk(dir: string, shard: { version: string; split: string; name: string; path: string; bytes: number | null }): string | null {
+  for (const candidate of [join(dir, shard.version, shard.split, shard.name), join(dir, shard.path)]) {
+    const info = statSync(candidate, { throwIfNoEntry: false });
+    if (!info?.isFile() || existsSync(`${candidate}.aria2`)) continue;
+    if (shard.bytes === null || info.size === shard.bytes) return candidate;
+  }
+  return null;
+}
+
+export function plannedShardOf(row: PlannableShard, archives: string): PlannedShard {
   return {
     version: row.version,
     split: row.split,
     name: row.name,
     url: row.url,
+    path: row.path,
     label: row.label,
     bytes: row.bytes,
     etag: row.etag,
     state: row.state,
     membersKnown: row.members_known === 1,
-    archive: existsSync(archive) ? archive : null,
+    archive: archiveOnDisk(archives, row),
     clips: [],
     discovery: false,
     absentFromSource: row.state === ABSENT,
@@ -199,7 +219,7 @@ export async function planSubset(
   catalog: Catalog,
   subsetName: string,
   home: string,
-  options: { lookupSizes?: boolean; retryAbsent?: boolean; retryDamaged?: boolean } = {},
+  options: { lookupSizes?: boolean; retryAbsent?: boolean; retryDamaged?: boolean; archives?: string } = {},
 ): Promise<Plan> {
   findSubset(catalog, subsetName);
   const clips = subsetClips(catalog, subsetName);
@@ -217,7 +237,7 @@ export async function planSubset(
   }
   const assignment = assignShards(wanted, shardRows, members, { retryDamaged: options.retryDamaged });
   const planned = [...assignment.shards].map(([row, { clips: held, discovery }]) => {
-    const shard = { ...plannedShardOf(row, home), clips: held, discovery };
+    const shard = { ...plannedShardOf(row, options.archives ?? archivesRoot(home)), clips: held, discovery };
     return options.retryAbsent ? { ...shard, absentFromSource: false } : shard;
   });
   const { undiscovered, notInAnyShard, damagedAtSource } = assignment;

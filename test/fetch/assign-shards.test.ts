@@ -9,6 +9,7 @@ const shard = (version: string, split: string, name: string, label: string | nul
   split,
   name,
   url: `${version}/${split}/${name}`,
+  path: `${version}/${split}/${name}`,
   label,
   bytes: null,
   etag: null,

@@ -1,12 +1,11 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import type { ShardEvent } from '../../fetch/fetch-shards.js';
-import { fetchSubset } from '../../fetch/fetch-subset.js';
+import { type FetchSummary, fetchSubset } from '../../fetch/fetch-subset.js';
 import { formatBytes } from '../../ingest/progress.js';
 import type { Output } from '../../util/output.js';
 import { plural } from '../../util/words.js';
-import { type Command, parseCommandArgs } from '../command.js';
-
+import { type Command, type GlobalOptions, parseCommandArgs } from '../command.js';
 
 const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--retry-absent] [--retry-damaged] [--json] [--home DIR] [--db FILE]';
 
@@ -53,6 +52,64 @@ function progressPrinter(stderr: Output, onTerminal: boolean, totalBytes: () => 
   };
 }
 
+export interface FetchRun {
+  subset: string;
+  jobs: number;
+  json: boolean;
+  keepArchives?: boolean;
+  retryAbsent?: boolean;
+  retryDamaged?: boolean;
+  archives?: string;
+  offline?: boolean;
+}
+
+/** Fetches (or, offline, extracts) a subset with live progress on stderr and the summary after; returns the exit code. */
+export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<number> {
+  let planned = 0;
+  const progress = progressPrinter(globals.io.stderr, globals.io.stderr.isTTY === true && !run.json, () => planned);
+  const catalog = Catalog.open(globals.db, { mustExist: true });
+  try {
+    const summary = await fetchSubset(catalog, run.subset, {
+      home: globals.home,
+      jobs: run.jobs,
+      keepArchives: run.keepArchives ?? false,
+      retryAbsent: run.retryAbsent ?? false,
+      retryDamaged: run.retryDamaged ?? false,
+      archives: run.archives,
+      offline: run.offline,
+      onPlan: (plan) => (planned = plan.bytesToDownload),
+      onProgress: run.json ? undefined : (event) => progress.onEvent(event),
+    });
+    progress.close();
+    if (run.json) globals.io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else reportSummary(summary, globals.io.stderr);
+    return summary.exitCode;
+  } finally {
+    progress.close();
+    await catalog.close();
+  }
+}
+
+function reportSummary(summary: FetchSummary, stderr: Output): void {
+  const count = (state: string) => summary.shards.filter((shard) => shard.state === state).length;
+  const failed = count('failed');
+  stderr.write(
+    `subset ${summary.subset}: ${plural(summary.extracted, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
+      `${count('skipped') > 0 ? ` (${count('skipped')} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}, ${formatBytes(summary.transferredBytes)} downloaded in ${summary.seconds.toFixed(1)} s; ` +
+      `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${summary.notInAnyShard} in no shard` : ''}` +
+      `${summary.damagedAtSource > 0 ? `, ${summary.damagedAtSource} damaged at source (--retry-damaged streams their shards again)` : ''}\n`,
+  );
+  for (const clip of summary.stillMissingClips) stderr.write(`missing    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status})\n`);
+  for (const clip of summary.damagedAtSourceClips) stderr.write(`damaged    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status} at source)\n`);
+}
+
+/** `--jobs N`: a whole number ≥ 1, 4 when not given. */
+export function jobsOption(given: string | undefined): number {
+  const jobs = Number(given ?? 4);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number ≥ 1, not "${given}"`);
+  return jobs;
+}
+
 export const fetchCommand: Command = {
   usage,
   async run(args, globals) {
@@ -62,43 +119,16 @@ export const fetchCommand: Command = {
       usage,
     );
     if (positionals.length !== 1) throw new UsageError(`fetch takes one subset NAME\nusage: ${usage}`);
-    const jobs = Number(values.jobs ?? 4);
-    if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number ≥ 1, not "${values.jobs}"`);
-    let planned = 0;
-    const progress = progressPrinter(globals.io.stderr, globals.io.stderr.isTTY === true && !values.json, () => planned);
-    const catalog = Catalog.open(globals.db, { mustExist: true });
-    try {
-      const summary = await fetchSubset(catalog, positionals[0]!, {
-        home: globals.home,
-        jobs,
-        keepArchives: values['keep-archives'] ?? false,
-        retryAbsent: values['retry-absent'] ?? false,
-        retryDamaged: values['retry-damaged'] ?? false,
-        onPlan: (plan) => (planned = plan.bytesToDownload),
-        onProgress: values.json ? undefined : (event) => progress.onEvent(event),
-      });
-      progress.close();
-      if (values.json) globals.io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      else {
-        const count = (state: string) => summary.shards.filter((shard) => shard.state === state).length;
-        const failed = count('failed');
-        globals.io.stderr.write(
-          `subset ${summary.subset}: ${plural(summary.extracted, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
-            `${count('skipped') > 0 ? ` (${count('skipped')} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}, ${formatBytes(summary.transferredBytes)} downloaded in ${summary.seconds.toFixed(1)} s; ` +
-            `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${summary.notInAnyShard} in no shard` : ''}` +
-            `${summary.damagedAtSource > 0 ? `, ${summary.damagedAtSource} damaged at source (--retry-damaged streams their shards again)` : ''}\n`,
-        );
-        for (const clip of summary.stillMissingClips) {
-          globals.io.stderr.write(`missing    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status})\n`);
-        }
-        for (const clip of summary.damagedAtSourceClips) {
-          globals.io.stderr.write(`damaged    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status} at source)\n`);
-        }
-      }
-      return summary.exitCode;
-    } finally {
-      progress.close();
-      await catalog.close();
-    }
+    return runFetch(
+      {
+        subset: positionals[0]!,
+        jobs: jobsOption(values.jobs),
+        json: values.json ?? false,
+        keepArchives: values['keep-archives'],
+        retryAbsent: values['retry-absent'],
+        retryDamaged: values['retry-damaged'],
+      },
+      globals,
+    );
   },
 };

@@ -1,11 +1,13 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
-import { type Plan, planSubset } from '../../fetch/plan.js';
+import { ENGINE_FORMATS, type EngineFormat, engineList, shardsToDownload } from '../../fetch/engine-lists.js';
+import { type Plan, archivesRoot, planSubset } from '../../fetch/plan.js';
 import { formatBytes } from '../../ingest/progress.js';
 import { chooseFormat, writeRows } from '../../query/output-formats.js';
+import { plural } from '../../util/words.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
-const usage = 'kinetics plan NAME [--json|--csv|--table] [--retry-absent] [--retry-damaged] [--home DIR] [--db FILE]';
+const usage = 'kinetics plan NAME [--json|--csv|--table | --format urls|aria2|s5cmd|rclone] [--retry-absent] [--retry-damaged] [--home DIR] [--db FILE]';
 
 export function printPlan(plan: Plan, write: (text: string) => void, format: 'table' | 'json' | 'csv' = 'table'): void {
   if (format === 'json') {
@@ -38,13 +40,34 @@ export const planCommand: Command = {
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { json: { type: 'boolean' }, csv: { type: 'boolean' }, table: { type: 'boolean' }, 'retry-absent': { type: 'boolean' }, 'retry-damaged': { type: 'boolean' } },
+      {
+        json: { type: 'boolean' },
+        csv: { type: 'boolean' },
+        table: { type: 'boolean' },
+        format: { type: 'string' },
+        'retry-absent': { type: 'boolean' },
+        'retry-damaged': { type: 'boolean' },
+      },
       usage,
     );
     if (positionals.length !== 1) throw new UsageError(`plan takes one subset NAME\nusage: ${usage}`);
+    const engine = values.format;
+    if (engine !== undefined && !(ENGINE_FORMATS as readonly string[]).includes(engine)) {
+      throw new UsageError(`--format takes ${ENGINE_FORMATS.join(', ')}, not "${engine}"\nusage: ${usage}`);
+    }
     const catalog = Catalog.open(globals.db, { mustExist: true });
     try {
       const plan = await planSubset(catalog, positionals[0]!, globals.home, { retryAbsent: values['retry-absent'] ?? false, retryDamaged: values['retry-damaged'] ?? false });
+      if (engine !== undefined) {
+        globals.io.stdout.write(engineList(plan, engine as EngineFormat, globals.home));
+        const shards = shardsToDownload(plan);
+        const bytes = shards.reduce((sum, shard) => sum + (shard.bytes ?? 0), 0);
+        globals.io.stderr.write(
+          `subset ${plan.subset}: ${plural(shards.length, 'shard')} (${formatBytes(bytes)}) for ${engine} to download into ${archivesRoot(globals.home)}; ` +
+            `then \`kinetics extract ${plan.subset}\` takes the subset's clips from them\n`,
+        );
+        return 0;
+      }
       const format = chooseFormat({ json: values.json, csv: values.csv, table: values.table }, true) as 'table' | 'json' | 'csv';
       printPlan(plan, (text) => globals.io.stdout.write(text), format);
     } finally {

@@ -2,7 +2,7 @@ import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { fetchShards } from '../../fetch/fetch-shards.js';
 import { shardsWithUnknownMembers } from '../../catalog/shards.js';
-import { plannedShardOf } from '../../fetch/plan.js';
+import { archivesRoot, plannedShardOf } from '../../fetch/plan.js';
 import { exportShardIndex, importShardIndex } from '../../fetch/shard-index.js';
 import { REPLACEMENT_SPLIT, SHARD_SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
@@ -36,7 +36,7 @@ export const shardsCommand: Command = {
       switch (action) {
         case 'index': {
           const rows = shardsWithUnknownMembers(catalog, { version, split });
-          const results = await fetchShards(catalog, rows.map((row) => plannedShardOf(row, globals.home)), {
+          const results = await fetchShards(catalog, rows.map((row) => plannedShardOf(row, archivesRoot(globals.home))), {
             home: globals.home,
             jobs: Number(values.jobs ?? 4),
             keepArchives: false,

@@ -1,0 +1,25 @@
+import { UsageError } from '../../errors.js';
+import { archivesRoot } from '../../fetch/plan.js';
+import { canonicalPath } from '../../util/canonical-path.js';
+import { type Command, parseCommandArgs } from '../command.js';
+import { jobsOption, runFetch } from './fetch.js';
+
+const usage = 'kinetics extract NAME [--archives DIR] [--jobs N] [--json] [--home DIR] [--db FILE]';
+
+export const extractCommand: Command = {
+  usage,
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(args, { archives: { type: 'string' }, jobs: { type: 'string', short: 'j' }, json: { type: 'boolean' } }, usage);
+    if (positionals.length !== 1) throw new UsageError(`extract takes one subset NAME\nusage: ${usage}`);
+    return runFetch(
+      {
+        subset: positionals[0]!,
+        jobs: jobsOption(values.jobs),
+        json: values.json ?? false,
+        archives: values.archives === undefined ? archivesRoot(globals.home) : canonicalPath(values.archives),
+        offline: true,
+      },
+      globals,
+    );
+  },
+};

@@ -1,0 +1,67 @@
+import { dirname } from 'node:path';
+import { UsageError } from '../errors.js';
+import { type Plan, type PlannedShard, archivePath, archivesRoot } from './plan.js';
+import { isRemote } from './shard-size.js';
+
+export const ENGINE_FORMATS = ['urls', 'aria2', 's5cmd', 'rclone'] as const;
+export type EngineFormat = (typeof ENGINE_FORMATS)[number];
+
+/** The bucket every engine that speaks S3 (s5cmd, rclone) reads: CVDF's, whatever source the catalog was loaded from. */
+const BUCKET = 'kinetics';
+
+/** The shards an engine should download: planned, not on disk whole yet, and not known to be absent from the source. */
+export function shardsToDownload(plan: Plan): PlannedShard[] {
+  return plan.shards.filter((shard) => shard.archive === null && !shard.absentFromSource);
+}
+
+/** POSIX single quotes, as go-shellquote (which `s5cmd run` splits its lines with) reads them. */
+function shellQuoted(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** S3 answers a single-part upload's ETag as the MD5 of its bytes: aria2c can check that; a multipart one is not. */
+function md5OfEtag(etag: string | null): string | undefined {
+  const bare = etag?.replace(/^"|"$/g, '');
+  return bare !== undefined && /^[0-9a-f]{32}$/.test(bare) ? bare : undefined;
+}
+
+/**
+ * The plan as an input file for a transfer engine, every archive going where `extract` looks for it:
+ * `--home/archives/<version>/<split>/<name>` (rclone keeps the bucket's own paths under `--home/archives/`, which
+ * `extract` reads as well). Lines starting with `#` are comments in all four formats.
+ */
+export function engineList(plan: Plan, format: EngineFormat, home: string): string {
+  const shards = shardsToDownload(plan);
+  const header = (...lines: string[]) => lines.map((line) => `# ${line}\n`).join('');
+  const about = `kinetics plan ${plan.subset}: ${shards.length} shards to download`;
+  if (format === 'rclone') {
+    return (
+      header(about, `rclone copy --files-from THIS_FILE --s3-provider AWS --s3-region us-east-1 :s3:${BUCKET} ${shellQuoted(archivesRoot(home))}`) +
+      shards.map((shard) => `${shard.path}\n`).join('')
+    );
+  }
+  if (format === 's5cmd') {
+    return (
+      header(about, 's5cmd --no-sign-request run THIS_FILE') +
+      shards.map((shard) => `cp --raw ${shellQuoted(`s3://${BUCKET}/${shard.path}`)} ${shellQuoted(archivePath(home, shard))}\n`).join('')
+    );
+  }
+  const local = shards.find((shard) => !isRemote(shard.url));
+  if (local) {
+    throw new UsageError(
+      `the catalog's source is a folder (${dirname(local.url)}): fetch reads its shards in place; ` +
+        `--format ${format} lists http(s) URLs, so ingest from the bucket's URL first, or use --format s5cmd or rclone`,
+    );
+  }
+  if (format === 'urls') return shards.map((shard) => `${shard.url}\n`).join('');
+  return (
+    header(about, 'aria2c --input-file=THIS_FILE --continue=true --max-concurrent-downloads=16 --split=16 --max-connection-per-server=16') +
+    shards
+      .map((shard) => {
+        const md5 = md5OfEtag(shard.etag);
+        const target = archivePath(home, shard);
+        return `${shard.url}\n  dir=${dirname(target)}\n  out=${shard.name}\n${md5 ? `  checksum=md5=${md5}\n` : ''}`;
+      })
+      .join('')
+  );
+}

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { BucketServer } from '../helpers/bucket-server.js';
+import { ingestInto, queryAll } from '../helpers/catalog.js';
+import { runCli } from '../helpers/run-cli.js';
+import { copyOfSampleBucket, sampleBucket, tempDir } from '../helpers/temp.js';
+
+interface PlannedShardJson {
+  version: string;
+  split: string;
+  name: string;
+  url: string;
+  bytes: number | null;
+  etag: string | null;
+  absentFromSource: boolean;
+}
+
+/**
+ * aria2c's input file, as its manual ("Input File") lays it out: a line of URIs, then option lines that begin with
+ * white space, each `name=value`; lines that begin with `#` are comments.
+ */
+function parseAria2(text: string): { uri: string; options: Record<string, string> }[] {
+  const entries: { uri: string; options: Record<string, string> }[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    if (/^\s/.test(line)) {
+      const [, name, value] = /^\s+([^=]+)=(.*)$/.exec(line)!;
+      entries.at(-1)!.options[name!] = value!;
+    } else entries.push({ uri: line, options: {} });
+  }
+  return entries;
+}
+
+/** A line of an s5cmd command file split into words as a POSIX shell splits it (s5cmd uses go-shellquote, which follows the same rules). */
+function shellWords(line: string): string[] {
+  const out = execFileSync('sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' });
+  return out.split('\0').slice(0, -1);
+}
+
+describe('plan --format for other transfer engines, and extract from what they downloaded', () => {
+  const bucket = copyOfSampleBucket();
+  let server: BucketServer;
+  const home = tempDir();
+  const cli = (...args: string[]) => runCli([...args, '--home', home]);
+  let planned: PlannedShardJson[] = [];
+
+  before(async () => {
+    server = await new BucketServer(bucket).start();
+    assert.equal((await ingestInto(join(home, 'catalog.db'), server.url)).exitCode, 0);
+    const created = await cli('subset', 'create', 'few', '--version', 'k600', '--version', 'k700-2020', '--split', 'val', '--class', 'tying knot (not on a tie)', '--class', 'abseiling', '--per-class', '2', '--seed', '3');
+    assert.equal(created.code, 0, created.stderr);
+    const plan = await cli('plan', 'few', '--json');
+    planned = (JSON.parse(plan.stdout) as { shards: PlannedShardJson[] }).shards.filter((shard) => !shard.absentFromSource);
+    assert.ok(planned.some((shard) => shard.name.includes(' ')), 'a shard name with spaces and parentheses is among them');
+  });
+  after(() => server.stop());
+
+  const destination = (shard: PlannedShardJson) => join(home, 'archives', shard.version, shard.split, shard.name);
+  const bucketPath = (shard: PlannedShardJson) => decodeURIComponent(new URL(shard.url).pathname).slice(1);
+
+  test('aria2: each shard URL with dir= and out= into --home/archives/<version>/<split>/, and its MD5 ETag as checksum=', async () => {
+    const result = await cli('plan', 'few', '--format', 'aria2');
+    assert.equal(result.code, 0, result.stderr);
+    const entries = parseAria2(result.stdout);
+    assert.deepEqual(
+      entries.map((entry) => entry.uri),
+      planned.map((shard) => shard.url),
+    );
+    for (const [index, shard] of planned.entries()) {
+      const { options } = entries[index]!;
+      assert.equal(join(options.dir!, options.out!), destination(shard));
+      assert.equal(options.checksum, `md5=${shard.etag!.replaceAll('"', '')}`);
+    }
+    assert.match(result.stderr, /^subset few: \d+ shards \([^)]+\) for aria2 to download into .*\/archives; then `kinetics extract few`/);
+  });
+
+  test('s5cmd: one quoted `cp --raw s3://kinetics/<path> <destination>` a shard; urls and rclone: the URLs and the bucket paths', async () => {
+    const s5cmd = (await cli('plan', 'few', '--format', 's5cmd')).stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    assert.deepEqual(
+      s5cmd.map(shellWords),
+      planned.map((shard) => ['cp', '--raw', `s3://kinetics/${bucketPath(shard)}`, destination(shard)]),
+    );
+    assert.equal((await cli('plan', 'few', '--format', 'urls')).stdout, planned.map((shard) => `${shard.url}\n`).join(''));
+    // rclone's --files-from: one path a line from the remote's root, `#` lines are comments.
+    const rclone = (await cli('plan', 'few', '--format', 'rclone')).stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    assert.deepEqual(rclone, planned.map(bucketPath));
+    const refused = await cli('plan', 'few', '--format', 'wget');
+    assert.equal(refused.code, 64);
+  });
+
+  test("a quote in a name survives s5cmd's quoting", () => {
+    const tricky = "tasting food's (x).tar.gz";
+    assert.deepEqual(shellWords(`cp --raw 's3://kinetics/600/train/${tricky.replaceAll("'", `'\\''`)}' x`), ['cp', '--raw', `s3://kinetics/600/train/${tricky}`, 'x']);
+  });
+
+  test('aria2c downloads the plan from 127.0.0.1; extract takes the clips from the archives without a request to the source', async (t) => {
+    if (spawnSync('aria2c', ['--version']).status !== 0) return t.skip('aria2c is not installed (.ci/run installs it from Debian)');
+    const list = join(tempDir(), 'plan.aria2');
+    writeFileSync(list, (await cli('plan', 'few', '--format', 'aria2')).stdout);
+    // Run asynchronously: the bucket server answers from this process's event loop.
+    await promisify(execFile)('aria2c', ['--input-file', list, '--quiet=true', '--max-concurrent-downloads=4', '--allow-overwrite=true']);
+    for (const shard of planned) assert.equal(statSync(destination(shard)).size, shard.bytes);
+
+    const requestsBefore = server.log.length;
+    const extracted = await cli('extract', 'few', '--json');
+    assert.equal(server.log.length, requestsBefore, 'extract asked the source nothing');
+    const summary = JSON.parse(extracted.stdout) as { extracted: number; stillMissing: number; transferredBytes: number };
+    assert.equal(summary.transferredBytes, 0);
+    assert.ok(summary.extracted > 0);
+    const statuses = await queryAll<{ status: string; n: number }>(
+      join(home, 'catalog.db'),
+      "SELECT c.status, count(*) n FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'few' GROUP BY 1",
+    );
+    assert.equal(statuses.find((row) => row.status === 'ok')?.n, summary.extracted);
+    for (const shard of planned) assert.ok(statSync(destination(shard)).isFile(), 'the archives the engine downloaded are kept');
+    assert.equal((await cli('plan', 'few', '--format', 'urls')).stdout, '', 'nothing is left to download');
+  });
+});
+
+describe('extract', () => {
+  test('reads archives laid out as the bucket (rclone) from --archives; one not whole (an .aria2 file beside it, or short) is skipped', async () => {
+    const home = tempDir();
+    const cli = (...args: string[]) => runCli([...args, '--home', home]);
+    assert.equal((await ingestInto(join(home, 'catalog.db'), sampleBucket)).exitCode, 0);
+    const classes = ['abseiling', 'air drumming', 'skateboarding', 'swinging baseball bat'].flatMap((label) => ['--class', label]);
+    assert.equal((await cli('subset', 'create', 'few', '--version', 'k700-2020', '--split', 'val', ...classes, '--per-class', '2')).code, 0);
+    const bucketPaths = (await cli('plan', 'few', '--format', 'rclone')).stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    assert.equal(bucketPaths.length, 4);
+    const archives = tempDir();
+    for (const path of bucketPaths) {
+      mkdirSync(dirname(join(archives, path)), { recursive: true });
+      copyFileSync(join(sampleBucket, path), join(archives, path));
+    }
+    const [stillDownloading, short] = bucketPaths;
+    writeFileSync(join(archives, `${stillDownloading}.aria2`), 'control file');
+    writeFileSync(join(archives, short!), readFileSync(join(archives, short!)).subarray(0, 100));
+
+    const result = await cli('extract', 'few', '--archives', archives);
+    assert.equal(result.code, 1, result.stderr);
+    for (const path of [stillDownloading!, short!]) {
+      assert.match(result.stderr, new RegExp(`^skipped    ${path.split('/').at(-1)!.replace('.', '\\.')} \\(no whole archive of it on disk yet\\)$`, 'm'));
+    }
+    assert.match(result.stderr, new RegExp(`^extracted  k700-2020/val/${bucketPaths[2]!.split('/').at(-1)!.replace('.', '\\.')}`, 'm'));
+    assert.match(result.stderr, /0 B downloaded/);
+  });
+});
