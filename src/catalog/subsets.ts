@@ -83,6 +83,29 @@ export function findSubset(catalog: Catalog, name: string): StoredSubset {
   return subset;
 }
 
+/**
+ * The part each clip of `parent` is in, among the parts `subset split` made of it (by version, split and clip key),
+ * or undefined when it was never split.
+ */
+export function partOfClips(catalog: Catalog, parent: string): Map<string, string> | undefined {
+  const parts = listSubsets(catalog).filter((subset) => subset.definition.partOf?.subset === parent);
+  if (parts.length === 0) return undefined;
+  const splittings = new Set(parts.map(({ definition }) => Object.keys(definition.partOf!.parts).sort().join(', ')));
+  if (new Set(parts.map(({ definition }) => JSON.stringify({ ...definition.partOf, part: undefined }))).size > 1) {
+    throw new UsageError(
+      `${parent} was split more than once (into ${[...splittings].join('; into ')}), and a clip is in a part of each: drop the parts of all but one (kinetics subset drop NAME)`,
+    );
+  }
+  const members = catalog.sqlite.prepare('SELECT version, split, clip_key FROM subset_members WHERE subset = ?').raw(true);
+  const partOf = new Map<string, string>();
+  for (const part of parts) {
+    for (const [version, split, clipKey] of members.iterate(part.name) as IterableIterator<[string, string, string]>) {
+      partOf.set(`${version}\0${split}\0${clipKey}`, part.definition.partOf!.part);
+    }
+  }
+  return partOf;
+}
+
 export function dropSubset(catalog: Catalog, name: string): void {
   findSubset(catalog, name);
   catalog.sqlite.transaction(() => {

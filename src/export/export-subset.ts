@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, linkSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
+import type { SubsetDefinition } from '../subset/definition.js';
 import { UsageError } from '../errors.js';
 import { classFolder, clipFolder, safeFolderName } from '../fetch/video-layout.js';
-import { type ExportableClip, exportableClips, findSubset, subsetSourceShards, subsetSplits } from '../catalog/subsets.js';
+import { type ExportableClip, exportableClips, findSubset, partOfClips, subsetSourceShards, subsetSplits } from '../catalog/subsets.js';
 import { annotationSourcesOf } from '../catalog/source-files.js';
 import { findOverlap, type VersionSplit } from '../catalog/clips.js';
 import { packageVersion } from '../util/package-root.js';
@@ -39,6 +40,8 @@ export interface ExportOptions {
   classNames: 'labels' | 'torchvision';
   /** webdataset: how many samples a tar holds. */
   shardSize?: ShardSize;
+  /** Each clip under the part `subset split` put it in, as its split: the parts with one label map. */
+  parts?: boolean;
 }
 
 export interface WrittenFile {
@@ -63,6 +66,8 @@ export interface ExportSummary {
 /** A clip as a list names it: its row, its index in the label map, its file and the path the list gives. */
 interface ListedClip {
   row: ExportableClip;
+  /** The split it is listed under: its own, or with --parts its part. */
+  split: string;
   labelIdx: number;
   file: string;
   exportPath: string;
@@ -163,7 +168,11 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     throw new UsageError(`subset ${options.subset} has no clips of ${options.version ?? 'any version'}; it holds ${[...new Set(held.map((entry) => entry.version))].join(', ')}`);
   }
   const versions = [...new Set(splits.map((entry) => entry.version))];
-  for (const version of versions) {
+  const partOf = options.parts ? partOfClips(catalog, options.subset) : undefined;
+  if (options.parts && !partOf) {
+    throw new UsageError(`subset ${options.subset} was never split into parts; make them with \`kinetics subset split ${options.subset} --into train=0.8,val=0.2\``);
+  }
+  for (const version of partOf ? [] : versions) {
     const held = (split: string) => splits.some((entry) => entry.version === version && entry.split === split);
     if (FIXED_SPLIT_NAMES.has(options.format) && held('holdout_test') && held('test')) {
       throw new UsageError(
@@ -180,6 +189,9 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
       `subset ${options.subset} spans ${versions.join(' and ')}, whose label indices differ; export one version at a time with --version ${versions[0]}` +
         ' (csv and jsonl take several with --label-map)',
     );
+  }
+  if (options.pathPrefix !== undefined && FILE_FORMATS.has(options.format)) {
+    throw new UsageError(`--path-prefix rewrites the paths a list names; a ${options.format} export holds the files themselves (links or copies), so it has none`);
   }
   if (options.includeMissing && FILE_FORMATS.has(options.format)) {
     throw new UsageError(`--include-missing lists clips not on disk; a ${options.format} export holds the files themselves, so it cannot hold them`);
@@ -240,9 +252,11 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
           `export --format ${instead}, or keep clips in the tool's layout (kinetics fetch)`,
       );
     }
-    sink.add({ row, labelIdx: labelIndex, file, exportPath });
+    const split = partOf ? partOf.get(`${row.version}\0${row.split}\0${row.clip_key}`) : row.split;
+    if (split === undefined) throw new UsageError(`${row.version} ${row.split} ${row.clip_key} is in no part of ${options.subset}: split it again (subset split … --replace)`);
+    sink.add({ row, split, labelIdx: labelIndex, file, exportPath });
     listedCount++;
-    bySplit.add(`${row.version}:${row.split}`);
+    bySplit.add(`${row.version}:${split}`);
     byClass.add(row.label ?? '(unlabeled)');
   }
 
@@ -276,7 +290,9 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
       paths: options.paths,
       video_root: options.videoRoot,
       path_prefix: options.pathPrefix ?? null,
-      split_names: Object.fromEntries(splits.map(({ version, split }) => [`${version}:${split}`, exportedSplit(options.format, split)])),
+      split_names: partOf
+        ? Object.fromEntries([...new Set(partOf.values())].sort().map((part) => [`part:${part}`, exportedSplit(options.format, part)]))
+        : Object.fromEntries(splits.map(({ version, split }) => [`${version}:${split}`, exportedSplit(options.format, split)])),
       label_map: { source: labelMap.source, classes: labelMap.labels.length, sha256: sha256(labelMap.labels.join('\n')) },
       include_missing: options.includeMissing,
       exclude_overlap_with: options.excludeOverlapWith.map((entry) => `${entry.version}:${entry.split}`),
@@ -296,7 +312,18 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   });
   removeStale(options.out, earlier, new Set([...laidOut, ...files.map((file) => file.name), 'manifest.json']));
   const splitFolders = [...new Set(laidOut.map((path) => path.slice(0, path.indexOf(sep))))].sort();
-  return { listed: listedCount, excluded: excluded.length, excludedByStatus, overlapping: overlapCount, files, warnings, splitFolders };
+  return { listed: listedCount, excluded: excluded.length, excludedByStatus, overlapping: overlapCount, files, warnings: [...partNotice(subset.definition, options), ...warnings], splitFolders };
+}
+
+/** A part exported alone keeps its Kinetics split names, and compact labels count its own classes only: say so. */
+function partNotice(definition: SubsetDefinition, options: ExportOptions): string[] {
+  const part = definition.partOf;
+  if (!part || options.parts) return [];
+  const compact = options.labels === 'compact' ? ', and --labels compact numbers the classes of this part alone (another part may number them otherwise)' : '';
+  return [
+    `${options.subset} is the part "${part.part}" of ${part.subset}: its clips are listed under their own Kinetics splits${compact}; ` +
+      `\`kinetics export ${part.subset} --parts\` writes each part as a split of its own (${Object.keys(part.parts).join(', ')}) with one label map`,
+  ];
 }
 
 class Counter {
@@ -346,12 +373,12 @@ function linesSink(header: string | null, entry: (clip: ListedClip) => { file: s
 function listSink(options: ExportOptions, labels: string[], samplesContext: () => SamplesContext): ListSink {
   switch (options.format) {
     case 'csv':
-      return linesSink('clip_key,youtube_id,time_start,time_end,label,label_idx,split,path,status', ({ row, labelIdx, exportPath }) => ({
+      return linesSink('clip_key,youtube_id,time_start,time_end,label,label_idx,split,path,status', ({ row, split, labelIdx, exportPath }) => ({
         file: 'clips.csv',
-        line: [row.clip_key, row.youtube_id, row.time_start, row.time_end, row.label, labelIdx, row.split, exportPath, row.status].map(csvField).join(','),
+        line: [row.clip_key, row.youtube_id, row.time_start, row.time_end, row.label, labelIdx, split, exportPath, row.status].map(csvField).join(','),
       }), ['clips.csv']);
     case 'jsonl':
-      return linesSink(null, ({ row, labelIdx, exportPath }) => ({
+      return linesSink(null, ({ row, split, labelIdx, exportPath }) => ({
         file: 'clips.jsonl',
         line: JSON.stringify({
           clip_key: row.clip_key,
@@ -361,7 +388,7 @@ function listSink(options: ExportOptions, labels: string[], samplesContext: () =
           label: row.label,
           label_idx: labelIdx,
           version: row.version,
-          split: row.split,
+          split,
           path: exportPath,
           status: row.status,
         }),
@@ -371,7 +398,7 @@ function listSink(options: ExportOptions, labels: string[], samplesContext: () =
     case 'slowfast':
     case 'videomae': {
       const format = options.format;
-      return linesSink(null, ({ row, labelIdx, exportPath }) => ({ file: listFileName(format, row.version, row.split), line: `${exportPath} ${labelIdx}` }));
+      return linesSink(null, ({ row, split, labelIdx, exportPath }) => ({ file: listFileName(format, row.version, split), line: `${exportPath} ${labelIdx}` }));
     }
     case 'tree':
     case 'fiftyone':
@@ -393,9 +420,9 @@ interface SamplesContext {
 function webdatasetSink(options: ExportOptions, context: SamplesContext): ListSink {
   const bySplit = new Map<string, Sample[]>();
   return {
-    add({ row, labelIdx, file }) {
-      let samples = bySplit.get(row.split);
-      if (!samples) bySplit.set(row.split, (samples = []));
+    add({ row, split, labelIdx, file }) {
+      let samples = bySplit.get(split);
+      if (!samples) bySplit.set(split, (samples = []));
       samples.push({
         clipKey: row.clip_key,
         label: row.label,
@@ -407,7 +434,7 @@ function webdatasetSink(options: ExportOptions, context: SamplesContext): ListSi
           time_start: row.time_start,
           time_end: row.time_end,
           version: row.version,
-          split: row.split,
+          split,
           label: row.label,
           label_idx: labelIdx,
           source_shard: context.sourceShards.get(`${row.version}\0${row.clip_key}`) ?? null,
@@ -453,8 +480,8 @@ function hfSink(options: ExportOptions): ListSink {
       const bySplit = new Map<string, string[]>();
       // tree.tsv names the clips laid out, as a tree's does, so that the next export into the folder finds them.
       const laidOut: string[] = [];
-      for (const { row, labelIdx, file } of clips) {
-        const split = exportedSplit(options.format, row.split);
+      for (const { row, split: listed, labelIdx, file } of clips) {
+        const split = exportedSplit(options.format, listed);
         const fileName = `${row.clip_key}${extname(file) || '.mp4'}`;
         layOut(options, file, join(split, fileName));
         laidOut.push(`${split}/${fileName}\t${labelIdx}`);
@@ -480,9 +507,9 @@ function treeSink(options: ExportOptions, labels: string[]): ListSink {
     finish(write) {
       const lines: string[] = [];
       const foldersBySplit = new Map<string, Map<string, { labelIdx: number; clips: number }>>();
-      for (const { row, labelIdx, file } of clips) {
+      for (const { row, split: listed, labelIdx, file } of clips) {
         const folder = row.label === null ? '_unlabeled' : options.classNames === 'torchvision' ? classFolder(row.label) : safeFolderName(row.label);
-        const split = exportedSplit(options.format, row.split);
+        const split = exportedSplit(options.format, listed);
         const name = join(split, folder, `${row.clip_key}${extname(file) || '.mp4'}`);
         if (row.label !== null) {
           let folders = foldersBySplit.get(split);

@@ -154,7 +154,7 @@ export function diffExports(a: ExportContents, b: ExportContents): ManifestDiff 
 
   const definitionChanged = JSON.stringify(a.manifest.subset.definition) !== JSON.stringify(b.manifest.subset.definition);
   return {
-    same: labelMap.same && sources.changed.length + sources.added.length + sources.removed.length === 0 && clips.added + clips.removed + clips.relabeled === 0 && !definitionChanged,
+    same: labelMap.same && sources.changed.length + sources.added.length + sources.removed.length === 0 && clips.added + clips.removed + clips.relabeled === 0,
     subset: { a: a.manifest.subset.name, b: b.manifest.subset.name, definitionChanged },
     formats: { a: a.manifest.format, b: b.manifest.format },
     labelMap,

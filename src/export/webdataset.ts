@@ -23,9 +23,13 @@ export function parseShardSize(text: string): ShardSize | undefined {
 
 /**
  * A class-balanced order: each class's clips in the seed's shuffle order, spread evenly through the whole, so that
- * every stretch of samples (a shard, a buffer of a streaming loader) holds the classes in their overall shares.
- * A clip's place is its position within its class over the class's size; ties go by class, then key.
+ * every stretch of samples (a shard, a buffer of a streaming loader) holds the classes in their overall shares (±1).
+ * The i-th of a class's n clips takes a place drawn with the seed within [i/n, (i+1)/n): the classes interleave
+ * in a different order in every stretch, never a fixed cycle a loader without a shuffle buffer would learn.
  */
+/** Draws a clip's place within its stratum independently of its rank within the class. */
+const JITTER = 0x5bd1e995;
+
 export function balancedOrder<T extends { clipKey: string; label: string | null }>(items: T[], seed: number): T[] {
   const byClass = new Map<string, T[]>();
   for (const item of items) {
@@ -38,7 +42,7 @@ export function balancedOrder<T extends { clipKey: string; label: string | null 
   for (const [label, members] of byClass) {
     const ranked = members.map((item) => ({ item, rank: shuffleRank(seed, item.clipKey) }));
     ranked.sort((a, b) => a.rank - b.rank || (a.item.clipKey < b.item.clipKey ? -1 : 1));
-    ranked.forEach(({ item }, index) => placed.push({ item, at: (index + 0.5) / ranked.length, label }));
+    ranked.forEach(({ item }, index) => placed.push({ item, at: (index + shuffleRank(seed ^ JITTER, item.clipKey) / 2 ** 32) / ranked.length, label }));
   }
   placed.sort((a, b) => a.at - b.at || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0) || (a.item.clipKey < b.item.clipKey ? -1 : 1));
   return placed.map(({ item }) => item);

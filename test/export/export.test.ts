@@ -398,7 +398,7 @@ print(json.dumps(samples))`;
     assert.equal(refused.code, 64);
   });
 
-  test('manifest diff: what changed between two exports — clips per split and class, label map, definition; exit 1 when anything did', async () => {
+  test('manifest diff: what changed between two exports — clips per split and class, label map, definition; exit 1 when clips, labels or sources did', async () => {
     const exported = async (subset: string, format: string, ...more: string[]) => {
       const out = join(tempDir(), `${subset}-${format}`);
       const result = await cli('export', subset, '--format', format, ...more, '--out', out);
@@ -431,6 +431,12 @@ print(json.dumps(samples))`;
     assert.match(text.stdout, /^label map: 697 classes removed \(acting in play, .* … and 689 more\); 2 classes renumbered \(hugging \(not baby\) \d+→1, jumping jacks \d+→2\)$/m);
     const missing = await cli('manifest', 'diff', a, tempDir());
     assert.equal(missing.code, 66);
+
+    // Another definition (here only the seed) that lists the same clips with the same labels is the same export.
+    for (const seed of ['1', '2']) assert.equal((await cli('subset', 'create', `abseil-${seed}`, '--version', 'k700-2020', '--split', 'val', '--class', 'abseiling', '--seed', seed)).code, 0);
+    const reseeded = await cli('manifest', 'diff', await exported('abseil-1', 'csv', '--include-missing'), await exported('abseil-2', 'csv', '--include-missing'), '--json');
+    assert.equal(reseeded.code, 0, reseeded.stdout);
+    assert.equal((JSON.parse(reseeded.stdout) as ManifestDiff).subset.definitionChanged, true);
   });
 
   test('a path with whitespace is refused by whitespace-split formats, kept by pytorchvideo (last-whitespace split)', async () => {

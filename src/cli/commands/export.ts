@@ -12,7 +12,7 @@ import { type Command, parseCommandArgs } from '../command.js';
 const usage = [
   `kinetics export NAME --format ${EXPORT_FORMATS.join('|')} --out DIR [--version V]`,
   '       [--paths relative|absolute] [--root DIR] [--path-prefix PREFIX] [--label-map FILE|--labels compact] [--include-missing]',
-  '       [--exclude-overlap-with V:S[,V:S]] [--copy|--hardlink] [--class-names torchvision] [--shard-size N|BYTES]',
+  '       [--exclude-overlap-with V:S[,V:S]] [--copy|--hardlink] [--class-names torchvision] [--shard-size N|BYTES] [--parts]',
 ].join('\n');
 
 export const exportCommand: Command = {
@@ -35,6 +35,7 @@ export const exportCommand: Command = {
         hardlink: { type: 'boolean' },
         'class-names': { type: 'string' },
         'shard-size': { type: 'string' },
+        parts: { type: 'boolean' },
       },
       usage,
     );
@@ -72,6 +73,7 @@ export const exportCommand: Command = {
         link: values.copy ? 'copy' : values.hardlink ? 'hardlink' : 'symlink',
         classNames: values['class-names'] === 'torchvision' ? 'torchvision' : 'labels',
         shardSize,
+        parts: values.parts ?? false,
       });
       const excluded = Object.entries(summary.excludedByStatus).map(([status, count]) => `${count} ${status}`).join(', ');
       globals.io.stderr.write(

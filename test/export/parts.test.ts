@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { ingestInto, queryAll } from '../helpers/catalog.js';
+import { runCli } from '../helpers/run-cli.js';
+import { sampleBucket, tempDir } from '../helpers/temp.js';
+
+describe('export --parts: the parts of a `subset split` as splits of one export, with one label map', () => {
+  const home = tempDir();
+  const db = join(home, 'catalog.db');
+  const cli = (...args: string[]) => runCli([...args, '--home', home]);
+  const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n');
+
+  before(async () => {
+    await ingestInto(db, sampleBucket);
+    assert.equal((await cli('subset', 'create', 'v7', '--version', 'k700-2020', '--split', 'val')).code, 0);
+    assert.equal((await cli('subset', 'split', 'v7', '--into', 'train=0.8,val=0.2', '--stratify', '--seed', '5')).code, 0);
+  });
+
+  test('slowfast: train.csv and val.csv hold exactly the clips of each part, numbered by one compact map over them all', async () => {
+    const out = join(tempDir(), 'parts');
+    const result = await cli('export', 'v7', '--parts', '--format', 'slowfast', '--include-missing', '--labels', 'compact', '--out', out);
+    assert.equal(result.code, 0, result.stderr);
+    const classes = lines(join(out, 'classes.txt'));
+    const labels = await queryAll<{ clip_key: string; label: string }>(db, "SELECT clip_key, label FROM clip_annotations WHERE version = 'k700-2020' AND split = 'val'");
+    const labelOf = new Map(labels.map((row) => [row.clip_key, row.label]));
+    for (const part of ['train', 'val']) {
+      const members = await queryAll<{ clip_key: string }>(db, 'SELECT clip_key FROM subset_members WHERE subset = ? ORDER BY clip_key', `v7-${part}`);
+      const listed = lines(join(out, `${part}.csv`)).map((line) => line.split(' '));
+      assert.deepEqual(listed.map(([path]) => path!.split('/').at(-1)!.replace('.mp4', '')).sort(), members.map((row) => row.clip_key));
+      for (const [path, index] of listed) assert.equal(classes[Number(index)], labelOf.get(path!.split('/').at(-1)!.replace('.mp4', '')));
+    }
+    assert.equal(classes.length, new Set(labels.map((row) => row.label)).size, 'the map covers the classes of every part');
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { split_names: Record<string, string> };
+    assert.deepEqual(manifest.split_names, { 'part:train': 'train', 'part:val': 'val' });
+
+    const onDisk = await cli('export', 'v7', '--parts', '--format', 'jsonl', '--include-missing', '--out', join(tempDir(), 'jsonl'));
+    assert.equal(onDisk.code, 0, onDisk.stderr);
+  });
+
+  test('a part exported alone says it keeps its Kinetics split names and, with compact labels, numbers its own classes', async () => {
+    const result = await cli('export', 'v7-val', '--format', 'slowfast', '--include-missing', '--labels', 'compact', '--out', join(tempDir(), 'alone'));
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^warning: v7-val is the part "val" of v7: its clips are listed under their own Kinetics splits, and --labels compact numbers the classes of this part alone .*`kinetics export v7 --parts` writes each part as a split of its own \(train, val\) with one label map$/m);
+  });
+
+  test('refused: --parts of a subset never split, or split twice; --path-prefix on formats that hold the files', async () => {
+    assert.equal((await cli('subset', 'create', 'k4', '--version', 'k400', '--split', 'val')).code, 0);
+    const never = await cli('export', 'k4', '--parts', '--format', 'csv', '--include-missing', '--out', join(tempDir(), 'never'));
+    assert.equal(never.code, 64);
+    assert.match(never.stderr, /^kinetics: subset k4 was never split into parts; make them with `kinetics subset split k4 --into train=0.8,val=0.2`\n$/);
+    assert.equal((await cli('subset', 'split', 'v7', '--into', 'a=0.5,b=0.5')).code, 0);
+    const twice = join(tempDir(), 'twice');
+    const result = await cli('export', 'v7', '--parts', '--format', 'csv', '--include-missing', '--out', twice);
+    assert.equal(result.code, 64);
+    assert.match(result.stderr, /^kinetics: v7 was split more than once \(into a, b; into train, val\)/);
+    assert.ok(!existsSync(twice));
+    const prefixed = await cli('export', 'v7-a', '--format', 'tree', '--path-prefix', '/cluster/k', '--out', join(tempDir(), 'prefixed'));
+    assert.equal(prefixed.code, 64);
+    assert.match(prefixed.stderr, /--path-prefix rewrites the paths a list names; a tree export holds the files themselves/);
+  });
+});
