@@ -1,8 +1,9 @@
 /**
  * npm run bench:fetch — in one run, on loopback:
- *  1. `kinetics fetch --jobs 4` of 4 shards of ~100 MB (K400-style random parts) against curl fetching the same
- *     files 4 at a time (goal ≥ 0.8× curl's throughput); also undici alone downloading them, the ceiling of any
- *     fetch built on it;
+ *  1. `kinetics fetch --jobs 4` of 4 shards of ~100 MB (K400-style random parts), every member and 10 % of them,
+ *     against the pipeline that does the same work, `curl URL | tar xzf -` 4 at a time (goals ≥ 1.2× and ≥ 3× its
+ *     throughput); 2 workers × --jobs 2 and their merge against one --jobs 4; curl alone (the limit marker) and
+ *     undici alone (the ceiling of any fetch built on it);
  *  2. extracting 10 % of a 400 MB shard's members against GNU `tar xzf` of the whole shard (goal ≤ 0.5× its time);
  *  3. extracting every member against `tar xzf` (goal ≤ 1.5×).
  */
@@ -74,33 +75,52 @@ console.log('bench:fetch');
 // 1. Download: 4 × ~100 MB over loopback.
 const downloadBucket = await bucketWithParts('fetch-bucket', 4, 400 << 20);
 const server = await new BucketServer(downloadBucket).start();
-try {
-  const home = join(work, 'download');
+/** A home with the K400 val parts ingested from the server, a subset of `clips` (all, or a SQL selection) and its plan. */
+async function homeWith(name: string, sql?: string): Promise<string> {
+  const home = join(work, name);
   await kinetics(['ingest', '--source', server.url, '--versions', 'k400', '--no-downstream', '--home', home]);
-  await kinetics(['subset', 'create', 'all', '--version', 'k400', '--split', 'val', '--home', home]);
-  await kinetics(['plan', 'all', '--home', home]);
-  const fetched = await kinetics(['fetch', 'all', '--jobs', '4', '--json', '--home', home]);
-  const bytes = (JSON.parse(fetched.stdout) as { transferredBytes: number }).transferredBytes;
+  await kinetics(['subset', 'create', 'wanted', ...(sql ? ['--sql', sql] : ['--version', 'k400', '--split', 'val']), '--home', home]);
+  await kinetics(['plan', 'wanted', '--home', home]);
+  return home;
+}
+try {
   const urls = Array.from({ length: 20 }, (_, part) => `${server.url}/400/val/part_${part}.tar.gz`);
+  writeFileSync(join(work, 'urls.txt'), urls.join('\n'));
+  const timed = async (body: () => Promise<unknown>) => {
+    const start = process.hrtime.bigint();
+    await body();
+    return seconds(start);
+  };
   const curlDir = join(work, 'curl');
   mkdirSync(curlDir);
-  writeFileSync(join(work, 'urls.txt'), urls.join('\n'));
-  let start = process.hrtime.bigint();
-  await shell(`xargs -P 4 -n 1 curl -s -S -f --output-dir '${curlDir}' -O < '${join(work, 'urls.txt')}'`);
-  const curlSeconds = seconds(start);
-  const curlBytes = urls.reduce((sum, _, part) => sum + statSync(join(curlDir, `part_${part}.tar.gz`)).size, 0);
+  const curlSeconds = await timed(() => shell(`xargs -P 4 -n 1 curl -s -S -f --output-dir '${curlDir}' -O < '${join(work, 'urls.txt')}'`));
+  const bytes = urls.reduce((sum, _, part) => sum + statSync(join(curlDir, `part_${part}.tar.gz`)).size, 0);
+  const pipeDir = join(work, 'pipe');
+  mkdirSync(pipeDir);
+  const pipeSeconds = await timed(() => shell(`xargs -P 4 -I URL sh -c "curl -s -S -f 'URL' | tar xzf - -C '${pipeDir}'" < '${join(work, 'urls.txt')}'`));
   const undiciDir = join(work, 'undici');
   mkdirSync(undiciDir);
-  start = process.hrtime.bigint();
-  await execFileAsync(process.execPath, [join(packageRoot, 'bench', 'undici-download.mjs'), undiciDir, ...urls]);
-  const undiciAlone = { seconds: seconds(start), bytes: urls.reduce((sum, _, part) => sum + statSync(join(undiciDir, `part_${part}.tar.gz`)).size, 0) };
-  const ours = bytes / fetched.seconds / 2 ** 20;
-  const theirs = curlBytes / curlSeconds / 2 ** 20;
-  const ceiling = undiciAlone.bytes / undiciAlone.seconds / 2 ** 20;
-  line('kinetics fetch --jobs 4 (download + extract + verify)', `${fetched.seconds.toFixed(2)} s, ${ours.toFixed(0)} MiB/s (${(bytes / 2 ** 20).toFixed(0)} MiB)`);
-  line('curl, 4 at a time, same files', `${curlSeconds.toFixed(2)} s, ${theirs.toFixed(0)} MiB/s`);
-  line('throughput ratio kinetics / curl (goal ≥ 0.8)', (ours / theirs).toFixed(2));
-  line('ceiling: undici request alone, same files to disk', `${undiciAlone.seconds.toFixed(2)} s, ${ceiling.toFixed(0)} MiB/s (${(ceiling / theirs).toFixed(2)}× curl)`);
+  const undiciSeconds = await timed(() => execFileAsync(process.execPath, [join(packageRoot, 'bench', 'undici-download.mjs'), undiciDir, ...urls]));
+
+  const all = await homeWith('all');
+  const fetched = await kinetics(['fetch', 'wanted', '--jobs', '4', '--home', all]);
+  const tenthSql = `select version, split, clip_key from clips where version = 'k400' and split = 'val' and clip_key in (${k400ValStems()
+    .filter((_, index) => index % 10 === 0)
+    .map((stem) => `'${stem}'`)
+    .join(',')})`;
+  const tenthHome = await homeWith('tenth', tenthSql);
+  const tenth = await kinetics(['fetch', 'wanted', '--jobs', '4', '--home', tenthHome]);
+  const split = await homeWith('workers');
+  const workersSeconds = await timed(() => Promise.all([1, 2].map((index) => kinetics(['fetch', 'wanted', '--worker', `${index}/2`, '--jobs', '2', '--home', split]))));
+  const merged = await kinetics(['merge', '--home', split]);
+
+  const rate = (s: number) => `${s.toFixed(2)} s, ${(bytes / s / 2 ** 20).toFixed(0)} MiB/s`;
+  line(`baseline: curl | tar xzf -, 4 at a time (${(bytes / 2 ** 20).toFixed(0)} MiB)`, rate(pipeSeconds));
+  line('kinetics fetch --jobs 4, every member', `${rate(fetched.seconds)} (${(pipeSeconds / fetched.seconds).toFixed(2)}× the pipeline; goal ≥ 1.2)`);
+  line('kinetics fetch --jobs 4, 10 % of the members', `${rate(tenth.seconds)} (${(pipeSeconds / tenth.seconds).toFixed(2)}× the pipeline; goal ≥ 3)`);
+  line('2 workers × --jobs 2 (fetch --worker I/2), then merge', `${rate(workersSeconds)} + merge ${merged.seconds.toFixed(2)} s (${(fetched.seconds / (workersSeconds + merged.seconds)).toFixed(2)}× one --jobs 4)`);
+  line('limit marker: curl alone, 4 at a time, to files', rate(curlSeconds));
+  line('ceiling: undici request alone, same files to disk', `${rate(undiciSeconds)} (${(curlSeconds / undiciSeconds).toFixed(2)}× curl)`);
 } finally {
   await server.stop();
 }

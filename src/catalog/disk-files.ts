@@ -131,7 +131,7 @@ export function fileFindings(catalog: Catalog, roots: string[]): FileFindings {
 }
 
 const WRITE_BATCH = 5000;
-const FILE_COLUMNS = [
+export const FILE_COLUMNS = [
   'path',
   'dir',
   'root_id',

@@ -46,6 +46,16 @@ const commands: CommandEntry[] = [
     load: async () => (await import('./commands/extract.js')).extractCommand,
   },
   {
+    name: 'merge',
+    summary: 'fold what the workers of a split fetch (fetch --worker I/N) recorded into the catalog; idempotent',
+    load: async () => (await import('./commands/merge.js')).mergeCommand,
+  },
+  {
+    name: 'slurm',
+    summary: 'print a script that fetches a subset with a Slurm job array (fetch --worker I/N), then merges',
+    load: async () => (await import('./commands/slurm.js')).slurmCommand,
+  },
+  {
     name: 'shards',
     summary: 'learn which clips random shards hold (index), and share that index (export-index, import-index)',
     load: async () => (await import('./commands/shards.js')).shardsCommand,

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { type Plan, type PlannedShard, archivePath, archivesRoot } from './plan.js';
+import { shellQuoted } from '../util/shell-quote.js';
 import { isRemote } from './shard-size.js';
 
 export const ENGINE_FORMATS = ['urls', 'aria2', 's5cmd', 'rclone'] as const;
@@ -12,11 +13,6 @@ const BUCKET = 'kinetics';
 /** The shards an engine should download: planned, not on disk whole yet, and not known to be absent from the source. */
 export function shardsToDownload(plan: Plan): PlannedShard[] {
   return plan.shards.filter((shard) => shard.archive === null && !shard.absentFromSource);
-}
-
-/** POSIX single quotes, as go-shellquote (which `s5cmd run` splits its lines with) reads them. */
-function shellQuoted(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /** S3 answers a single-part upload's ETag as the MD5 of its bytes: aria2c can check that; a multipart one is not. */

@@ -24,6 +24,8 @@ export interface FetchOptions {
   keepArchives: boolean;
   /** Only shards whose archive is on disk are read; the others are skipped (`kinetics extract`). */
   offline?: boolean;
+  /** The home's lock file this fetch takes (default `fetch.lock`; each worker of a split fetch has its own). */
+  lockName?: string;
   /** Which of the discovery shards' members to keep: the wanted clips not located yet, by version/split. */
   undiscovered: SubsetClip[];
   onProgress?: (event: ShardEvent) => void;
@@ -56,7 +58,7 @@ export interface ShardResult {
  * --verify` would. Discovery shards are skipped once every clip they were meant to find has been found.
  */
 export async function fetchShards(catalog: Catalog, shards: PlannedShard[], options: FetchOptions): Promise<ShardResult[]> {
-  const release = lockHome(options.home);
+  const release = lockHome(options.home, options.lockName);
   try {
     return await streamShards(catalog, shards, options);
   } finally {

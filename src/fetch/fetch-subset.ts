@@ -1,7 +1,8 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { type ShardEvent, type ShardResult, fetchShards } from './fetch-shards.js';
 import type { SubsetClip } from '../catalog/subsets.js';
-import { type Plan, planSubset } from './plan.js';
+import { type Plan, type PlannedShard, planSubset } from './plan.js';
+import { shardKeyOf } from './worker-share.js';
 
 export interface FetchSummary {
   subset: string;
@@ -37,6 +38,10 @@ export async function fetchSubset(
     archives?: string;
     /** Read only archives on disk, never the source (`kinetics extract`). */
     offline?: boolean;
+    /** Only these shards (by `shardKeyOf`): a worker's share; what is still missing is counted among their clips. */
+    share?: Set<string>;
+    /** The home's lock file this fetch takes (a worker takes one of its own). */
+    lockName?: string;
     onProgress?: (event: ShardEvent) => void;
     onPlan?: (plan: Plan) => void;
     signal?: AbortSignal;
@@ -49,22 +54,27 @@ export async function fetchSubset(
     archives: options.archives,
     lookupSizes: !options.offline,
   });
+  const inShare = (shard: PlannedShard) => options.share === undefined || options.share.has(shardKeyOf(shard));
   options.onPlan?.(plan);
-  const shards = await fetchShards(catalog, plan.shards, {
+  const shards = await fetchShards(catalog, plan.shards.filter(inShare), {
     home: options.home,
     jobs: options.jobs,
     keepArchives: options.keepArchives,
     offline: options.offline,
+    lockName: options.lockName,
     undiscovered: plan.undiscovered,
     onProgress: options.onProgress,
     signal: options.signal,
   });
   const after = await planSubset(catalog, subset, options.home, { lookupSizes: false, archives: options.archives });
-  const stillMissing = after.wanted - after.notInAnyShard.length - after.damagedAtSource.length;
   const identity = (clip: SubsetClip) => `${clip.version}\0${clip.split}\0${clip.clip_key}`;
   const noShard = new Set(after.notInAnyShard.map(identity));
-  // A damaged K400 clip may be planned twice: in its own shard and in the replacement archive.
-  const sought = new Map([...after.shards.flatMap((shard) => shard.clips), ...after.undiscovered].map((clip) => [identity(clip), clip]));
+  // A damaged K400 clip may be planned twice: in its own shard and in the replacement archive. A worker answers for
+  // the clips of its own shards only: those still sought among the discovery shards of all workers are the merge's.
+  const sought = new Map(
+    [...after.shards.filter(inShare).flatMap((shard) => shard.clips), ...(options.share ? [] : after.undiscovered)].map((clip) => [identity(clip), clip]),
+  );
+  const stillMissing = options.share ? sought.size : after.wanted - after.notInAnyShard.length - after.damagedAtSource.length;
   const firstOf = (clips: SubsetClip[]) => clips.slice(0, 20).map(({ version, split, clip_key, status }) => ({ version, split, clip_key, status }));
   return {
     subset,

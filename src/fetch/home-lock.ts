@@ -8,12 +8,13 @@ const held = new Set<string>();
 
 /**
  * One process at a time streams shards into a home: two would append to the same part files and download the
- * same shards twice. The lock names its process; one left by a process that is gone (kill -9) is taken over, by
+ * same shards twice (the workers of a split fetch stream disjoint shares, each under a lock `name` of its own). The
+ * lock names its process; one left by a process that is gone (kill -9) is taken over, by
  * one process only. Returns the release.
  */
-export function lockHome(home: string): () => void {
+export function lockHome(home: string, name = 'fetch.lock'): () => void {
   mkdirSync(home, { recursive: true });
-  const lock = join(home, 'fetch.lock');
+  const lock = join(home, name);
   const mine = `${lock}.${process.pid}`;
   writeFileSync(mine, `${process.pid}\n`);
   try {

@@ -42,6 +42,11 @@ export class BucketServer {
     this.faults.set(path, [...(this.faults.get(path) ?? []), ...faults]);
   }
 
+  /** Drops the faults not served yet: from now on every file is served normally. */
+  heal(): void {
+    this.faults.clear();
+  }
+
   requestsFor(path: string): RequestLogEntry[] {
     return this.log.filter((entry) => entry.path === path);
   }

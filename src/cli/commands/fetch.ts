@@ -1,13 +1,17 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import type { ShardEvent } from '../../fetch/fetch-shards.js';
+import { markWorkerCatalog } from '../../catalog/workers.js';
 import { type FetchSummary, fetchSubset } from '../../fetch/fetch-subset.js';
+import { defaultWorkerCatalog, prepareWorker } from '../../fetch/worker-fetch.js';
+import { type Worker, parseWorker } from '../../fetch/worker-share.js';
+import { canonicalPath } from '../../util/canonical-path.js';
 import { formatBytes } from '../../ingest/progress.js';
 import type { Output } from '../../util/output.js';
 import { plural } from '../../util/words.js';
 import { type Command, type GlobalOptions, parseCommandArgs } from '../command.js';
 
-const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--retry-absent] [--retry-damaged] [--json] [--home DIR] [--db FILE]';
+const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--retry-absent] [--retry-damaged] [--worker I/N [--worker-db FILE]] [--json] [--home DIR] [--db FILE]';
 
 /** On a terminal: one live line with the shards in flight, total bytes, rate and ETA; plain lines otherwise. */
 function progressPrinter(stderr: Output, onTerminal: boolean, totalBytes: () => number): { onEvent(event: ShardEvent): void; close(): void } {
@@ -61,14 +65,19 @@ export interface FetchRun {
   retryDamaged?: boolean;
   archives?: string;
   offline?: boolean;
+  /** One worker of a split fetch: its share, recorded in its own catalog. */
+  worker?: Worker;
+  workerCatalog?: string;
 }
 
 /** Fetches (or, offline, extracts) a subset with live progress on stderr and the summary after; returns the exit code. */
 export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<number> {
   let planned = 0;
+  const worker = run.worker && (await prepareWorker(globals.db, run.subset, globals.home, run.worker, run.workerCatalog ?? defaultWorkerCatalog(globals.home, run.worker)));
   const progress = progressPrinter(globals.io.stderr, globals.io.stderr.isTTY === true && !run.json, () => planned);
-  const catalog = Catalog.open(globals.db, { mustExist: true });
+  const catalog = worker ? Catalog.open(worker.catalogFile) : Catalog.open(globals.db, { mustExist: true });
   try {
+    if (worker) markWorkerCatalog(catalog);
     const summary = await fetchSubset(catalog, run.subset, {
       home: globals.home,
       jobs: run.jobs,
@@ -77,6 +86,8 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
       retryDamaged: run.retryDamaged ?? false,
       archives: run.archives,
       offline: run.offline,
+      share: worker?.share,
+      lockName: worker?.lockName,
       onPlan: (plan) => (planned = plan.bytesToDownload),
       onProgress: run.json ? undefined : (event) => progress.onEvent(event),
     });
@@ -115,10 +126,19 @@ export const fetchCommand: Command = {
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { jobs: { type: 'string', short: 'j' }, 'keep-archives': { type: 'boolean' }, 'retry-absent': { type: 'boolean' }, 'retry-damaged': { type: 'boolean' }, json: { type: 'boolean' } },
+      {
+        jobs: { type: 'string', short: 'j' },
+        'keep-archives': { type: 'boolean' },
+        'retry-absent': { type: 'boolean' },
+        'retry-damaged': { type: 'boolean' },
+        worker: { type: 'string' },
+        'worker-db': { type: 'string' },
+        json: { type: 'boolean' },
+      },
       usage,
     );
     if (positionals.length !== 1) throw new UsageError(`fetch takes one subset NAME\nusage: ${usage}`);
+    if (values['worker-db'] !== undefined && values.worker === undefined) throw new UsageError(`--worker-db goes with --worker I/N\nusage: ${usage}`);
     return runFetch(
       {
         subset: positionals[0]!,
@@ -127,6 +147,8 @@ export const fetchCommand: Command = {
         keepArchives: values['keep-archives'],
         retryAbsent: values['retry-absent'],
         retryDamaged: values['retry-damaged'],
+        worker: values.worker === undefined ? undefined : parseWorker(values.worker),
+        workerCatalog: values['worker-db'] === undefined ? undefined : canonicalPath(values['worker-db']),
       },
       globals,
     );

@@ -1,0 +1,104 @@
+import { renameSync, rmSync } from 'node:fs';
+import { KineticsError } from '../errors.js';
+import type { Catalog } from './catalog.js';
+import { FILE_COLUMNS } from './disk-files.js';
+import { refreshFileStatistics } from './statistics.js';
+
+const WORKER_SINCE = 'worker_since';
+
+/**
+ * Copies the catalog as it stands into `file`, a worker's own catalog, whole or not at all; the handle may be a
+ * reader's. The copy is marked with the time from which what it records is the worker's own work.
+ */
+export function copyForWorker(catalog: Catalog, file: string): void {
+  const partial = `${file}.partial`;
+  rmSync(partial, { force: true });
+  const queryOnly = catalog.sqlite.pragma('query_only', { simple: true });
+  catalog.sqlite.pragma('query_only = OFF'); // VACUUM INTO writes only the new file; a read-only handle still reads
+  try {
+    catalog.sqlite.prepare('VACUUM INTO ?').run(partial);
+  } finally {
+    catalog.sqlite.pragma(`query_only = ${queryOnly ? 'ON' : 'OFF'}`);
+  }
+  renameSync(partial, file);
+}
+
+export function markWorkerCatalog(worker: Catalog): void {
+  worker.sqlite.prepare('INSERT OR IGNORE INTO catalog_settings (key, value) VALUES (?, ?)').run(WORKER_SINCE, new Date().toISOString());
+}
+
+export interface MergeSummary {
+  /** Files the worker recorded (new or changed) now in the catalog. */
+  files: number;
+  /** Shards whose state the worker advanced (extracted, failed, absent …). */
+  shards: number;
+  /** Shards whose members the worker learned. */
+  learnedShards: number;
+}
+
+/** How far a shard got: a worker's state replaces the catalog's only when it went further. */
+const STATE_RANK = `CASE %s WHEN 'remote' THEN 0 WHEN 'downloading' THEN 1 WHEN 'downloaded' THEN 2 WHEN 'failed' THEN 2
+  WHEN 'absent' THEN 3 WHEN 'extracted' THEN 4 ELSE 0 END`;
+const rank = (column: string) => STATE_RANK.replace('%s', column);
+
+const MERGED_COLUMNS = [...FILE_COLUMNS, 'gone_at'];
+const COMPARED = ['bytes', 'mtime_ms', 'status', 'detail', 'duration', 'verified', 'serve_rank', 'gone_at'];
+
+/**
+ * Folds what a worker recorded since its catalog was copied (files written, shard states, members learned) into the
+ * catalog, in one transaction, set-based. Only what differs is written: merging the same worker twice changes nothing.
+ */
+export function mergeWorkerCatalog(catalog: Catalog, workerFile: string): MergeSummary {
+  const db = catalog.sqlite;
+  db.prepare('ATTACH DATABASE ? AS worker').run(`file:${encodeURI(workerFile)}?mode=ro`);
+  try {
+    const hasSettings = db.prepare("SELECT 1 FROM worker.sqlite_master WHERE name = 'catalog_settings'").get();
+    const since = hasSettings && (db.prepare('SELECT value FROM worker.catalog_settings WHERE key = ?').pluck().get(WORKER_SINCE) as string | undefined);
+    if (!since) throw new KineticsError(`${workerFile} is not a worker's catalog (\`kinetics fetch NAME --worker I/N\` makes one)`, 65);
+    const summary = db
+      .transaction((): MergeSummary => {
+        db.prepare(
+          `INSERT OR IGNORE INTO scan_roots (path)
+           SELECT path FROM worker.scan_roots WHERE id IN (SELECT root_id FROM worker.disk_files WHERE scanned_at >= ?)`,
+        ).run(since);
+        const files = db
+          .prepare(
+            `INSERT INTO disk_files (${MERGED_COLUMNS.join(', ')})
+             SELECT ${MERGED_COLUMNS.map((column) => (column === 'root_id' ? 'root.id' : `f.${column}`)).join(', ')}
+             FROM worker.disk_files f
+             JOIN worker.scan_roots worker_root ON worker_root.id = f.root_id
+             JOIN scan_roots root ON root.path = worker_root.path
+             LEFT JOIN disk_files known ON known.path = f.path
+             WHERE f.scanned_at >= ? AND (known.id IS NULL OR (${COMPARED.map((c) => `known.${c}`).join(', ')}) IS NOT (${COMPARED.map((c) => `f.${c}`).join(', ')}))
+             ON CONFLICT (path) DO UPDATE SET ${MERGED_COLUMNS.filter((column) => column !== 'path')
+               .map((column) => `${column} = excluded.${column}`)
+               .join(', ')}`,
+          )
+          .run(since).changes;
+        db.exec(`DROP TABLE IF EXISTS temp.learned; CREATE TEMP TABLE learned AS
+          SELECT w.version, w.split, w.name, w.learned_label FROM worker.shard_files w
+          JOIN shard_files s USING (version, split, name) WHERE w.members_known = 1 AND s.members_known = 0`);
+        db.exec(`DELETE FROM shard_member_files WHERE (version, split, shard) IN (SELECT version, split, name FROM learned);
+          INSERT INTO shard_member_files (version, split, shard, clip_key, bytes, damaged)
+          SELECT m.version, m.split, m.shard, m.clip_key, m.bytes, m.damaged
+          FROM worker.shard_member_files m JOIN learned l ON (l.version, l.split, l.name) = (m.version, m.split, m.shard);
+          UPDATE shard_files AS s SET members_known = 1, learned_label = l.learned_label
+          FROM learned l WHERE (l.version, l.split, l.name) = (s.version, s.split, s.name)`);
+        const learnedShards = Number(db.prepare('SELECT count(*) FROM learned').pluck().get());
+        db.exec('DROP TABLE learned');
+        const shards = db
+          .prepare(
+            `UPDATE shard_files AS s SET state = w.state, error = w.error, bytes = coalesce(w.bytes, s.bytes), etag = coalesce(w.etag, s.etag)
+             FROM worker.shard_files w
+             WHERE (w.version, w.split, w.name) = (s.version, s.split, s.name) AND ${rank('w.state')} > ${rank('s.state')}`,
+          )
+          .run().changes;
+        return { files, shards, learnedShards };
+      })
+      .immediate();
+    refreshFileStatistics(db, summary.files);
+    return summary;
+  } finally {
+    db.exec('DETACH DATABASE worker');
+  }
+}

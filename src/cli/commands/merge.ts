@@ -1,0 +1,45 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Catalog } from '../../catalog/catalog.js';
+import { mergeWorkerCatalog } from '../../catalog/workers.js';
+import { KineticsError, UsageError } from '../../errors.js';
+import { workersFolder } from '../../fetch/worker-fetch.js';
+import { canonicalPath } from '../../util/canonical-path.js';
+import { plural } from '../../util/words.js';
+import { type Command, parseCommandArgs } from '../command.js';
+
+const usage = 'kinetics merge [WORKER_DB...] [--json] [--home DIR] [--db FILE]';
+
+/** The catalogs named, or every worker catalog under `--home/workers/`. */
+function workerCatalogs(named: string[], home: string): string[] {
+  if (named.length > 0) {
+    for (const file of named) if (!existsSync(file)) throw new KineticsError(`${file}: no such worker catalog`, 66);
+    return named;
+  }
+  const folder = workersFolder(home);
+  const found = existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.db')).sort().map((name) => join(folder, name)) : [];
+  if (found.length === 0) throw new KineticsError(`no worker catalogs in ${folder}; name them: ${usage}`, 66);
+  return found;
+}
+
+export const mergeCommand: Command = {
+  usage,
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, usage);
+    if (positionals.some((file) => canonicalPath(file) === globals.db)) throw new UsageError(`a catalog is not merged into itself: ${globals.db}`);
+    const files = workerCatalogs(positionals.map((file) => canonicalPath(file)), globals.home);
+    const catalog = Catalog.open(globals.db, { mustExist: true });
+    try {
+      const merged = files.map((file) => ({ file, ...mergeWorkerCatalog(catalog, file) }));
+      if (values.json) globals.io.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
+      for (const { file, files: changed, shards, learnedShards } of merged) {
+        globals.io.stderr.write(
+          `merged     ${file}: ${plural(changed, 'file')} recorded, ${plural(shards, 'shard')} further along, members of ${plural(learnedShards, 'shard')} learned\n`,
+        );
+      }
+      return 0;
+    } finally {
+      await catalog.close();
+    }
+  },
+};

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { Catalog } from '../../catalog/catalog.js';
+import { findSubset } from '../../catalog/subsets.js';
+import { UsageError } from '../../errors.js';
+import { slurmScript } from '../../fetch/slurm-script.js';
+import { packageRoot } from '../../util/package-root.js';
+import { shellQuoted } from '../../util/shell-quote.js';
+import { type Command, parseCommandArgs } from '../command.js';
+import { jobsOption } from './fetch.js';
+
+const usage = 'kinetics slurm NAME --tasks N [--jobs J] [--partition P] [--time T] [--home DIR] [--db FILE]';
+
+export const slurmCommand: Command = {
+  usage,
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { tasks: { type: 'string' }, jobs: { type: 'string', short: 'j' }, partition: { type: 'string' }, time: { type: 'string' } },
+      usage,
+    );
+    if (positionals.length !== 1) throw new UsageError(`slurm takes one subset NAME\nusage: ${usage}`);
+    const tasks = Number(values.tasks);
+    if (!Number.isInteger(tasks) || tasks < 1) throw new UsageError(`--tasks takes a whole number ≥ 1, not "${values.tasks ?? ''}"\nusage: ${usage}`);
+    const catalog = Catalog.open(globals.db, { readonly: true });
+    try {
+      findSubset(catalog, positionals[0]!);
+    } finally {
+      await catalog.close();
+    }
+    globals.io.stdout.write(
+      slurmScript({
+        subset: positionals[0]!,
+        tasks,
+        jobs: values.jobs === undefined ? 2 : jobsOption(values.jobs),
+        partition: values.partition,
+        time: values.time,
+        home: globals.home,
+        db: globals.db,
+        kinetics: `${shellQuoted(process.execPath)} ${shellQuoted(join(packageRoot, 'bin', 'kinetics.js'))}`,
+      }),
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,44 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Catalog } from '../catalog/catalog.js';
+import { copyForWorker } from '../catalog/workers.js';
+import { planSubset } from './plan.js';
+import { type Worker, shardKeyOf, shareOf } from './worker-share.js';
+
+export interface WorkerSetup {
+  /** The worker's own catalog: what it records goes there, never into the main one (see `kinetics merge`). */
+  catalogFile: string;
+  /** Its shards, by `shardKeyOf`. */
+  share: Set<string>;
+  /** The home's lock file it takes: workers of one home stream disjoint shares at once. */
+  lockName: string;
+}
+
+export const workersFolder = (home: string) => join(home, 'workers');
+
+export function defaultWorkerCatalog(home: string, worker: Worker): string {
+  return join(workersFolder(home), `${worker.index}-of-${worker.count}.db`);
+}
+
+/**
+ * Worker I of N of a split fetch: its share of the subset's plan, read from the main catalog (which no worker
+ * writes, so every rerun of a worker gets the same share until the workers are merged), and its own catalog,
+ * copied from the main one the first time.
+ */
+export async function prepareWorker(mainFile: string, subset: string, home: string, worker: Worker, catalogFile: string): Promise<WorkerSetup> {
+  const main = Catalog.open(mainFile, { readonly: true });
+  try {
+    const plan = await planSubset(main, subset, home, { lookupSizes: false });
+    if (!existsSync(catalogFile)) {
+      mkdirSync(dirname(catalogFile), { recursive: true });
+      copyForWorker(main, catalogFile);
+    }
+    return {
+      catalogFile,
+      share: new Set(shareOf(plan.shards, worker).map(shardKeyOf)),
+      lockName: `fetch.worker-${worker.index}-of-${worker.count}.lock`,
+    };
+  } finally {
+    await main.close();
+  }
+}

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { slurmScript } from '../../src/fetch/slurm-script.js';
+import { parseWorker, shardKeyOf, shareOf } from '../../src/fetch/worker-share.js';
+import { packageRoot } from '../../src/util/package-root.js';
+import { shellQuoted } from '../../src/util/shell-quote.js';
+import { BucketServer } from '../helpers/bucket-server.js';
+import { ingestInto, queryAll } from '../helpers/catalog.js';
+import { cliEntry, runCli, spawnCli, tsxLoader } from '../helpers/run-cli.js';
+import { copyOfSampleBucket, tempDir } from '../helpers/temp.js';
+
+test('shares: every shard in exactly one, balanced by bytes, the same whatever order the plan lists them in', () => {
+  const shards = Array.from({ length: 37 }, (_, index) => ({ version: 'k400', split: 'train', name: `part_${index}.tar.gz`, bytes: index % 5 === 0 ? null : 1000 + ((index * 7919) % 5000) }));
+  const biggest = Math.max(...shards.map((shard) => shard.bytes ?? 0));
+  for (const count of [1, 2, 3, 4, 8]) {
+    const shares = Array.from({ length: count }, (_, index) => shareOf(shards, { index: index + 1, count }).map(shardKeyOf));
+    assert.deepEqual(shares.flat().sort(), shards.map(shardKeyOf).sort(), `${count} workers: each shard once`);
+    const mean = shards.filter((shard) => shard.bytes !== null).reduce((sum, shard) => sum + shard.bytes!, 0) / 30;
+    const loads = shares.map((share) => share.reduce((sum, key) => sum + (shards.find((shard) => shardKeyOf(shard) === key)!.bytes ?? mean), 0));
+    assert.ok(Math.max(...loads) - Math.min(...loads) <= biggest, `${count} workers: loads ${loads.map(Math.round).join(', ')}`);
+    const reversed = Array.from({ length: count }, (_, index) => shareOf([...shards].reverse(), { index: index + 1, count }).map(shardKeyOf));
+    assert.deepEqual(reversed.map((share) => share.sort()), shares.map((share) => share.sort()));
+  }
+  assert.deepEqual(parseWorker('3/8'), { index: 3, count: 8 });
+  for (const wrong of ['0/4', '5/4', '1/0', '2', 'a/b']) assert.throws(() => parseWorker(wrong), /--worker takes I\/N with 1 ≤ I ≤ N/);
+});
+
+describe('a fetch split over workers, each with its own catalog, then merged', () => {
+  const bucket = copyOfSampleBucket();
+  let server: BucketServer;
+  const base = join(tempDir(), 'catalog.db');
+  const subsetArgs = ['subset', 'create', 'mix', '--version', 'k400', '--version', 'k700-2020', '--split', 'val', '--per-class', '2', '--seed', '4'];
+
+  /** A home holding a copy of the ingested catalog, with the subset made and its plan's sizes known. */
+  async function newHome(): Promise<string> {
+    const home = tempDir();
+    copyFileSync(base, join(home, 'catalog.db'));
+    return home;
+  }
+
+  /** What a fetch leaves in the catalog, with the home's path taken out: the subset's clips, shard states and members. */
+  async function outcome(home: string) {
+    const db = join(home, 'catalog.db');
+    return {
+      clips: await queryAll(db, `SELECT c.version, c.split, c.clip_key, c.status, replace(c.path, ?, '') AS path FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'mix' ORDER BY 1, 2, 3`, home),
+      shards: await queryAll(db, 'SELECT version, split, name, state, members_known, learned_label FROM shard_files ORDER BY 1, 2, 3'),
+      members: await queryAll(db, 'SELECT * FROM shard_member_files ORDER BY version, split, shard, clip_key'),
+    };
+  }
+
+  let reference: Awaited<ReturnType<typeof outcome>>;
+  before(async () => {
+    server = await new BucketServer(bucket).start();
+    assert.equal((await ingestInto(base, server.url)).exitCode, 0);
+    assert.equal((await runCli([...subsetArgs, '--db', base])).code, 0);
+    assert.equal((await runCli(['plan', 'mix', '--db', base, '--home', tempDir()])).code, 0);
+    const home = await newHome();
+    const single = await runCli(['fetch', 'mix', '--home', home]);
+    assert.match(single.stderr, /^subset mix: \d+ clips extracted/m);
+    reference = await outcome(home);
+    assert.ok(reference.clips.filter((clip) => (clip as { status: string }).status === 'ok').length > 10);
+  });
+  after(() => server.stop());
+
+  for (const count of [1, 2, 3, 4]) {
+    test(`${count} worker${count > 1 ? 's' : ''} at once, then merge: the same clips, shards and members as one fetch; merging again changes nothing`, async () => {
+      const home = await newHome();
+      const runs = await Promise.all(Array.from({ length: count }, (_, index) => spawnCli(['fetch', 'mix', '--worker', `${index + 1}/${count}`, '--jobs', '2', '--home', home])));
+      for (const run of runs) assert.ok(run.code === 0 || run.code === 1, run.stderr);
+      const merged = await runCli(['merge', '--json', '--home', home]);
+      assert.equal(merged.code, 0, merged.stderr);
+      assert.equal((JSON.parse(merged.stdout) as unknown[]).length, count);
+      assert.deepEqual(await outcome(home), reference);
+      const again = await runCli(['merge', '--json', '--home', home]);
+      for (const summary of JSON.parse(again.stdout) as { files: number; shards: number; learnedShards: number }[]) {
+        assert.deepEqual([summary.files, summary.shards, summary.learnedShards], [0, 0, 0]);
+      }
+      assert.deepEqual(await outcome(home), reference);
+    });
+  }
+
+  test('a worker killed mid-way (its shards stalled) and run again finishes its share; merged, the same as one fetch', async () => {
+    const home = await newHome();
+    const plan = JSON.parse((await runCli(['plan', 'mix', '--json', '--home', home])).stdout) as { shards: { url: string; absentFromSource: boolean }[] };
+    for (const shard of plan.shards.filter((shard) => !shard.absentFromSource)) server.fail(decodeURIComponent(new URL(shard.url).pathname.slice(1)), 'stall');
+    const first = spawn(process.execPath, ['--import', tsxLoader, cliEntry, 'fetch', 'mix', '--worker', '1/2', '--home', home], { stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    first.kill('SIGKILL');
+    await once(first, 'exit');
+    server.heal();
+    const requestsBefore = server.log.length;
+    const rerun = await spawnCli(['fetch', 'mix', '--worker', '1/2', '--home', home]);
+    assert.ok(rerun.code === 0 || rerun.code === 1, rerun.stderr);
+    const other = await spawnCli(['fetch', 'mix', '--worker', '2/2', '--home', home]);
+    assert.ok(other.code === 0 || other.code === 1, other.stderr);
+    assert.ok(server.log.length > requestsBefore);
+    assert.equal((await runCli(['merge', '--home', home])).code, 0);
+    assert.deepEqual(await outcome(home), reference);
+  });
+
+  test('the slurm script, run with an sbatch that runs the array here, fetches and merges the same', async () => {
+    const home = await newHome();
+    const printed = await runCli(['slurm', 'mix', '--tasks', '3', '--partition', 'gpu', '--time', '02:00:00', '--home', home]);
+    assert.equal(printed.code, 0, printed.stderr);
+    assert.match(printed.stdout, /--array=1-3 --cpus-per-task=2 --partition='gpu' --time='02:00:00'/);
+    assert.ok(printed.stdout.includes(`\n'${process.execPath}' '${join(packageRoot, 'bin', 'kinetics.js')}' plan 'mix' > /dev/null\n`), printed.stdout);
+    // The same script, running this checkout's sources instead of the built bin/kinetics.js.
+    const script = slurmScript({
+      subset: 'mix', tasks: 3, jobs: 2, home, db: join(home, 'catalog.db'),
+      kinetics: [process.execPath, '--import', tsxLoader, cliEntry].map(shellQuoted).join(' '),
+    });
+    const bin = tempDir();
+    // sbatch as the script uses it: an array's tasks run here at once (SLURM_ARRAY_TASK_ID set), waited for whatever
+    // their ends (afterany), before the next submission, the merge, runs; each prints a job id.
+    writeFileSync(
+      join(bin, 'sbatch'),
+      `#!/usr/bin/env bash
+array=; wrap=
+for arg in "$@"; do case "$arg" in --array=*) array="\${arg#--array=}";; --wrap=*) wrap="\${arg#--wrap=}";; esac; done
+echo "$*" >> "$SBATCH_LOG"
+if [ -n "$array" ]; then
+  for ((i=\${array%-*}; i<=\${array#*-}; i++)); do SLURM_ARRAY_TASK_ID=$i bash -c "$wrap" >> "$SBATCH_LOG.out" 2>&1 & done
+  wait || true
+else
+  bash -c "$wrap" >> "$SBATCH_LOG.out" 2>&1
+fi
+echo $$
+`,
+    );
+    chmodSync(join(bin, 'sbatch'), 0o755);
+    const log = join(tempDir(), 'sbatch.log');
+    const file = join(tempDir(), 'fetch.sbatch');
+    writeFileSync(file, script);
+    const { stdout } = await promisify(execFile)('bash', [file], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, SBATCH_LOG: log, KINETICS_SOURCE: '' } });
+    assert.match(stdout, /^submitted the array \d+ \(3 tasks\) and its merge \d+$/m);
+    const submissions = readFileSync(log, 'utf8').trim().split('\n');
+    assert.equal(submissions.length, 2);
+    assert.match(submissions[1]!, /--dependency=afterany:\d+/);
+    assert.match(readFileSync(`${log}.out`, 'utf8'), /^merged {5}.*3-of-3\.db/m);
+    assert.deepEqual(await outcome(home), reference);
+  });
+});
