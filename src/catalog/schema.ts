@@ -46,6 +46,8 @@ export interface ShardFileTable {
   state: Generated<string>;
   bytes: number | null;
   error: string | null;
+  archive_path: string | null;
+  archive_bytes: number | null;
 }
 
 export interface ShardRow {
@@ -60,6 +62,9 @@ export interface ShardRow {
   error: string | null;
   etag: string | null;
   members_known: number;
+  /** An archive of it that `scan` found on disk, and its size then. */
+  archive_path: string | null;
+  archive_bytes: number | null;
 }
 
 export interface SourceRow {

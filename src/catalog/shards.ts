@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { pathRange } from './disk-files.js';
 import type { ShardRow } from './schema.js';
 
 export interface ShardId {
@@ -8,12 +9,12 @@ export interface ShardId {
 }
 
 /** What planning and fetching read of a shard: a row of the `shards` view, with its bucket path. */
-export type PlannableShard = Pick<ShardRow, 'version' | 'split' | 'name' | 'url' | 'label' | 'bytes' | 'etag' | 'state' | 'members_known'> & {
+export type PlannableShard = Pick<ShardRow, 'version' | 'split' | 'name' | 'url' | 'label' | 'bytes' | 'etag' | 'state' | 'members_known' | 'archive_path'> & {
   /** Bucket-relative, decoded: `400/train/part_0.tar.gz`. */
   path: string;
 };
 
-const PLANNABLE_SHARDS = `SELECT s.version, s.split, s.name, s.url, s.label, s.bytes, s.etag, s.state, s.members_known, f.path
+const PLANNABLE_SHARDS = `SELECT s.version, s.split, s.name, s.url, s.label, s.bytes, s.etag, s.state, s.members_known, s.archive_path, f.path
   FROM shards s JOIN shard_files f USING (version, split, name)`;
 
 /** Every shard of these versions. */
@@ -172,4 +173,54 @@ export function relocateShards(
       setUrl.run(url, shard.version, shard.split, shard.name, url);
     }
   }).immediate();
+}
+
+/** A shard an archive on disk may be, by its name. */
+export interface ShardCandidate extends ShardId {
+  /** The source's size, when known. */
+  bytes: number | null;
+}
+
+/** Every shard by file name: what an archive on disk named so may be. */
+export function shardsByName(catalog: Catalog): Map<string, ShardCandidate[]> {
+  const byName = new Map<string, ShardCandidate[]>();
+  for (const shard of catalog.sqlite.prepare('SELECT version, split, name, bytes FROM shard_files').all() as ShardCandidate[]) {
+    const same = byName.get(shard.name);
+    if (same) same.push(shard);
+    else byName.set(shard.name, [shard]);
+  }
+  return byName;
+}
+
+const rootsClause = (roots: string[], column: string) => roots.map(() => `(${column} > ? AND ${column} < ?)`).join(' OR ');
+
+/** The files under `roots` whose names are an archive's (`.tar.gz`, `.tgz`, `.tar`, and those ending `.part`). */
+export function archiveFilesUnder(catalog: Catalog, roots: string[]): { path: string; bytes: number }[] {
+  return catalog.sqlite
+    .prepare(
+      `SELECT path, bytes FROM disk_files WHERE status <> 'gone' AND clip_key IS NULL
+         AND (path LIKE '%.tar.gz' OR path LIKE '%.tgz' OR path LIKE '%.tar' OR path LIKE '%.tar.gz.part' OR path LIKE '%.tgz.part' OR path LIKE '%.tar.part')
+         AND (${rootsClause(roots, 'path')})`,
+    )
+    .all(roots.flatMap(pathRange)) as { path: string; bytes: number }[];
+}
+
+/**
+ * Records the archives found under `roots` on their shards (a shard found twice keeps its largest copy), and forgets
+ * the archives recorded under them that are no longer there; in one transaction.
+ */
+export function recordShardArchives(catalog: Catalog, roots: string[], found: (ShardId & { path: string; bytes: number })[]): void {
+  const largest = new Map<string, ShardId & { path: string; bytes: number }>();
+  for (const archive of found) {
+    const key = `${archive.version}\0${archive.split}\0${archive.name}`;
+    if ((largest.get(key)?.bytes ?? -1) < archive.bytes) largest.set(key, archive);
+  }
+  const forget = catalog.sqlite.prepare(`UPDATE shard_files SET archive_path = NULL, archive_bytes = NULL WHERE ${rootsClause(roots, 'archive_path')}`);
+  const record = catalog.sqlite.prepare('UPDATE shard_files SET archive_path = ?, archive_bytes = ? WHERE version = ? AND split = ? AND name = ?');
+  catalog.sqlite
+    .transaction(() => {
+      forget.run(roots.flatMap(pathRange));
+      for (const archive of largest.values()) record.run(archive.path, archive.bytes, archive.version, archive.split, archive.name);
+    })
+    .immediate();
 }

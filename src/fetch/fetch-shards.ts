@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { FileWriter, finishedRecordingFiles, scanRootId } from '../catalog/disk-files.js';
@@ -53,7 +53,7 @@ export interface ShardResult {
 }
 
 /**
- * Streams each shard once — from a kept archive, a directory bucket, or over HTTP with resume — through the member
+ * Streams each shard once — from an archive on disk, a directory bucket, or over HTTP with resume — through the member
  * extractor, writing only the wanted clips, recording every member seen, and recording each written file as `scan
  * --verify` would. Discovery shards are skipped once every clip they were meant to find has been found.
  */
@@ -182,6 +182,10 @@ async function transferShard(
       const part = `${archive}.part`;
       // A part that is not a plain file (a link could point anywhere) is never written through: it goes.
       if (lstatSync(part, { throwIfNoEntry: false })?.isFile() === false) rmSync(part, { recursive: true, force: true });
+      // An archive scan found cut off gives its bytes once, as a part file of our own: the user's copy is never written.
+      if (shard.partialArchive !== null && (statSync(part, { throwIfNoEntry: false })?.size ?? 0) < (statSync(shard.partialArchive, { throwIfNoEntry: false })?.size ?? 0)) {
+        copyFileSync(shard.partialArchive, part);
+      }
       const replaying = existsSync(part) && statSync(part).size > 0;
       const downloadOnce = () =>
         downloadResumable({

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { shardNameOf } from '../scan/shard-archives.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { ABSENT, type PlannableShard, recordShardSize, setShardState, shardsOfVersions } from '../catalog/shards.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
@@ -22,6 +23,8 @@ export interface PlannedShard {
   membersKnown: boolean;
   /** A whole archive on disk (kept by `--keep-archives`, or downloaded by another engine), read instead of the source. */
   archive: string | null;
+  /** An archive of it that `scan` found cut off (a `wget -c` that stopped): a download resumes from its bytes. */
+  partialArchive: string | null;
   /** Wanted clips this shard is known (or, per class, expected) to hold. */
   clips: SubsetClip[];
   /** Streamed to find wanted clips whose shard is not known yet (random shards never streamed). */
@@ -69,7 +72,16 @@ export function archiveOnDisk(dir: string, shard: { version: string; split: stri
   return null;
 }
 
+/** The archive `scan` recorded on the shard, if it is still there: whole (of the source's size, when known) or not. */
+function scannedArchive(row: PlannableShard): { whole: string | null; partial: string | null } {
+  const size = row.archive_path === null ? undefined : statSync(row.archive_path, { throwIfNoEntry: false })?.size;
+  if (size === undefined) return { whole: null, partial: null };
+  const whole = !shardNameOf(basename(row.archive_path!))?.partialByName && (row.bytes === null || size === row.bytes);
+  return whole ? { whole: row.archive_path, partial: null } : { whole: null, partial: row.bytes !== null && size < row.bytes ? row.archive_path : null };
+}
+
 export function plannedShardOf(row: PlannableShard, archives: string): PlannedShard {
+  const scanned = scannedArchive(row);
   return {
     version: row.version,
     split: row.split,
@@ -81,7 +93,8 @@ export function plannedShardOf(row: PlannableShard, archives: string): PlannedSh
     etag: row.etag,
     state: row.state,
     membersKnown: row.members_known === 1,
-    archive: archiveOnDisk(archives, row),
+    archive: archiveOnDisk(archives, row) ?? scanned.whole,
+    partialArchive: scanned.partial,
     clips: [],
     discovery: false,
     absentFromSource: row.state === ABSENT,

@@ -16,6 +16,7 @@ import {
 import { BEING_EXTRACTED, fileRecord } from './file-record.js';
 import { canonicalPath } from '../util/canonical-path.js';
 import { walkWithFind } from './find-walk.js';
+import { type ArchiveFindings, recogniseShardArchives } from './shard-archives.js';
 import { type WalkOptions, type WalkedDir, walkTree } from './walk-tree.js';
 
 export interface ScanOptions {
@@ -47,6 +48,8 @@ export interface ScanSummary {
   short: number;
   skippedDirs: number;
   unreadable: { path: string; error: string }[];
+  /** Shard archives among the files (CVDF's download scripts leave them), recorded on their shards. */
+  archives: ArchiveFindings;
   seconds: number;
 }
 
@@ -73,6 +76,7 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
     short: 0,
     skippedDirs: 0,
     unreadable: [],
+    archives: { recognised: 0, partial: 0, ambiguous: [] },
     seconds: 0,
   };
   const writer = new FileWriter(catalog);
@@ -84,6 +88,7 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
   options.onProgress?.(progress);
   summary.verified = progress.verified;
   Object.assign(summary, fileFindings(catalog, summary.roots));
+  summary.archives = recogniseShardArchives(catalog, summary.roots);
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
 }

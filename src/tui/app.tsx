@@ -85,7 +85,7 @@ export function App({ catalog, home }: AppProps) {
         shard.label,
         shard.bytes === null ? '?' : formatBytes(shard.bytes),
         shard.clips.length,
-        shard.archive ? 'kept archive' : shard.discovery ? 'discover' : shard.membersKnown ? 'known' : 'by class',
+        shard.archive ? 'on disk' : shard.discovery ? 'discover' : shard.membersKnown ? 'known' : 'by class',
       ]),
       scroll: 0,
     });

@@ -10,6 +10,7 @@ const shard = (version: string, split: string, name: string, label: string | nul
   name,
   url: `${version}/${split}/${name}`,
   path: `${version}/${split}/${name}`,
+  archive_path: null,
   label,
   bytes: null,
   etag: null,

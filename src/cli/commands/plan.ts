@@ -22,7 +22,7 @@ export function printPlan(plan: Plan, write: (text: string) => void, format: 'ta
     shard.absentFromSource ? 'not in source' : shard.bytes === null ? '?' : formatBytes(shard.bytes),
     shard.clips.length,
     shard.discovery ? 'unknown: streamed to find clips' : shard.membersKnown ? 'known' : 'by class',
-    shard.archive ? 'kept archive' : shard.state,
+    shard.archive ? 'archive on disk' : shard.state,
   ]);
   writeRows(format, ['version', 'split', 'shard', 'label', 'bytes', 'clips', 'members', 'state'], rows, write);
   write(

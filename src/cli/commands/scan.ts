@@ -4,6 +4,7 @@ import { KineticsError } from '../../errors.js';
 import { videosRoot } from '../../fetch/video-layout.js';
 import { type ScanSummary, scan } from '../../scan/scan.js';
 import type { Output } from '../../util/output.js';
+import { plural } from '../../util/words.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = 'kinetics scan [DIR...] [--verify] [--quick] [--json] [--fail-on-damage] [--home DIR] [--db FILE]';
@@ -15,6 +16,11 @@ function printSummary(summary: ScanSummary, stderr: Output): void {
       `${summary.verified} verified; findings: ${summary.damaged} damaged, ${summary.empty} empty, ${summary.short} short, ` +
       `${summary.unknown} unknown, in ${summary.seconds.toFixed(2)} s\n`,
   );
+  const { archives } = summary;
+  if (archives.recognised > 0) {
+    stderr.write(`${plural(archives.recognised, 'shard archive')} recorded on their shards (${archives.partial} partial): plan, fetch and extract read the whole ones\n`);
+  }
+  for (const entry of archives.ambiguous) stderr.write(`ambiguous  ${entry.path}: ${entry.reason} (${entry.candidates.join(', ')})\n`);
   for (const entry of summary.unreadable) stderr.write(`cannot read ${entry.path} (${entry.error})\n`);
 }
 

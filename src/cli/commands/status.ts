@@ -7,7 +7,7 @@ import { type QueryParams, runReadOnlyQuery } from '../../catalog/read-only-quer
 import { SPLITS, VERSIONS, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
-const usage = 'kinetics status [--version V] [--split S] [--subset NAME] [--by-class] [--json|--csv|--table] [--home DIR] [--db FILE]';
+const usage = 'kinetics status [--version V] [--split S] [--subset NAME] [--by-class | --shards] [--json|--csv|--table] [--home DIR] [--db FILE]';
 
 export const statusCommand: Command = {
   usage,
@@ -19,6 +19,7 @@ export const statusCommand: Command = {
         split: { type: 'string' },
         subset: { type: 'string' },
         'by-class': { type: 'boolean' },
+        shards: { type: 'boolean' },
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
         table: { type: 'boolean' },
@@ -33,10 +34,13 @@ export const statusCommand: Command = {
     if (values.subset !== undefined && (version !== null || split !== null)) {
       throw new UsageError('--subset gives the coverage of a subset, whatever its versions and splits: leave out --version and --split');
     }
+    if (values.shards && (values.subset !== undefined || values['by-class'])) {
+      throw new UsageError('--shards counts the shards of each version and split: it goes with --version and --split, not --subset or --by-class');
+    }
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
       if (values.subset !== undefined) findSubset(catalog, values.subset);
-      const query = loadNamedQuery(`${values.subset === undefined ? '' : 'subset-'}status${values['by-class'] ? '-by-class' : ''}`);
+      const query = loadNamedQuery(values.shards ? 'shard-status' : `${values.subset === undefined ? '' : 'subset-'}status${values['by-class'] ? '-by-class' : ''}`);
       const params: QueryParams = values.subset === undefined ? { version, split } : { subset: values.subset };
       const result = runReadOnlyQuery(catalog, query.sql, params);
       writeRows(format, result.columns, result.rows, (text) => globals.io.stdout.write(text));
