@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { canonicalPath } from '../util/canonical-path.js';
+import { closestNames } from '../util/closest-names.js';
 import type { Output } from '../util/output.js';
 
 /** What a command reads and writes besides its files, so that tests can run commands in-process. */
@@ -56,11 +57,28 @@ export function parseCommandArgs<Options extends NonNullable<ParseArgsConfig['op
   options: Options,
   usage: string,
 ) {
+  const all = { ...GLOBAL_OPTIONS, ...options };
   try {
-    return parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, allowNegative: true, strict: true });
+    return parseArgs({ args, options: all, allowPositionals: true, allowNegative: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\nusage: ${usage}`);
+    throw new UsageError(`${argumentProblem(error as NodeJS.ErrnoException, Object.keys(all), usage)}\nusage: ${usage}`);
   }
+}
+
+/** node's parseArgs errors, said as the user typed them: `unknown option --tsv for status (did you mean --csv?)`. */
+function argumentProblem(error: NodeJS.ErrnoException, known: string[], usage: string): string {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1];
+  const command = /^kinetics (\S+(?: [a-z-]+)?)/.exec(usage)?.[1] ?? 'this command';
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
+    const near = closestNames(option.replace(/^-+/, ''), known, 1).map((name) => `--${name}`);
+    return `unknown option ${option} for ${command.split(' ')[0]}${near.length > 0 ? ` (did you mean ${near[0]}?)` : ''}`;
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    return /ambiguous/.test(error.message)
+      ? `${option} needs a value; one that starts with a dash is written ${option}=-1`
+      : `${option} needs a value`;
+  }
+  return error.message;
 }
 
 /** `-p name value` (repeatable), as in sqlite-utils; returns the remaining arguments and the parameters. */

@@ -41,7 +41,7 @@ test('KINETICS_HOME and --db choose the catalog; unknown commands and options ar
   assert.match(unknown.stderr, /unknown command "frobnicate"/);
   const badOption = await runCli(['ingest', '--sauce', 'x']);
   assert.equal(badOption.code, 64);
-  assert.match(badOption.stderr, /Unknown option '--sauce'/);
+  assert.match(badOption.stderr, /^kinetics: unknown option --sauce for ingest \(did you mean --[a-z-]+\?\)\nusage: kinetics ingest/);
   const badVersion = await runCli(['ingest', '--versions', 'k500', '--db', join(home, 'x.db'), '--source', home]);
   assert.equal(badVersion.code, 64);
   assert.match(badVersion.stderr, /unknown version "k500"; versions are k400, k600, k700-2020/);

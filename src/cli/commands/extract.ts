@@ -2,7 +2,8 @@ import { UsageError } from '../../errors.js';
 import { archivesRoot } from '../../fetch/plan.js';
 import { canonicalPath } from '../../util/canonical-path.js';
 import { type Command, parseCommandArgs } from '../command.js';
-import { jobsOption, runFetch } from './fetch.js';
+import { jobsOption } from '../number-options.js';
+import { runFetch } from './fetch.js';
 
 const usage = 'kinetics extract NAME [--archives DIR] [--jobs N] [--json] [--home DIR] [--db FILE]';
 

@@ -10,6 +10,7 @@ import { formatBytes } from '../../ingest/progress.js';
 import type { Output } from '../../util/output.js';
 import { plural } from '../../util/words.js';
 import { type Command, type GlobalOptions, parseCommandArgs } from '../command.js';
+import { jobsOption } from '../number-options.js';
 
 const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--retry-absent] [--retry-damaged] [--worker I/N [--worker-db FILE]] [--json] [--home DIR] [--db FILE]';
 
@@ -112,13 +113,6 @@ function reportSummary(summary: FetchSummary, stderr: Output): void {
   );
   for (const clip of summary.stillMissingClips) stderr.write(`missing    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status})\n`);
   for (const clip of summary.damagedAtSourceClips) stderr.write(`damaged    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status} at source)\n`);
-}
-
-/** `--jobs N`: a whole number ≥ 1, 4 when not given. */
-export function jobsOption(given: string | undefined): number {
-  const jobs = Number(given ?? 4);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number ≥ 1, not "${given}"`);
-  return jobs;
 }
 
 export const fetchCommand: Command = {

@@ -6,6 +6,7 @@ import { archivesRoot, plannedShardOf } from '../../fetch/plan.js';
 import { exportShardIndex, importShardIndex } from '../../fetch/shard-index.js';
 import { REPLACEMENT_SPLIT, SHARD_SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
+import { jobsOption } from '../number-options.js';
 
 const usage = [
   'kinetics shards index [--version V] [--split S] [--jobs N]   stream shards whose members are unknown, only to learn them',
@@ -38,7 +39,7 @@ export const shardsCommand: Command = {
           const rows = shardsWithUnknownMembers(catalog, { version, split });
           const results = await fetchShards(catalog, rows.map((row) => plannedShardOf(row, archivesRoot(globals.home))), {
             home: globals.home,
-            jobs: Number(values.jobs ?? 4),
+            jobs: jobsOption(values.jobs),
             keepArchives: false,
             undiscovered: [],
           });

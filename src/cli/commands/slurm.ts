@@ -6,7 +6,7 @@ import { slurmScript } from '../../fetch/slurm-script.js';
 import { packageRoot } from '../../util/package-root.js';
 import { shellQuoted } from '../../util/shell-quote.js';
 import { type Command, parseCommandArgs } from '../command.js';
-import { jobsOption } from './fetch.js';
+import { jobsOption, wholeNumberOption } from '../number-options.js';
 
 const usage = 'kinetics slurm NAME --tasks N [--jobs J] [--partition P] [--time T] [--home DIR] [--db FILE]';
 
@@ -19,8 +19,8 @@ export const slurmCommand: Command = {
       usage,
     );
     if (positionals.length !== 1) throw new UsageError(`slurm takes one subset NAME\nusage: ${usage}`);
-    const tasks = Number(values.tasks);
-    if (!Number.isInteger(tasks) || tasks < 1) throw new UsageError(`--tasks takes a whole number ≥ 1, not "${values.tasks ?? ''}"\nusage: ${usage}`);
+    const tasks = wholeNumberOption('--tasks', values.tasks, 1);
+    if (tasks === null) throw new UsageError(`slurm needs --tasks N, how many array tasks share the fetch\nusage: ${usage}`);
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
       findSubset(catalog, positionals[0]!);
@@ -31,7 +31,7 @@ export const slurmCommand: Command = {
       slurmScript({
         subset: positionals[0]!,
         tasks,
-        jobs: values.jobs === undefined ? 2 : jobsOption(values.jobs),
+        jobs: jobsOption(values.jobs, 2),
         partition: values.partition,
         time: values.time,
         home: globals.home,

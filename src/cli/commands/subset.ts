@@ -9,6 +9,7 @@ import { createSubset, dropSubset, findSubset, listSubsets, storeSubsets, subset
 import { foldParts, parseParts, splitClips } from '../../subset/split-subset.js';
 import { closestNames } from '../../util/closest-names.js';
 import { type Command, type GlobalOptions, parseCommandArgs } from '../command.js';
+import { wholeNumberOption } from '../number-options.js';
 
 const usage = [
   'kinetics subset create NAME [--version V ...] [--split S ...] [--class LABEL ...] [--classes-file F] [--match GLOB]',
@@ -16,12 +17,6 @@ const usage = [
   '       kinetics subset split NAME (--into train=0.8,val=0.2 | --folds K) [--seed N] [--stratify] [--replace]',
   '       kinetics subset list | show NAME | drop NAME   [--json]',
 ].join('\n');
-
-function whole(text: string | undefined, option: string): number | null {
-  if (text === undefined) return null;
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`${option} takes a whole number, not "${text}"`);
-  return Number(text);
-}
 
 export function parseDefinition(values: Record<string, string | string[] | boolean | undefined>): SubsetDefinition {
   const list = (key: string) => (values[key] as string[] | undefined) ?? [];
@@ -43,9 +38,9 @@ export function parseDefinition(values: Record<string, string | string[] | boole
     splits: [...new Set(splits)] as Split[],
     classes: [...new Set([...list('class'), ...fileClasses])],
     match: (values.match as string | undefined) ?? null,
-    perClass: whole(values['per-class'] as string | undefined, '--per-class'),
-    limit: whole(values.limit as string | undefined, '--limit'),
-    seed: whole(values.seed as string | undefined, '--seed') ?? 0,
+    perClass: wholeNumberOption('--per-class', values['per-class'] as string | undefined),
+    limit: wholeNumberOption('--limit', values.limit as string | undefined),
+    seed: wholeNumberOption('--seed', values.seed as string | undefined) ?? 0,
     onlyMissing: values['only-missing'] === true,
     onlyOnDisk: values['only-on-disk'] === true,
     sql: (values.sql as string | undefined) ?? null,
@@ -105,10 +100,10 @@ export const subsetCommand: Command = {
       case 'split': {
         if (!name) throw new UsageError(`subset split needs a NAME\nusage: ${usage}`);
         if ((values.into === undefined) === (values.folds === undefined)) throw new UsageError(`subset split takes --into or --folds (one of them)\nusage: ${usage}`);
-        const folds = whole(values.folds, '--folds');
+        const folds = wholeNumberOption('--folds', values.folds);
         if (folds !== null && folds < 2) throw new UsageError(`--folds takes 2 or more, not ${folds}`);
         const parts = folds === null ? parseParts(values.into!) : foldParts(folds);
-        const seed = whole(values.seed, '--seed') ?? 0;
+        const seed = wholeNumberOption('--seed', values.seed) ?? 0;
         const stratify = values.stratify ?? false;
         const made = await withCatalog(globals, false, (catalog) => {
           const parent = findSubset(catalog, name);
