@@ -35,6 +35,8 @@ export interface Command {
 /** A command as `kinetics --help` lists it; its module (and what that imports) loads only when it runs. */
 export interface CommandEntry {
   name: string;
+  /** The task it serves, as `kinetics --help` groups the commands. */
+  task: 'get data' | 'ask' | 'select and use' | 'try it';
   summary: string;
   load(): Promise<Command>;
 }

@@ -7,86 +7,103 @@ import { reportError } from './report-error.js';
 const commands: CommandEntry[] = [
   {
     name: 'ingest',
+    task: 'get data',
     summary: "load every version's annotations, path lists, readmes and downstream labels into the catalog",
     load: async () => (await import('./commands/ingest.js')).ingestCommand,
   },
   {
     name: 'query',
+    task: 'ask',
     summary: 'run a read-only SQL query (or a named one from queries/) on the catalog',
     load: async () => (await import('./commands/query.js')).queryCommand,
   },
   {
     name: 'scan',
+    task: 'get data',
     summary: 'record the video files in folders (default: --home/videos), which clips they serve, and their integrity',
     load: async () => (await import('./commands/scan.js')).scanCommand,
   },
   {
     name: 'status',
+    task: 'ask',
     summary: 'per version and split (or class): annotated clips, and how many are ok, missing, damaged, … on disk',
     load: async () => (await import('./commands/status.js')).statusCommand,
   },
   {
     name: 'subset',
+    task: 'select and use',
     summary: 'make, list, show or drop a named subset of clips (by version, split, class, sample, or SQL)',
     load: async () => (await import('./commands/subset.js')).subsetCommand,
   },
   {
     name: 'plan',
+    task: 'select and use',
     summary: "which shards a subset needs, their size, what is already here, what is not known yet",
     load: async () => (await import('./commands/plan.js')).planCommand,
   },
   {
     name: 'fetch',
+    task: 'get data',
     summary: "download only the shards a subset needs and extract only its clips (resumable, verified)",
     load: async () => (await import('./commands/fetch.js')).fetchCommand,
   },
   {
     name: 'extract',
+    task: 'get data',
     summary: 'take a subset\'s clips from shard archives another engine downloaded (plan --format aria2|s5cmd|rclone|urls)',
     load: async () => (await import('./commands/extract.js')).extractCommand,
   },
   {
     name: 'merge',
+    task: 'get data',
     summary: 'fold what the workers of a split fetch (fetch --worker I/N) recorded into the catalog; idempotent',
     load: async () => (await import('./commands/merge.js')).mergeCommand,
   },
   {
     name: 'slurm',
+    task: 'get data',
     summary: 'print a script that fetches a subset with a Slurm job array (fetch --worker I/N), then merges',
     load: async () => (await import('./commands/slurm.js')).slurmCommand,
   },
   {
     name: 'shards',
+    task: 'get data',
     summary: 'learn which clips random shards hold (index), and share that index (export-index, import-index)',
     load: async () => (await import('./commands/shards.js')).shardsCommand,
   },
   {
     name: 'export',
+    task: 'select and use',
     summary: 'write a subset as a framework reads it (csv, jsonl, mmaction, pytorchvideo, slowfast, videomae, tree, fiftyone, webdataset, hf)',
     load: async () => (await import('./commands/export.js')).exportCommand,
   },
   {
     name: 'manifest',
+    task: 'ask',
     summary: 'what changed between two exports: clips per split and class, label map, catalog source files (diff)',
     load: async () => (await import('./commands/manifest.js')).manifestCommand,
   },
   {
     name: 'overlap',
+    task: 'ask',
     summary: 'clips of an evaluation split that also stand in training splits (same video, overlapping window)',
     load: async () => (await import('./commands/overlap.js')).overlapCommand,
   },
   {
     name: 'classes',
+    task: 'ask',
     summary: "how each class of one version maps onto another's, from the clips both list",
     load: async () => (await import('./commands/classes.js')).classesCommand,
   },
   {
     name: 'tui',
+    task: 'select and use',
     summary: 'browse the catalog, pick classes, make a subset, plan, fetch and export from one terminal screen',
     load: async () => (await withoutGlobalFetch(() => import('./commands/tui.js'))).tuiCommand,
   },
   {
     name: 'demo',
+    task: 'try it',
     summary: 'ingest the bundled sample bucket (data/sample-bucket) and print what the catalog holds',
     load: async () => (await import('./commands/demo.js')).demoCommand,
   },
@@ -94,14 +111,14 @@ const commands: CommandEntry[] = [
 
 function help(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
+  const tasks = [...new Set(commands.map((command) => command.task))];
   return [
     'kinetics: a local, indexed SQL catalog of the Kinetics video datasets',
     '',
-    'usage: kinetics <command> [options]   (global: --home DIR, --db FILE)',
+    'usage: kinetics <command> [options]   (global: --home DIR, --db FILE; -V, --version)',
+    ...tasks.flatMap((task) => ['', `${task}:`, ...commands.filter((command) => command.task === task).map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`)]),
     '',
-    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
-    '',
-    'kinetics <command> --help shows a command\'s options.',
+    'kinetics help <command> (or kinetics <command> --help) shows its options.',
   ].join('\n');
 }
 
@@ -109,8 +126,10 @@ async function main(argv: string[], io: CommandIo): Promise<number> {
   // The command is the first word that is neither an option nor the value of --home / --db.
   const commandIndex = argv.findIndex((arg, index) => !arg.startsWith('-') && !['--home', '--db'].includes(argv[index - 1] ?? ''));
   const name = argv[commandIndex];
+  const helpOf = name === 'help' ? commands.find((candidate) => candidate.name === argv[commandIndex + 1]) : undefined;
+  if (helpOf) return main([helpOf.name, '--help'], io);
   const command = commands.find((candidate) => candidate.name === name);
-  if (!command && argv.includes('--version')) {
+  if (!command && (argv.includes('--version') || argv.includes('-V'))) {
     io.stdout.write(`${packageVersion}\n`);
     return 0;
   }

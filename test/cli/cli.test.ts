@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { packageRoot } from '../../src/util/package-root.js';
 import { queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
 import { copyOfSampleBucket, tempDir } from '../helpers/temp.js';
@@ -51,6 +52,15 @@ test('KINETICS_HOME and --db choose the catalog; unknown commands and options ar
   const help = await runCli(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /ingest\s+load every version/);
+  assert.match(help.stdout, /^get data:\n  ingest .*\n[\s\S]*^ask:\n  query [\s\S]*^select and use:\n  subset /m, 'commands grouped by task');
+  const listed = [...help.stdout.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((match) => match[1]!);
+  for (const name of listed) {
+    const [viaHelp, viaFlag] = await Promise.all([runCli(['help', name]), runCli([name, '--help'])]);
+    assert.equal(viaHelp.stdout, viaFlag.stdout, `help ${name}`);
+    assert.match(viaHelp.stdout, new RegExp(`^usage: kinetics ${name}`));
+  }
+  const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['-V', '--version']) assert.equal((await runCli([flag])).stdout, `${version.version}\n`);
 });
 
 test('commands that need an ingested catalog refuse a --home without one (exit 66) and create nothing there', async () => {
