@@ -1,6 +1,8 @@
 import { createReadStream, createWriteStream, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import type { Output } from '../util/output.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { InputError, KineticsError } from '../errors.js';
 import { mapHeader, parseWholeNumber, readCsvRecords } from '../ingest/parsers/csv-records.js';
@@ -9,18 +11,32 @@ import { recordShardMembers, shardExists, shardMemberRows } from '../catalog/sha
 
 const COLUMNS = ['version', 'split', 'shard', 'clip_key', 'bytes'] as const;
 
-/** Writes every learned shard member as TSV (`version split shard clip_key bytes`, with a header). */
-export async function exportShardIndex(catalog: Catalog, file: string, only: { version: string | null; split: string | null }): Promise<number> {
-  mkdirSync(dirname(file), { recursive: true });
-  const out = createWriteStream(file);
-  out.write(`${COLUMNS.join('\t')}\n`);
+/**
+ * Writes every learned shard member as TSV (`version split shard clip_key bytes`, with a header) to `file`, or with
+ * `-` to `stdout`.
+ */
+export async function exportShardIndex(catalog: Catalog, file: string, only: { version: string | null; split: string | null }, stdout: Output): Promise<number> {
+  const out = file === '-' ? undefined : (mkdirSync(dirname(file), { recursive: true }), createWriteStream(file));
+  const write = async (text: string) => {
+    if (!out) stdout.write(text);
+    else if (!out.write(text)) await once(out, 'drain');
+  };
+  await write(`${COLUMNS.join('\t')}\n`);
   let rows = 0;
+  let batch = '';
   for (const row of shardMemberRows(catalog, only)) {
-    if (!out.write(`${row.join('\t')}\n`)) await once(out, 'drain');
+    batch += `${row.join('\t')}\n`;
     rows++;
+    if (batch.length >= 1 << 16) {
+      await write(batch);
+      batch = '';
+    }
   }
-  out.end();
-  await once(out, 'finish');
+  await write(batch);
+  if (out) {
+    out.end();
+    await once(out, 'finish');
+  }
   return rows;
 }
 
@@ -28,14 +44,14 @@ export async function exportShardIndex(catalog: Catalog, file: string, only: { v
  * Reads an index another catalog exported: every shard named must exist here; each shard's members replace what
  * was known of it, all shards in one transaction, so a bad line changes nothing.
  */
-export async function importShardIndex(catalog: Catalog, file: string): Promise<{ shards: number; members: number }> {
-  if (statSync(file).isDirectory()) throw new KineticsError(`${file}: is a folder; expected a TSV file that \`shards export-index\` wrote`, 66);
+export async function importShardIndex(catalog: Catalog, file: string, readStdin: () => string): Promise<{ shards: number; members: number }> {
+  if (file !== '-' && statSync(file).isDirectory()) throw new KineticsError(`${file}: is a folder; expected a TSV file that \`shards export-index\` wrote`, 66);
   const isKnown = shardExists(catalog);
   const shards = new Map<string, { version: string; split: string; name: string; members: Map<string, number> }>();
   let columns: Map<(typeof COLUMNS)[number], number> | undefined;
   await readCsvRecords(
-    createReadStream(file),
-    file,
+    file === '-' ? Readable.from([readStdin()]) : createReadStream(file),
+    file === '-' ? 'stdin' : file,
     (fields, line) => {
       if (!columns) {
         columns = mapHeader(fields, COLUMNS, COLUMNS, file, COLUMNS.join('\t'));

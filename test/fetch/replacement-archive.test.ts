@@ -106,7 +106,7 @@ test('shards index --split replacement learns the archive; an unknown split name
   const { cli } = await catalogOf(copyOfSampleBucket());
   const indexed = await cli('shards', 'index', '--version', 'k400', '--split', 'replacement');
   assert.equal(indexed.code, 0, indexed.stderr);
-  assert.match(indexed.stderr, /1 shards indexed, 3 members learned/);
+  assert.match(indexed.stderr, /1 shard indexed, 3 members learned/);
   const wrong = await cli('shards', 'index', '--version', 'k400', '--split', 'replacment');
   assert.equal(wrong.code, 64);
   assert.match(wrong.stderr, /unknown --split "replacment"; one of train, val, test, holdout_test, replacement/);

@@ -36,4 +36,15 @@ test('shards index learns random shards once; export-index / import-index share 
   assert.equal((await runCli(['subset', 'create', 's', '--version', 'k400', '--split', 'val', '--limit', '3', '--home', two])).code, 0);
   const planned = JSON.parse((await runCli(['plan', 's', '--json', '--home', two])).stdout) as { shards: { discovery: boolean }[] };
   assert.ok(planned.shards.length <= 3 && planned.shards.every((shard) => !shard.discovery), 'with the index, no shard needs discovering');
+
+  // `-` is stdout and stdin: an index piped from one catalog into another.
+  const piped = await runCli(['shards', 'export-index', '-', '--home', one]);
+  assert.equal(piped.stdout, readFileSync(index, 'utf8'));
+  assert.match(piped.stderr, /^\d+ members written to stdout\n$/);
+  const three = tempDir();
+  await ingestInto(join(three, 'catalog.db'), sampleBucket);
+  const fromStdin = await runCli(['shards', 'import-index', '-', '--home', three], { input: piped.stdout });
+  assert.equal(fromStdin.code, 0, fromStdin.stderr);
+  assert.match(fromStdin.stderr, /^\d+ members of 20 shards imported from stdin\n$/);
+  assert.deepEqual(await queryAll(join(three, 'catalog.db'), members), learned);
 });

@@ -7,6 +7,7 @@ import { exportShardIndex, importShardIndex } from '../../fetch/shard-index.js';
 import { REPLACEMENT_SPLIT, SHARD_SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 import { jobsOption } from '../number-options.js';
+import { plural } from '../../util/words.js';
 
 const usage = [
   'kinetics shards index [--version V] [--split S] [--jobs N]   stream shards whose members are unknown, only to learn them',
@@ -46,20 +47,21 @@ export const shardsCommand: Command = {
           const failed = results.filter((result) => result.state === 'failed');
           for (const result of failed) globals.io.stderr.write(`failed     ${result.version}/${result.split}/${result.name}: ${result.error}\n`);
           globals.io.stderr.write(
-            `${results.length - failed.length} shards indexed, ${results.reduce((sum, result) => sum + result.members, 0)} members learned` +
+            `${plural(results.length - failed.length, 'shard')} indexed, ${plural(results.reduce((sum, result) => sum + result.members, 0), 'member')} learned` +
               `${failed.length > 0 ? `, ${failed.length} failed` : ''}\n`,
           );
           return failed.length > 0 ? 1 : 0;
         }
         case 'export-index': {
           if (!file) throw new UsageError(`export-index needs a FILE\nusage: ${usage}`);
-          globals.io.stderr.write(`${await exportShardIndex(catalog, file, { version, split })} members written to ${file}\n`);
+          const written = await exportShardIndex(catalog, file, { version, split }, globals.io.stdout);
+          globals.io.stderr.write(`${plural(written, 'member')} written to ${file === '-' ? 'stdout' : file}\n`);
           return 0;
         }
         case 'import-index': {
           if (!file) throw new UsageError(`import-index needs a FILE\nusage: ${usage}`);
-          const imported = await importShardIndex(catalog, file);
-          globals.io.stderr.write(`${imported.members} members of ${imported.shards} shards imported from ${file}\n`);
+          const imported = await importShardIndex(catalog, file, () => globals.io.readStdin());
+          globals.io.stderr.write(`${plural(imported.members, 'member')} of ${plural(imported.shards, 'shard')} imported from ${file === '-' ? 'stdin' : file}\n`);
           return 0;
         }
         default:
