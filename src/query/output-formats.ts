@@ -6,6 +6,10 @@ import { UsageError } from '../errors.js';
 export const OUTPUT_FORMATS = ['table', 'csv', 'tsv', 'json', 'nl', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+/** The output flags every command that prints rows takes, as parseArgs declares them (one set, as sqlite-utils has). */
+export const OUTPUT_OPTIONS = Object.fromEntries(OUTPUT_FORMATS.map((format) => [format, { type: 'boolean' as const }])) as Record<OutputFormat, { type: 'boolean' }>;
+export const OUTPUT_USAGE = `[${OUTPUT_FORMATS.map((format) => `--${format}`).join('|')}]`;
+
 type Row = unknown[];
 
 function cellText(value: unknown): string {

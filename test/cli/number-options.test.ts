@@ -19,7 +19,7 @@ test('every whole-number option refuses what is not one, in one line, exit 64, b
     [['slurm', 's', '--tasks', '0'], /^kinetics: --tasks takes a whole number ≥ 1, not "0"$/],
     [['subset', 'create', 't', '--limit=-1'], /^kinetics: --limit takes a whole number, not "-1"$/],
     [['subset', 'create', 't', '--limit', '-1'], /^kinetics: --limit needs a value; one that starts with a dash is written --limit=-1$/],
-    [['status', '--tsv'], /^kinetics: unknown option --tsv for status \(did you mean --csv\?\)$/],
+    [['status', '--shard'], /^kinetics: unknown option --shard for status \(did you mean --shards\?\)$/],
     [['subset', 'create', 't', '--seed', '1e3'], /^kinetics: --seed takes a whole number, not "1e3"$/],
     [['subset', 'split', 's', '--folds', 'two'], /^kinetics: --folds takes a whole number, not "two"$/],
   ];
@@ -30,4 +30,35 @@ test('every whole-number option refuses what is not one, in one line, exit 64, b
   }
   const list = await runCli(['subset', 'list', '--json', '--home', home]);
   assert.deepEqual((JSON.parse(list.stdout) as { name: string }[]).map((subset) => subset.name), ['s'], 'nothing was made');
+});
+
+test('every command that prints rows takes every output flag, and each writes what its readers parse', async () => {
+  const listings = [
+    ['status'],
+    ['status', '--shards', '--version', 'k400'],
+    ['classes', '--map', 'k400:k700-2020'],
+    ['overlap', '--train', 'k700-2020:train', '--eval', 'k400:val'],
+    ['plan', 's'],
+    ['subset', 'list'],
+    ['subset', 'show', 's'],
+    ['query', 'select version, split, count(*) n from clips group by 1, 2'],
+  ];
+  for (const args of listings) {
+    const outputs = new Map<string, string>();
+    for (const flag of ['table', 'csv', 'tsv', 'json', 'nl', 'markdown']) {
+      const result = await runCli([...args, `--${flag}`, '--home', home]);
+      assert.equal(result.code, 0, `${args.join(' ')} --${flag}: ${result.stderr}`);
+      outputs.set(flag, result.stdout);
+    }
+    const what = args.join(' ');
+    assert.doesNotThrow(() => JSON.parse(outputs.get('json')!), what);
+    const rows = outputs.get('nl')!.trim().split('\n').filter(Boolean);
+    for (const line of rows) assert.equal(typeof JSON.parse(line), 'object', what);
+    const csv = outputs.get('csv')!.trim().split('\n');
+    const tsv = outputs.get('tsv')!.trim().split('\n');
+    assert.equal(csv.length, rows.length + 1, `${what}: a header and a line a row, nothing else`);
+    assert.equal(tsv.length, rows.length + 1, what);
+    assert.equal(tsv[0], csv[0]!.replaceAll(',', '\t'), what);
+    assert.match(outputs.get('markdown')!, /^\| /, what);
+  }
 });

@@ -1,23 +1,23 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { loadNamedQuery } from '../../query/named-queries.js';
-import { chooseFormat, writeRows } from '../../query/output-formats.js';
+import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { runReadOnlyQuery } from '../../catalog/read-only-query.js';
 import { parseVersion } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
-const usage = 'kinetics classes --map FROM:TO (e.g. k400:k700-2020) [--json|--csv|--table]';
+const usage = `kinetics classes --map FROM:TO (e.g. k400:k700-2020) ${OUTPUT_USAGE} [--home DIR] [--db FILE]`;
 
 export const classesCommand: Command = {
   usage,
   async run(args, globals) {
-    const { values } = parseCommandArgs(args, { map: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' }, table: { type: 'boolean' } }, usage);
+    const { values } = parseCommandArgs(args, { map: { type: 'string' }, ...OUTPUT_OPTIONS }, usage);
     const [from, to] = (values.map ?? '').split(':').map((text) => parseVersion(text));
     if (!from || !to) throw new UsageError(`--map takes two versions, FROM:TO\nusage: ${usage}`);
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
       const result = runReadOnlyQuery(catalog, loadNamedQuery('class-map').sql, { from_version: from, to_version: to });
-      writeRows(chooseFormat({ json: values.json, csv: values.csv, table: values.table }, globals.io.stdout.isTTY === true), result.columns, result.rows, (text) => globals.io.stdout.write(text));
+      writeRows(chooseFormat(values, globals.io.stdout.isTTY === true), result.columns, result.rows, (text) => globals.io.stdout.write(text));
     } finally {
       await catalog.close();
     }

@@ -2,17 +2,18 @@ import { Catalog } from '../../catalog/catalog.js';
 import { KineticsError, UsageError } from '../../errors.js';
 import { findOverlap } from '../../catalog/clips.js';
 import { overlapReport, parseVersionSplits } from '../../export/overlap.js';
-import { chooseFormat, writeRows } from '../../query/output-formats.js';
+import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
+import { plural } from '../../util/words.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
-const usage = 'kinetics overlap --train V:S[,V:S] --eval V:S [--json] [--fail-on-overlap]';
+const usage = `kinetics overlap --train V:S[,V:S] --eval V:S ${OUTPUT_USAGE} [--fail-on-overlap] [--home DIR] [--db FILE]`;
 
 export const overlapCommand: Command = {
   usage,
   async run(args, globals) {
     const { values } = parseCommandArgs(
       args,
-      { train: { type: 'string' }, eval: { type: 'string' }, json: { type: 'boolean' }, table: { type: 'boolean' }, 'fail-on-overlap': { type: 'boolean' } },
+      { train: { type: 'string' }, eval: { type: 'string' }, ...OUTPUT_OPTIONS, 'fail-on-overlap': { type: 'boolean' } },
       usage,
     );
     if (!values.train || !values.eval) throw new UsageError(`overlap needs --train and --eval\nusage: ${usage}`);
@@ -23,11 +24,15 @@ export const overlapCommand: Command = {
     try {
       const report = overlapReport(findOverlap(catalog, parseVersionSplits(values.train), evaluation!));
       total = report.total;
-      if (chooseFormat({ json: values.json, table: values.table }, globals.io.stdout.isTTY === true) === 'json') {
+      const format = chooseFormat(values, globals.io.stdout.isTTY === true);
+      if (format === 'json') {
         globals.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       } else {
-        writeRows('table', ['label', 'clips', 'identical'], report.by_class.map((entry) => [entry.label, entry.clips, entry.identical]), (text) => globals.io.stdout.write(text));
-        globals.io.stdout.write(`\n${report.total} clips of ${values.eval} overlap ${values.train} (${report.identical} with identical windows)\n`);
+        writeRows(format, ['label', 'clips', 'identical'], report.by_class.map((entry) => [entry.label, entry.clips, entry.identical]), (text) => globals.io.stdout.write(text));
+        const total = `${plural(report.total, 'clip')} of ${values.eval} overlap ${values.train} (${report.identical} with identical windows)\n`;
+        // The rows alone on stdout, but in a table: a machine-read format takes no prose.
+        if (format === 'table') globals.io.stdout.write(`\n${total}`);
+        else globals.io.stderr.write(total);
       }
     } finally {
       await catalog.close();

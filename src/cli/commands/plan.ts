@@ -3,13 +3,14 @@ import { UsageError } from '../../errors.js';
 import { ENGINE_FORMATS, type EngineFormat, engineList, shardsToDownload } from '../../fetch/engine-lists.js';
 import { type Plan, archivesRoot, planSubset } from '../../fetch/plan.js';
 import { formatBytes } from '../../ingest/progress.js';
-import { chooseFormat, writeRows } from '../../query/output-formats.js';
+import { OUTPUT_OPTIONS, OUTPUT_USAGE, type OutputFormat, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { plural } from '../../util/words.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
-const usage = 'kinetics plan NAME [--json|--csv|--table | --format urls|aria2|s5cmd|rclone] [--retry-absent] [--retry-damaged] [--home DIR] [--db FILE]';
+const usage = `kinetics plan NAME [${OUTPUT_USAGE.slice(1, -1)} | --format urls|aria2|s5cmd|rclone] [--retry-absent] [--retry-damaged] [--home DIR] [--db FILE]`;
 
-export function printPlan(plan: Plan, write: (text: string) => void, format: 'table' | 'json' | 'csv' = 'table'): void {
+/** The plan's shards as rows, and a line that sums it up: after a table, else (csv, tsv, …) to `note`. */
+export function printPlan(plan: Plan, write: (text: string) => void, format: OutputFormat = 'table', note: (text: string) => void = write): void {
   if (format === 'json') {
     write(`${JSON.stringify(plan, null, 2)}\n`);
     return;
@@ -25,8 +26,8 @@ export function printPlan(plan: Plan, write: (text: string) => void, format: 'ta
     shard.archive ? 'archive on disk' : shard.state,
   ]);
   writeRows(format, ['version', 'split', 'shard', 'label', 'bytes', 'clips', 'members', 'state'], rows, write);
-  write(
-    `\nsubset ${plan.subset}: ${plan.clips} clips, ${plan.onDisk} already on disk, ${plan.wanted} to fetch from ${plan.shards.length} shards; ` +
+  (format === 'table' ? write : note)(
+    `${format === 'table' ? '\n' : ''}subset ${plan.subset}: ${plan.clips} clips, ${plan.onDisk} already on disk, ${plan.wanted} to fetch from ${plan.shards.length} shards; ` +
       `${formatBytes(plan.bytesToDownload)} to download${plan.shardsWithUnknownSize > 0 ? ` (+${plan.shardsWithUnknownSize} shards of unknown size)` : ''}` +
       `${plan.undiscovered.length > 0 ? `; ${plan.undiscovered.length} clips are in shards whose members are not known yet` : ''}` +
       `${plan.notInAnyShard.length > 0 ? `; ${plan.notInAnyShard.length} clips are in no shard` : ''}` +
@@ -41,9 +42,7 @@ export const planCommand: Command = {
     const { values, positionals } = parseCommandArgs(
       args,
       {
-        json: { type: 'boolean' },
-        csv: { type: 'boolean' },
-        table: { type: 'boolean' },
+        ...OUTPUT_OPTIONS,
         format: { type: 'string' },
         'retry-absent': { type: 'boolean' },
         'retry-damaged': { type: 'boolean' },
@@ -68,8 +67,7 @@ export const planCommand: Command = {
         );
         return 0;
       }
-      const format = chooseFormat({ json: values.json, csv: values.csv, table: values.table }, true) as 'table' | 'json' | 'csv';
-      printPlan(plan, (text) => globals.io.stdout.write(text), format);
+      printPlan(plan, (text) => globals.io.stdout.write(text), chooseFormat(values, true), (text) => globals.io.stderr.write(text));
     } finally {
       await catalog.close();
     }

@@ -1,16 +1,14 @@
 import { UsageError } from '../../errors.js';
 import { bindNamedQuery, listNamedQueries, loadNamedQuery } from '../../query/named-queries.js';
-import { OUTPUT_FORMATS, chooseFormat, writeRows } from '../../query/output-formats.js';
+import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { INTERRUPTED_EXIT, MAX_TIMEOUT_SECONDS, TIMED_OUT_EXIT, runQueryProcess } from '../../query/query-process.js';
 import { type Command, extractParams, parseCommandArgs } from '../command.js';
 
 const usage = [
-  'kinetics query SQL|@name|- [-p name value ...] [--table|--csv|--tsv|--json|--nl|--markdown] [--explain] [--timeout SECONDS]',
+  `kinetics query SQL|@name|- [-p name value ...] ${OUTPUT_USAGE} [--explain] [--timeout SECONDS] [--home DIR] [--db FILE]`,
   '       kinetics query --list',
   `Rows stream as they come (JSON is written once complete). --timeout and Ctrl-C stop a query at once: exit ${TIMED_OUT_EXIT} and ${INTERRUPTED_EXIT}.`,
 ].join('\n');
-
-const formatOptions = Object.fromEntries(OUTPUT_FORMATS.map((format) => [format, { type: 'boolean' as const }]));
 
 function seconds(text: string | undefined): number | null {
   if (text === undefined) return null;
@@ -27,7 +25,7 @@ export const queryCommand: Command = {
     const { rest, params } = extractParams(args);
     const { values, positionals } = parseCommandArgs(
       rest,
-      { list: { type: 'boolean' }, explain: { type: 'boolean' }, timeout: { type: 'string' }, ...formatOptions },
+      { list: { type: 'boolean' }, explain: { type: 'boolean' }, timeout: { type: 'string' }, ...OUTPUT_OPTIONS },
       usage,
     );
     const format = chooseFormat(values as Record<string, boolean>, globals.io.stdout.isTTY === true);

@@ -2,12 +2,12 @@ import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { findSubset } from '../../catalog/subsets.js';
 import { loadNamedQuery } from '../../query/named-queries.js';
-import { chooseFormat, writeRows } from '../../query/output-formats.js';
+import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { type QueryParams, runReadOnlyQuery } from '../../catalog/read-only-query.js';
 import { SPLITS, VERSIONS, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
-const usage = 'kinetics status [--version V] [--split S] [--subset NAME] [--by-class | --shards] [--json|--csv|--table] [--home DIR] [--db FILE]';
+const usage = `kinetics status [--version V] [--split S] [--subset NAME] [--by-class | --shards] ${OUTPUT_USAGE} [--home DIR] [--db FILE]`;
 
 export const statusCommand: Command = {
   usage,
@@ -20,9 +20,7 @@ export const statusCommand: Command = {
         subset: { type: 'string' },
         'by-class': { type: 'boolean' },
         shards: { type: 'boolean' },
-        json: { type: 'boolean' },
-        csv: { type: 'boolean' },
-        table: { type: 'boolean' },
+        ...OUTPUT_OPTIONS,
       },
       usage,
     );
@@ -30,7 +28,7 @@ export const statusCommand: Command = {
     if (version === undefined) throw new UsageError(`unknown version "${values.version}"; versions are ${VERSIONS.join(', ')}`);
     const split = values.split === undefined ? null : normaliseSplit(values.split);
     if (split === undefined) throw new UsageError(`unknown split "${values.split}"; splits are ${SPLITS.join(', ')}`);
-    const format = chooseFormat({ json: values.json, csv: values.csv, table: values.table }, globals.io.stdout.isTTY === true);
+    const format = chooseFormat(values, globals.io.stdout.isTTY === true);
     if (values.subset !== undefined && (version !== null || split !== null)) {
       throw new UsageError('--subset gives the coverage of a subset, whatever its versions and splits: leave out --version and --split');
     }

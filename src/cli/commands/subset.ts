@@ -1,7 +1,7 @@
 import { readUserFile } from '../../util/read-user-file.js';
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
-import { chooseFormat, writeRows } from '../../query/output-formats.js';
+import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { SPLITS, type Split, VERSIONS, type VersionId, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
 import type { SubsetDefinition } from '../../subset/definition.js';
 import { classNotes } from '../../catalog/clip-selection.js';
@@ -15,7 +15,9 @@ const usage = [
   'kinetics subset create NAME [--version V ...] [--split S ...] [--class LABEL ...] [--classes-file F] [--match GLOB]',
   '                            [--per-class N] [--limit N] [--seed N] [--only-missing|--only-on-disk] [--sql SELECT] [--replace]',
   '       kinetics subset split NAME (--into train=0.8,val=0.2 | --folds K) [--seed N] [--stratify] [--replace]',
-  '       kinetics subset list | show NAME | drop NAME   [--json]',
+  `       kinetics subset list | show NAME ${OUTPUT_USAGE}`,
+  '       kinetics subset drop NAME',
+  '       (all: [--home DIR] [--db FILE])',
 ].join('\n');
 
 export function parseDefinition(values: Record<string, string | string[] | boolean | undefined>): SubsetDefinition {
@@ -77,13 +79,12 @@ export const subsetCommand: Command = {
         into: { type: 'string' },
         folds: { type: 'string' },
         stratify: { type: 'boolean' },
-        json: { type: 'boolean' },
-        table: { type: 'boolean' },
+        ...OUTPUT_OPTIONS,
       },
       usage,
     );
     const [action, name] = positionals;
-    const format = chooseFormat({ json: values.json, table: values.table }, globals.io.stdout.isTTY === true);
+    const format = chooseFormat(values, globals.io.stdout.isTTY === true);
     const print = (columns: string[], rows: unknown[][]) => writeRows(format, columns, rows, (text) => globals.io.stdout.write(text));
     switch (action) {
       case 'create': {
