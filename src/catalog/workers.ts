@@ -1,10 +1,11 @@
-import { renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync, statSync } from 'node:fs';
 import { KineticsError } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { FILE_COLUMNS } from './disk-files.js';
 import { refreshFileStatistics } from './statistics.js';
 
 const WORKER_SINCE = 'worker_since';
+const WORKER_OF = 'worker_of';
 
 /**
  * Copies the catalog as it stands into `file`, a worker's own catalog, whole or not at all; the handle may be a
@@ -23,8 +24,11 @@ export function copyForWorker(catalog: Catalog, file: string): void {
   renameSync(partial, file);
 }
 
-export function markWorkerCatalog(worker: Catalog): void {
-  worker.sqlite.prepare('INSERT OR IGNORE INTO catalog_settings (key, value) VALUES (?, ?)').run(WORKER_SINCE, new Date().toISOString());
+/** Marks a worker's catalog, once: from when what it records is its own work, and which catalog it was copied from. */
+export function markWorkerCatalog(worker: Catalog, main: string): void {
+  const mark = worker.sqlite.prepare('INSERT OR IGNORE INTO catalog_settings (key, value) VALUES (?, ?)');
+  mark.run(WORKER_SINCE, new Date().toISOString());
+  mark.run(WORKER_OF, main);
 }
 
 export interface MergeSummary {
@@ -50,11 +54,26 @@ const COMPARED = ['bytes', 'mtime_ms', 'status', 'detail', 'duration', 'verified
  */
 export function mergeWorkerCatalog(catalog: Catalog, workerFile: string): MergeSummary {
   const db = catalog.sqlite;
-  db.prepare('ATTACH DATABASE ? AS worker').run(`file:${encodeURI(workerFile)}?mode=ro`);
+  if (statSync(workerFile, { throwIfNoEntry: false })?.isDirectory()) throw new KineticsError(`${workerFile} is a folder, not a worker's catalog`, 66);
+  const notWorkers = `${workerFile} is not a worker's catalog (\`kinetics fetch NAME --worker I/N\` makes one)`;
   try {
-    const hasSettings = db.prepare("SELECT 1 FROM worker.sqlite_master WHERE name = 'catalog_settings'").get();
-    const since = hasSettings && (db.prepare('SELECT value FROM worker.catalog_settings WHERE key = ?').pluck().get(WORKER_SINCE) as string | undefined);
-    if (!since) throw new KineticsError(`${workerFile} is not a worker's catalog (\`kinetics fetch NAME --worker I/N\` makes one)`, 65);
+    db.prepare('ATTACH DATABASE ? AS worker').run(`file:${encodeURI(workerFile)}?mode=ro`);
+  } catch {
+    throw new KineticsError(notWorkers, 65); // no SQLite database at all
+  }
+  try {
+    let marks: Map<string, string>;
+    try {
+      const hasSettings = db.prepare("SELECT 1 FROM worker.sqlite_master WHERE name = 'catalog_settings'").get();
+      marks = new Map(hasSettings ? (db.prepare('SELECT key, value FROM worker.catalog_settings WHERE key IN (?, ?)').raw().all(WORKER_SINCE, WORKER_OF) as [string, string][]) : []);
+    } catch {
+      throw new KineticsError(notWorkers, 65);
+    }
+    const since = marks.get(WORKER_SINCE);
+    if (!since) throw new KineticsError(notWorkers, 65);
+    if (marks.get(WORKER_OF) !== catalog.file) {
+      throw new KineticsError(`${workerFile} was copied from the catalog ${marks.get(WORKER_OF)}, not from ${catalog.file}: merge it into that one`, 65);
+    }
     const summary = db
       .transaction((): MergeSummary => {
         db.prepare(

@@ -6,7 +6,7 @@ import { ABSENT, recordShardMembers, recordShardSize, setShardState } from '../c
 import { copyRank, fileRecord } from '../scan/file-record.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
 import { MemberExtractor, UnreadableArchiveError } from './extract-members.js';
-import { lockHome } from './home-lock.js';
+import { type HomeLock, lockHome } from './home-lock.js';
 import type { SubsetClip } from '../catalog/subsets.js';
 import { type PlannedShard, archivePath, mayHold } from './plan.js';
 import { AbsentFromSourceError, downloadResumable } from './resumable-download.js';
@@ -24,8 +24,8 @@ export interface FetchOptions {
   keepArchives: boolean;
   /** Only shards whose archive is on disk are read; the others are skipped (`kinetics extract`). */
   offline?: boolean;
-  /** The home's lock file this fetch takes (default `fetch.lock`; each worker of a split fetch has its own). */
-  lockName?: string;
+  /** The home's lock this fetch takes (default `fetch.lock`; each worker of a split fetch has its own). */
+  lock?: HomeLock;
   /** Which of the discovery shards' members to keep: the wanted clips not located yet, by version/split. */
   undiscovered: SubsetClip[];
   onProgress?: (event: ShardEvent) => void;
@@ -58,7 +58,7 @@ export interface ShardResult {
  * --verify` would. Discovery shards are skipped once every clip they were meant to find has been found.
  */
 export async function fetchShards(catalog: Catalog, shards: PlannedShard[], options: FetchOptions): Promise<ShardResult[]> {
-  const release = lockHome(options.home, options.lockName);
+  const release = lockHome(options.home, options.lock?.name, options.lock?.conflictsWith);
   try {
     return await streamShards(catalog, shards, options);
   } finally {
@@ -156,7 +156,8 @@ async function transferShard(
     result.memberBytes.clear();
     result.written = [];
     result.refused = [];
-    return new MemberExtractor(shard.name, {
+    // Named by its file when it is read from disk: the one to look at, or to delete, when it does not read.
+    return new MemberExtractor(shard.archive ?? shard.name, {
       destinationOf: (clipKey, fileName) => {
         const clip = wanted.get(clipKey);
         return clip ? clipDestination(root, clip, fileName, shard.split === REPLACEMENT_SPLIT) : undefined;
@@ -169,63 +170,80 @@ async function transferShard(
   };
   let extractor = newExtractor();
   const archive = archivePath(options.home, shard);
-  try {
-    const local = shard.archive ?? (isRemote(shard.url) ? undefined : shard.url);
-    if (local !== undefined) {
-      await readChunks(local, async (chunk) => {
-        await extractor.write(chunk);
-        options.onProgress?.({ kind: 'bytes', shard, bytes: chunk.length });
-      });
-    } else {
-      setState('downloading', null);
-      mkdirSync(dirname(archive), { recursive: true });
-      const part = `${archive}.part`;
-      // A part that is not a plain file (a link could point anywhere) is never written through: it goes.
-      if (lstatSync(part, { throwIfNoEntry: false })?.isFile() === false) rmSync(part, { recursive: true, force: true });
-      // An archive scan found cut off gives its bytes once, as a part file of our own: the user's copy is never written.
-      if (shard.partialArchive !== null && (statSync(part, { throwIfNoEntry: false })?.size ?? 0) < (statSync(shard.partialArchive, { throwIfNoEntry: false })?.size ?? 0)) {
-        copyFileSync(shard.partialArchive, part);
-      }
-      const replaying = existsSync(part) && statSync(part).size > 0;
-      const downloadOnce = () =>
-        downloadResumable({
-          url: shard.url,
-          partFile: part,
-          etag: shard.etag,
-          sink: (chunk) => extractor.write(chunk),
-          onRestart: async () => {
-            extractor = newExtractor();
-          },
-          onBytes: (bytes) => options.onProgress?.({ kind: 'bytes', shard, bytes }),
-          signal: options.signal,
-        });
-      // Bytes that do not parse (an error page, junk) would be replayed by every later fetch: they go, whichever
-      // attempt brought them. Those of an earlier run are downloaded again, once; the server's own are reported.
-      const discardingUnreadable = async () => {
-        try {
-          return await downloadOnce();
-        } catch (error) {
-          if (error instanceof UnreadableArchiveError) rmSync(part, { force: true });
-          throw error;
-        }
-      };
-      let download;
-      try {
-        download = await discardingUnreadable();
-      } catch (error) {
-        if (!(error instanceof UnreadableArchiveError) || !replaying) throw error;
-        options.onProgress?.({ kind: 'notice', shard, message: `its part file from an earlier fetch did not parse (${error.message}); downloading it again` });
-        extractor = newExtractor();
-        download = await discardingUnreadable();
-      }
-      result.transferred = download.transferred;
-      // The length was checked against the response itself; a shard that changed upstream updates the cache.
-      if (download.bytes !== shard.bytes || download.etag !== shard.etag) recordSize(download.bytes, download.etag);
-      setState('downloaded', null);
-      if (options.keepArchives) renameSync(part, archive);
-      else rmSync(part, { force: true });
+  const part = `${archive}.part`;
+  const readFile = async (path: string) => {
+    await readChunks(path, async (chunk) => {
+      await extractor.write(chunk);
+      options.onProgress?.({ kind: 'bytes', shard, bytes: chunk.length });
+    });
+  };
+  const download = async () => {
+    setState('downloading', null);
+    mkdirSync(dirname(archive), { recursive: true });
+    // A part that is not a plain file (a link could point anywhere) is never written through: it goes.
+    if (lstatSync(part, { throwIfNoEntry: false })?.isFile() === false) rmSync(part, { recursive: true, force: true });
+    // An archive scan found cut off gives its bytes once, as a part file of our own: the user's copy is never written.
+    if (shard.partialArchive !== null && (statSync(part, { throwIfNoEntry: false })?.size ?? 0) < (statSync(shard.partialArchive, { throwIfNoEntry: false })?.size ?? 0)) {
+      copyFileSync(shard.partialArchive, part);
     }
-    await extractor.finish();
+    const replaying = existsSync(part) && statSync(part).size > 0;
+    const downloadOnce = () =>
+      downloadResumable({
+        url: shard.url,
+        partFile: part,
+        etag: shard.etag,
+        sink: (chunk) => extractor.write(chunk),
+        onRestart: async () => {
+          extractor = newExtractor();
+        },
+        onBytes: (bytes) => options.onProgress?.({ kind: 'bytes', shard, bytes }),
+        signal: options.signal,
+      });
+    // Bytes that do not parse (an error page, junk) would be replayed by every later fetch: they go, whichever
+    // attempt brought them. Those of an earlier run are downloaded again, once; the server's own are reported.
+    const discardingUnreadable = async () => {
+      try {
+        return await downloadOnce();
+      } catch (error) {
+        if (error instanceof UnreadableArchiveError) rmSync(part, { force: true });
+        throw error;
+      }
+    };
+    let downloaded;
+    try {
+      downloaded = await discardingUnreadable();
+    } catch (error) {
+      if (!(error instanceof UnreadableArchiveError) || !replaying) throw error;
+      options.onProgress?.({ kind: 'notice', shard, message: `its part file from an earlier fetch did not parse (${error.message}); downloading it again` });
+      extractor = newExtractor();
+      downloaded = await discardingUnreadable();
+    }
+    result.transferred = downloaded.transferred;
+    // The length was checked against the response itself; a shard that changed upstream updates the cache.
+    if (downloaded.bytes !== shard.bytes || downloaded.etag !== shard.etag) recordSize(downloaded.bytes, downloaded.etag);
+    setState('downloaded', null);
+    if (options.keepArchives) renameSync(part, archive);
+    else rmSync(part, { force: true });
+  };
+  try {
+    if (shard.archive !== null) {
+      try {
+        await readFile(shard.archive);
+        await extractor.finish();
+      } catch (error) {
+        // An archive on disk that does not read is left as it is (it is not ours): fetch downloads the shard instead.
+        if (!(error instanceof UnreadableArchiveError) || options.offline || !isRemote(shard.url)) throw error;
+        options.onProgress?.({ kind: 'notice', shard, message: `${error.message}; it is left as it is, and the shard is downloaded instead` });
+        await extractor.abandon();
+        extractor = newExtractor();
+        await download();
+        await extractor.finish();
+      }
+    } else {
+      if (isRemote(shard.url)) await download();
+      else await readFile(shard.url);
+      await extractor.finish();
+    }
     result.state = 'extracted';
   } catch (error) {
     // What was written whole before the failure is kept and recorded; the member cut off goes.
@@ -233,9 +251,7 @@ async function transferShard(
     result.error = (error as Error).message;
     const absent = shard.archive === null && (error instanceof AbsentFromSourceError || (error as NodeJS.ErrnoException).code === 'ENOENT');
     setState(absent ? ABSENT : 'failed', result.error);
-    const part = `${archive}.part`;
     if (existsSync(part) && statSync(part).size === 0) rmSync(part);
   }
-  if (!options.keepArchives && shard.archive === null && existsSync(archive)) rmSync(archive, { force: true });
   return result;
 }

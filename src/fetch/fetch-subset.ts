@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { type ShardEvent, type ShardResult, fetchShards } from './fetch-shards.js';
 import type { SubsetClip } from '../catalog/subsets.js';
 import { type Plan, type PlannedShard, planSubset } from './plan.js';
+import type { HomeLock } from './home-lock.js';
 import { shardKeyOf } from './worker-share.js';
 
 export interface FetchSummary {
@@ -40,8 +41,8 @@ export async function fetchSubset(
     offline?: boolean;
     /** Only these shards (by `shardKeyOf`): a worker's share; what is still missing is counted among their clips. */
     share?: Set<string>;
-    /** The home's lock file this fetch takes (a worker takes one of its own). */
-    lockName?: string;
+    /** The home's lock this fetch takes, and the others it may not run beside (a worker has its own). */
+    lock?: HomeLock;
     onProgress?: (event: ShardEvent) => void;
     onPlan?: (plan: Plan) => void;
     signal?: AbortSignal;
@@ -61,7 +62,7 @@ export async function fetchSubset(
     jobs: options.jobs,
     keepArchives: options.keepArchives,
     offline: options.offline,
-    lockName: options.lockName,
+    lock: options.lock,
     undiscovered: plan.undiscovered,
     onProgress: options.onProgress,
     signal: options.signal,

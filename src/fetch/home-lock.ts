@@ -1,4 +1,4 @@
-import { linkSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KineticsError } from '../errors.js';
 import { isProcessRunning } from '../util/process-running.js';
@@ -12,7 +12,7 @@ const held = new Set<string>();
  * lock names its process; one left by a process that is gone (kill -9) is taken over, by
  * one process only. Returns the release.
  */
-export function lockHome(home: string, name = 'fetch.lock'): () => void {
+export function lockHome(home: string, name = 'fetch.lock', conflictsWith: (other: string) => boolean = (other) => other !== name): () => void {
   mkdirSync(home, { recursive: true });
   const lock = join(home, name);
   const mine = `${lock}.${process.pid}`;
@@ -22,6 +22,7 @@ export function lockHome(home: string, name = 'fetch.lock'): () => void {
       try {
         linkSync(mine, lock); // atomic: the lock appears with its content, or not at all
         held.add(lock);
+        refuseConflicts(home, lock, conflictsWith);
         return () => release(lock);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -38,6 +39,29 @@ export function lockHome(home: string, name = 'fetch.lock'): () => void {
     }
   } finally {
     rmSync(mine, { force: true });
+  }
+}
+
+/** A lock file of the home, and which others' holders keep it from being taken. */
+export interface HomeLock {
+  name: string;
+  conflictsWith: (other: string) => boolean;
+}
+
+/** A fetch's lock and each worker's (`fetch.worker-I-of-N.lock`). */
+const FETCH_LOCK = /^fetch(?:\.worker-\d+-of-\d+)?\.lock$/;
+
+/** Gives `lock` up again when another live fetch holds a lock it conflicts with (a plain fetch and workers, or workers of another N). */
+function refuseConflicts(home: string, lock: string, conflictsWith: (other: string) => boolean): void {
+  for (const other of readdirSync(home).filter((entry) => FETCH_LOCK.test(entry) && conflictsWith(entry))) {
+    const holder = readHolder(join(home, other));
+    if (holder !== undefined && holder !== process.pid && isProcessRunning(holder)) {
+      release(lock);
+      throw new KineticsError(
+        `another fetch (process ${holder}, ${other}) is streaming shards into ${home}; wait for it to end, or stop it (remove ${join(home, other)} if no such process runs)`,
+        75,
+      );
+    }
   }
 }
 

@@ -24,7 +24,8 @@ export function slurmScript(options: SlurmOptions): string {
   const q = shellQuoted;
   const run = (args: string) => `${options.kinetics} ${args}`;
   const partition = options.partition ? ` --partition=${q(options.partition)}` : '';
-  const output = (pattern: string) => `--output=${q(join(workersFolder(options.home), pattern))}`;
+  // sbatch expands `%` in --output: one in the home's own path is written `%%`.
+  const output = (pattern: string) => `--output=${q(join(workersFolder(options.home).replaceAll('%', '%%'), pattern))}`;
   const task = run(`fetch ${q(options.subset)} --worker "$((SLURM_ARRAY_TASK_ID))/${options.tasks}" --jobs ${options.jobs}`);
   return `#!/usr/bin/env bash
 # kinetics slurm ${options.subset} --tasks ${options.tasks}: fetch the subset with a Slurm job array, then merge.

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Catalog } from '../catalog/catalog.js';
 import { copyForWorker } from '../catalog/workers.js';
+import type { HomeLock } from './home-lock.js';
 import { planSubset } from './plan.js';
 import { type Worker, shardKeyOf, shareOf } from './worker-share.js';
 
@@ -10,8 +11,11 @@ export interface WorkerSetup {
   catalogFile: string;
   /** Its shards, by `shardKeyOf`. */
   share: Set<string>;
-  /** The home's lock file it takes: workers of one home stream disjoint shares at once. */
-  lockName: string;
+  /**
+   * The home's lock it takes: workers of one split stream disjoint shares at once; a plain fetch, or a worker of
+   * another split (another N), keeps it from starting.
+   */
+  lock: HomeLock;
 }
 
 export const workersFolder = (home: string) => join(home, 'workers');
@@ -36,7 +40,7 @@ export async function prepareWorker(mainFile: string, subset: string, home: stri
     return {
       catalogFile,
       share: new Set(shareOf(plan.shards, worker).map(shardKeyOf)),
-      lockName: `fetch.worker-${worker.index}-of-${worker.count}.lock`,
+      lock: { name: `fetch.worker-${worker.index}-of-${worker.count}.lock`, conflictsWith: (other) => !other.endsWith(`-of-${worker.count}.lock`) },
     };
   } finally {
     await main.close();

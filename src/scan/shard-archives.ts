@@ -48,7 +48,8 @@ export function matchArchive(path: string, bytes: number, byName: Map<string, Sh
   if (inFolder.length === 0) return { kind: 'ambiguous', candidates, reason: 'its folders name another version or split than any shard of its name' };
   const fitting = inFolder.filter((shard) => shard.bytes === null || bytes <= shard.bytes);
   const sameSize = fitting.filter((shard) => shard.bytes === bytes);
-  const decided = fitting.length === 1 ? fitting : sameSize.length === 1 ? sameSize : [];
+  // Its size decides only among shards whose sizes are all known: one of unknown size could be the same.
+  const decided = fitting.length === 1 ? fitting : sameSize.length === 1 && fitting.every((shard) => shard.bytes !== null) ? sameSize : [];
   if (decided.length === 0) {
     return { kind: 'ambiguous', candidates: inFolder, reason: fitting.length === 0 ? 'larger than the source says the shard is' : 'neither its folders nor its size tell which shard it is' };
   }

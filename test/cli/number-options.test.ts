@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { ingestInto } from '../helpers/catalog.js';
@@ -61,4 +62,27 @@ test('every command that prints rows takes every output flag, and each writes wh
     assert.equal(tsv[0], csv[0]!.replaceAll(',', '\t'), what);
     assert.match(outputs.get('markdown')!, /^\| /, what);
   }
+});
+
+test('fetch lists the first clips still missing without saying "missing" twice, and how many more there are', async () => {
+  assert.equal((await runCli(['subset', 'create', 'k7', '--version', 'k700-2020', '--split', 'val', '--home', home])).code, 0);
+  const fetched = await runCli(['fetch', 'k7', '--home', home]);
+  assert.equal(fetched.code, 1);
+  const missing = fetched.stderr.split('\n').filter((line) => line.startsWith('missing '));
+  assert.equal(missing.length, 20);
+  for (const line of missing) assert.match(line, /^missing {4}k700-2020\/val\/[\w-]{11}_\d{6}_\d{6}$/);
+  const total = Number(/(\d+) clips still missing/.exec(fetched.stderr)![1]);
+  assert.match(fetched.stderr, new RegExp(`^ {11}… and ${total - 20} more: \`kinetics status --subset k7\` counts them`, 'm'));
+});
+
+test('errors say what to do: versions in --map named, a source whose kinetics/ folder is the bucket suggested', async () => {
+  const map = await runCli(['classes', '--map', 'k4:k7', '--home', home]);
+  assert.equal(map.code, 64);
+  assert.match(map.stderr, /^kinetics: unknown version "k4"; one of k400, k600, k700-2020 \(in --map k4:k7\)\n/);
+  const parent = tempDir();
+  mkdirSync(join(parent, 'kinetics', '400'), { recursive: true });
+  const ingest = await runCli(['ingest', '--source', parent, '--home', tempDir()]);
+  assert.equal(ingest.code, 69);
+  assert.equal(ingest.stderr.split('\n').filter(Boolean).length, 1, 'one line, no list of missing files');
+  assert.match(ingest.stderr, new RegExp(`its kinetics/ folder does: --source ${join(parent, 'kinetics')}`));
 });

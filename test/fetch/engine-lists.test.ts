@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -121,6 +121,40 @@ describe('plan --format for other transfer engines, and extract from what they d
   });
 });
 
+test("fetch never deletes archives it did not write, and downloads a shard whose archive on disk does not read; extract names that file", async () => {
+  const bucket = copyOfSampleBucket();
+  const server = await new BucketServer(bucket).start();
+  try {
+    const home = tempDir();
+    const cli = (...args: string[]) => runCli([...args, '--home', home]);
+    assert.equal((await ingestInto(join(home, 'catalog.db'), server.url)).exitCode, 0);
+    const classes = ['abseiling', 'air drumming', 'swinging baseball bat'].flatMap((label) => ['--class', label]);
+    assert.equal((await cli('subset', 'create', 'v', '--version', 'k700-2020', '--split', 'val', ...classes, '--per-class', '2')).code, 0);
+    assert.equal((await cli('plan', 'v')).code, 0);
+    const folder = join(home, 'archives', 'k700-2020', 'val');
+    mkdirSync(folder, { recursive: true });
+    const original = (name: string) => readFileSync(join(bucket, '700_2020', 'val', name));
+    // One aria2c is still writing, one cut short, one whole but corrupt past its first members.
+    writeFileSync(join(folder, 'k700_val_001.tar.gz'), original('k700_val_001.tar.gz').subarray(0, 700));
+    writeFileSync(join(folder, 'k700_val_001.tar.gz.aria2'), 'control');
+    writeFileSync(join(folder, 'k700_val_004.tar.gz'), original('k700_val_004.tar.gz').subarray(0, 300));
+    const corrupt = Buffer.from(original('k700_val_601.tar.gz'));
+    corrupt.fill(0x55, 200, 260);
+    writeFileSync(join(folder, 'k700_val_601.tar.gz'), corrupt);
+    const before = Object.fromEntries(readdirSync(folder).map((name) => [name, readFileSync(join(folder, name))]));
+
+    const extracted = await cli('extract', 'v');
+    assert.equal(extracted.code, 1);
+    assert.match(extracted.stderr, new RegExp(`^failed     k700-2020/val/k700_val_601\\.tar\\.gz: ${join(folder, 'k700_val_601.tar.gz').replaceAll('.', '\\.')}: not a readable tar archive`, 'm'));
+    const fetched = await cli('fetch', 'v');
+    assert.equal(fetched.code, 0, fetched.stderr);
+    assert.match(fetched.stderr, /^notice     k700_val_601\.tar\.gz: .*k700_val_601\.tar\.gz: not a readable tar archive .*; it is left as it is, and the shard is downloaded instead$/m);
+    assert.deepEqual(Object.fromEntries(readdirSync(folder).map((name) => [name, readFileSync(join(folder, name))])), before, 'every file in the archives folder is as it was');
+  } finally {
+    await server.stop();
+  }
+});
+
 describe('extract', () => {
   test('reads archives laid out as the bucket (rclone) from --archives; one not whole (an .aria2 file beside it, or short) is skipped', async () => {
     const home = tempDir();
@@ -146,5 +180,8 @@ describe('extract', () => {
     }
     assert.match(result.stderr, new RegExp(`^extracted  k700-2020/val/${bucketPaths[2]!.split('/').at(-1)!.replace('.', '\\.')}`, 'm'));
     assert.match(result.stderr, /0 B downloaded/);
+    const nowhere = await cli('extract', 'few', '--archives', join(archives, 'nowhere'));
+    assert.equal(nowhere.code, 66);
+    assert.match(nowhere.stderr, /^kinetics: .*nowhere: no such folder; --archives names the folder the shard archives were downloaded into\n$/);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -103,11 +103,45 @@ describe('a fetch split over workers, each with its own catalog, then merged', (
     assert.deepEqual(await outcome(home), reference);
   });
 
+  test('refused: --worker-db at the main catalog; a worker beside workers of another split or a fetch; merging a worker of another catalog, a folder, a file that is none', async () => {
+    const home = await newHome();
+    const main = join(home, 'catalog.db');
+    const atMain = await runCli(['fetch', 'mix', '--worker', '1/2', '--worker-db', main, '--home', home]);
+    assert.equal(atMain.code, 64);
+    assert.match(atMain.stderr, /--worker-db names the main catalog/);
+    // A live process (this test's) holding the lock of worker 1 of 3: workers of 2, or a plain fetch, wait for it.
+    writeFileSync(join(home, 'fetch.worker-1-of-3.lock'), `${process.pid}\n`);
+    for (const args of [['fetch', 'mix', '--worker', '2/2'], ['fetch', 'mix']]) {
+      const refused = await spawnCli([...args, '--home', home]);
+      assert.equal(refused.code, 75, refused.stderr);
+      assert.match(refused.stderr, new RegExp(`^kinetics: another fetch \\(process ${process.pid}, fetch\\.worker-1-of-3\\.lock\\) is streaming shards into`));
+    }
+    rmSync(join(home, 'fetch.worker-1-of-3.lock'));
+
+    const other = await newHome();
+    assert.ok([0, 1].includes((await runCli(['fetch', 'mix', '--worker', '1/2', '--home', other])).code ?? -1));
+    const elsewhere = await runCli(['merge', join(other, 'workers', '1-of-2.db'), '--home', home]);
+    assert.equal(elsewhere.code, 65);
+    assert.match(elsewhere.stderr, /was copied from the catalog .*, not from .*: merge it into that one/);
+    const folder = await runCli(['merge', tempDir(), '--home', home]);
+    assert.equal(folder.code, 66, folder.stderr);
+    const junk = join(tempDir(), 'junk.db');
+    writeFileSync(junk, 'not a database, not even close, but long enough to look like a header......................................');
+    const none = await runCli(['merge', junk, '--home', home]);
+    assert.equal(none.code, 65, none.stderr);
+    assert.match(none.stderr, /junk\.db is not a worker's catalog/);
+    assert.deepEqual(await outcome(home), await outcome(await newHome()), 'the refused merges changed nothing');
+  });
+
   test('the slurm script, run with an sbatch that runs the array here, fetches and merges the same', async () => {
     const home = await newHome();
     const printed = await runCli(['slurm', 'mix', '--tasks', '3', '--partition', 'gpu', '--time', '02:00:00', '--home', home]);
     assert.equal(printed.code, 0, printed.stderr);
     assert.match(printed.stdout, /--array=1-3 --cpus-per-task=2 --partition='gpu' --time='02:00:00'/);
+    assert.equal((await runCli(['slurm', 'mix', '--tasks', '3', '--time', '', '--home', home])).code, 64);
+    const percent = join(tempDir(), 'runs-%j');
+    const escaped = await runCli(['slurm', 'mix', '--tasks', '2', '--home', percent, '--db', join(home, 'catalog.db')]);
+    assert.ok(escaped.stdout.includes(`--output='${percent.replace('%', '%%')}/workers/slurm-%A_%a.out'`), escaped.stdout);
     assert.ok(printed.stdout.includes(`\n'${process.execPath}' '${join(packageRoot, 'bin', 'kinetics.js')}' plan 'mix' > /dev/null\n`), printed.stdout);
     // The same script, running this checkout's sources instead of the built bin/kinetics.js.
     const script = slurmScript({

@@ -23,6 +23,9 @@ test('an archive on disk is matched to its shard by its folders, then its size, 
   // Sizes known and different: the size alone decides among the splits of the folder's version.
   const sized = new Map([['part_1.tar.gz', parts((split) => ({ train: 900, val: 1000, test: 1100 })[split]!)]]);
   assert.deepEqual(matchArchive('/data/k400/part_1.tar.gz', 1100, sized), { kind: 'shard', shard: sized.get('part_1.tar.gz')![2], partial: false });
+  // …but not while another shard it could be has a size not known yet.
+  const halfKnown = new Map([['part_1.tar.gz', parts((split) => (split === 'test' ? null : 1000))]]);
+  assert.match(JSON.stringify(matchArchive('/data/k400/part_1.tar.gz', 1000, halfKnown)), /neither its folders nor its size tell/);
 });
 
 test('scan records the archives CVDF download scripts leave; status --shards counts them; plan and extract read the whole ones', async () => {

@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import { loadNamedQuery } from '../../query/named-queries.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { runReadOnlyQuery } from '../../catalog/read-only-query.js';
-import { parseVersion } from '../../sources/bucket-layout.js';
+import { VERSIONS, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { type Command, parseCommandArgs } from '../command.js';
 
 const usage = `kinetics classes --map FROM:TO (e.g. k400:k700-2020) ${OUTPUT_USAGE} [--home DIR] [--db FILE]`;
@@ -12,8 +12,13 @@ export const classesCommand: Command = {
   usage,
   async run(args, globals) {
     const { values } = parseCommandArgs(args, { map: { type: 'string' }, ...OUTPUT_OPTIONS }, usage);
-    const [from, to] = (values.map ?? '').split(':').map((text) => parseVersion(text));
-    if (!from || !to) throw new UsageError(`--map takes two versions, FROM:TO\nusage: ${usage}`);
+    const names = (values.map ?? '').split(':');
+    if (names.length !== 2) throw new UsageError(`--map takes two versions, FROM:TO\nusage: ${usage}`);
+    const [from, to] = names.map((text) => {
+      const version = parseVersion(text);
+      if (!version) throw new UsageError(`${unknownName('version', text, VERSIONS)} (in --map ${values.map})`);
+      return version;
+    });
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
       const result = runReadOnlyQuery(catalog, loadNamedQuery('class-map').sql, { from_version: from, to_version: to });

@@ -1,4 +1,5 @@
-import { UsageError } from '../../errors.js';
+import { statSync } from 'node:fs';
+import { KineticsError, UsageError } from '../../errors.js';
 import { archivesRoot } from '../../fetch/plan.js';
 import { canonicalPath } from '../../util/canonical-path.js';
 import { type Command, parseCommandArgs } from '../command.js';
@@ -12,12 +13,16 @@ export const extractCommand: Command = {
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(args, { archives: { type: 'string' }, jobs: { type: 'string', short: 'j' }, json: { type: 'boolean' } }, usage);
     if (positionals.length !== 1) throw new UsageError(`extract takes one subset NAME\nusage: ${usage}`);
+    const archives = values.archives === undefined ? archivesRoot(globals.home) : canonicalPath(values.archives);
+    if (values.archives !== undefined && !statSync(archives, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new KineticsError(`${archives}: no such folder; --archives names the folder the shard archives were downloaded into`, 66);
+    }
     return runFetch(
       {
         subset: positionals[0]!,
         jobs: jobsOption(values.jobs),
         json: values.json ?? false,
-        archives: values.archives === undefined ? archivesRoot(globals.home) : canonicalPath(values.archives),
+        archives,
         offline: true,
       },
       globals,

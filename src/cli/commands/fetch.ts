@@ -78,7 +78,7 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
   const progress = progressPrinter(globals.io.stderr, globals.io.stderr.isTTY === true && !run.json, () => planned);
   const catalog = worker ? Catalog.open(worker.catalogFile) : Catalog.open(globals.db, { mustExist: true });
   try {
-    if (worker) markWorkerCatalog(catalog);
+    if (worker) markWorkerCatalog(catalog, globals.db);
     const summary = await fetchSubset(catalog, run.subset, {
       home: globals.home,
       jobs: run.jobs,
@@ -88,7 +88,7 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
       archives: run.archives,
       offline: run.offline,
       share: worker?.share,
-      lockName: worker?.lockName,
+      lock: worker?.lock,
       onPlan: (plan) => (planned = plan.bytesToDownload),
       onProgress: run.json ? undefined : (event) => progress.onEvent(event),
     });
@@ -111,8 +111,14 @@ function reportSummary(summary: FetchSummary, stderr: Output): void {
       `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${summary.notInAnyShard} in no shard` : ''}` +
       `${summary.damagedAtSource > 0 ? `, ${summary.damagedAtSource} damaged at source (--retry-damaged streams their shards again)` : ''}\n`,
   );
-  for (const clip of summary.stillMissingClips) stderr.write(`missing    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status})\n`);
+  // A clip's status only where it says more than the word at the start of the line.
+  for (const clip of summary.stillMissingClips) stderr.write(`missing    ${clip.version}/${clip.split}/${clip.clip_key}${clip.status === 'missing' ? '' : ` (${clip.status} on disk)`}\n`);
+  const more = (listed: number, total: number) => {
+    if (total > listed) stderr.write(`           … and ${total - listed} more: \`kinetics status --subset ${summary.subset}\` counts them, \`kinetics query\` on subset_clips lists them\n`);
+  };
+  more(summary.stillMissingClips.length, summary.stillMissing);
   for (const clip of summary.damagedAtSourceClips) stderr.write(`damaged    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status} at source)\n`);
+  more(summary.damagedAtSourceClips.length, summary.damagedAtSource);
 }
 
 export const fetchCommand: Command = {
@@ -133,6 +139,9 @@ export const fetchCommand: Command = {
     );
     if (positionals.length !== 1) throw new UsageError(`fetch takes one subset NAME\nusage: ${usage}`);
     if (values['worker-db'] !== undefined && values.worker === undefined) throw new UsageError(`--worker-db goes with --worker I/N\nusage: ${usage}`);
+    if (values['worker-db'] !== undefined && canonicalPath(values['worker-db']) === globals.db) {
+      throw new UsageError(`--worker-db names the main catalog ${globals.db}; a worker records into a catalog of its own`);
+    }
     return runFetch(
       {
         subset: positionals[0]!,

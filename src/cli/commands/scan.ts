@@ -10,6 +10,8 @@ import { type Command, parseCommandArgs } from '../command.js';
 const usage = 'kinetics scan [DIR...] [--verify] [--quick] [--json] [--fail-on-damage] [--home DIR] [--db FILE]';
 
 function printSummary(summary: ScanSummary, stderr: Output): void {
+  // What could not be read comes first: the counts after it leave those folders out.
+  for (const entry of summary.unreadable) stderr.write(`kinetics: cannot read ${entry.path} (${entry.error})\n`);
   stderr.write(
     `${summary.seen} files seen (${summary.new} new, ${summary.changed} changed, ${summary.unchanged} unchanged, ` +
       `${summary.gone} gone${summary.skippedDirs > 0 ? `, ${summary.skippedDirs} folders unchanged and skipped` : ''}); ` +
@@ -21,7 +23,6 @@ function printSummary(summary: ScanSummary, stderr: Output): void {
     stderr.write(`${plural(archives.recognised, 'shard archive')} recorded on their shards (${archives.partial} partial): plan, fetch and extract read the whole ones\n`);
   }
   for (const entry of archives.ambiguous) stderr.write(`ambiguous  ${entry.path}: ${entry.reason} (${entry.candidates.join(', ')})\n`);
-  for (const entry of summary.unreadable) stderr.write(`cannot read ${entry.path} (${entry.error})\n`);
 }
 
 export const scanCommand: Command = {
@@ -55,7 +56,7 @@ export const scanCommand: Command = {
     if (values.json) globals.io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else printSummary(summary, globals.io.stderr);
     if (summary.unreadable.length > 0) {
-      if (values.json) for (const entry of summary.unreadable) globals.io.stderr.write(`cannot read ${entry.path} (${entry.error})\n`);
+      if (values.json) for (const entry of summary.unreadable) globals.io.stderr.write(`kinetics: cannot read ${entry.path} (${entry.error})\n`);
       return 74;
     }
     if (values['fail-on-damage'] && summary.damaged + summary.empty + summary.short > 0) {

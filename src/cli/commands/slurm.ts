@@ -21,6 +21,9 @@ export const slurmCommand: Command = {
     if (positionals.length !== 1) throw new UsageError(`slurm takes one subset NAME\nusage: ${usage}`);
     const tasks = wholeNumberOption('--tasks', values.tasks, 1);
     if (tasks === null) throw new UsageError(`slurm needs --tasks N, how many array tasks share the fetch\nusage: ${usage}`);
+    for (const option of ['partition', 'time'] as const) {
+      if (values[option] === '') throw new UsageError(`--${option} takes a value, not an empty one\nusage: ${usage}`);
+    }
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
       findSubset(catalog, positionals[0]!);
