@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { canonicalPath } from '../util/canonical-path.js';
 import { closestNames } from '../util/closest-names.js';
@@ -27,8 +27,28 @@ export interface GlobalOptions {
   io: CommandIo;
 }
 
+/** One option as parseArgs reads it and as `--help` explains it: declared once, so the two cannot drift. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  short?: string;
+  /** parseArgs' default (a boolean that is on unless `--no-…`). */
+  default?: boolean;
+  /** The value's name in help: N, DIR, FILE, V:S. */
+  value?: string;
+  description: string;
+  /** What it is when left out, in words. */
+  defaultText?: string;
+  env?: string;
+}
+
+export type OptionSpecs = Record<string, OptionSpec>;
+
 export interface Command {
   usage: string;
+  options: OptionSpecs;
+  /** Real command lines, shown by `--help`. */
+  examples?: string[];
   run(args: string[], globals: GlobalOptions): Promise<number>;
 }
 
@@ -42,10 +62,10 @@ export interface CommandEntry {
 }
 
 export const GLOBAL_OPTIONS = {
-  home: { type: 'string' },
-  db: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsConfig['options'];
+  home: { type: 'string', value: 'DIR', description: 'the folder that holds the catalog, videos/ and archives/', env: 'KINETICS_HOME', defaultText: './kinetics-data' },
+  db: { type: 'string', value: 'FILE', description: 'the catalog file, when not --home/catalog.db', env: 'KINETICS_DB' },
+  help: { type: 'boolean', short: 'h', description: 'this help' },
+} as const satisfies OptionSpecs;
 
 /** --home (KINETICS_HOME, ./kinetics-data) holds catalog.db unless --db names another file. */
 export function resolveGlobals(values: { home?: string; db?: string }, io: CommandIo): GlobalOptions {
@@ -53,15 +73,18 @@ export function resolveGlobals(values: { home?: string; db?: string }, io: Comma
   return { home, db: canonicalPath(values.db ?? io.env.KINETICS_DB ?? join(home, 'catalog.db')), io };
 }
 
-/** node's parseArgs with the global options merged in; its errors become usage errors. */
-export function parseCommandArgs<Options extends NonNullable<ParseArgsConfig['options']>>(
+/**
+ * node's parseArgs with the global options merged in; its errors become usage errors. The specs' help fields
+ * (description, value, …) are not parseArgs', which passes them over.
+ */
+export function parseCommandArgs<Options extends OptionSpecs>(
   args: string[],
   options: Options,
   usage: string,
 ) {
   const all = { ...GLOBAL_OPTIONS, ...options };
   try {
-    return parseArgs({ args, options: all, allowPositionals: true, allowNegative: true, strict: true });
+    return parseArgs({ args, options: all as Options & typeof GLOBAL_OPTIONS, allowPositionals: true, allowNegative: true, strict: true });
   } catch (error) {
     throw new UsageError(`${argumentProblem(error as NodeJS.ErrnoException, Object.keys(all), usage)}\nusage: ${usage}`);
   }
@@ -101,4 +124,27 @@ export function extractParams(args: string[]): { rest: string[]; params: Record<
     }
   }
   return { rest, params: Object.fromEntries(params) };
+}
+
+/** A command's help: usage, what it does, each option with its value, default and environment variable, examples. */
+export function commandHelp(command: Command, summary: string): string {
+  const describe = (specs: OptionSpecs) => {
+    const rows = Object.entries(specs).map(([name, spec]) => {
+      const flag = `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.value ? ` ${spec.value}` : ''}${spec.multiple ? ' …' : ''}`;
+      const notes = [spec.defaultText && `default ${spec.defaultText}`, spec.env && `env ${spec.env}`].filter(Boolean).join('; ');
+      return [flag, `${spec.description}${notes ? ` (${notes})` : ''}`] as const;
+    });
+    const width = Math.max(...rows.map(([flag]) => flag.length));
+    return rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`);
+  };
+  return [
+    `usage: ${command.usage}`,
+    '',
+    summary,
+    ...(Object.keys(command.options).length > 0 ? ['', 'options:', ...describe(command.options)] : []),
+    '',
+    'global options:',
+    ...describe(GLOBAL_OPTIONS),
+    ...(command.examples ? ['', 'examples:', ...command.examples.map((line) => `  ${line}`)] : []),
+  ].join('\n');
 }

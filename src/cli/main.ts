@@ -1,8 +1,9 @@
 import { packageVersion } from '../util/package-root.js';
 import { withoutGlobalFetch } from '../util/without-global-fetch.js';
 import { parseArgs } from 'node:util';
-import { type CommandEntry, type CommandIo, GLOBAL_OPTIONS, processIo, resolveGlobals } from './command.js';
+import { type Command, type CommandEntry, type CommandIo, GLOBAL_OPTIONS, commandHelp, processIo, resolveGlobals } from './command.js';
 import { reportError } from './report-error.js';
+import { UsageError } from '../errors.js';
 
 const commands: CommandEntry[] = [
   {
@@ -102,6 +103,12 @@ const commands: CommandEntry[] = [
     load: async () => (await withoutGlobalFetch(() => import('./commands/tui.js'))).tuiCommand,
   },
   {
+    name: 'completion',
+    task: 'try it',
+    summary: 'a completion script for bash, zsh or fish: commands, options, versions, splits, subsets, named queries',
+    load: async () => (await import('./commands/completion.js')).completionCommand,
+  },
+  {
     name: 'demo',
     task: 'try it',
     summary: 'ingest the bundled sample bucket (data/sample-bucket) and print what the catalog holds',
@@ -120,6 +127,18 @@ function help(): string {
     '',
     'kinetics help <command> (or kinetics <command> --help) shows its options.',
   ].join('\n');
+}
+
+/** The commands as `--help` lists them. */
+export function commandEntries(): readonly CommandEntry[] {
+  return commands;
+}
+
+/** A command's module by name (for its declared options, in tests and completion). */
+export async function loadCommand(name: string): Promise<Command> {
+  const entry = commands.find((candidate) => candidate.name === name);
+  if (!entry) throw new UsageError(`unknown command "${name}"`);
+  return entry.load();
 }
 
 async function main(argv: string[], io: CommandIo): Promise<number> {
@@ -141,7 +160,7 @@ async function main(argv: string[], io: CommandIo): Promise<number> {
   const args = [...argv.slice(0, commandIndex), ...argv.slice(commandIndex + 1)];
   const loaded = await command.load();
   if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(`usage: ${loaded.usage}\n\n${command.summary}\n`);
+    io.stdout.write(`${commandHelp(loaded, command.summary)}\n`);
     return 0;
   }
   const { values } = parseArgs({ args, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true });

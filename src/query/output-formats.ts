@@ -7,7 +7,14 @@ export const OUTPUT_FORMATS = ['table', 'csv', 'tsv', 'json', 'nl', 'markdown'] 
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** The output flags every command that prints rows takes, as parseArgs declares them (one set, as sqlite-utils has). */
-export const OUTPUT_OPTIONS = Object.fromEntries(OUTPUT_FORMATS.map((format) => [format, { type: 'boolean' as const }])) as Record<OutputFormat, { type: 'boolean' }>;
+export const OUTPUT_OPTIONS = {
+  table: { type: 'boolean', description: 'rows as an aligned table (the default on a terminal)' },
+  csv: { type: 'boolean', description: 'rows as CSV with a header' },
+  tsv: { type: 'boolean', description: 'rows as TSV with a header (tabs and newlines escaped)' },
+  json: { type: 'boolean', description: 'an array of objects (the default when piped)' },
+  nl: { type: 'boolean', description: 'one JSON object a line' },
+  markdown: { type: 'boolean', description: 'a Markdown table' },
+} as const satisfies Record<OutputFormat, { type: 'boolean'; description: string }>;
 export const OUTPUT_USAGE = `[${OUTPUT_FORMATS.map((format) => `--${format}`).join('|')}]`;
 
 type Row = unknown[];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { loadCommand } from '../../src/cli/main.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -58,6 +59,10 @@ test('KINETICS_HOME and --db choose the catalog; unknown commands and options ar
     const [viaHelp, viaFlag] = await Promise.all([runCli(['help', name]), runCli([name, '--help'])]);
     assert.equal(viaHelp.stdout, viaFlag.stdout, `help ${name}`);
     assert.match(viaHelp.stdout, new RegExp(`^usage: kinetics ${name}`));
+    // Every option the command parses is in its help, with a description, from the one declaration.
+    const command = await loadCommand(name);
+    const described = new Map([...viaHelp.stdout.matchAll(/^ {2}(?:-\w, )?--([a-z-]+)(?: \S+)*? {2,}(\S.*)$/gm)].map((match) => [match[1]!, match[2]!]));
+    assert.deepEqual([...described.keys()].sort(), [...Object.keys(command.options), 'home', 'db', 'help'].sort(), name);
   }
   const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
   for (const flag of ['-V', '--version']) assert.equal((await runCli([flag])).stdout, `${version.version}\n`);

@@ -4,14 +4,23 @@ import { loadNamedQuery } from '../../query/named-queries.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { runReadOnlyQuery } from '../../catalog/read-only-query.js';
 import { VERSIONS, parseVersion, unknownName } from '../../sources/bucket-layout.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
 const usage = `kinetics classes --map FROM:TO (e.g. k400:k700-2020) ${OUTPUT_USAGE} [--home DIR] [--db FILE]`;
 
+const options = {
+  map: { type: 'string', value: 'FROM:TO', description: "how FROM's classes map onto TO's (e.g. k400:k700-2020)" },
+  ...OUTPUT_OPTIONS,
+} as const satisfies OptionSpecs;
+
 export const classesCommand: Command = {
   usage,
+  options,
+  examples: [
+    'kinetics classes --map k400:k700-2020 --csv',
+  ],
   async run(args, globals) {
-    const { values } = parseCommandArgs(args, { map: { type: 'string' }, ...OUTPUT_OPTIONS }, usage);
+    const { values } = parseCommandArgs(args, options, usage);
     const names = (values.map ?? '').split(':');
     if (names.length !== 2) throw new UsageError(`--map takes two versions, FROM:TO\nusage: ${usage}`);
     const [from, to] = names.map((text) => {

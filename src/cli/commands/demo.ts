@@ -13,7 +13,7 @@ import { runReadOnlyQuery } from '../../catalog/read-only-query.js';
 import { VERSIONS } from '../../sources/bucket-layout.js';
 import { createSubset } from '../../catalog/subsets.js';
 import { packageRoot } from '../../util/package-root.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { printIngestSummary, runIngest } from './ingest.js';
 import { printPlan } from './plan.js';
 
@@ -45,10 +45,17 @@ async function refuseAnotherSourcesCatalog(file: string): Promise<void> {
 }
 
 /** `npm start`: the whole path, offline, on the bundled sample bucket: ingest → subset → plan → fetch → status. */
+const options = {} as const satisfies OptionSpecs;
+
 export const demoCommand: Command = {
   usage,
+  options,
+  examples: [
+    'npm start',
+    'kinetics demo --home kinetics-demo',
+  ],
   async run(args, globals) {
-    parseCommandArgs(args, {}, usage);
+    parseCommandArgs(args, options, usage);
     const write = (text: string) => globals.io.stdout.write(text);
     await refuseAnotherSourcesCatalog(globals.db);
     write(`1. ingest the sample bucket ${sampleBucket}\n`);

@@ -7,7 +7,7 @@ import { parseVersionSplits } from '../../export/overlap.js';
 import { videosRoot } from '../../fetch/video-layout.js';
 import { VERSIONS, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { canonicalPath } from '../../util/canonical-path.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
 const usage = [
   `kinetics export NAME --format ${EXPORT_FORMATS.join('|')} --out DIR [--version V]`,
@@ -15,28 +15,35 @@ const usage = [
   '       [--exclude-overlap-with V:S[,V:S]] [--copy|--hardlink] [--class-names torchvision] [--shard-size N|BYTES] [--parts]',
 ].join('\n');
 
+const options = {
+  format: { type: 'string', value: 'F', description: 'csv, jsonl, mmaction, pytorchvideo, slowfast, videomae, tree, fiftyone, webdataset or hf' },
+  out: { type: 'string', value: 'DIR', description: 'a new or empty folder, or one an earlier export wrote' },
+  version: { type: 'string', value: 'V', description: "only the subset's clips of this version" },
+  paths: { type: 'string', value: 'relative|absolute', description: 'how lists name the files', defaultText: 'relative (absolute for videomae)' },
+  root: { type: 'string', value: 'DIR', description: 'relative paths are relative to this folder', defaultText: '--home/videos' },
+  'path-prefix': { type: 'string', value: 'PREFIX', description: 'write PREFIX/<path under the videos folder> (the folder as a cluster mounts it)' },
+  'label-map': { type: 'string', value: 'FILE', description: 'label indices from a classes.txt (one label a line)' },
+  labels: { type: 'string', value: 'compact', description: "indices 0..K-1 over the subset's own classes", defaultText: "the version's class list" },
+  'include-missing': { type: 'boolean', description: 'list clips that are not on disk too (list formats only)' },
+  'exclude-overlap-with': { type: 'string', value: 'V:S[,V:S]', description: 'drop clips whose video stands in these splits' },
+  copy: { type: 'boolean', description: 'tree, fiftyone, hf: copy the files rather than link them' },
+  hardlink: { type: 'boolean', description: 'tree, fiftyone, hf: hard links rather than symbolic ones' },
+  'class-names': { type: 'string', value: 'torchvision', description: "tree: class folders named by torchvision's rule" },
+  'shard-size': { type: 'string', value: 'N|BYTES', description: 'webdataset: samples (500) or bytes (512MiB) a tar', defaultText: '1GiB' },
+  parts: { type: 'boolean', description: 'each part `subset split` made of NAME as a split of its own, one label map' },
+} as const satisfies OptionSpecs;
+
 export const exportCommand: Command = {
   usage,
+  options,
+  examples: [
+    'kinetics export climbing --format mmaction --out lists/climbing',
+    'kinetics export climbing --parts --format slowfast --labels compact --out lists/climbing',
+    'kinetics export climbing --format webdataset --shard-size 512MiB --out shards/climbing',
+  ],
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
-      args,
-      {
-        format: { type: 'string' },
-        out: { type: 'string' },
-        version: { type: 'string' },
-        paths: { type: 'string' },
-        root: { type: 'string' },
-        'path-prefix': { type: 'string' },
-        'label-map': { type: 'string' },
-        labels: { type: 'string' },
-        'include-missing': { type: 'boolean' },
-        'exclude-overlap-with': { type: 'string' },
-        copy: { type: 'boolean' },
-        hardlink: { type: 'boolean' },
-        'class-names': { type: 'string' },
-        'shard-size': { type: 'string' },
-        parts: { type: 'boolean' },
-      },
+      args, options,
       usage,
     );
     if (positionals.length !== 1 || !values.out || !values.format) throw new UsageError(`export needs NAME, --format and --out\nusage: ${usage}`);

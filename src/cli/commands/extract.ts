@@ -2,16 +2,27 @@ import { statSync } from 'node:fs';
 import { KineticsError, UsageError } from '../../errors.js';
 import { archivesRoot } from '../../fetch/plan.js';
 import { canonicalPath } from '../../util/canonical-path.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { jobsOption } from '../number-options.js';
 import { runFetch } from './fetch.js';
 
 const usage = 'kinetics extract NAME [--archives DIR] [--jobs N] [--json] [--home DIR] [--db FILE]';
 
+const options = {
+  archives: { type: 'string', value: 'DIR', description: 'where the shard archives were downloaded', defaultText: '--home/archives' },
+  jobs: { type: 'string', short: 'j', value: 'N', description: 'shards read at once', defaultText: '4' },
+  json: { type: 'boolean', description: 'the summary as JSON on stdout' },
+} as const satisfies OptionSpecs;
+
 export const extractCommand: Command = {
   usage,
+  options,
+  examples: [
+    'kinetics extract climbing',
+    'kinetics extract climbing --archives /scratch/kinetics-archives',
+  ],
   async run(args, globals) {
-    const { values, positionals } = parseCommandArgs(args, { archives: { type: 'string' }, jobs: { type: 'string', short: 'j' }, json: { type: 'boolean' } }, usage);
+    const { values, positionals } = parseCommandArgs(args, options, usage);
     if (positionals.length !== 1) throw new UsageError(`extract takes one subset NAME\nusage: ${usage}`);
     const archives = values.archives === undefined ? archivesRoot(globals.home) : canonicalPath(values.archives);
     if (values.archives !== undefined && !statSync(archives, { throwIfNoEntry: false })?.isDirectory()) {

@@ -1,7 +1,7 @@
 import { UsageError } from '../../errors.js';
 import { type ManifestDiff, diffExports, readExport } from '../../export/manifest-diff.js';
 import { plural, someOf } from '../../util/words.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
 const usage = 'kinetics manifest diff A B [--json]   (A, B: export folders or their manifest.json)';
 
@@ -33,10 +33,18 @@ function describe(diff: ManifestDiff): string[] {
   return lines;
 }
 
+const options = {
+  json: { type: 'boolean', description: 'the differences as JSON on stdout' },
+} as const satisfies OptionSpecs;
+
 export const manifestCommand: Command = {
   usage,
+  options,
+  examples: [
+    'kinetics manifest diff lists/v1 lists/v2',
+  ],
   async run(args, globals) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, usage);
+    const { values, positionals } = parseCommandArgs(args, options, usage);
     if (positionals[0] !== 'diff' || positionals.length !== 3) throw new UsageError(`usage: ${usage}`);
     const [a, b] = await Promise.all([readExport(positionals[1]!), readExport(positionals[2]!)]);
     const diff = diffExports(a, b);

@@ -6,7 +6,7 @@ import { KineticsError, UsageError } from '../../errors.js';
 import { workersFolder } from '../../fetch/worker-fetch.js';
 import { canonicalPath } from '../../util/canonical-path.js';
 import { plural } from '../../util/words.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
 const usage = 'kinetics merge [WORKER_DB...] [--json] [--home DIR] [--db FILE]';
 
@@ -22,10 +22,19 @@ function workerCatalogs(named: string[], home: string): string[] {
   return found;
 }
 
+const options = {
+  json: { type: 'boolean', description: 'what each merge changed, as JSON on stdout' },
+} as const satisfies OptionSpecs;
+
 export const mergeCommand: Command = {
   usage,
+  options,
+  examples: [
+    'kinetics merge',
+    'kinetics merge /scratch/w1.db /scratch/w2.db',
+  ],
   async run(args, globals) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, usage);
+    const { values, positionals } = parseCommandArgs(args, options, usage);
     if (positionals.some((file) => canonicalPath(file) === globals.db)) throw new UsageError(`a catalog is not merged into itself: ${globals.db}`);
     const files = workerCatalogs(positionals.map((file) => canonicalPath(file)), globals.home);
     const catalog = Catalog.open(globals.db, { mustExist: true });

@@ -4,16 +4,26 @@ import { findOverlap } from '../../catalog/clips.js';
 import { overlapReport, parseVersionSplits } from '../../export/overlap.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { plural } from '../../util/words.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
 const usage = `kinetics overlap --train V:S[,V:S] --eval V:S ${OUTPUT_USAGE} [--fail-on-overlap] [--home DIR] [--db FILE]`;
 
+const options = {
+  train: { type: 'string', value: 'V:S[,V:S]', description: 'the training splits' },
+  eval: { type: 'string', value: 'V:S', description: 'the evaluation split' },
+  ...OUTPUT_OPTIONS,
+  'fail-on-overlap': { type: 'boolean', description: 'exit 1 when any clip overlaps' },
+} as const satisfies OptionSpecs;
+
 export const overlapCommand: Command = {
   usage,
+  options,
+  examples: [
+    'kinetics overlap --train k700-2020:train --eval k400:val',
+  ],
   async run(args, globals) {
     const { values } = parseCommandArgs(
-      args,
-      { train: { type: 'string' }, eval: { type: 'string' }, ...OUTPUT_OPTIONS, 'fail-on-overlap': { type: 'boolean' } },
+      args, options,
       usage,
     );
     if (!values.train || !values.eval) throw new UsageError(`overlap needs --train and --eval\nusage: ${usage}`);

@@ -5,7 +5,7 @@ import { type Plan, archivesRoot, planSubset } from '../../fetch/plan.js';
 import { formatBytes } from '../../ingest/progress.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, type OutputFormat, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { plural } from '../../util/words.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
 const usage = `kinetics plan NAME [${OUTPUT_USAGE.slice(1, -1)} | --format urls|aria2|s5cmd|rclone] [--retry-absent] [--retry-damaged] [--home DIR] [--db FILE]`;
 
@@ -36,17 +36,23 @@ export function printPlan(plan: Plan, write: (text: string) => void, format: Out
   );
 }
 
+const options = {
+  ...OUTPUT_OPTIONS,
+  format: { type: 'string', value: 'ENGINE', description: 'the shards to download as input for urls, aria2, s5cmd or rclone' },
+  'retry-absent': { type: 'boolean', description: 'ask the source again for shards it said it does not have' },
+  'retry-damaged': { type: 'boolean', description: 'plan again the shards that sent wanted clips damaged' },
+} as const satisfies OptionSpecs;
+
 export const planCommand: Command = {
   usage,
+  options,
+  examples: [
+    'kinetics plan climbing',
+    'kinetics plan climbing --format aria2 > climbing.aria2',
+  ],
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
-      args,
-      {
-        ...OUTPUT_OPTIONS,
-        format: { type: 'string' },
-        'retry-absent': { type: 'boolean' },
-        'retry-damaged': { type: 'boolean' },
-      },
+      args, options,
       usage,
     );
     if (positionals.length !== 1) throw new UsageError(`plan takes one subset NAME\nusage: ${usage}`);

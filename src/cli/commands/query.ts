@@ -2,7 +2,7 @@ import { UsageError } from '../../errors.js';
 import { bindNamedQuery, listNamedQueries, loadNamedQuery } from '../../query/named-queries.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { INTERRUPTED_EXIT, MAX_TIMEOUT_SECONDS, TIMED_OUT_EXIT, runQueryProcess } from '../../query/query-process.js';
-import { type Command, extractParams, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, extractParams, parseCommandArgs } from '../command.js';
 
 const usage = [
   `kinetics query SQL|@name|- [-p name value ...] ${OUTPUT_USAGE} [--explain] [--timeout SECONDS] [--home DIR] [--db FILE]`,
@@ -19,13 +19,26 @@ function seconds(text: string | undefined): number | null {
   return value;
 }
 
+const options = {
+  list: { type: 'boolean', description: 'the named queries in queries/, with their parameters' },
+  explain: { type: 'boolean', description: "SQLite's query plan instead of the rows" },
+  timeout: { type: 'string', value: 'SECONDS', description: 'stop the query after this long (exit 124)' },
+  ...OUTPUT_OPTIONS,
+} as const satisfies OptionSpecs;
+
 export const queryCommand: Command = {
   usage,
+  options,
+  examples: [
+    "kinetics query \"select label, count(*) n from clips where version = 'k400' group by 1 order by n desc limit 5\"",
+    'kinetics query @class-counts -p version k700-2020 --csv',
+    'kinetics query --list',
+  ],
   async run(args, globals) {
     const { rest, params } = extractParams(args);
     const { values, positionals } = parseCommandArgs(
       rest,
-      { list: { type: 'boolean' }, explain: { type: 'boolean' }, timeout: { type: 'string' }, ...OUTPUT_OPTIONS },
+      options,
       usage,
     );
     const format = chooseFormat(values as Record<string, boolean>, globals.io.stdout.isTTY === true);

@@ -5,7 +5,7 @@ import { videosRoot } from '../../fetch/video-layout.js';
 import { type ScanSummary, scan } from '../../scan/scan.js';
 import type { Output } from '../../util/output.js';
 import { plural } from '../../util/words.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
 const usage = 'kinetics scan [DIR...] [--verify] [--quick] [--json] [--fail-on-damage] [--home DIR] [--db FILE]';
 
@@ -25,12 +25,23 @@ function printSummary(summary: ScanSummary, stderr: Output): void {
   for (const entry of archives.ambiguous) stderr.write(`ambiguous  ${entry.path}: ${entry.reason} (${entry.candidates.join(', ')})\n`);
 }
 
+const options = {
+  verify: { type: 'boolean', description: "check each file's MP4 structure (moov, duration), not only its size and mtime" },
+  quick: { type: 'boolean', description: 'skip folders whose mtime did not change since the last scan' },
+  json: { type: 'boolean', description: 'the summary as JSON on stdout' },
+  'fail-on-damage': { type: 'boolean', description: 'exit 65 when any file is damaged, empty or short' },
+} as const satisfies OptionSpecs;
+
 export const scanCommand: Command = {
   usage,
+  options,
+  examples: [
+    'kinetics scan --verify',
+    'kinetics scan /data/k400 /data/k700-2020 --json',
+  ],
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
-      args,
-      { verify: { type: 'boolean' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, 'fail-on-damage': { type: 'boolean' } },
+      args, options,
       usage,
     );
     const roots = positionals.length > 0 ? positionals : [videosRoot(globals.home)];

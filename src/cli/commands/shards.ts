@@ -5,7 +5,7 @@ import { shardsWithUnknownMembers } from '../../catalog/shards.js';
 import { archivesRoot, plannedShardOf } from '../../fetch/plan.js';
 import { exportShardIndex, importShardIndex } from '../../fetch/shard-index.js';
 import { REPLACEMENT_SPLIT, SHARD_SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { jobsOption } from '../number-options.js';
 import { plural } from '../../util/words.js';
 
@@ -20,12 +20,23 @@ function shardSplit(value: string): string | undefined {
   return value.trim().toLowerCase() === REPLACEMENT_SPLIT ? REPLACEMENT_SPLIT : normaliseSplit(value);
 }
 
+const options = {
+  version: { type: 'string', value: 'V', description: 'only shards of this version', defaultText: 'all' },
+  split: { type: 'string', value: 'S', description: 'only shards of this split (replacement: K400\'s replacement archive)', defaultText: 'all' },
+  jobs: { type: 'string', short: 'j', value: 'N', description: 'index: shards streamed at once', defaultText: '4' },
+} as const satisfies OptionSpecs;
+
 export const shardsCommand: Command = {
   usage,
+  options,
+  examples: [
+    'kinetics shards index --version k400 --split val',
+    'kinetics shards export-index k400.tsv --version k400',
+    'kinetics shards import-index k400.tsv',
+  ],
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
-      args,
-      { version: { type: 'string' }, split: { type: 'string' }, jobs: { type: 'string', short: 'j' } },
+      args, options,
       usage,
     );
     const [action, file] = positionals;

@@ -5,17 +5,27 @@ import { UsageError } from '../../errors.js';
 import { slurmScript } from '../../fetch/slurm-script.js';
 import { packageRoot } from '../../util/package-root.js';
 import { shellQuoted } from '../../util/shell-quote.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { jobsOption, wholeNumberOption } from '../number-options.js';
 
 const usage = 'kinetics slurm NAME --tasks N [--jobs J] [--partition P] [--time T] [--home DIR] [--db FILE]';
 
+const options = {
+  tasks: { type: 'string', value: 'N', description: 'array tasks (workers) to split the fetch over' },
+  jobs: { type: 'string', short: 'j', value: 'J', description: "each task's shards at once, and the CPUs it asks for", defaultText: '2' },
+  partition: { type: 'string', value: 'P', description: 'the Slurm partition' },
+  time: { type: 'string', value: 'T', description: "each task's time limit (e.g. 04:00:00)" },
+} as const satisfies OptionSpecs;
+
 export const slurmCommand: Command = {
   usage,
+  options,
+  examples: [
+    'kinetics slurm climbing --tasks 16 --partition cpu --time 04:00:00 > fetch.sbatch && bash fetch.sbatch',
+  ],
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
-      args,
-      { tasks: { type: 'string' }, jobs: { type: 'string', short: 'j' }, partition: { type: 'string' }, time: { type: 'string' } },
+      args, options,
       usage,
     );
     if (positionals.length !== 1) throw new UsageError(`slurm takes one subset NAME\nusage: ${usage}`);

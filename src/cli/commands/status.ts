@@ -5,23 +5,30 @@ import { loadNamedQuery } from '../../query/named-queries.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { type QueryParams, runReadOnlyQuery } from '../../catalog/read-only-query.js';
 import { SPLITS, VERSIONS, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
 const usage = `kinetics status [--version V] [--split S] [--subset NAME] [--by-class | --shards] ${OUTPUT_USAGE} [--home DIR] [--db FILE]`;
 
+const options = {
+  version: { type: 'string', value: 'V', description: 'only this version', defaultText: 'all' },
+  split: { type: 'string', value: 'S', description: 'only this split', defaultText: 'all' },
+  subset: { type: 'string', value: 'NAME', description: "the counts over a subset's clips" },
+  'by-class': { type: 'boolean', description: 'a row per class' },
+  shards: { type: 'boolean', description: 'shards per version and split: extracted, on disk, partial, remote, failed, absent' },
+  ...OUTPUT_OPTIONS,
+} as const satisfies OptionSpecs;
+
 export const statusCommand: Command = {
   usage,
+  options,
+  examples: [
+    'kinetics status',
+    'kinetics status --version k700-2020 --split val --by-class --csv',
+    'kinetics status --shards',
+  ],
   async run(args, globals) {
     const { values } = parseCommandArgs(
-      args,
-      {
-        version: { type: 'string' },
-        split: { type: 'string' },
-        subset: { type: 'string' },
-        'by-class': { type: 'boolean' },
-        shards: { type: 'boolean' },
-        ...OUTPUT_OPTIONS,
-      },
+      args, options,
       usage,
     );
     const version = values.version === undefined ? null : parseVersion(values.version);

@@ -8,7 +8,7 @@ import { classNotes } from '../../catalog/clip-selection.js';
 import { createSubset, dropSubset, findSubset, listSubsets, storeSubsets, subsetClassCounts, subsetClips } from '../../catalog/subsets.js';
 import { foldParts, parseParts, splitClips } from '../../subset/split-subset.js';
 import { closestNames } from '../../util/closest-names.js';
-import { type Command, type GlobalOptions, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, type GlobalOptions, parseCommandArgs } from '../command.js';
 import { wholeNumberOption } from '../number-options.js';
 
 const usage = [
@@ -58,29 +58,36 @@ async function withCatalog<T>(globals: GlobalOptions, readonly: boolean, body: (
   }
 }
 
+const options = {
+  version: { type: 'string', multiple: true, value: 'V', description: 'create: clips of this version (repeatable)', defaultText: 'all' },
+  split: { type: 'string', multiple: true, value: 'S', description: 'create: clips of this split (repeatable)', defaultText: 'all' },
+  class: { type: 'string', multiple: true, value: 'LABEL', description: 'create: clips of this class (repeatable)', defaultText: 'all' },
+  'classes-file': { type: 'string', value: 'FILE', description: 'create: the classes, one a line' },
+  match: { type: 'string', value: 'GLOB', description: "create: classes whose label matches (e.g. 'play*')" },
+  'per-class': { type: 'string', value: 'N', description: 'create: at most N clips of each class, drawn with the seed' },
+  limit: { type: 'string', value: 'N', description: 'create: at most N clips in all, drawn with the seed' },
+  seed: { type: 'string', value: 'N', description: 'create, split: the seed of every draw', defaultText: '0' },
+  'only-missing': { type: 'boolean', description: 'create: only clips not usable on disk' },
+  'only-on-disk': { type: 'boolean', description: 'create: only clips usable on disk' },
+  sql: { type: 'string', value: 'SELECT', description: 'create: the clips a query returns (columns version, split, clip_key)' },
+  replace: { type: 'boolean', description: 'create, split: replace a subset of that name' },
+  into: { type: 'string', value: 'PART=SHARE,…', description: 'split: parts and their shares (train=0.8,val=0.2)' },
+  folds: { type: 'string', value: 'K', description: 'split: K parts of equal share' },
+  stratify: { type: 'boolean', description: 'split: each class keeps its share in every part' },
+  ...OUTPUT_OPTIONS,
+} as const satisfies OptionSpecs;
+
 export const subsetCommand: Command = {
   usage,
+  options,
+  examples: [
+    "kinetics subset create climbing --version k700-2020 --split train --class 'rock climbing' --per-class 100 --seed 7",
+    'kinetics subset split climbing --into train=0.8,val=0.2 --stratify',
+    'kinetics subset list',
+  ],
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
-      args,
-      {
-        version: { type: 'string', multiple: true },
-        split: { type: 'string', multiple: true },
-        class: { type: 'string', multiple: true },
-        'classes-file': { type: 'string' },
-        match: { type: 'string' },
-        'per-class': { type: 'string' },
-        limit: { type: 'string' },
-        seed: { type: 'string' },
-        'only-missing': { type: 'boolean' },
-        'only-on-disk': { type: 'boolean' },
-        sql: { type: 'string' },
-        replace: { type: 'boolean' },
-        into: { type: 'string' },
-        folds: { type: 'string' },
-        stratify: { type: 'boolean' },
-        ...OUTPUT_OPTIONS,
-      },
+      args, options,
       usage,
     );
     const [action, name] = positionals;
