@@ -74,6 +74,11 @@ export function listSubsets(catalog: Catalog): StoredSubset[] {
   ).map((row) => ({ ...row, definition: JSON.parse(row.definition) as SubsetDefinition }));
 }
 
+/** The names of the subsets stored. */
+export function subsetNames(catalog: Catalog): Set<string> {
+  return new Set(catalog.sqlite.prepare('SELECT name FROM subsets').pluck().all() as string[]);
+}
+
 export function findSubset(catalog: Catalog, name: string): StoredSubset {
   const subset = listSubsets(catalog).find((candidate) => candidate.name === name);
   if (!subset) {

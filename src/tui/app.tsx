@@ -9,7 +9,7 @@ import { planSubset } from '../fetch/plan.js';
 import { formatBytes } from '../ingest/progress.js';
 import { runReadOnlyQuery } from '../catalog/read-only-query.js';
 import type { Split, VersionId } from '../sources/bucket-layout.js';
-import { createSubset } from '../catalog/subsets.js';
+import { createSubset, subsetNames } from '../catalog/subsets.js';
 import { videosRoot } from '../fetch/video-layout.js';
 import { classDetails, classStats, splitRows } from '../catalog/browse.js';
 import { ClassesPane } from './components/classes-pane.js';
@@ -20,7 +20,7 @@ import { SplitsPane } from './components/splits-pane.js';
 import { type TableView, TablePane } from './components/table-pane.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useRefState } from './hooks/use-ref-state.js';
-import { type Action, type FormField, initialState, reduce, visibleClasses } from './state.js';
+import { type Action, type FormField, initialState, reduce, unusedName, visibleClasses } from './state.js';
 
 export interface AppProps {
   catalog: Catalog;
@@ -140,6 +140,18 @@ export function App({ catalog, home }: AppProps) {
       if (purpose === 'subset' && split) {
         const name = value('name');
         const perClass = value('per-class cap (blank: all)');
+        const confirm = `replace the subset ${name}? (y/N)`;
+        const answer = fields.find((entry) => entry.label === confirm)?.value.trim();
+        if (subsetNames(catalog).has(name) && !/^y/i.test(answer ?? '')) {
+          if (answer !== undefined) return setMessage(`subset ${name} kept as it was; n makes another one under a new name`);
+          // Asked, never assumed: the form comes back with the question.
+          const asked = [...fields, field(confirm)];
+          dispatch({ type: 'mode', mode: { kind: 'form', purpose, fields: asked, field: asked.length - 1 } });
+          return setMessage(`a subset ${name} exists: y replaces it; enter keeps it`);
+        }
+        for (const [label, text] of [['per-class cap', perClass], ['seed', value('seed')]] as const) {
+          if (!/^\d*$/.test(text)) throw new Error(`the ${label} is a whole number, not "${text}"`);
+        }
         const clips = createSubset(
           catalog,
           name,
@@ -251,7 +263,17 @@ export function App({ catalog, home }: AppProps) {
       if (state.selected.size === 0) return setMessage('select classes first (space, or a for all shown)');
       return dispatch({
         type: 'mode',
-        mode: { kind: 'form', purpose: 'subset', field: 0, fields: [field('name', `tui-${split?.version}-${split?.split}`), field('per-class cap (blank: all)'), field('seed', '0'), field('only missing? (y/n)', 'n')] },
+        mode: {
+          kind: 'form',
+          purpose: 'subset',
+          field: 0,
+          fields: [
+            field('name', unusedName(`tui-${split?.version}-${split?.split}`, subsetNames(catalog))),
+            field('per-class cap (blank: all)'),
+            field('seed', '0'),
+            field('only missing? (y/n)', 'n'),
+          ],
+        },
       });
     }
     if (input === 'p' || input === 'f' || input === 'e') {

@@ -111,3 +111,11 @@ export function windowStart(cursor: number, height: number, count: number): numb
   if (count <= height) return 0;
   return Math.max(0, Math.min(cursor - Math.floor(height / 2), count - height));
 }
+
+/** `base`, or `base-2`, `base-3`, … : the first name not taken, so that a default name never replaces a subset. */
+export function unusedName(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  let index = 2;
+  while (taken.has(`${base}-${index}`)) index++;
+  return `${base}-${index}`;
+}

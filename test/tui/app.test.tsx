@@ -111,6 +111,52 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
     }
   });
 
+  test('n never replaces a subset unasked: the default name is a new one; an existing name asks, and only y replaces it', async () => {
+    const app = render(<App catalog={catalog} home={home} />);
+    const frame = () => app.lastFrame() ?? '';
+    const clipsOf = (name: string) => catalog.sqlite.prepare('SELECT count(*) FROM subset_clips WHERE subset = ?').pluck().get(name);
+    /** Opens the form, optionally takes the suffix off the default name, and submits it with a per-class cap. */
+    const makeSubset = async (cap: string, dropSuffix = 0) => {
+      app.stdin.write('n');
+      await until(() => frame().includes('name: tui-'), 'the subset form');
+      for (let index = 0; index < dropSuffix; index++) app.stdin.write('\x7f');
+      for (const key of ['\r', cap, '\r', '\r', '\r']) {
+        app.stdin.write(key);
+        await sleep(20);
+      }
+    };
+    try {
+      await until(() => frame().includes('versions / splits'), 'the first frame');
+      app.stdin.write('a');
+      await makeSubset('1');
+      await until(() => /subset (tui-\S+): \d+ clips/.test(frame()), 'the first subset');
+      const base = /subset (tui-\S+): \d+ clips/.exec(frame())![1]!;
+      const first = clipsOf(base);
+      app.stdin.write('\x1b');
+      await sleep(50);
+      await makeSubset('2');
+      await until(() => frame().includes(`subset ${base}-2:`), 'a second subset under a new default name');
+      assert.equal(clipsOf(base), first, 'the first one is as it was');
+
+      app.stdin.write('\x1b');
+      await sleep(50);
+      await makeSubset('2', 2);
+      await until(() => frame().includes(`replace the subset ${base}? (y/N)`), 'the question');
+      app.stdin.write('\r');
+      await until(() => frame().includes(`subset ${base} kept as it was`), 'kept');
+      assert.equal(clipsOf(base), first);
+
+      await makeSubset('2', 2);
+      await until(() => frame().includes(`replace the subset ${base}? (y/N)`), 'the question again');
+      app.stdin.write('y');
+      app.stdin.write('\r');
+      await until(() => frame().includes(`subset ${base}: ${clipsOf(`${base}-2`)} clips`), 'replaced once the user said yes');
+      assert.equal(clipsOf(base), clipsOf(`${base}-2`));
+    } finally {
+      app.unmount();
+    }
+  });
+
   test('the TUI and CLI writers take turns on one catalog; a turn that never comes is one line, and the TUI goes on', async () => {
     const file = join(home, 'catalog.db');
     const app = render(<App catalog={catalog} home={home} />);
