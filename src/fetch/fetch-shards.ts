@@ -44,7 +44,8 @@ export interface ShardResult {
   name: string;
   version: string;
   split: string;
-  state: 'extracted' | 'failed' | 'skipped';
+  /** cancelled: stopped by the caller (esc in the TUI); its part file stays, and a later fetch resumes it. */
+  state: 'extracted' | 'failed' | 'skipped' | 'cancelled';
   members: number;
   extracted: number;
   transferred: number;
@@ -135,7 +136,7 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
 }
 
 interface TransferResult {
-  state: 'extracted' | 'failed';
+  state: 'extracted' | 'failed' | 'cancelled';
   memberBytes: Map<string, number>;
   written: string[];
   transferred: number;
@@ -248,6 +249,11 @@ async function transferShard(
   } catch (error) {
     // What was written whole before the failure is kept and recorded; the member cut off goes.
     await extractor.abandon();
+    if (options.signal?.aborted) {
+      // Cancelled is not failed: the shard stays where it got to (`downloading`, its part file kept) for a resume.
+      result.state = 'cancelled';
+      return result;
+    }
     result.error = (error as Error).message;
     const absent = shard.archive === null && (error instanceof AbsentFromSourceError || (error as NodeJS.ErrnoException).code === 'ENOENT');
     setState(absent ? ABSENT : 'failed', result.error);

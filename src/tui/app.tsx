@@ -113,7 +113,9 @@ export function App({ catalog, home }: AppProps) {
           event.kind === 'finished'
             ? event.result.state === 'extracted'
               ? `extracted ${event.result.extracted}/${event.result.members}`
-              : `failed: ${event.result.error}`
+              : event.result.state === 'cancelled'
+                ? 'cancelled'
+                : `failed: ${event.result.error}`
             : event.kind === 'skipped'
               ? 'skipped'
               : formatBytes(bytes.get(key) ?? 0),

@@ -5,6 +5,8 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { fetchSubset } from '../../src/fetch/fetch-subset.js';
 import { minimalMp4 } from '../../src/util/mp4-fixture.js';
 import { BucketServer } from '../helpers/bucket-server.js';
 import { ingestInto, queryAll } from '../helpers/catalog.js';
@@ -60,4 +62,41 @@ test('SIGKILL mid-download: the next fetch resumes with Range, never asks for fi
   const statuses = await queryAll<{ status: string }>(db, "SELECT c.status FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'skate'");
   assert.deepEqual(statuses.map((row) => row.status), Array(6).fill('ok'));
   assert.ok(!existsSync(part));
+});
+
+test('cancelled is not failed: a fetch stopped by its caller says cancelled, keeps the shard downloading with its part file, and the next one resumes it', async () => {
+  const home = tempDir();
+  const db = join(home, 'catalog.db');
+  await ingestInto(db, server.url);
+  const [shard] = await queryAll<{ name: string }>(db, "SELECT name FROM shards WHERE version = 'k700-2020' AND split = 'val' AND label = 'situp'");
+  const clips = await queryAll<{ clip_key: string }>(db, "SELECT clip_key FROM clips WHERE version = 'k700-2020' AND split = 'val' AND label = 'situp' ORDER BY clip_key LIMIT 4");
+  writeFileSync(join(bucket, '700_2020/val', shard!.name), rawTar(clips.map((clip) => ({ path: `${clip.clip_key}.mp4`, content: minimalMp4(10, randomBytes(2 << 20)) }))));
+  const sql = "select version, split, clip_key from clips where version = 'k700-2020' and split = 'val' and label = 'situp' order by clip_key limit 4";
+  assert.equal((await runCli(['subset', 'create', 'situp', '--sql', sql, '--home', home])).code, 0);
+  assert.equal((await runCli(['plan', 'situp', '--home', home])).code, 0);
+  server.fail(`700_2020/val/${shard!.name}`, 'trickle');
+
+  const catalog = Catalog.open(db);
+  const controller = new AbortController();
+  try {
+    const summary = await fetchSubset(catalog, 'situp', {
+      home,
+      jobs: 1,
+      keepArchives: false,
+      signal: controller.signal,
+      onProgress: (event) => {
+        if (event.kind === 'bytes') controller.abort();
+      },
+    });
+    assert.deepEqual(summary.shards.map((result) => [result.name, result.state, result.error]), [[shard!.name, 'cancelled', undefined]]);
+  } finally {
+    await catalog.close();
+  }
+  const [row] = await queryAll<{ state: string; error: string | null }>(db, 'SELECT state, error FROM shards WHERE name = ?', shard!.name);
+  assert.deepEqual(row, { state: 'downloading', error: null });
+  const part = join(home, 'archives', 'k700-2020', 'val', `${shard!.name}.part`);
+  assert.ok(statSync(part).size > 0, 'the part file is kept');
+  const resumed = await runCli(['fetch', 'situp', '--home', home, '--json']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(server.requestsFor(`700_2020/val/${shard!.name}`).at(-1)!.range ?? '', /^bytes=[1-9]\d*-$/);
 });
