@@ -6,6 +6,7 @@ import { fromDatabaseError } from '../catalog/catalog-errors.js';
 import { EXPORT_FORMATS, type ExportFormat, defaultPaths, exportSubset } from '../export/export-subset.js';
 import { fetchSubset } from '../fetch/fetch-subset.js';
 import { planSubset } from '../fetch/plan.js';
+import { shardSizeInWords } from '../fetch/plan-words.js';
 import { formatBytes } from '../ingest/progress.js';
 import { runReadOnlyQuery } from '../catalog/read-only-query.js';
 import type { Split, VersionId } from '../sources/bucket-layout.js';
@@ -78,12 +79,14 @@ export function App({ catalog, home }: AppProps) {
     const plan = await planSubset(catalog, name, home).catch((error: unknown) => void setMessage(inWords(error, catalog)));
     if (!plan) return;
     setTable({
-      title: `plan ${name}: ${plan.wanted} of ${plan.clips} clips to fetch, ${formatBytes(plan.bytesToDownload)}`,
+      title:
+        `plan ${name}: ${plan.wanted} of ${plan.clips} clips to fetch, ${formatBytes(plan.bytesToDownload)}` +
+        `${plan.shardsAbsentFromSource > 0 ? `; ${plan.shardsAbsentFromSource} shards not in the source` : ''}`,
       columns: ['shard', 'label', 'bytes', 'clips', 'members'],
       rows: plan.shards.map((shard) => [
         `${shard.version}/${shard.split}/${shard.name}`,
         shard.label,
-        shard.bytes === null ? '?' : formatBytes(shard.bytes),
+        shardSizeInWords(shard),
         shard.clips.length,
         shard.archive ? 'on disk' : shard.discovery ? 'discover' : shard.membersKnown ? 'known' : 'by class',
       ]),

@@ -2,6 +2,7 @@ import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { ENGINE_FORMATS, type EngineFormat, engineList, shardsToDownload } from '../../fetch/engine-lists.js';
 import { type Plan, archivesRoot, planSubset } from '../../fetch/plan.js';
+import { shardSizeInWords } from '../../fetch/plan-words.js';
 import { formatBytes } from '../../ingest/progress.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, type OutputFormat, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { plural } from '../../util/words.js';
@@ -20,7 +21,7 @@ export function printPlan(plan: Plan, write: (text: string) => void, format: Out
     shard.split,
     shard.name,
     shard.label ?? '',
-    shard.absentFromSource ? 'not in source' : shard.bytes === null ? '?' : formatBytes(shard.bytes),
+    shardSizeInWords(shard),
     shard.clips.length,
     shard.discovery ? 'unknown: streamed to find clips' : shard.membersKnown ? 'known' : 'by class',
     shard.archive ? 'archive on disk' : shard.state,
