@@ -20,7 +20,8 @@ function readAt(fd: number, position: number, length: number): Buffer {
 
 /**
  * Checks a video from cheapest to dearest: empty, then the top-level ISO-BMFF boxes (ftyp, moov, no box running
- * past the end, so a truncated file is damaged), then the mvhd duration against the annotated window. Reads only
+ * past the end, so a truncated file is damaged), a video track in the moov, then the mvhd duration against the
+ * annotated window. Reads only
  * box headers and the moov box. Matroska/WebM files are recognised by their magic bytes and left `unchecked`.
  */
 export function checkVideoFile(path: string, bytes: number, windowSeconds: number | null): IntegrityResult {
@@ -68,8 +69,11 @@ function checkBoxes(fd: number, bytes: number, windowSeconds: number | null): In
     if (type === 'ftyp') sawFtyp = true;
     if (type === 'moov') {
       if (size > MAX_MOOV_BYTES) return damaged(`moov box of ${size} bytes is implausibly large`);
-      duration = movieDuration(readAt(fd, offset + headerSize, size - headerSize));
+      const moov = readAt(fd, offset + headerSize, size - headerSize);
+      duration = movieDuration(moov);
       if (duration === undefined) return damaged('moov box has no readable mvhd');
+      // Loaders (decord, PyAV) fail on a file with no video stream: "cannot find video stream".
+      if (!hasVideoTrack(moov)) return damaged('no video track (no trak whose hdlr is vide)');
     }
     offset += size;
   }
@@ -81,27 +85,45 @@ function checkBoxes(fd: number, bytes: number, windowSeconds: number | null): In
   return { status: 'ok', duration, detail: null };
 }
 
+/** The child boxes of a box's body, as [type, body] pairs; a box that runs past its parent ends the list. */
+function* childBoxes(body: Buffer): Generator<[string, Buffer]> {
+  let offset = 0;
+  while (offset + 8 <= body.length) {
+    const size = body.readUInt32BE(offset);
+    if (size < 8 || offset + size > body.length) return;
+    yield [body.toString('latin1', offset + 4, offset + 8), body.subarray(offset + 8, offset + size)];
+    offset += size;
+  }
+}
+
+/** Whether a moov holds a trak whose mdia's hdlr names a video handler. */
+function hasVideoTrack(moov: Buffer): boolean {
+  for (const [type, trak] of childBoxes(moov)) {
+    if (type !== 'trak') continue;
+    for (const [mdiaType, mdia] of childBoxes(trak)) {
+      if (mdiaType !== 'mdia') continue;
+      for (const [hdlrType, hdlr] of childBoxes(mdia)) {
+        if (hdlrType === 'hdlr' && hdlr.length >= 12 && hdlr.toString('latin1', 8, 12) === 'vide') return true;
+      }
+    }
+  }
+  return false;
+}
+
 /** The mvhd box's duration in seconds (null when its timescale is 0); undefined when there is no usable mvhd. */
 function movieDuration(moov: Buffer): number | null | undefined {
-  let offset = 0;
-  while (offset + 8 <= moov.length) {
-    const size = moov.readUInt32BE(offset);
-    const type = moov.toString('latin1', offset + 4, offset + 8);
-    if (size < 8 || offset + size > moov.length) return undefined;
-    if (type === 'mvhd') {
-      const body = moov.subarray(offset + 8, offset + size);
-      const version = body[0];
-      if (version === 1 && body.length >= 32) {
-        const timescale = body.readUInt32BE(20);
-        return timescale === 0 ? null : Number(body.readBigUInt64BE(24)) / timescale;
-      }
-      if (version === 0 && body.length >= 20) {
-        const timescale = body.readUInt32BE(12);
-        return timescale === 0 ? null : body.readUInt32BE(16) / timescale;
-      }
-      return undefined;
+  for (const [type, body] of childBoxes(moov)) {
+    if (type !== 'mvhd') continue;
+    const version = body[0];
+    if (version === 1 && body.length >= 32) {
+      const timescale = body.readUInt32BE(20);
+      return timescale === 0 ? null : Number(body.readBigUInt64BE(24)) / timescale;
     }
-    offset += size;
+    if (version === 0 && body.length >= 20) {
+      const timescale = body.readUInt32BE(12);
+      return timescale === 0 ? null : body.readUInt32BE(16) / timescale;
+    }
+    return undefined;
   }
   return undefined;
 }

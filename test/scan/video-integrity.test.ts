@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { minimalMp4 } from '../../src/util/mp4-fixture.js';
 import { checkVideoFile } from '../../src/scan/video-integrity.js';
 import { type FixtureKind, fixtureBytes } from '../helpers/video-tree.js';
 import { tempDir } from '../helpers/temp.js';
@@ -63,6 +64,26 @@ test('64-bit box sizes and version-1 mvhd are read', () => {
   mvhd[0] = 1;
   mvhd.writeUInt32BE(90000, 20);
   mvhd.writeBigUInt64BE(90000n * 12n, 24);
-  const file = Buffer.concat([box('ftyp', Buffer.from('isom\0\0\0\0')), box('moov', box('mvhd', mvhd)), box('mdat', Buffer.alloc(50), true)]);
+  const hdlr = Buffer.alloc(25);
+  hdlr.write('vide', 8, 'latin1');
+  const trak = box('trak', box('mdia', box('hdlr', hdlr)));
+  const file = Buffer.concat([box('ftyp', Buffer.from('isom\0\0\0\0')), box('moov', Buffer.concat([box('mvhd', mvhd), trak])), box('mdat', Buffer.alloc(50), true)]);
   assert.deepEqual(check(file), { status: 'ok', duration: 12, detail: null });
+});
+
+test('a file whose moov has no video track (only sound, or no trak at all) is damaged: loaders find no video stream', () => {
+  const dir = tempDir();
+  const withVideo = join(dir, 'video.mp4');
+  writeFileSync(withVideo, minimalMp4(10));
+  assert.equal(checkVideoFile(withVideo, minimalMp4(10).length, 10).status, 'ok');
+  const audioOnly = minimalMp4(10, 64, { audioOnly: true });
+  const sound = join(dir, 'sound.mp4');
+  writeFileSync(sound, audioOnly);
+  assert.deepEqual(checkVideoFile(sound, audioOnly.length, 10), { status: 'damaged', duration: null, detail: 'no video track (no trak whose hdlr is vide)' });
+  // The same file with its trak renamed to a box no reader looks into: no track at all.
+  const noTrak = Buffer.from(audioOnly);
+  noTrak.write('free', noTrak.indexOf('trak'), 'latin1');
+  const bare = join(dir, 'bare.mp4');
+  writeFileSync(bare, noTrak);
+  assert.equal(checkVideoFile(bare, noTrak.length, 10).detail, 'no video track (no trak whose hdlr is vide)');
 });
