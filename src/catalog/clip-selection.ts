@@ -160,3 +160,9 @@ export function selectionSql(db: Database, definition: SubsetDefinition): { sql:
   }
   return { sql, params };
 }
+
+/** How many clips a definition selects, without storing them. */
+export function countSelection(catalog: Catalog, definition: SubsetDefinition): number {
+  const selection = selectionSql(catalog.sqlite, definition);
+  return Number(catalog.sqlite.prepare(`SELECT count(*) FROM (${selection.sql})`).pluck().get(selection.params));
+}

@@ -49,6 +49,12 @@ const commands: CommandEntry[] = [
     load: async () => (await import('./commands/fetch.js')).fetchCommand,
   },
   {
+    name: 'repair',
+    task: 'get data',
+    summary: 'fetch again only the clips of a scope that are missing, empty or damaged, from the shards that hold them',
+    load: async () => (await import('./commands/repair.js')).repairCommand,
+  },
+  {
     name: 'extract',
     task: 'get data',
     summary: 'take a subset\'s clips from shard archives another engine downloaded (plan --format aria2|s5cmd|rclone|urls)',

@@ -1,0 +1,59 @@
+import { Catalog } from '../../catalog/catalog.js';
+import { countSelection } from '../../catalog/clip-selection.js';
+import { createSubset, dropSubset, subsetNames } from '../../catalog/subsets.js';
+import { planSubset } from '../../fetch/plan.js';
+import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { jobsOption } from '../number-options.js';
+import { runFetch } from './fetch.js';
+import { printPlan } from './plan.js';
+import { parseDefinition } from './subset.js';
+
+const usage = 'kinetics repair [--version V ...] [--split S ...] [--class LABEL ...] [--dry-run] [--jobs N] [--json] [--home DIR] [--db FILE]';
+
+/** The clips being repaired, held as a subset for the plan and the fetch, and dropped after. */
+const REPAIR_SUBSET = '.repair';
+
+const options = {
+  version: { type: 'string', multiple: true, value: 'V', description: 'only clips of this version (repeatable)', defaultText: 'all' },
+  split: { type: 'string', multiple: true, value: 'S', description: 'only clips of this split (repeatable)', defaultText: 'all' },
+  class: { type: 'string', multiple: true, value: 'LABEL', description: 'only clips of this class (repeatable)', defaultText: 'all' },
+  'dry-run': { type: 'boolean', description: 'print the plan of what would be repaired, change nothing' },
+  jobs: { type: 'string', short: 'j', value: 'N', description: 'shards streamed at once', defaultText: '4' },
+  json: { type: 'boolean', description: 'the summary as JSON on stdout' },
+} as const satisfies OptionSpecs;
+
+export const repairCommand: Command = {
+  usage,
+  options,
+  examples: ['kinetics repair --version k700-2020 --split val --dry-run', 'kinetics repair --class abseiling'],
+  async run(args, globals) {
+    const { values } = parseCommandArgs(args, options, usage);
+    const definition = { ...parseDefinition({ version: values.version, split: values.split, class: values.class }), onlyMissing: true };
+    const jobs = jobsOption(values.jobs);
+    const catalog = Catalog.open(globals.db, { mustExist: true });
+    let clips = 0;
+    try {
+      // Every clip of the scope without a usable file: missing, empty, damaged (a damaged one is sought again even in
+      // a shard that sent it damaged before, and K400's replacement archive is tried for it).
+      if (countSelection(catalog, definition) > 0) clips = createSubset(catalog, REPAIR_SUBSET, definition, subsetNames(catalog).has(REPAIR_SUBSET));
+      if (clips > 0 && values['dry-run']) printPlan(await planSubset(catalog, REPAIR_SUBSET, globals.home, { retryDamaged: true }), (text) => globals.io.stdout.write(text));
+    } finally {
+      await catalog.close();
+    }
+    if (clips === 0) {
+      globals.io.stderr.write('nothing to repair: every clip of the scope has a usable file\n');
+      return 0;
+    }
+    try {
+      if (values['dry-run']) return 0;
+      return await runFetch({ subset: REPAIR_SUBSET, jobs, json: values.json ?? false, retryDamaged: true }, globals);
+    } finally {
+      const cleanup = Catalog.open(globals.db);
+      try {
+        dropSubset(cleanup, REPAIR_SUBSET);
+      } finally {
+        await cleanup.close();
+      }
+    }
+  },
+};

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { rmSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ingestInto, queryAll } from '../helpers/catalog.js';
+import { runCli } from '../helpers/run-cli.js';
+import { sampleBucket, tempDir } from '../helpers/temp.js';
+
+test('repair fetches again only the broken and missing clips of its scope; --dry-run shows the plan and changes nothing', async () => {
+  const home = tempDir();
+  const db = join(home, 'catalog.db');
+  const cli = (...args: string[]) => runCli([...args, '--home', home]);
+  await ingestInto(db, sampleBucket);
+  const scope = ['--version', 'k700-2020', '--split', 'val', '--class', 'abseiling'];
+  assert.equal((await cli('subset', 'create', 'few', ...scope, '--limit', '4')).code, 0);
+  assert.equal((await cli('fetch', 'few')).code, 0);
+  const fetched = await queryAll<{ clip_key: string; path: string }>(db, "SELECT c.clip_key, c.path FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'few' ORDER BY 1");
+  truncateSync(fetched[0]!.path, 100);
+  rmSync(fetched[1]!.path);
+  assert.equal((await cli('scan', '--verify')).code, 0);
+  const statuses = "SELECT status, count(*) n FROM clips WHERE version = 'k700-2020' AND split = 'val' AND label = 'abseiling' GROUP BY 1 ORDER BY 1";
+  const before = await queryAll<{ status: string; n: number }>(db, statuses);
+  assert.deepEqual(before.map((row) => row.status), ['damaged', 'missing', 'ok']);
+
+  const dry = await cli('repair', ...scope, '--dry-run');
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /k700_val_001\.tar\.gz +abseiling/);
+  assert.deepEqual(await queryAll(db, statuses), before, 'a dry run changes nothing');
+
+  const repaired = await cli('repair', ...scope, '--json');
+  assert.equal(repaired.code, 0, repaired.stderr);
+  const summary = JSON.parse(repaired.stdout) as { wanted: number; extracted: number; stillMissing: number };
+  assert.equal(summary.wanted, before.filter((row) => row.status !== 'ok').reduce((sum, row) => sum + row.n, 0), 'only the clips without a usable file');
+  assert.equal(summary.stillMissing, 0);
+  const after = await queryAll<{ status: string; n: number }>(db, statuses);
+  assert.deepEqual(after.map((row) => row.status), ['ok']);
+  assert.deepEqual(await queryAll(db, "SELECT name FROM subsets WHERE name = '.repair'"), [], 'the repair leaves no subset behind');
+  const again = await cli('repair', ...scope);
+  assert.equal(again.code, 0);
+  assert.match(again.stderr, /^nothing to repair/);
+});
