@@ -61,6 +61,12 @@ export interface CommandEntry {
   load(): Promise<Command>;
 }
 
+/** `--json` on a command that prints a summary (not rows): the same words everywhere. */
+export const SUMMARY_JSON = { json: { type: 'boolean', description: 'the summary as JSON on stdout' } } as const satisfies OptionSpecs;
+
+/** `--jobs N` on a command that streams shards. */
+export const JOBS = { jobs: { type: 'string', short: 'j', value: 'N', description: 'shards streamed at once', defaultText: '4' } } as const satisfies OptionSpecs;
+
 export const GLOBAL_OPTIONS = {
   home: { type: 'string', value: 'DIR', description: 'the folder that holds the catalog, videos/ and archives/', env: 'KINETICS_HOME', defaultText: './kinetics-data' },
   db: { type: 'string', value: 'FILE', description: 'the catalog file, when not --home/catalog.db', env: 'KINETICS_DB' },

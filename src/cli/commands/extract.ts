@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { KineticsError, UsageError } from '../../errors.js';
 import { archivesRoot } from '../../fetch/plan.js';
 import { canonicalPath } from '../../util/canonical-path.js';
-import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { JOBS, SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { jobsOption } from '../number-options.js';
 import { runFetch } from './fetch.js';
 
@@ -10,8 +10,8 @@ const usage = 'kinetics extract NAME [--archives DIR] [--jobs N] [--json] [--hom
 
 const options = {
   archives: { type: 'string', value: 'DIR', description: 'where the shard archives were downloaded', defaultText: '--home/archives' },
-  jobs: { type: 'string', short: 'j', value: 'N', description: 'shards read at once', defaultText: '4' },
-  json: { type: 'boolean', description: 'the summary as JSON on stdout' },
+  ...JOBS,
+  ...SUMMARY_JSON,
 } as const satisfies OptionSpecs;
 
 export const extractCommand: Command = {

@@ -9,7 +9,7 @@ import { canonicalPath } from '../../util/canonical-path.js';
 import { formatBytes } from '../../ingest/progress.js';
 import type { Output } from '../../util/output.js';
 import { plural } from '../../util/words.js';
-import { type Command, type OptionSpecs, type GlobalOptions, parseCommandArgs } from '../command.js';
+import { JOBS, SUMMARY_JSON, type Command, type GlobalOptions, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { jobsOption } from '../number-options.js';
 
 const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--retry-absent] [--retry-damaged] [--worker I/N [--worker-db FILE]] [--json] [--home DIR] [--db FILE]';
@@ -122,13 +122,13 @@ function reportSummary(summary: FetchSummary, stderr: Output): void {
 }
 
 const options = {
-  jobs: { type: 'string', short: 'j', value: 'N', description: 'shards streamed at once', defaultText: '4' },
+  ...JOBS,
   'keep-archives': { type: 'boolean', description: 'keep each downloaded shard under --home/archives/' },
   'retry-absent': { type: 'boolean', description: 'ask the source again for shards it said it does not have' },
   'retry-damaged': { type: 'boolean', description: 'stream again the shards that sent wanted clips damaged' },
   worker: { type: 'string', value: 'I/N', description: "only worker I's share of N (a Slurm array task); records into its own catalog" },
   'worker-db': { type: 'string', value: 'FILE', description: "the worker's own catalog", defaultText: '--home/workers/I-of-N.db' },
-  json: { type: 'boolean', description: 'the summary as JSON on stdout' },
+  ...SUMMARY_JSON,
 } as const satisfies OptionSpecs;
 
 export const fetchCommand: Command = {

@@ -5,7 +5,7 @@ import { type IngestSummary, ingest } from '../../ingest/ingest.js';
 import { PlainReporter, SilentReporter, TerminalReporter, formatBytes } from '../../ingest/progress.js';
 import { CVDF_BUCKET_URL, VERSIONS, type VersionId, parseVersion } from '../../sources/bucket-layout.js';
 import { openSource } from '../../sources/open-source.js';
-import { type Command, type OptionSpecs, type GlobalOptions, parseCommandArgs } from '../command.js';
+import { SUMMARY_JSON, type Command, type GlobalOptions, type OptionSpecs, parseCommandArgs } from '../command.js';
 
 const usage =
   'kinetics ingest [--source URL|DIR] [--versions k400,k600,k700-2020] [--no-downstream] [--json] [--home DIR] [--db FILE]';
@@ -58,7 +58,7 @@ const options = {
   source: { type: 'string', value: 'URL|DIR', description: 'the bucket to load from: an http(s) URL or a folder laid out like it', env: 'KINETICS_SOURCE', defaultText: 'https://s3.amazonaws.com/kinetics' },
   versions: { type: 'string', value: 'V[,V]', description: 'only these versions (k400, k600, k700-2020)', defaultText: 'all three' },
   downstream: { type: 'boolean', default: true, description: 'also AVA-Kinetics and Countix (--no-downstream leaves them out)' },
-  json: { type: 'boolean', description: 'the summary as JSON on stdout' },
+  ...SUMMARY_JSON,
 } as const satisfies OptionSpecs;
 
 export const ingestCommand: Command = {

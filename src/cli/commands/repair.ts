@@ -2,7 +2,7 @@ import { Catalog } from '../../catalog/catalog.js';
 import { countSelection } from '../../catalog/clip-selection.js';
 import { createSubset, dropSubset, subsetNames } from '../../catalog/subsets.js';
 import { planSubset } from '../../fetch/plan.js';
-import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { JOBS, SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { jobsOption } from '../number-options.js';
 import { runFetch } from './fetch.js';
 import { printPlan } from './plan.js';
@@ -18,8 +18,8 @@ const options = {
   split: { type: 'string', multiple: true, value: 'S', description: 'only clips of this split (repeatable)', defaultText: 'all' },
   class: { type: 'string', multiple: true, value: 'LABEL', description: 'only clips of this class (repeatable)', defaultText: 'all' },
   'dry-run': { type: 'boolean', description: 'print the plan of what would be repaired, change nothing' },
-  jobs: { type: 'string', short: 'j', value: 'N', description: 'shards streamed at once', defaultText: '4' },
-  json: { type: 'boolean', description: 'the summary as JSON on stdout' },
+  ...JOBS,
+  ...SUMMARY_JSON,
 } as const satisfies OptionSpecs;
 
 export const repairCommand: Command = {

@@ -5,7 +5,7 @@ import { videosRoot } from '../../fetch/video-layout.js';
 import { type ScanSummary, scan } from '../../scan/scan.js';
 import type { Output } from '../../util/output.js';
 import { plural } from '../../util/words.js';
-import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
 const usage = 'kinetics scan [DIR...] [--verify] [--quick] [--json] [--fail-on-damage] [--home DIR] [--db FILE]';
 
@@ -28,7 +28,7 @@ function printSummary(summary: ScanSummary, stderr: Output): void {
 const options = {
   verify: { type: 'boolean', description: "check each file's MP4 structure (moov, duration), not only its size and mtime" },
   quick: { type: 'boolean', description: 'skip folders whose mtime did not change since the last scan' },
-  json: { type: 'boolean', description: 'the summary as JSON on stdout' },
+  ...SUMMARY_JSON,
   'fail-on-damage': { type: 'boolean', description: 'exit 65 when any file is damaged, empty or short' },
 } as const satisfies OptionSpecs;
 
