@@ -84,6 +84,9 @@ describe('kinetics subset', () => {
     assert.equal((await runCli(['subset', 'create', 'listed', '--version', 'k400', '--split', 'val', '--classes-file', classes, '--db', file])).code, 0);
     const [listed] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM clips WHERE version = 'k400' AND split = 'val' AND label IN ('situp', 'skateboarding')");
     assert.equal((await members('listed')).length, listed!.n);
+    const piped = await runCli(['subset', 'create', 'piped', '--version', 'k400', '--split', 'val', '--classes-file', '-', '--db', file], { input: 'situp\nskateboarding\n' });
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.deepEqual(await members('piped'), await members('listed'), '--classes-file - reads the classes from stdin');
   });
 
   test('subset split: stratified parts that cover the subset once, in each class\'s share; folds; all or nothing', async () => {

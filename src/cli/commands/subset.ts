@@ -20,7 +20,8 @@ const usage = [
   '       (all: [--home DIR] [--db FILE])',
 ].join('\n');
 
-export function parseDefinition(values: Record<string, string | string[] | boolean | undefined>): SubsetDefinition {
+/** A subset's definition from its options; `--classes-file -` reads the classes from `readStdin`. */
+export function parseDefinition(values: Record<string, string | string[] | boolean | undefined>, readStdin: () => string = () => ''): SubsetDefinition {
   const list = (key: string) => (values[key] as string[] | undefined) ?? [];
   const versions = list('version').map((text) => {
     const version = parseVersion(text);
@@ -33,7 +34,8 @@ export function parseDefinition(values: Record<string, string | string[] | boole
     return split;
   });
   const classesFile = values['classes-file'] as string | undefined;
-  const fileClasses = classesFile === undefined ? [] : readUserFile(classesFile).split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const classesText = classesFile === undefined ? '' : classesFile === '-' ? readStdin() : readUserFile(classesFile);
+  const fileClasses = classesText.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
   if (values['only-missing'] && values['only-on-disk']) throw new UsageError('--only-missing and --only-on-disk exclude each other');
   return {
     versions: versions.length > 0 ? ([...new Set(versions)] as VersionId[]) : [...VERSIONS],
@@ -62,7 +64,7 @@ const options = {
   version: { type: 'string', multiple: true, value: 'V', description: 'create: clips of this version (repeatable)', defaultText: 'all' },
   split: { type: 'string', multiple: true, value: 'S', description: 'create: clips of this split (repeatable)', defaultText: 'all' },
   class: { type: 'string', multiple: true, value: 'LABEL', description: 'create: clips of this class (repeatable)', defaultText: 'all' },
-  'classes-file': { type: 'string', value: 'FILE', description: 'create: the classes, one a line' },
+  'classes-file': { type: 'string', value: 'FILE', description: 'create: the classes, one a line (- reads them from stdin)' },
   match: { type: 'string', value: 'GLOB', description: "create: classes whose label matches (e.g. 'play*')" },
   'per-class': { type: 'string', value: 'N', description: 'create: at most N clips of each class, drawn with the seed' },
   limit: { type: 'string', value: 'N', description: 'create: at most N clips in all, drawn with the seed' },
@@ -96,7 +98,7 @@ export const subsetCommand: Command = {
     switch (action) {
       case 'create': {
         if (!name) throw new UsageError(`subset create needs a NAME\nusage: ${usage}`);
-        const definition = parseDefinition(values);
+        const definition = parseDefinition(values, () => globals.io.readStdin());
         const { clips, notes } = await withCatalog(globals, false, (catalog) => ({
           clips: createSubset(catalog, name, definition, values.replace ?? false),
           notes: classNotes(catalog, definition),
