@@ -216,11 +216,15 @@ export function recordShardArchives(catalog: Catalog, roots: string[], found: (S
     if ((largest.get(key)?.bytes ?? -1) < archive.bytes) largest.set(key, archive);
   }
   const forget = catalog.sqlite.prepare(`UPDATE shard_files SET archive_path = NULL, archive_bytes = NULL WHERE ${rootsClause(roots, 'archive_path')}`);
-  const record = catalog.sqlite.prepare('UPDATE shard_files SET archive_path = ?, archive_bytes = ? WHERE version = ? AND split = ? AND name = ?');
+  // An archive recorded from another folder stays when it is at least as big: a cut-off copy never replaces a whole one.
+  const record = catalog.sqlite.prepare(
+    `UPDATE shard_files SET archive_path = @path, archive_bytes = @bytes
+     WHERE version = @version AND split = @split AND name = @name AND (archive_path IS NULL OR coalesce(archive_bytes, 0) < @bytes)`,
+  );
   catalog.sqlite
     .transaction(() => {
       forget.run(roots.flatMap(pathRange));
-      for (const archive of largest.values()) record.run(archive.path, archive.bytes, archive.version, archive.split, archive.name);
+      for (const { path, bytes, version, split, name } of largest.values()) record.run({ path, bytes, version, split, name });
     })
     .immediate();
 }

@@ -24,7 +24,7 @@ export function copyForWorker(catalog: Catalog, file: string): void {
   renameSync(partial, file);
 }
 
-/** Marks a worker's catalog, once: from when what it records is its own work, and which catalog it was copied from. */
+/** Marks a worker's catalog as one, once, with the catalog it was copied from (merge refuses it elsewhere). */
 export function markWorkerCatalog(worker: Catalog, main: string): void {
   const mark = worker.sqlite.prepare('INSERT OR IGNORE INTO catalog_settings (key, value) VALUES (?, ?)');
   mark.run(WORKER_SINCE, new Date().toISOString());
@@ -49,8 +49,10 @@ const MERGED_COLUMNS = [...FILE_COLUMNS, 'gone_at'];
 const COMPARED = ['bytes', 'mtime_ms', 'status', 'detail', 'duration', 'verified', 'serve_rank', 'gone_at'];
 
 /**
- * Folds what a worker recorded since its catalog was copied (files written, shard states, members learned) into the
- * catalog, in one transaction, set-based. Only what differs is written: merging the same worker twice changes nothing.
+ * Folds what a worker recorded (files written, shard states, members learned) into the catalog, in one transaction,
+ * set-based. A file's record replaces the catalog's only when the worker saw it later (so merging a worker again
+ * never undoes a later scan of the catalog, and the rows it copied change nothing); a shard's state only when the
+ * worker took it further. Merging the same worker twice changes nothing.
  */
 export function mergeWorkerCatalog(catalog: Catalog, workerFile: string): MergeSummary {
   const db = catalog.sqlite;
@@ -69,17 +71,13 @@ export function mergeWorkerCatalog(catalog: Catalog, workerFile: string): MergeS
     } catch {
       throw new KineticsError(notWorkers, 65);
     }
-    const since = marks.get(WORKER_SINCE);
-    if (!since) throw new KineticsError(notWorkers, 65);
+    if (!marks.get(WORKER_SINCE)) throw new KineticsError(notWorkers, 65);
     if (marks.get(WORKER_OF) !== catalog.file) {
       throw new KineticsError(`${workerFile} was copied from the catalog ${marks.get(WORKER_OF)}, not from ${catalog.file}: merge it into that one`, 65);
     }
     const summary = db
       .transaction((): MergeSummary => {
-        db.prepare(
-          `INSERT OR IGNORE INTO scan_roots (path)
-           SELECT path FROM worker.scan_roots WHERE id IN (SELECT root_id FROM worker.disk_files WHERE scanned_at >= ?)`,
-        ).run(since);
+        db.exec('INSERT OR IGNORE INTO scan_roots (path) SELECT path FROM worker.scan_roots');
         const files = db
           .prepare(
             `INSERT INTO disk_files (${MERGED_COLUMNS.join(', ')})
@@ -88,12 +86,14 @@ export function mergeWorkerCatalog(catalog: Catalog, workerFile: string): MergeS
              JOIN worker.scan_roots worker_root ON worker_root.id = f.root_id
              JOIN scan_roots root ON root.path = worker_root.path
              LEFT JOIN disk_files known ON known.path = f.path
-             WHERE f.scanned_at >= ? AND (known.id IS NULL OR (${COMPARED.map((c) => `known.${c}`).join(', ')}) IS NOT (${COMPARED.map((c) => `f.${c}`).join(', ')}))
+             WHERE known.id IS NULL
+                OR (f.scanned_at > known.scanned_at
+                    AND (${COMPARED.map((c) => `known.${c}`).join(', ')}) IS NOT (${COMPARED.map((c) => `f.${c}`).join(', ')}))
              ON CONFLICT (path) DO UPDATE SET ${MERGED_COLUMNS.filter((column) => column !== 'path')
                .map((column) => `${column} = excluded.${column}`)
                .join(', ')}`,
           )
-          .run(since).changes;
+          .run().changes;
         db.exec(`DROP TABLE IF EXISTS temp.learned; CREATE TEMP TABLE learned AS
           SELECT w.version, w.split, w.name, w.learned_label FROM worker.shard_files w
           JOIN shard_files s USING (version, split, name) WHERE w.members_known = 1 AND s.members_known = 0`);

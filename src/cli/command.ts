@@ -98,16 +98,16 @@ export function parseCommandArgs<Options extends OptionSpecs>(
 
 /** node's parseArgs errors, said as the user typed them: `unknown option --tsv for status (did you mean --csv?)`. */
 function argumentProblem(error: NodeJS.ErrnoException, known: string[], usage: string): string {
-  const option = /'(-[^' ]+)/.exec(error.message)?.[1];
+  // node names an option `'-j, --jobs <value>'`: the long name is the one to show.
+  const option = /--[\w-]+/.exec(error.message)?.[0] ?? /'(-[^' ,]+)/.exec(error.message)?.[1];
   const command = /^kinetics (\S+(?: [a-z-]+)?)/.exec(usage)?.[1] ?? 'this command';
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
     const near = closestNames(option.replace(/^-+/, ''), known, 1).map((name) => `--${name}`);
     return `unknown option ${option} for ${command.split(' ')[0]}${near.length > 0 ? ` (did you mean ${near[0]}?)` : ''}`;
   }
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
-    return /ambiguous/.test(error.message)
-      ? `${option} needs a value; one that starts with a dash is written ${option}=-1`
-      : `${option} needs a value`;
+    if (/does not take an argument/.test(error.message)) return `${option} takes no value`;
+    return /ambiguous/.test(error.message) ? `${option} needs a value; one that starts with a dash is written ${option}=-1` : `${option} needs a value`;
   }
   return error.message;
 }

@@ -1,4 +1,5 @@
 import { linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { KineticsError } from '../errors.js';
 import { isProcessRunning } from '../util/process-running.js';
@@ -16,7 +17,7 @@ export function lockHome(home: string, name = 'fetch.lock', conflictsWith: (othe
   mkdirSync(home, { recursive: true });
   const lock = join(home, name);
   const mine = `${lock}.${process.pid}`;
-  writeFileSync(mine, `${process.pid}\n`);
+  writeFileSync(mine, `${ME}\n`);
   try {
     for (;;) {
       try {
@@ -29,7 +30,7 @@ export function lockHome(home: string, name = 'fetch.lock', conflictsWith: (othe
       }
       const holder = readHolder(lock);
       if (holder === undefined) continue; // released meanwhile
-      if (held.has(lock) || (holder !== process.pid && isProcessRunning(holder))) {
+      if (held.has(lock) || (holder !== ME && isAlive(holder))) {
         throw new KineticsError(
           `another fetch (process ${holder}) is streaming shards into ${home}; wait for it to end, or stop it (remove ${lock} if no such process runs)`,
           75,
@@ -55,7 +56,7 @@ const FETCH_LOCK = /^fetch(?:\.worker-\d+-of-\d+)?\.lock$/;
 function refuseConflicts(home: string, lock: string, conflictsWith: (other: string) => boolean): void {
   for (const other of readdirSync(home).filter((entry) => FETCH_LOCK.test(entry) && conflictsWith(entry))) {
     const holder = readHolder(join(home, other));
-    if (holder !== undefined && holder !== process.pid && isProcessRunning(holder)) {
+    if (holder !== undefined && holder !== ME && isAlive(holder)) {
       release(lock);
       throw new KineticsError(
         `another fetch (process ${holder}, ${other}) is streaming shards into ${home}; wait for it to end, or stop it (remove ${join(home, other)} if no such process runs)`,
@@ -65,21 +66,36 @@ function refuseConflicts(home: string, lock: string, conflictsWith: (other: stri
   }
 }
 
-/** The process id a lock names; 0 (no process) for a lock whose content is no id: garbage is stale, not a holder. */
-function readHolder(lock: string): number | undefined {
+/** This process, as a lock names it: its id and its host, since a home on a shared file system is seen from many. */
+const ME = `${process.pid}@${hostname()}`;
+
+/** What a lock names (`pid@host`, or a bare pid from older builds); '' for a lock that names nothing readable. */
+function readHolder(lock: string): string | undefined {
   try {
     // A FIFO, a link, a folder: never read (it could block or point anywhere), and stale.
-    if (!lstatSync(lock).isFile()) return 0;
-    const pid = Number(readFileSync(lock, 'utf8').trim());
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : 0;
+    if (!lstatSync(lock).isFile()) return '';
+    return readFileSync(lock, 'utf8').trim();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
 }
 
+/**
+ * Whether a lock's holder may still be running: a process of this host is asked; one of another host cannot be, so
+ * it counts as running (its lock is removed by hand, as the message says); garbage names nothing and is stale.
+ */
+function isAlive(holder: string): boolean {
+  const match = /^(\d+)(?:@(.+))?$/.exec(holder);
+  const pid = Number(match?.[1]);
+  if (!match || pid <= 0) return false;
+  if (match[2] !== undefined && match[2] !== hostname()) return true;
+  // This process's own id, not among the locks it holds: left by an earlier process that had the id.
+  return pid !== process.pid && isProcessRunning(pid);
+}
+
 /** Removes a stale lock, if it still names the same dead process, under a second lock so two takers cannot race. */
-function takeOver(lock: string, stale: number, mine: string): void {
+function takeOver(lock: string, stale: string, mine: string): void {
   const taking = `${lock}.takeover`;
   try {
     linkSync(mine, taking);
@@ -100,5 +116,5 @@ function takeOver(lock: string, stale: number, mine: string): void {
 
 function release(lock: string): void {
   held.delete(lock);
-  if (readHolder(lock) === process.pid) rmSync(lock, { force: true });
+  if (readHolder(lock) === ME) rmSync(lock, { force: true });
 }

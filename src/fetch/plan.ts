@@ -75,7 +75,8 @@ export function archiveOnDisk(dir: string, shard: { version: string; split: stri
 /** The archive `scan` recorded on the shard, if it is still there: whole (of the source's size, when known) or not. */
 function scannedArchive(row: PlannableShard): { whole: string | null; partial: string | null } {
   const size = row.archive_path === null ? undefined : statSync(row.archive_path, { throwIfNoEntry: false })?.size;
-  if (size === undefined) return { whole: null, partial: null };
+  // aria2c preallocates: a file with its control file beside it is still being written, whatever its size.
+  if (size === undefined || existsSync(`${row.archive_path}.aria2`)) return { whole: null, partial: null };
   const whole = !shardNameOf(basename(row.archive_path!))?.partialByName && (row.bytes === null || size === row.bytes);
   return whole ? { whole: row.archive_path, partial: null } : { whole: null, partial: row.bytes !== null && size < row.bytes ? row.archive_path : null };
 }

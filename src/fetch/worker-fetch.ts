@@ -29,10 +29,18 @@ export function defaultWorkerCatalog(home: string, worker: Worker): string {
  * writes, so every rerun of a worker gets the same share until the workers are merged), and its own catalog,
  * copied from the main one the first time.
  */
-export async function prepareWorker(mainFile: string, subset: string, home: string, worker: Worker, catalogFile: string): Promise<WorkerSetup> {
+export async function prepareWorker(
+  mainFile: string,
+  subset: string,
+  home: string,
+  worker: Worker,
+  catalogFile: string,
+  retry: { retryAbsent?: boolean; retryDamaged?: boolean } = {},
+): Promise<WorkerSetup> {
   const main = Catalog.open(mainFile, { readonly: true });
   try {
-    const plan = await planSubset(main, subset, home, { lookupSizes: false });
+    // Planned as the worker will plan (the same retries), so that every shard it may stream is in some share.
+    const plan = await planSubset(main, subset, home, { lookupSizes: false, ...retry });
     if (!existsSync(catalogFile)) {
       mkdirSync(dirname(catalogFile), { recursive: true });
       copyForWorker(main, catalogFile);

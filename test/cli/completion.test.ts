@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
 import { ingestInto } from '../helpers/catalog.js';
 import { cliEntry, runCli, tsxLoader } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
@@ -43,6 +44,14 @@ test('bash completion: commands, options of the command typed, versions, splits,
   assert.deepEqual(complete('plan', 'cl'), ['climbing-val']);
   assert.deepEqual(complete('subset', 'show', 'cl'), ['climbing-val']);
   assert.ok(complete('query', '@class').includes('@class-counts'));
+
+  // A name that is code (stored by hand in a shared catalog) is never run by completion, nor offered.
+  const trap = join(tempDir(), 'ran');
+  const db = new BetterSqlite3(join(home, 'catalog.db'));
+  db.prepare("INSERT INTO subsets (name, definition, created_at) VALUES (?, '{}', '')").run(`$(touch ${trap})`);
+  db.close();
+  assert.deepEqual(complete('plan', ''), ['climbing-val']);
+  assert.ok(!existsSync(trap), 'the name was not run');
 });
 
 test('zsh loads the same function through bashcompinit; fish gets a complete line per command and option', async () => {

@@ -20,6 +20,8 @@ test('every whole-number option refuses what is not one, in one line, exit 64, b
     [['slurm', 's', '--tasks', '0'], /^kinetics: --tasks takes a whole number ≥ 1, not "0"$/],
     [['subset', 'create', 't', '--limit=-1'], /^kinetics: --limit takes a whole number, not "-1"$/],
     [['subset', 'create', 't', '--limit', '-1'], /^kinetics: --limit needs a value; one that starts with a dash is written --limit=-1$/],
+    [['fetch', 's', '-j', '-1'], /^kinetics: --jobs needs a value; one that starts with a dash is written --jobs=-1$/],
+    [['fetch', 's', '--json=yes'], /^kinetics: --json takes no value$/],
     [['status', '--shard'], /^kinetics: unknown option --shard for status \(did you mean --shards\?\)$/],
     [['subset', 'create', 't', '--seed', '1e3'], /^kinetics: --seed takes a whole number, not "1e3"$/],
     [['subset', 'split', 's', '--folds', 'two'], /^kinetics: --folds takes a whole number, not "two"$/],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { lockHome } from '../../src/fetch/home-lock.js';
@@ -12,7 +13,7 @@ import { sampleBucket, tempDir } from '../helpers/temp.js';
 test('one process at a time streams shards into a home; the lock of a process that died is taken over', async () => {
   const home = tempDir();
   const release = lockHome(home);
-  assert.throws(() => lockHome(home), (error: Error & { exitCode?: number }) => error.exitCode === 75 && /another fetch \(process \d+\)/.test(error.message));
+  assert.throws(() => lockHome(home), (error: Error & { exitCode?: number }) => error.exitCode === 75 && /another fetch \(process \d+@[^)]+\)/.test(error.message));
   release();
   assert.ok(!existsSync(join(home, 'fetch.lock')));
   lockHome(home)();
@@ -22,9 +23,12 @@ test('one process at a time streams shards into a home; the lock of a process th
   // This process's own id, from an earlier process that had it (a container's pid 1): stale too.
   writeFileSync(join(home, 'fetch.lock'), `${process.pid}\n`);
   const again = lockHome(home);
-  assert.equal(readFileSync(join(home, 'fetch.lock'), 'utf8'), `${process.pid}\n`);
+  assert.equal(readFileSync(join(home, 'fetch.lock'), 'utf8'), `${process.pid}@${hostname()}\n`, 'a lock names its process and its host');
   again();
   assert.ok(!existsSync(join(home, 'fetch.lock')));
+  // A process of another host (a home on a shared file system) cannot be asked: its lock holds, whatever its id.
+  writeFileSync(join(home, 'fetch.lock'), '999999999@another-node\n');
+  assert.throws(() => lockHome(home), /another fetch \(process 999999999@another-node\)/);
 });
 
 test('a lock file holding no process id (garbage, empty, a fraction, a FIFO, a link, a folder) is stale: taken over at once, no spinning', () => {

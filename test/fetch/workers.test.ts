@@ -84,6 +84,20 @@ describe('a fetch split over workers, each with its own catalog, then merged', (
     });
   }
 
+  test('merging a worker again never undoes what the catalog learned after the first merge (a file gone since)', async () => {
+    const home = await newHome();
+    assert.ok([0, 1].includes((await runCli(['fetch', 'mix', '--worker', '1/1', '--home', home])).code ?? -1));
+    assert.equal((await runCli(['merge', '--home', home])).code, 0);
+    const [clip] = await queryAll<{ path: string }>(join(home, 'catalog.db'), "SELECT c.path FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'mix' AND c.status = 'ok' LIMIT 1");
+    rmSync(clip!.path);
+    assert.equal((await runCli(['scan', '--home', home])).code, 0);
+    const gone = "SELECT status FROM disk_files WHERE path = ?";
+    assert.deepEqual(await queryAll(join(home, 'catalog.db'), gone, clip!.path), [{ status: 'gone' }]);
+    const again = await runCli(['merge', '--json', '--home', home]);
+    assert.equal((JSON.parse(again.stdout) as { files: number }[])[0]!.files, 0);
+    assert.deepEqual(await queryAll(join(home, 'catalog.db'), gone, clip!.path), [{ status: 'gone' }]);
+  });
+
   test('a worker killed mid-way (its shards stalled) and run again finishes its share; merged, the same as one fetch', async () => {
     const home = await newHome();
     const plan = JSON.parse((await runCli(['plan', 'mix', '--json', '--home', home])).stdout) as { shards: { url: string; absentFromSource: boolean }[] };

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { ShardCandidate } from '../../src/catalog/shards.js';
 import { matchArchive } from '../../src/scan/shard-archives.js';
 import { BucketServer } from '../helpers/bucket-server.js';
-import { ingestInto } from '../helpers/catalog.js';
+import { ingestInto, queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
 
@@ -56,6 +56,14 @@ test('scan records the archives CVDF download scripts leave; status --shards cou
   assert.equal(extracted.code, 1, 'the cut archive is not read: its clips stay missing');
   assert.match(extracted.stderr, new RegExp(`^skipped    ${cut!.replace('.', '\\.')} \\(no whole archive of it on disk yet\\)$`, 'm'));
   assert.match(extracted.stderr, /^subset s: 96 clips extracted from 2 shards/m);
+
+  // A cut-off copy found in another folder never replaces the whole one recorded.
+  const elsewhere = join(tempDir(), 'k700-2020_targz', 'val');
+  mkdirSync(elsewhere, { recursive: true });
+  writeFileSync(join(elsewhere, whole!), readFileSync(join(folder, whole!)).subarray(0, 50));
+  assert.equal((await cli('scan', join(elsewhere, '..', '..'))).code, 0);
+  const [kept] = await queryAll<{ archive_path: string }>(join(home, 'catalog.db'), 'SELECT archive_path FROM shards WHERE name = ?', whole);
+  assert.equal(kept!.archive_path, join(folder, whole!));
 
   rmSync(join(folder, other!));
   assert.equal((await cli('scan', downloads)).code, 0);

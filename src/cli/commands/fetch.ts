@@ -74,7 +74,12 @@ export interface FetchRun {
 /** Fetches (or, offline, extracts) a subset with live progress on stderr and the summary after; returns the exit code. */
 export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<number> {
   let planned = 0;
-  const worker = run.worker && (await prepareWorker(globals.db, run.subset, globals.home, run.worker, run.workerCatalog ?? defaultWorkerCatalog(globals.home, run.worker)));
+  const worker =
+    run.worker &&
+    (await prepareWorker(globals.db, run.subset, globals.home, run.worker, run.workerCatalog ?? defaultWorkerCatalog(globals.home, run.worker), {
+      retryAbsent: run.retryAbsent,
+      retryDamaged: run.retryDamaged,
+    }));
   const progress = progressPrinter(globals.io.stderr, globals.io.stderr.isTTY === true && !run.json, () => planned);
   const catalog = worker ? Catalog.open(worker.catalogFile) : Catalog.open(globals.db, { mustExist: true });
   try {

@@ -41,7 +41,8 @@ function bash(model: CompletionModel): string {
     .join('\n');
   return `# kinetics completion for bash: add to ~/.bashrc
 #   eval "$(kinetics completion bash)"
-_kinetics_words() { kinetics "$@" --tsv 2>/dev/null | tail -n +2 | cut -f1; }
+# Only plain names: compgen -W expands its words, so a name the catalog holds must never reach it as code.
+_kinetics_words() { kinetics "$@" --tsv 2>/dev/null | tail -n +2 | cut -f1 | grep -E '^@?[A-Za-z0-9_.-]+$'; }
 _kinetics() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} cmd=\${COMP_WORDS[1]} opts
   case $prev in
@@ -97,7 +98,7 @@ function fish(model: CompletionModel): string {
       lines.push(`complete -c kinetics -n '__fish_seen_subcommand_from ${command.name}' -l ${name}${spec.short ? ` -s ${spec.short}` : ''}${takes} -d ${quote(spec.description)}`);
     }
   }
-  lines.push(`complete -c kinetics -n '__fish_seen_subcommand_from ${TAKES_SUBSET.join(' ')}' -a '(kinetics subset list --tsv 2>/dev/null | tail -n +2 | cut -f1)'`);
+  lines.push(`complete -c kinetics -n '__fish_seen_subcommand_from ${TAKES_SUBSET.join(' ')}' -a '(kinetics subset list --tsv 2>/dev/null | tail -n +2 | cut -f1 | grep -E "^[A-Za-z0-9_.-]+\$")'`);
   lines.push(`complete -c kinetics -n '__fish_seen_subcommand_from subset' -a '${SUBSET_ACTIONS.join(' ')}'`);
   return `${lines.join('\n')}\n`;
 }
