@@ -10,8 +10,8 @@ import { parseDefinition } from './subset.js';
 
 const usage = 'kinetics repair [--version V ...] [--split S ...] [--class LABEL ...] [--dry-run] [--jobs N] [--json] [--home DIR] [--db FILE]';
 
-/** The clips being repaired, held as a subset for the plan and the fetch, and dropped after. */
-const REPAIR_SUBSET = '.repair';
+/** The clips being repaired, held as a subset of this process for the plan and the fetch, and dropped after. */
+const REPAIR_SUBSET = `.repair-${process.pid}`;
 
 const options = {
   version: { type: 'string', multiple: true, value: 'V', description: 'only clips of this version (repeatable)', defaultText: 'all' },
