@@ -156,20 +156,42 @@ function withLargeCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database 
  * (a writer that ended in WAL mode while another process read; a copy of such a catalog) it is read as immutable:
  * with no locks, as of its last checkpoint, which is all a -wal file that no writer may ever replay leaves to read.
  */
-function openForReading(file: string): { sqlite: BetterSqlite3.Database; immutable: boolean } {
+function openForReading(file: string, recovered = false): { sqlite: BetterSqlite3.Database; immutable: boolean } {
   const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   try {
     sqlite.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
     return { sqlite, immutable: false };
   } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    // A writer killed mid-write (kill -9) can leave a WAL index or journal that only a writer may recover: one is
+    // opened for a moment to do it, then the catalog is read as usual.
+    if (!recovered && /^SQLITE_READONLY_(RECOVERY|ROLLBACK|CANTINIT)/.test(code)) {
+      sqlite.close();
+      recoverAsWriter(file);
+      return openForReading(file, true);
+    }
     // Any other error (not a database at all, say) is for refuseOtherDatabases to put in words.
-    if ((error as { code?: string }).code !== 'SQLITE_CANTOPEN') return { sqlite, immutable: false };
+    if (code !== 'SQLITE_CANTOPEN') return { sqlite, immutable: false };
     sqlite.close();
   }
   const immutable = new BetterSqlite3(`file:${file.replace(/[%?#]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)}?immutable=1`, { readonly: true, fileMustExist: true });
   refuseOtherDatabases(immutable, file);
   immutable.pragma('query_only = ON');
   return { sqlite: immutable, immutable: true };
+}
+
+/** Opens the catalog as a writer for a moment, which recovers what a killed writer left (where this user may write). */
+function recoverAsWriter(file: string): void {
+  try {
+    const writer = new BetterSqlite3(file, { fileMustExist: true, timeout: BUSY_WAIT_SECONDS * 1000 });
+    try {
+      writer.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+    } finally {
+      writer.close();
+    }
+  } catch {
+    /* not ours to write: the second read says what is wrong */
+  }
 }
 
 /**
