@@ -64,20 +64,32 @@ function checkClasses(db: Database, definition: SubsetDefinition): void {
   const chosen = ingestedVersions(db, definition);
   if (chosen.length === 0) return; // nothing to select from: the subset is refused as empty
   for (const [label, versions] of versionsOfClasses(db, definition.classes)) {
-    if (versions.some((version) => chosen.includes(version))) continue;
-    if (versions.length > 0) {
-      throw new UsageError(`class "${label}" is not in ${chosen.join(', ')}; it is a class of ${versions.join(', ')}`);
-    }
-    const known = new Set(
-      db
-        .prepare('SELECT DISTINCT label FROM classes WHERE version IN (SELECT value FROM json_each(?))')
-        .pluck()
-        .all(JSON.stringify(chosen)) as string[],
-    );
-    throw new UsageError(
-      `unknown class "${label}" in ${chosen.join(', ')}; closest: ${closestNames(label, known).map((name) => `"${name}"`).join(', ')}`,
-    );
+    const problem = classProblem(db, label, versions, chosen);
+    if (problem) throw new UsageError(problem);
   }
+}
+
+function classProblem(db: Database, label: string, versionsOfLabel: string[], chosen: string[]): string | undefined {
+  if (versionsOfLabel.some((version) => chosen.includes(version))) return undefined;
+  if (versionsOfLabel.length > 0) return `class "${label}" is not in ${chosen.join(', ')}; it is a class of ${versionsOfLabel.join(', ')}`;
+  const known = new Set(
+    db
+      .prepare('SELECT DISTINCT label FROM classes WHERE version IN (SELECT value FROM json_each(?))')
+      .pluck()
+      .all(JSON.stringify(chosen)) as string[],
+  );
+  return `unknown class "${label}" in ${chosen.join(', ')}; closest: ${closestNames(label, known).map((name) => `"${name}"`).join(', ')}`;
+}
+
+/**
+ * Why a label named on its own (a named query's `-p label`) would select nothing: not a class of `version` (or of
+ * any ingested version), with the closest labels; undefined when it is one, or when the catalog holds no classes.
+ */
+export function unknownClassProblem({ sqlite: db }: Catalog, label: string, version: string | null): string | undefined {
+  const ingested = db.prepare('SELECT DISTINCT version FROM classes ORDER BY 1').pluck().all() as string[];
+  const chosen = ingested.filter((each) => version === null || each === version);
+  if (chosen.length === 0) return undefined;
+  return classProblem(db, label, versionsOfClasses(db, [label]).get(label) ?? [], chosen);
 }
 
 /** What a user should know of the requested classes: those that some of the chosen versions lack. */

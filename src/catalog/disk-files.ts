@@ -4,7 +4,8 @@ import type { Catalog } from './catalog.js';
 import { deferIndexesIfEmpty, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { refreshFileStatistics } from './statistics.js';
 
-export type FileStatus = 'ok' | 'empty' | 'damaged' | 'short' | 'unchecked' | 'unverified' | 'gone';
+export const FILE_STATUSES = ['ok', 'empty', 'damaged', 'short', 'unchecked', 'unverified', 'gone'] as const;
+export type FileStatus = (typeof FILE_STATUSES)[number];
 
 /** A row of disk_files as scan and fetch write it. */
 export interface FileRecord {

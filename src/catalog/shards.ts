@@ -38,6 +38,9 @@ export function shardsWithUnknownMembers(catalog: Catalog, only: { version: stri
 /** A shard the source said it does not have: not asked for again until `--retry-absent`, or a new source. */
 export const ABSENT = 'absent';
 
+/** Where a shard stands: only listed, being downloaded (its part file may stay), read whole, its clips out, or not. */
+export const SHARD_STATES = ['remote', 'downloading', 'downloaded', 'extracted', 'failed', ABSENT] as const;
+
 export function setShardState(catalog: Catalog, shard: ShardId, state: string, error: string | null): void {
   catalog.sqlite
     .prepare('UPDATE shard_files SET state = ?, error = ? WHERE version = ? AND split = ? AND name = ?')

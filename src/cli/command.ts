@@ -64,6 +64,11 @@ export interface CommandEntry {
 /** `--json` on a command that prints a summary (not rows): the same words everywhere. */
 export const SUMMARY_JSON = { json: { type: 'boolean', description: 'the summary as JSON on stdout' } } as const satisfies OptionSpecs;
 
+/** `--quiet` on a command that shows progress: the same words everywhere. */
+export const QUIET = {
+  quiet: { type: 'boolean', short: 'q', description: 'no progress and no line per item: the summary and errors only' },
+} as const satisfies OptionSpecs;
+
 /** `--jobs N` on a command that streams shards. */
 export const JOBS = { jobs: { type: 'string', short: 'j', value: 'N', description: 'shards streamed at once', defaultText: '4' } } as const satisfies OptionSpecs;
 

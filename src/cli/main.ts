@@ -31,6 +31,12 @@ const commands: CommandEntry[] = [
     load: async () => (await import('./commands/status.js')).statusCommand,
   },
   {
+    name: 'files',
+    task: 'ask',
+    summary: 'the files scans found, one a row: status, size, the clip each holds, why a damaged one is damaged',
+    load: async () => (await import('./commands/files.js')).filesCommand,
+  },
+  {
     name: 'subset',
     task: 'select and use',
     summary: 'make, list, show or drop a named subset of clips (by version, split, class, sample, or SQL)',
@@ -75,7 +81,7 @@ const commands: CommandEntry[] = [
   {
     name: 'shards',
     task: 'get data',
-    summary: 'learn which clips random shards hold (index), and share that index (export-index, import-index)',
+    summary: 'list shards and their state (list), learn which clips random shards hold (index), share that index (export-index, import-index)',
     load: async () => (await import('./commands/shards.js')).shardsCommand,
   },
   {

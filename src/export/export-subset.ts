@@ -14,6 +14,7 @@ import { loadLabelMap } from './label-map.js';
 import { DEFAULT_SHARD_SIZE, type Sample, type ShardSize, balancedOrder, writeShards } from './webdataset.js';
 import { earlierExport, removeStale } from './previous-export.js';
 import { StagedOutput } from './staged-output.js';
+import type { UserInput } from '../util/read-user-file.js';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'mmaction', 'pytorchvideo', 'slowfast', 'videomae', 'tree', 'fiftyone', 'webdataset', 'hf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -29,7 +30,8 @@ export interface ExportOptions {
   videoRoot: string;
   /** Put before each path relative to `videoRoot` instead (the videos folder as a training cluster mounts it). */
   pathPrefix?: string;
-  labelMapFile?: string;
+  /** A checkpoint's classes.txt, as read. */
+  labelMapFile?: UserInput;
   /** `compact`: indices 0..K−1 over the classes the subset holds, in code-point order (not with labelMapFile). */
   labels?: 'version' | 'compact';
   includeMissing: boolean;
@@ -42,6 +44,8 @@ export interface ExportOptions {
   shardSize?: ShardSize;
   /** Each clip under the part `subset split` put it in, as its split: the parts with one label map. */
   parts?: boolean;
+  /** Clips whose files are laid out (or written to tars) so far, of how many: formats that hold the files. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface WrittenFile {
@@ -443,8 +447,10 @@ function webdatasetSink(options: ExportOptions, context: SamplesContext): ListSi
     },
     finish(write, record, stage) {
       const shards: Record<string, unknown> = {};
+      const total = [...bySplit.values()].reduce((sum, samples) => sum + samples.length, 0);
+      let done = 0;
       for (const [split, samples] of [...bySplit].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const tars = writeShards(stage, split, balancedOrder(samples, context.seed), options.shardSize ?? DEFAULT_SHARD_SIZE);
+        const tars = writeShards(stage, split, balancedOrder(samples, context.seed), options.shardSize ?? DEFAULT_SHARD_SIZE, () => options.onProgress?.(++done, total));
         write(`${split}.shards.txt`, tars.map((tar) => `${tar.name}\n`).join(''));
         for (const tar of tars) record({ name: tar.name, sha256: tar.sha256, lines: 0 });
         const last = String(tars.length - 1).padStart(6, '0');
@@ -484,6 +490,7 @@ function hfSink(options: ExportOptions): ListSink {
         const split = exportedSplit(options.format, listed);
         const fileName = `${row.clip_key}${extname(file) || '.mp4'}`;
         layOut(options, file, join(split, fileName));
+        options.onProgress?.(laidOut.length + 1, clips.length);
         laidOut.push(`${split}/${fileName}\t${labelIdx}`);
         let lines = bySplit.get(split);
         if (!lines) bySplit.set(split, (lines = ['file_name,label,label_idx,clip_key,youtube_id,time_start,time_end,version']));
@@ -520,6 +527,7 @@ function treeSink(options: ExportOptions, labels: string[]): ListSink {
         }
         layOut(options, file, name);
         lines.push(`${name.split(sep).join('/')}\t${labelIdx}`);
+        options.onProgress?.(lines.length, clips.length);
       }
       write('tree.tsv', lines.map((line) => `${line}\n`).join(''));
       const warnings =

@@ -1,4 +1,4 @@
-import { readUserFile } from '../util/read-user-file.js';
+import type { UserInput } from '../util/read-user-file.js';
 import { classLabelsOf } from '../catalog/clips.js';
 import { subsetLabels } from '../catalog/subsets.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -11,7 +11,7 @@ export interface LabelMap {
 }
 
 /** Where label indices come from: the version's classes, a checkpoint's file, or the subset's own classes (0..K−1). */
-export type LabelSource = { kind: 'version'; version: string } | { kind: 'file'; file: string } | { kind: 'compact'; subset: string; versions: string[] };
+export type LabelSource = { kind: 'version'; version: string } | { kind: 'file'; file: UserInput } | { kind: 'compact'; subset: string; versions: string[] };
 
 /**
  * The version's labels in code-point order (the catalog's `classes.idx`), a checkpoint's own order from a file, or
@@ -20,8 +20,8 @@ export type LabelSource = { kind: 'version'; version: string } | { kind: 'file';
 export function loadLabelMap(catalog: Catalog, from: LabelSource): LabelMap {
   if (from.kind === 'version') return labelMap(classLabelsOf(catalog, from.version), `classes of ${from.version}, code-point order`);
   if (from.kind === 'compact') return labelMap(subsetLabels(catalog, from.subset, from.versions), `classes of subset ${from.subset}, code-point order`);
-  const file = from.file;
-  const labels = readUserFile(file).split(/\r?\n/).map((line) => line.trim());
+  const file = from.file.name;
+  const labels = from.file.text.split(/\r?\n/).map((line) => line.trim());
   while (labels.at(-1) === '') labels.pop();
   const blank = labels.indexOf('');
   if (blank >= 0) throw new InputError(file, blank + 1, 'expected one label a line, found an empty line');

@@ -154,7 +154,7 @@ function sampleBytes(fileBytes: number, texts: number[]): number {
  * place: each sample `<key>.mp4` (or the file's own extension), `<key>.cls` (the label index, as text) and
  * `<key>.json`, members of a sample next to each other, as webdataset groups them by the name before the first dot.
  */
-export function writeShards(stage: (name: string) => string, split: string, samples: Sample[], size: ShardSize): WrittenShard[] {
+export function writeShards(stage: (name: string) => string, split: string, samples: Sample[], size: ShardSize, onSample?: () => void): WrittenShard[] {
   const written: WrittenShard[] = [];
   const chunk = Buffer.allocUnsafe(CHUNK);
   let tar: TarWriter | undefined;
@@ -177,6 +177,7 @@ export function writeShards(stage: (name: string) => string, split: string, samp
       tar.addText(`${sample.clipKey}.cls`, cls);
       tar.addText(`${sample.clipKey}.json`, json);
       tar.samples++;
+      onSample?.();
     }
     close();
   } catch (error) {

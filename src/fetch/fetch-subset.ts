@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { type ShardEvent, type ShardResult, fetchShards } from './fetch-shards.js';
 import type { SubsetClip } from '../catalog/subsets.js';
-import { type Plan, type PlannedShard, planSubset } from './plan.js';
+import { type PlannedShard, planSubset } from './plan.js';
 import type { HomeLock } from './home-lock.js';
 import { shardKeyOf } from './worker-share.js';
 
@@ -44,7 +44,8 @@ export async function fetchSubset(
     /** The home's lock this fetch takes, and the others it may not run beside (a worker has its own). */
     lock?: HomeLock;
     onProgress?: (event: ShardEvent) => void;
-    onPlan?: (plan: Plan) => void;
+    /** The shards this fetch will read, once planned. */
+    onPlan?: (shards: PlannedShard[]) => void;
     signal?: AbortSignal;
   },
 ): Promise<FetchSummary> {
@@ -56,8 +57,9 @@ export async function fetchSubset(
     lookupSizes: !options.offline,
   });
   const inShare = (shard: PlannedShard) => options.share === undefined || options.share.has(shardKeyOf(shard));
-  options.onPlan?.(plan);
-  const shards = await fetchShards(catalog, plan.shards.filter(inShare), {
+  const mine = plan.shards.filter(inShare);
+  options.onPlan?.(mine);
+  const shards = await fetchShards(catalog, mine, {
     home: options.home,
     jobs: options.jobs,
     keepArchives: options.keepArchives,

@@ -1,4 +1,4 @@
-import { formatBytes } from '../ingest/progress.js';
+import { formatBytes } from '../util/words.js';
 import type { PlannedShard } from './plan.js';
 
 /** A planned shard's size as the CLI and the TUI show it: the source's answer when it has none. */

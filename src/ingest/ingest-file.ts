@@ -31,7 +31,7 @@ export async function ingestFile(
   catalog: Catalog,
   source: Source,
   file: BucketFile,
-  reporter: IngestReporter,
+  reporter: IngestReporter | undefined,
 ): Promise<FileOutcome> {
   const outcome = (status: FileOutcome['status'], extra: Partial<FileOutcome> = {}): FileOutcome => ({
     path: file.path,
@@ -55,7 +55,7 @@ export async function ingestFile(
   if (opened.kind === 'unchanged') return outcome('unchanged', { rows: prior?.rows ?? 0, bytes: prior?.bytes ?? 0 });
 
   const progress = { path: file.path, bytes: 0, totalBytes: opened.bytes, rows: 0 };
-  reporter.fileStarted(progress);
+  reporter?.fileStarted(progress);
   const hash = createHash('sha256');
   const hashed = new Transform({
     highWaterMark: 1 << 20,

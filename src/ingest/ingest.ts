@@ -12,7 +12,7 @@ export interface IngestOptions {
   source: Source;
   versions: readonly VersionId[];
   downstream: boolean;
-  reporter: IngestReporter;
+  reporter?: IngestReporter;
 }
 
 export interface IngestSummary {
@@ -31,17 +31,13 @@ export interface IngestSummary {
 export async function ingest(catalog: Catalog, options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const files: FileOutcome[] = [];
-  try {
-    await loadingAnnotations(catalog, async () => {
-      for (const file of bucketFiles(options.versions, options.downstream)) {
-        const outcome = await ingestFile(catalog, options.source, file, options.reporter);
-        options.reporter.fileFinished(outcome);
-        files.push(outcome);
-      }
-    });
-  } finally {
-    options.reporter.close();
-  }
+  await loadingAnnotations(catalog, async () => {
+    for (const file of bucketFiles(options.versions, options.downstream)) {
+      const outcome = await ingestFile(catalog, options.source, file, options.reporter);
+      options.reporter?.fileFinished(outcome);
+      files.push(outcome);
+    }
+  });
   if (files.every((file) => file.status === 'missing')) {
     throw new SourceUnreachableError(
       options.source.location,

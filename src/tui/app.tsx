@@ -7,7 +7,7 @@ import { EXPORT_FORMATS, type ExportFormat, defaultPaths, exportSubset } from '.
 import { fetchSubset } from '../fetch/fetch-subset.js';
 import { planSubset } from '../fetch/plan.js';
 import { shardSizeInWords } from '../fetch/plan-words.js';
-import { formatBytes } from '../ingest/progress.js';
+import { formatBytes } from '../util/words.js';
 import { runReadOnlyQuery } from '../catalog/read-only-query.js';
 import type { Split, VersionId } from '../sources/bucket-layout.js';
 import { createSubset, subsetNames } from '../catalog/subsets.js';

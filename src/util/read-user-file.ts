@@ -11,3 +11,14 @@ export function readUserFile(path: string): string {
     throw failure;
   }
 }
+
+/** A text named on the command line, as read: its name for errors (`stdin` for `-`) and its text. */
+export interface UserInput {
+  name: string;
+  text: string;
+}
+
+/** A file named on the command line, or stdin when it is `-`. */
+export function readUserInput(path: string, readStdin: () => string): UserInput {
+  return path === '-' ? { name: 'stdin', text: readStdin() } : { name: path, text: readUserFile(path) };
+}

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { ingest } from '../../src/ingest/ingest.js';
-import { SilentReporter } from '../../src/ingest/progress.js';
 import { VERSIONS } from '../../src/sources/bucket-layout.js';
 import { openSource } from '../../src/sources/open-source.js';
 import { classStats } from '../../src/catalog/browse.js';
@@ -42,7 +41,7 @@ function assertCountsAgree(catalog: Catalog): void {
 
 test("the classes pane's per-class counts equal a count over every clip, labelled or not", async () => {
   const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
-  await ingest(catalog, { source: openSource(copyOfSampleBucket()), versions: VERSIONS, downstream: false, reporter: new SilentReporter() });
+  await ingest(catalog, { source: openSource(copyOfSampleBucket()), versions: VERSIONS, downstream: false });
   assertCountsAgree(catalog);
   await catalog.close();
 });
@@ -50,7 +49,7 @@ test("the classes pane's per-class counts equal a count over every clip, labelle
 test('a catalog ingested before per-label counts existed gets them when it is upgraded', async () => {
   const file = join(tempDir(), 'catalog.db');
   const older = Catalog.open(file);
-  await ingest(older, { source: openSource(copyOfSampleBucket()), versions: VERSIONS, downstream: false, reporter: new SilentReporter() });
+  await ingest(older, { source: openSource(copyOfSampleBucket()), versions: VERSIONS, downstream: false });
   // Back to the schema before migration 5: no counts column, and migration 5 not recorded.
   older.sqlite.exec('ALTER TABLE source_labels DROP COLUMN clips; DELETE FROM schema_migrations WHERE id = 5;');
   await older.close();
@@ -63,7 +62,7 @@ test('a catalog ingested before per-label counts existed gets them when it is up
 test('a file recorded without its split gets it back when it is loaded again, and its classes show', async () => {
   const bucket = copyOfSampleBucket();
   const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
-  const load = () => ingest(catalog, { source: openSource(bucket), versions: ['k700-2020'], downstream: false, reporter: new SilentReporter() });
+  const load = () => ingest(catalog, { source: openSource(bucket), versions: ['k700-2020'], downstream: false });
   await load();
   // As migration 004 left a file that was empty when it ran.
   catalog.sqlite.prepare("UPDATE source_files SET split = NULL WHERE path = '700_2020/annotations/val.csv'").run();

@@ -57,6 +57,19 @@ describe('kinetics query', () => {
     assert.match(badSplit.stderr, /unknown split "trian"/);
   });
 
+  test("a named query's label is checked against the catalog's classes, with the closest names", async () => {
+    const misspelt = await runCli(['query', '@clips-of-class', '-p', 'version', 'k400', '-p', 'label', 'air drumin', '--db', file]);
+    assert.equal(misspelt.code, 64);
+    assert.equal(misspelt.stdout, '');
+    assert.match(misspelt.stderr, /^kinetics: @clips-of-class: unknown class "air drumin" in k400; closest: "air drumming"/);
+    const elsewhere = await runCli(['query', '@clips-of-class', '-p', 'version', 'k400', '-p', 'label', 'photobombing', '--db', file]);
+    assert.equal(elsewhere.code, 64);
+    assert.match(elsewhere.stderr, /class "photobombing" is not in k400; it is a class of k600, k700-2020/);
+    const known = await runCli(['query', '@clips-of-class', '-p', 'version', 'k400', '-p', 'label', 'air drumming', '--csv', '--db', file]);
+    assert.equal(known.code, 0, known.stderr);
+    assert.match(known.stdout, /^split,clip_key[^\n]*\n\w+,/);
+  });
+
   test('@label-changes finds hugging → hugging (not baby); @cross-version-overlap finds shared clips', async () => {
     const changes = JSON.parse((await runCli(['query', '@label-changes', '--db', file])).stdout) as { label: string; other_label: string; clips: number }[];
     assert.ok(changes.some((row) => row.label === 'hugging' && row.other_label === 'hugging (not baby)' && row.clips > 0), JSON.stringify(changes));
@@ -147,7 +160,7 @@ describe('kinetics query', () => {
       assert.ok(query.description.length > 10, query.name);
       assert.ok(/^-- params:/m.test(query.sql), `${query.name} has a params line`);
       const names = [...new Set([...query.sql.matchAll(/:([a-z_]+)/g)].map((match) => match[1]!))];
-      const args = names.flatMap((name) => ['-p', name, name.includes('version') ? 'k400' : 'val']);
+      const args = names.flatMap((name) => ['-p', name, name.includes('version') ? 'k400' : name.includes('label') ? 'abseiling' : 'val']);
       const result = await runCli(['query', `@${query.name}`, ...args, '--db', file]);
       assert.equal(result.code, 0, `${query.name}: ${result.stderr}`);
     }

@@ -44,6 +44,8 @@ test('every command that prints rows takes every output flag, and each writes wh
     ['plan', 's'],
     ['subset', 'list'],
     ['subset', 'show', 's'],
+    ['files'],
+    ['shards', 'list', '--version', 'k400'],
     ['query', 'select version, split, count(*) n from clips group by 1, 2'],
   ];
   for (const args of listings) {

@@ -216,6 +216,18 @@ describe('kinetics export', () => {
     assert.match(refused.stderr, /label "hugging \(not baby\)" is not in the label map/);
   });
 
+  test('--label-map - reads the map from stdin, and its errors name stdin and the line', async () => {
+    const out = join(tempDir(), 'from-stdin');
+    const piped = await runCli(['export', 'k7', '--format', 'slowfast', '--label-map', '-', '--out', out, '--home', home], { input: 'jumping jacks\nhugging (not baby)\nabseiling\n' });
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(readFileSync(join(out, 'classes.txt'), 'utf8'), 'jumping jacks\nhugging (not baby)\nabseiling\n');
+    assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).label_map.source, 'stdin');
+    assert.ok(!existsSync('-'), 'no file named -');
+    const repeated = await runCli(['export', 'k7', '--format', 'slowfast', '--label-map', '-', '--out', join(tempDir(), 'x'), '--home', home], { input: 'abseiling\nabseiling\n' });
+    assert.equal(repeated.code, 65);
+    assert.match(repeated.stderr, /^kinetics: stdin:2: expected each label once, found "abseiling" again/m);
+  });
+
   test('--labels compact numbers only the subset\'s classes, 0..K−1 in code-point order, and writes that map', async () => {
     const out = join(tempDir(), 'compact');
     assert.equal((await cli('export', 'k7', '--format', 'mmaction', '--labels', 'compact', '--out', out)).code, 0);

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { type IngestSummary, ingest } from '../../src/ingest/ingest.js';
-import { SilentReporter } from '../../src/ingest/progress.js';
 import { VERSIONS } from '../../src/sources/bucket-layout.js';
 import { openSource } from '../../src/sources/open-source.js';
 import { tempDir } from './temp.js';
@@ -14,7 +13,7 @@ export function newCatalogFile(): string {
 export async function ingestInto(file: string, source: string): Promise<IngestSummary> {
   const catalog = Catalog.open(file);
   try {
-    return await ingest(catalog, { source: openSource(source), versions: VERSIONS, downstream: true, reporter: new SilentReporter() });
+    return await ingest(catalog, { source: openSource(source), versions: VERSIONS, downstream: true });
   } finally {
     await catalog.close();
   }

@@ -6,7 +6,7 @@ import { Catalog } from '../../catalog/catalog.js';
 import { fetchSubset } from '../../fetch/fetch-subset.js';
 import { planSubset } from '../../fetch/plan.js';
 import { videosRoot } from '../../fetch/video-layout.js';
-import { formatBytes } from '../../ingest/progress.js';
+import { formatBytes } from '../../util/words.js';
 import { loadNamedQuery } from '../../query/named-queries.js';
 import { writeRows } from '../../query/output-formats.js';
 import { runReadOnlyQuery } from '../../catalog/read-only-query.js';

@@ -7,12 +7,14 @@ import { parseVersionSplits } from '../../export/overlap.js';
 import { videosRoot } from '../../fetch/video-layout.js';
 import { VERSIONS, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { canonicalPath } from '../../util/canonical-path.js';
-import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { readUserInput } from '../../util/read-user-file.js';
+import { QUIET, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { progressFor } from '../progress.js';
 
 const usage = [
   `kinetics export NAME --format ${EXPORT_FORMATS.join('|')} --out DIR [--version V]`,
   '       [--paths relative|absolute] [--root DIR] [--path-prefix PREFIX] [--label-map FILE|--labels compact] [--include-missing]',
-  '       [--exclude-overlap-with V:S[,V:S]] [--copy|--hardlink] [--class-names torchvision] [--shard-size N|BYTES] [--parts]',
+  '       [--exclude-overlap-with V:S[,V:S]] [--copy|--hardlink] [--class-names torchvision] [--shard-size N|BYTES] [--parts] [--quiet]',
 ].join('\n');
 
 const options = {
@@ -22,7 +24,7 @@ const options = {
   paths: { type: 'string', value: 'relative|absolute', description: 'how lists name the files', defaultText: 'relative (absolute for videomae)' },
   root: { type: 'string', value: 'DIR', description: 'relative paths are relative to this folder', defaultText: '--home/videos' },
   'path-prefix': { type: 'string', value: 'PREFIX', description: 'write PREFIX/<path under the videos folder> (the folder as a cluster mounts it)' },
-  'label-map': { type: 'string', value: 'FILE', description: 'label indices from a classes.txt (one label a line)' },
+  'label-map': { type: 'string', value: 'FILE', description: 'label indices from a classes.txt (one label a line; - reads stdin)' },
   labels: { type: 'string', value: 'compact', description: "indices 0..K-1 over the subset's own classes", defaultText: "the version's class list" },
   'include-missing': { type: 'boolean', description: 'list clips that are not on disk too (list formats only)' },
   'exclude-overlap-with': { type: 'string', value: 'V:S[,V:S]', description: 'drop clips whose video stands in these splits' },
@@ -31,6 +33,7 @@ const options = {
   'class-names': { type: 'string', value: 'torchvision', description: "tree: class folders named by torchvision's rule" },
   'shard-size': { type: 'string', value: 'N|BYTES', description: 'webdataset: samples (500) or bytes (512MiB) a tar', defaultText: '1GiB' },
   parts: { type: 'boolean', description: 'each part `subset split` made of NAME as a split of its own, one label map' },
+  ...QUIET,
 } as const satisfies OptionSpecs;
 
 export const exportCommand: Command = {
@@ -64,6 +67,9 @@ export const exportCommand: Command = {
     const version = values.version === undefined ? undefined : parseVersion(values.version);
     if (values.version !== undefined && version === undefined) throw new UsageError(unknownName('--version', values.version, VERSIONS));
     const catalog = Catalog.open(globals.db, { readonly: true });
+    const progress = progressFor(globals.io, 'export', values);
+    let laidOut = { done: 0, total: 0 };
+    progress.watch(() => ({ ...laidOut, unit: 'clip' }));
     try {
       const summary = exportSubset(catalog, {
         subset: positionals[0]!,
@@ -73,7 +79,7 @@ export const exportCommand: Command = {
         paths,
         videoRoot: canonicalPath(values.root ?? videosRoot(globals.home)),
         pathPrefix: values['path-prefix'],
-        labelMapFile: values['label-map'],
+        labelMapFile: values['label-map'] === undefined ? undefined : readUserInput(values['label-map'], globals.io.readStdin),
         labels: values.labels === 'compact' ? 'compact' : 'version',
         includeMissing: values['include-missing'] ?? false,
         excludeOverlapWith: values['exclude-overlap-with'] ? parseVersionSplits(values['exclude-overlap-with']) : [],
@@ -81,7 +87,12 @@ export const exportCommand: Command = {
         classNames: values['class-names'] === 'torchvision' ? 'torchvision' : 'labels',
         shardSize,
         parts: values.parts ?? false,
+        onProgress(done, total) {
+          laidOut = { done, total };
+          progress.tick();
+        },
       });
+      progress.close();
       const excluded = Object.entries(summary.excludedByStatus).map(([status, count]) => `${count} ${status}`).join(', ');
       globals.io.stderr.write(
         `${summary.listed} clips listed in ${values.out}` +
@@ -99,6 +110,7 @@ export const exportCommand: Command = {
         );
       }
     } finally {
+      progress.close();
       await catalog.close();
     }
     return 0;

@@ -2,16 +2,17 @@ import { statSync } from 'node:fs';
 import { KineticsError, UsageError } from '../../errors.js';
 import { archivesRoot } from '../../fetch/plan.js';
 import { canonicalPath } from '../../util/canonical-path.js';
-import { JOBS, SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { JOBS, QUIET, SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { jobsOption } from '../number-options.js';
 import { runFetch } from './fetch.js';
 
-const usage = 'kinetics extract NAME [--archives DIR] [--jobs N] [--json] [--home DIR] [--db FILE]';
+const usage = 'kinetics extract NAME [--archives DIR] [--jobs N] [--json] [--quiet] [--home DIR] [--db FILE]';
 
 const options = {
   archives: { type: 'string', value: 'DIR', description: 'where the shard archives were downloaded', defaultText: '--home/archives' },
   ...JOBS,
   ...SUMMARY_JSON,
+  ...QUIET,
 } as const satisfies OptionSpecs;
 
 export const extractCommand: Command = {
@@ -33,6 +34,7 @@ export const extractCommand: Command = {
         subset: positionals[0]!,
         jobs: jobsOption(values.jobs),
         json: values.json ?? false,
+        quiet: values.quiet,
         archives,
         offline: true,
       },

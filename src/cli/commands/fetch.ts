@@ -1,58 +1,59 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import type { ShardEvent } from '../../fetch/fetch-shards.js';
+import type { PlannedShard } from '../../fetch/plan.js';
 import { markWorkerCatalog } from '../../catalog/workers.js';
 import { type FetchSummary, fetchSubset } from '../../fetch/fetch-subset.js';
 import { defaultWorkerCatalog, prepareWorker } from '../../fetch/worker-fetch.js';
 import { type Worker, parseWorker } from '../../fetch/worker-share.js';
 import { canonicalPath } from '../../util/canonical-path.js';
-import { formatBytes } from '../../ingest/progress.js';
 import type { Output } from '../../util/output.js';
-import { plural } from '../../util/words.js';
-import { JOBS, SUMMARY_JSON, type Command, type GlobalOptions, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { formatBytes, plural } from '../../util/words.js';
+import { type ProgressRenderer, progressFor } from '../progress.js';
+import { JOBS, QUIET, SUMMARY_JSON, type Command, type GlobalOptions, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { jobsOption } from '../number-options.js';
 
-const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--retry-absent] [--retry-damaged] [--worker I/N [--worker-db FILE]] [--json] [--home DIR] [--db FILE]';
+const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--retry-absent] [--retry-damaged] [--worker I/N [--worker-db FILE]] [--json] [--quiet] [--home DIR] [--db FILE]';
 
-/** On a terminal: one live line with the shards in flight, total bytes, rate and ETA; plain lines otherwise. */
-function progressPrinter(stderr: Output, onTerminal: boolean, totalBytes: () => number): { onEvent(event: ShardEvent): void; close(): void } {
-  const started = Date.now();
+/**
+ * Shards done of those planned, bytes read of theirs (downloaded, or from archives on disk) and the shards in
+ * flight; a line per shard as it ends.
+ */
+export function shardProgress(progress: ProgressRenderer): { onPlan(shards: PlannedShard[]): void; onEvent(event: ShardEvent): void } {
+  let planned: PlannedShard[] | undefined;
+  let done = 0;
   let bytes = 0;
   const active = new Map<string, number>();
-  const render = () => {
-    const seconds = (Date.now() - started) / 1000;
-    const rate = bytes / Math.max(seconds, 0.001);
-    const remaining = totalBytes() - bytes;
-    const eta = rate > 0 && remaining > 0 ? ` ETA ${Math.ceil(remaining / rate)} s` : '';
-    const shards = [...active].map(([name, done]) => `${name} ${formatBytes(done)}`).join(', ');
-    stderr.write(`\r\x1b[2K${formatBytes(bytes)} at ${formatBytes(rate)}/s${eta}  ${shards}`.slice(0, (stderr.columns ?? 100) - 1));
-  };
-  const timer = onTerminal ? setInterval(render, 200) : undefined;
+  progress.watch(() => planned === undefined ? { done, unit: 'shard', detail: 'planning' } : ({
+    done,
+    total: planned.length,
+    unit: 'shard',
+    bytes,
+    totalBytes: planned.every((shard) => shard.bytes !== null) ? planned.reduce((sum, shard) => sum + shard.bytes!, 0) : undefined,
+    detail: [...active].map(([name, read]) => `${name} ${formatBytes(read)}`).join(', '),
+  }));
   return {
+    onPlan: (shards) => void (planned = shards),
     onEvent(event) {
       if (event.kind === 'started') active.set(event.shard.name, 0);
       if (event.kind === 'bytes') {
         bytes += event.bytes;
         active.set(event.shard.name, (active.get(event.shard.name) ?? 0) + event.bytes);
       }
-      if (event.kind === 'notice') stderr.write(`${onTerminal ? '\r\x1b[2K' : ''}notice     ${event.shard.name}: ${event.message}\n`);
+      if (event.kind === 'notice') progress.line(`notice     ${event.shard.name}: ${event.message}`);
       if (event.kind === 'finished' || event.kind === 'skipped') {
+        done++;
         active.delete(event.shard.name);
-        const line =
+        progress.line(
           event.kind === 'skipped'
             ? `skipped    ${event.shard.name} (${event.reason})`
             : event.result.state === 'extracted'
               ? `extracted  ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.extracted} of ${event.result.members} members`
-              : `failed     ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.error}`;
-        stderr.write(`${onTerminal ? '\r\x1b[2K' : ''}${line}\n`);
-        for (const refused of event.kind === 'finished' ? event.result.refused : []) {
-          stderr.write(`refused    ${event.shard.name}: ${refused.member}: ${refused.reason}\n`);
-        }
+              : `${event.result.state.padEnd(10)} ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.error}`,
+        );
+        for (const refused of event.kind === 'finished' ? event.result.refused : []) progress.line(`refused    ${event.shard.name}: ${refused.member}: ${refused.reason}`);
       }
-    },
-    close() {
-      if (timer) clearInterval(timer);
-      if (onTerminal) stderr.write('\r\x1b[2K');
+      progress.tick();
     },
   };
 }
@@ -61,6 +62,9 @@ export interface FetchRun {
   subset: string;
   jobs: number;
   json: boolean;
+  quiet?: boolean;
+  /** What the progress line calls the work. */
+  label?: string;
   keepArchives?: boolean;
   retryAbsent?: boolean;
   retryDamaged?: boolean;
@@ -73,14 +77,14 @@ export interface FetchRun {
 
 /** Fetches (or, offline, extracts) a subset with live progress on stderr and the summary after; returns the exit code. */
 export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<number> {
-  let planned = 0;
   const worker =
     run.worker &&
     (await prepareWorker(globals.db, run.subset, globals.home, run.worker, run.workerCatalog ?? defaultWorkerCatalog(globals.home, run.worker), {
       retryAbsent: run.retryAbsent,
       retryDamaged: run.retryDamaged,
     }));
-  const progress = progressPrinter(globals.io.stderr, globals.io.stderr.isTTY === true && !run.json, () => planned);
+  const progress = progressFor(globals.io, run.label ?? (run.offline ? 'extract' : 'fetch'), run);
+  const shards = shardProgress(progress);
   const catalog = worker ? Catalog.open(worker.catalogFile) : Catalog.open(globals.db, { mustExist: true });
   try {
     if (worker) markWorkerCatalog(catalog, globals.db);
@@ -94,8 +98,8 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
       offline: run.offline,
       share: worker?.share,
       lock: worker?.lock,
-      onPlan: (plan) => (planned = plan.bytesToDownload),
-      onProgress: run.json ? undefined : (event) => progress.onEvent(event),
+      onPlan: shards.onPlan,
+      onProgress: shards.onEvent,
     });
     progress.close();
     if (run.json) globals.io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -134,6 +138,7 @@ const options = {
   worker: { type: 'string', value: 'I/N', description: "only worker I's share of N (a Slurm array task); records into its own catalog" },
   'worker-db': { type: 'string', value: 'FILE', description: "the worker's own catalog", defaultText: '--home/workers/I-of-N.db' },
   ...SUMMARY_JSON,
+  ...QUIET,
 } as const satisfies OptionSpecs;
 
 export const fetchCommand: Command = {
@@ -158,6 +163,7 @@ export const fetchCommand: Command = {
         subset: positionals[0]!,
         jobs: jobsOption(values.jobs),
         json: values.json ?? false,
+        quiet: values.quiet,
         keepArchives: values['keep-archives'],
         retryAbsent: values['retry-absent'],
         retryDamaged: values['retry-damaged'],

@@ -2,44 +2,83 @@ import { existsSync, rmSync } from 'node:fs';
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { type IngestSummary, ingest } from '../../ingest/ingest.js';
-import { PlainReporter, SilentReporter, TerminalReporter, formatBytes } from '../../ingest/progress.js';
-import { CVDF_BUCKET_URL, VERSIONS, type VersionId, parseVersion } from '../../sources/bucket-layout.js';
+import type { FileProgress, IngestReporter } from '../../ingest/progress.js';
+import type { FileOutcome } from '../../ingest/ingest-file.js';
+import { CVDF_BUCKET_URL, VERSIONS, type VersionId, bucketFiles, parseVersion, unknownName } from '../../sources/bucket-layout.js';
+import { formatBytes, pluralNoun } from '../../util/words.js';
+import { type ProgressRenderer, progressFor } from '../progress.js';
 import { openSource } from '../../sources/open-source.js';
-import { SUMMARY_JSON, type Command, type GlobalOptions, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { QUIET, SUMMARY_JSON, type Command, type GlobalOptions, type OptionSpecs, parseCommandArgs } from '../command.js';
 
 const usage =
-  'kinetics ingest [--source URL|DIR] [--versions k400,k600,k700-2020] [--no-downstream] [--json] [--home DIR] [--db FILE]';
+  'kinetics ingest [--source URL|DIR] [--versions k400,k600,k700-2020] [--no-downstream] [--json] [--quiet] [--home DIR] [--db FILE]';
 
 export function parseVersionList(text: string | undefined): VersionId[] {
   if (text === undefined) return [...VERSIONS];
   return text.split(',').map((item) => {
     const version = parseVersion(item);
-    if (!version) throw new UsageError(`unknown version "${item}"; versions are ${VERSIONS.join(', ')}`);
+    if (!version) throw new UsageError(unknownName('version', item, VERSIONS));
     return version;
   });
 }
 
 export async function runIngest(
   globals: GlobalOptions,
-  options: { source: string; versions: VersionId[]; downstream: boolean; json: boolean },
+  options: { source: string; versions: VersionId[]; downstream: boolean; json: boolean; quiet?: boolean },
 ): Promise<IngestSummary> {
   const source = openSource(options.source);
   const isNew = !existsSync(globals.db);
   const catalog = Catalog.open(globals.db);
-  const reporter = options.json
-    ? new SilentReporter()
-    : globals.io.stderr.isTTY
-      ? new TerminalReporter(globals.io.stderr)
-      : new PlainReporter(globals.io.stderr);
+  const progress = progressFor(globals.io, 'ingest', options);
   try {
+    const reporter = ingestProgress(progress, bucketFiles(options.versions, options.downstream).length);
     return await ingest(catalog, { source, versions: options.versions, downstream: options.downstream, reporter });
   } finally {
+    progress.close();
     // A first ingest that loaded nothing (an unreachable source, a wrong folder) leaves no empty catalog behind
     // for later commands to take for an ingested one.
     const discard = isNew && catalog.isEmptyAndUnshared();
     await catalog.close();
     if (discard) for (const suffix of ['', '-wal', '-shm']) rmSync(`${globals.db}${suffix}`, { force: true });
   }
+}
+
+function outcomeLine(outcome: FileOutcome): string {
+  switch (outcome.status) {
+    case 'loaded':
+      return `loaded     ${outcome.path}  ${outcome.rows.toLocaleString('en-US')} ${pluralNoun(outcome.rows, 'row')}, ${formatBytes(outcome.bytes)}${
+        outcome.notes.length > 0 ? ` (${outcome.notes.join('; ')})` : ''
+      }`;
+    case 'unchanged':
+      return `unchanged  ${outcome.path}`;
+    case 'missing':
+      return `missing    ${outcome.path}  (not in the source; skipped)`;
+    case 'failed':
+      return `failed     ${outcome.error}`;
+  }
+}
+
+/** Files read of the bucket's, bytes, and the file being read with its rows; a line per file as it ends. */
+function ingestProgress(progress: ProgressRenderer, files: number): IngestReporter {
+  let current: FileProgress | undefined;
+  let done = 0;
+  let bytesBefore = 0;
+  progress.watch(() => ({
+    done,
+    total: files,
+    unit: 'file',
+    bytes: bytesBefore + (current?.bytes ?? 0),
+    detail: current && `${current.path} ${formatBytes(current.bytes)}${current.totalBytes ? ` of ${formatBytes(current.totalBytes)}` : ''}, ${current.rows.toLocaleString('en-US')} rows`,
+  }));
+  return {
+    fileStarted: (file) => void (current = file),
+    fileFinished(outcome) {
+      bytesBefore += current?.bytes ?? 0;
+      current = undefined;
+      done++;
+      progress.line(outcomeLine(outcome));
+    },
+  };
 }
 
 export function printIngestSummary(summary: IngestSummary, globals: GlobalOptions): void {
@@ -59,6 +98,7 @@ const options = {
   versions: { type: 'string', value: 'V[,V]', description: 'only these versions (k400, k600, k700-2020)', defaultText: 'all three' },
   downstream: { type: 'boolean', default: true, description: 'also AVA-Kinetics and Countix (--no-downstream leaves them out)' },
   ...SUMMARY_JSON,
+  ...QUIET,
 } as const satisfies OptionSpecs;
 
 export const ingestCommand: Command = {
@@ -79,6 +119,7 @@ export const ingestCommand: Command = {
       versions: parseVersionList(values.versions),
       downstream: values.downstream ?? true,
       json: values.json ?? false,
+      quiet: values.quiet,
     });
     if (values.json) globals.io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else printIngestSummary(summary, globals);

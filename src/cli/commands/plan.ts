@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import { ENGINE_FORMATS, type EngineFormat, engineList, shardsToDownload } from '../../fetch/engine-lists.js';
 import { type Plan, archivesRoot, planSubset } from '../../fetch/plan.js';
 import { shardSizeInWords } from '../../fetch/plan-words.js';
-import { formatBytes } from '../../ingest/progress.js';
+import { formatBytes } from '../../util/words.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, type OutputFormat, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { plural } from '../../util/words.js';
 import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';

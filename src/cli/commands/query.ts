@@ -1,3 +1,5 @@
+import { Catalog } from '../../catalog/catalog.js';
+import { unknownClassProblem } from '../../catalog/clip-selection.js';
 import { UsageError } from '../../errors.js';
 import { bindNamedQuery, listNamedQueries, loadNamedQuery } from '../../query/named-queries.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
@@ -17,6 +19,22 @@ function seconds(text: string | undefined): number | null {
     throw new UsageError(`--timeout takes a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, not "${text}"`);
   }
   return value;
+}
+
+/** A named query's label parameters name classes of the catalog: a misspelt one is an error with the closest, not an empty result. */
+async function checkLabels(query: string, bound: Record<string, string | null>, db: string): Promise<void> {
+  const labels = Object.entries(bound).filter(([name, value]) => /(^|_)label$/.test(name) && value !== null);
+  if (labels.length === 0) return;
+  const catalog = Catalog.open(db, { readonly: true });
+  try {
+    for (const [name, label] of labels) {
+      const version = bound[name.replace(/label$/, 'version')] ?? bound.version ?? null;
+      const problem = unknownClassProblem(catalog, label!, version);
+      if (problem) throw new UsageError(`@${query}: ${problem}`);
+    }
+  } finally {
+    await catalog.close();
+  }
 }
 
 const options = {
@@ -53,6 +71,7 @@ export const queryCommand: Command = {
     const named = text.startsWith('@') ? loadNamedQuery(text.slice(1)) : undefined;
     const sql = text === '-' ? globals.io.readStdin() : (named?.sql ?? text);
     const bound = named ? bindNamedQuery(named, params) : params;
+    if (named) await checkLabels(named.name, bound, globals.db);
     return runQueryProcess({ db: globals.db, sql, params: bound, format, explain: values.explain === true }, timeout, globals.io);
   },
 };

@@ -2,13 +2,13 @@ import { Catalog } from '../../catalog/catalog.js';
 import { countSelection } from '../../catalog/clip-selection.js';
 import { createSubset, dropSubset, subsetNames } from '../../catalog/subsets.js';
 import { planSubset } from '../../fetch/plan.js';
-import { JOBS, SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { JOBS, QUIET, SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { jobsOption } from '../number-options.js';
 import { runFetch } from './fetch.js';
 import { printPlan } from './plan.js';
 import { parseDefinition } from './subset.js';
 
-const usage = 'kinetics repair [--version V ...] [--split S ...] [--class LABEL ...] [--dry-run] [--jobs N] [--json] [--home DIR] [--db FILE]';
+const usage = 'kinetics repair [--version V ...] [--split S ...] [--class LABEL ...] [--dry-run] [--jobs N] [--json] [--quiet] [--home DIR] [--db FILE]';
 
 /** The clips being repaired, held as a subset of this process for the plan and the fetch, and dropped after. */
 const REPAIR_SUBSET = `.repair-${process.pid}`;
@@ -20,6 +20,7 @@ const options = {
   'dry-run': { type: 'boolean', description: 'print the plan of what would be repaired, change nothing' },
   ...JOBS,
   ...SUMMARY_JSON,
+  ...QUIET,
 } as const satisfies OptionSpecs;
 
 export const repairCommand: Command = {
@@ -46,7 +47,7 @@ export const repairCommand: Command = {
     }
     try {
       if (values['dry-run']) return 0;
-      return await runFetch({ subset: REPAIR_SUBSET, jobs, json: values.json ?? false, retryDamaged: true }, globals);
+      return await runFetch({ subset: REPAIR_SUBSET, jobs, json: values.json ?? false, quiet: values.quiet, label: 'repair', retryDamaged: true }, globals);
     } finally {
       const cleanup = Catalog.open(globals.db);
       try {

@@ -2,12 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { Catalog } from '../../catalog/catalog.js';
 import { KineticsError } from '../../errors.js';
 import { videosRoot } from '../../fetch/video-layout.js';
-import { type ScanSummary, scan } from '../../scan/scan.js';
+import { type ScanProgress, type ScanSummary, scan } from '../../scan/scan.js';
 import type { Output } from '../../util/output.js';
 import { plural } from '../../util/words.js';
-import { SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { progressFor } from '../progress.js';
+import { QUIET, SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
-const usage = 'kinetics scan [DIR...] [--verify] [--quick] [--json] [--fail-on-damage] [--home DIR] [--db FILE]';
+const usage = 'kinetics scan [DIR...] [--verify] [--quick] [--json] [--quiet] [--fail-on-damage] [--home DIR] [--db FILE]';
 
 function printSummary(summary: ScanSummary, stderr: Output): void {
   // What could not be read comes first: the counts after it leave those folders out.
@@ -29,6 +30,7 @@ const options = {
   verify: { type: 'boolean', description: "check each file's MP4 structure (moov, duration), not only its size and mtime" },
   quick: { type: 'boolean', description: 'skip folders whose mtime did not change since the last scan' },
   ...SUMMARY_JSON,
+  ...QUIET,
   'fail-on-damage': { type: 'boolean', description: 'exit 65 when any file is damaged, empty or short' },
 } as const satisfies OptionSpecs;
 
@@ -49,19 +51,22 @@ export const scanCommand: Command = {
     // a catalog that must exist (a mistyped --home should not make a new one).
     const catalog = Catalog.open(globals.db, { mustExist: positionals.length === 0 });
     if (positionals.length === 0) mkdirSync(roots[0]!, { recursive: true });
-    const onTerminal = globals.io.stderr.isTTY && !values.json;
+    const progress = progressFor(globals.io, 'scan', values);
+    let latest: ScanProgress = { files: 0, dirs: 0, verified: 0 };
+    progress.watch(() => ({ done: latest.files, unit: 'file', detail: `${plural(latest.dirs, 'folder')}${values.verify ? `, ${latest.verified.toLocaleString('en-US')} verified` : ''}` }));
     let summary: ScanSummary;
     try {
       summary = await scan(catalog, {
         roots,
         verify: values.verify ?? false,
         quick: values.quick ?? false,
-        onProgress: onTerminal
-          ? (progress) => globals.io.stderr.write(`\r\x1b[2Kscanning: ${progress.files} files in ${progress.dirs} folders, ${progress.verified} verified`)
-          : undefined,
+        onProgress(counts) {
+          latest = counts;
+          progress.tick();
+        },
       });
     } finally {
-      if (onTerminal) globals.io.stderr.write('\r\x1b[2K');
+      progress.close();
       await catalog.close();
     }
     if (values.json) globals.io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

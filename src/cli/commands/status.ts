@@ -1,10 +1,8 @@
-import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { findSubset } from '../../catalog/subsets.js';
-import { loadNamedQuery } from '../../query/named-queries.js';
-import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
-import { type QueryParams, runReadOnlyQuery } from '../../catalog/read-only-query.js';
-import { SPLITS, VERSIONS, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
+import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat } from '../../query/output-formats.js';
+import { SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
+import { printReport } from '../report.js';
 import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
 const usage = `kinetics status [--version V] [--split S] [--subset NAME] [--by-class | --shards] ${OUTPUT_USAGE} [--home DIR] [--db FILE]`;
@@ -32,9 +30,9 @@ export const statusCommand: Command = {
       usage,
     );
     const version = values.version === undefined ? null : parseVersion(values.version);
-    if (version === undefined) throw new UsageError(`unknown version "${values.version}"; versions are ${VERSIONS.join(', ')}`);
+    if (version === undefined) throw new UsageError(unknownName('--version', values.version!, VERSIONS));
     const split = values.split === undefined ? null : normaliseSplit(values.split);
-    if (split === undefined) throw new UsageError(`unknown split "${values.split}"; splits are ${SPLITS.join(', ')}`);
+    if (split === undefined) throw new UsageError(unknownName('--split', values.split!, SPLITS));
     const format = chooseFormat(values, globals.io.stdout.isTTY === true);
     if (values.subset !== undefined && (version !== null || split !== null)) {
       throw new UsageError('--subset gives the coverage of a subset, whatever its versions and splits: leave out --version and --split');
@@ -42,16 +40,14 @@ export const statusCommand: Command = {
     if (values.shards && (values.subset !== undefined || values['by-class'])) {
       throw new UsageError('--shards counts the shards of each version and split: it goes with --version and --split, not --subset or --by-class');
     }
-    const catalog = Catalog.open(globals.db, { readonly: true });
-    try {
-      if (values.subset !== undefined) findSubset(catalog, values.subset);
-      const query = loadNamedQuery(values.shards ? 'shard-status' : `${values.subset === undefined ? '' : 'subset-'}status${values['by-class'] ? '-by-class' : ''}`);
-      const params: QueryParams = values.subset === undefined ? { version, split } : { subset: values.subset };
-      const result = runReadOnlyQuery(catalog, query.sql, params);
-      writeRows(format, result.columns, result.rows, (text) => globals.io.stdout.write(text));
-    } finally {
-      await catalog.close();
-    }
+    const subset = values.subset;
+    await printReport(
+      globals,
+      values.shards ? 'shard-status' : `${subset === undefined ? '' : 'subset-'}status${values['by-class'] ? '-by-class' : ''}`,
+      subset === undefined ? { version, split } : { subset },
+      format,
+      (catalog) => void (subset !== undefined && findSubset(catalog, subset)),
+    );
     return 0;
   },
 };

@@ -1,4 +1,4 @@
-import { readUserFile } from '../../util/read-user-file.js';
+import { readUserInput } from '../../util/read-user-file.js';
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
@@ -34,7 +34,7 @@ export function parseDefinition(values: Record<string, string | string[] | boole
     return split;
   });
   const classesFile = values['classes-file'] as string | undefined;
-  const classesText = classesFile === undefined ? '' : classesFile === '-' ? readStdin() : readUserFile(classesFile);
+  const classesText = classesFile === undefined ? '' : readUserInput(classesFile, readStdin).text;
   const fileClasses = classesText.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
   if (values['only-missing'] && values['only-on-disk']) throw new UsageError('--only-missing and --only-on-disk exclude each other');
   return {

@@ -1,3 +1,5 @@
+import { FILE_STATUSES } from '../../catalog/disk-files.js';
+import { SHARD_STATES } from '../../catalog/shards.js';
 import { SHARD_SPLITS, VERSIONS } from '../../sources/bucket-layout.js';
 import type { OptionSpecs } from '../command.js';
 
@@ -19,6 +21,8 @@ const VALUES: Record<string, readonly string[]> = {
   labels: ['compact'],
   paths: ['relative', 'absolute'],
   'class-names': ['torchvision'],
+  status: FILE_STATUSES,
+  state: SHARD_STATES,
 };
 const FORMATS: Record<string, string[]> = {
   plan: ['urls', 'aria2', 's5cmd', 'rclone'],
@@ -29,7 +33,7 @@ const FILE_OPTIONS = ['db', 'worker-db', 'label-map', 'classes-file'];
 /** Commands whose first word is a subset's name. */
 const TAKES_SUBSET = ['plan', 'fetch', 'extract', 'export', 'slurm'];
 const SUBSET_ACTIONS = ['create', 'split', 'list', 'show', 'drop'];
-const SHARDS_ACTIONS = ['index', 'export-index', 'import-index'];
+const SHARDS_ACTIONS = ['list', 'index', 'export-index', 'import-index'];
 
 const flags = (specs: OptionSpecs) => Object.keys(specs).map((name) => `--${name}`);
 
