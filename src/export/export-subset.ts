@@ -48,6 +48,10 @@ export interface ExportOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Why an export that lists no clip is refused (its lists are written all the same, empty). */
+export const NOTHING_LISTED =
+  "no clip listed: none of the subset's clips is on disk with status ok. Fetch it first (kinetics fetch), verify what is there (kinetics scan --verify), or list them anyway (--include-missing)";
+
 export interface WrittenFile {
   name: string;
   sha256: string;

@@ -1,16 +1,11 @@
-import { join, resolve } from 'node:path';
 import { Box, type Key, useApp, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Catalog } from '../catalog/catalog.js';
-import { fromDatabaseError } from '../catalog/catalog-errors.js';
-import { EXPORT_FORMATS, type ExportFormat, defaultPaths, exportSubset } from '../export/export-subset.js';
+import { EXPORT_FORMATS, type ExportFormat, defaultPaths } from '../export/export-subset.js';
 import { fetchSubset } from '../fetch/fetch-subset.js';
-import { planSubset } from '../fetch/plan.js';
-import { shardSizeInWords } from '../fetch/plan-words.js';
 import { formatBytes } from '../util/words.js';
-import { runReadOnlyQuery } from '../catalog/read-only-query.js';
 import type { Split, VersionId } from '../sources/bucket-layout.js';
-import { createSubset, subsetNames } from '../catalog/subsets.js';
+import { subsetNames } from '../catalog/subsets.js';
 import { videosRoot } from '../fetch/video-layout.js';
 import { classDetails, classStats, splitRows } from '../catalog/browse.js';
 import { ClassesPane } from './components/classes-pane.js';
@@ -21,17 +16,21 @@ import { SplitsPane } from './components/splits-pane.js';
 import { type TableView, TablePane } from './components/table-pane.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useRefState } from './hooks/use-ref-state.js';
+import { useJob } from './hooks/use-job.js';
 import { type Action, type FormField, initialState, reduce, unusedName, visibleClasses } from './state.js';
+import { busyLine, cancelledLine } from './work/busy.js';
+import type { JobRunner } from './work/job-runner.js';
+import { inWords } from './work/jobs.js';
+import { defaultExportFolder, exportFolder } from './export-folder.js';
 
 export interface AppProps {
   catalog: Catalog;
   home: string;
+  /** Runs subset, plan, export and SQL off the render loop. */
+  runner: JobRunner;
 }
 
-const field = (label: string, value = ''): FormField => ({ label, value });
-
-/** What went wrong, in the words the CLI would use (a busy or read-only catalog is one line, not a driver code). */
-const inWords = (error: unknown, catalog: Catalog) => (fromDatabaseError(error, catalog.file) ?? (error as Error)).message;
+const field = (label: string, value = '', choices?: readonly string[]): FormField => ({ label, value, choices });
 
 /** The key a single character of a multi-key chunk stands for. */
 function keyOf(char: string, chunk: Key): Key {
@@ -44,7 +43,13 @@ function keyOf(char: string, chunk: Key): Key {
   };
 }
 
-export function App({ catalog, home }: AppProps) {
+/** The field being filled: a choice shows its place among the others, text its cursor. */
+function formLine(field: FormField): string {
+  if (!field.choices) return `${field.label}: ${field.value}_`;
+  return `${field.label}: ${field.choices.map((choice) => (choice === field.value ? `[${choice}]` : choice)).join(' ')}`;
+}
+
+export function App({ catalog, home, runner }: AppProps) {
   const { exit } = useApp();
   const { columns, rows: height } = useTerminalSize();
   const [stateRef, setState] = useRefState(initialState);
@@ -56,6 +61,7 @@ export function App({ catalog, home }: AppProps) {
   const state = stateRef.current;
   const table = tableRef.current;
   const fetching = useRef<AbortController | null>(null);
+  const job = useJob(runner);
 
   const split = splits[state.splitCursor];
   const classes = useMemo(() => (split ? classStats(catalog, split.version, split.split) : []), [catalog, split?.version, split?.split, splits]);
@@ -75,24 +81,8 @@ export function App({ catalog, home }: AppProps) {
   const refresh = () => setSplits(splitRows(catalog));
 
   /** Shows the subset's plan as a table; an error (a busy catalog, an unreachable source) becomes the message. */
-  const showPlan = async (name: string) => {
-    const plan = await planSubset(catalog, name, home).catch((error: unknown) => void setMessage(inWords(error, catalog)));
-    if (!plan) return;
-    setTable({
-      title:
-        `plan ${name}: ${plan.wanted} of ${plan.clips} clips to fetch, ${formatBytes(plan.bytesToDownload)}` +
-        `${plan.shardsAbsentFromSource > 0 ? `; ${plan.shardsAbsentFromSource} shards not in the source` : ''}`,
-      columns: ['shard', 'label', 'bytes', 'clips', 'members'],
-      rows: plan.shards.map((shard) => [
-        `${shard.version}/${shard.split}/${shard.name}`,
-        shard.label,
-        shardSizeInWords(shard),
-        shard.clips.length,
-        shard.archive ? 'on disk' : shard.discovery ? 'discover' : shard.membersKnown ? 'known' : 'by class',
-      ]),
-      scroll: 0,
-    });
-  };
+  const showPlan = (name: string) =>
+    job.start(`planning ${name}`, { kind: 'plan', subset: name, home }, (result) => result.kind === 'table' && setTable(result.view), setMessage);
 
   const startFetch = (name: string) => {
     if (fetching.current) return; // one fetch at a time: the running one keeps its progress and its Esc
@@ -130,7 +120,7 @@ export function App({ catalog, home }: AppProps) {
         setMessage(`${controller.signal.aborted ? 'cancelled: ' : ''}${summary.extracted} clips extracted, ${summary.stillMissing} still missing`);
         refresh();
       })
-      .catch((error: unknown) => setMessage(inWords(error, catalog)))
+      .catch((error: unknown) => setMessage(inWords(error, catalog.file)))
       .finally(() => (fetching.current = null));
   };
 
@@ -157,46 +147,37 @@ export function App({ catalog, home }: AppProps) {
         for (const [label, text] of [['per-class cap', perClass], ['seed', value('seed')]] as const) {
           if (!/^\d*$/.test(text)) throw new Error(`the ${label} is a whole number, not "${text}"`);
         }
-        const clips = createSubset(
-          catalog,
-          name,
-          {
-            versions: [split.version as VersionId],
-            splits: [split.split as Split],
-            classes: [...state.selected].filter((label) => label !== '(unlabeled)'),
-            match: null,
-            perClass: perClass === '' ? null : Number(perClass),
-            limit: null,
-            seed: Number(value('seed') || 0),
-            onlyMissing: /^y/i.test(value('only missing? (y/n)')),
-            onlyOnDisk: false,
-            sql: null,
-          },
-          true,
-        );
-        setSubset(name);
-        setMessage(`subset ${name}: ${clips} clips · p plan · f fetch · e export`);
-        void showPlan(name);
+        const definition = {
+          versions: [split.version as VersionId],
+          splits: [split.split as Split],
+          classes: [...state.selected].filter((label) => label !== '(unlabeled)'),
+          match: null,
+          perClass: perClass === '' ? null : Number(perClass),
+          limit: null,
+          seed: Number(value('seed') || 0),
+          onlyMissing: /^y/i.test(value('only missing? (y/n)')),
+          onlyOnDisk: false,
+          sql: null,
+        };
+        job.start(`making subset ${name}`, { kind: 'subset', name, definition }, (result) => {
+          if (result.kind !== 'subset') return;
+          setSubset(name);
+          setMessage(`subset ${name}: ${result.clips} clips · p plan · f fetch · e export`);
+          showPlan(name);
+        }, setMessage);
       } else if (purpose === 'export' && subset) {
         const format = value('format') as ExportFormat;
-        if (!EXPORT_FORMATS.includes(format)) throw new Error(`unknown format ${format}; formats: ${EXPORT_FORMATS.join(', ')}`);
-        const out = resolve(value('folder'));
-        const summary = exportSubset(catalog, {
-          subset,
-          format,
-          out,
-          paths: defaultPaths(format),
-          videoRoot: videosRoot(home),
-          includeMissing: false,
-          excludeOverlapWith: [],
-          link: 'symlink',
-          classNames: 'labels',
-        });
-        const warned = summary.warnings.length > 0 ? ` · warning: ${summary.warnings.join(' · ')}` : '';
-        setMessage(`exported ${summary.listed} clips to ${out} (${summary.excluded} not on disk: excluded.csv)${warned}`);
+        const out = exportFolder(home, value('folder (relative: under --home)'));
+        const options = { subset, format, out, paths: defaultPaths(format), videoRoot: videosRoot(home), includeMissing: false, excludeOverlapWith: [], link: 'symlink' as const, classNames: 'labels' as const };
+        job.start(`exporting ${subset} as ${format}`, { kind: 'export', options }, (result) => {
+          if (result.kind !== 'export') return;
+          const { summary } = result;
+          const warned = summary.warnings.length > 0 ? ` · warning: ${summary.warnings.join(' · ')}` : '';
+          setMessage(`exported ${summary.listed} clips to ${out}${summary.excluded > 0 ? ` (${summary.excluded} not on disk: excluded.csv)` : ''}${warned}`);
+        }, setMessage);
       }
     } catch (error) {
-      setMessage(inWords(error, catalog));
+      setMessage(inWords(error, catalog.file));
     }
   };
 
@@ -208,6 +189,12 @@ export function App({ catalog, home }: AppProps) {
     const focusedClass = shown[state.classCursor];
     const mode = state.mode;
     if (key.ctrl && input === 'c') return exit();
+    // Keys typed while work runs would act on a screen not yet seen: only esc (cancel) counts.
+    if (job.busy.current) {
+      const busy = job.busy.current;
+      if (key.escape) job.cancel(() => setMessage(cancelledLine(busy)));
+      return;
+    }
     if (mode.kind === 'help') {
       if (key.escape || input === '?' || input === 'q') dispatch({ type: 'mode', mode: { kind: 'browse' } });
       return;
@@ -221,18 +208,21 @@ export function App({ catalog, home }: AppProps) {
         if (mode.kind === 'filter') dispatch({ type: 'mode', mode: { kind: 'browse' } });
         if (mode.kind === 'sql') {
           dispatch({ type: 'mode', mode: { kind: 'browse' } });
-          try {
-            const result = runReadOnlyQuery(catalog, mode.input);
-            setTable({ title: mode.input, columns: result.columns, rows: [...result.rows].slice(0, 10_000), scroll: 0 });
+          job.start('running the query', { kind: 'query', sql: mode.input }, (result) => {
+            if (result.kind !== 'table') return;
+            setTable(result.view);
             setMessage(null);
-          } catch (error) {
-            setMessage(inWords(error, catalog));
-          }
+          }, setMessage);
         }
         if (mode.kind === 'form') {
           if (mode.field + 1 < mode.fields.length) dispatch({ type: 'next-field' });
           else submitForm();
         }
+        return;
+      }
+      const choices = mode.kind === 'form' ? mode.fields[mode.field]!.choices : undefined;
+      if (choices) {
+        if (key.leftArrow || key.rightArrow || input === ' ') dispatch({ type: 'choose', delta: key.leftArrow ? -1 : 1 });
         return;
       }
       if (key.backspace || key.delete) return dispatch({ type: 'erase' });
@@ -283,9 +273,12 @@ export function App({ catalog, home }: AppProps) {
     }
     if (input === 'p' || input === 'f' || input === 'e') {
       if (!subset) return setMessage('make a subset first: select classes, then n');
-      if (input === 'p') return void showPlan(subset);
+      if (input === 'p') return showPlan(subset);
       if (input === 'f') return startFetch(subset);
-      return dispatch({ type: 'mode', mode: { kind: 'form', purpose: 'export', field: 0, fields: [field('format', 'mmaction'), field('folder', join('exports', subset))] } });
+      return dispatch({
+        type: 'mode',
+        mode: { kind: 'form', purpose: 'export', field: 0, fields: [field('format', 'mmaction', EXPORT_FORMATS), field('folder (relative: under --home)', defaultExportFolder(home, subset))] },
+      });
     }
   };
 
@@ -324,12 +317,14 @@ export function App({ catalog, home }: AppProps) {
         )}
       </Box>
       <HintBar
-        mode={table && mode.kind === 'browse' ? 'table' : mode.kind}
+        mode={job.busy.current ? 'busy' : table && mode.kind === 'browse' ? 'table' : mode.kind}
         status={
-          mode.kind === 'sql'
+          job.busy.current
+            ? busyLine(job.busy.current, Date.now())
+            : mode.kind === 'sql'
             ? `:${mode.input}_`
             : mode.kind === 'form'
-              ? `${mode.fields[mode.field]!.label}: ${mode.fields[mode.field]!.value}_`
+              ? formLine(mode.fields[mode.field]!)
               : (message ?? '')
         }
       />

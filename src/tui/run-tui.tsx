@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { KineticsError } from '../errors.js';
 import type { Output } from '../util/output.js';
 import { App } from './app.js';
+import { JobRunner } from './work/job-runner.js';
 
 /** Starts the TUI on a real terminal; without one (a pipe, CI) it refuses instead of crashing in raw mode. */
 export function assertTerminal(stdout: Output): void {
@@ -11,7 +12,18 @@ export function assertTerminal(stdout: Output): void {
   }
 }
 
+const ALTERNATE_SCREEN = '\x1b[?1049h';
+const MAIN_SCREEN = '\x1b[?1049l';
+
+/** Draws on the alternate screen, so that `q` and Ctrl-C leave the shell's screen as it was. */
 export async function runTui(catalog: Catalog, home: string): Promise<void> {
-  const instance = render(<App catalog={catalog} home={home} />, { exitOnCtrlC: true });
-  await instance.waitUntilExit();
+  const runner = new JobRunner(catalog.file);
+  process.stdout.write(ALTERNATE_SCREEN);
+  try {
+    const instance = render(<App catalog={catalog} home={home} runner={runner} />, { exitOnCtrlC: true });
+    await instance.waitUntilExit();
+  } finally {
+    await runner.close();
+    process.stdout.write(MAIN_SCREEN);
+  }
 }

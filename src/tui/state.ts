@@ -6,6 +6,8 @@ const SORTS: SortOrder[] = ['name', 'count', 'coverage'];
 export interface FormField {
   label: string;
   value: string;
+  /** A field picked from these (←/→), not typed. */
+  choices?: readonly string[];
 }
 
 export type Mode =
@@ -47,7 +49,8 @@ export type Action =
   | { type: 'mode'; mode: Mode }
   | { type: 'type'; text: string }
   | { type: 'erase' }
-  | { type: 'next-field' };
+  | { type: 'next-field' }
+  | { type: 'choose'; delta: number };
 
 const clamp = (value: number, count: number) => Math.max(0, Math.min(value, count - 1));
 
@@ -56,11 +59,15 @@ function edit(state: TuiState, change: (text: string) => string): TuiState {
   const { mode } = state;
   if (mode.kind === 'filter') return { ...state, filter: change(state.filter), classCursor: 0 };
   if (mode.kind === 'sql') return { ...state, mode: { ...mode, input: change(mode.input) } };
-  if (mode.kind === 'form') {
-    const fields = mode.fields.map((field, index) => (index === mode.field ? { ...field, value: change(field.value) } : field));
-    return { ...state, mode: { ...mode, fields } };
-  }
+  if (mode.kind === 'form' && !mode.fields[mode.field]!.choices) return setField(state, change(mode.fields[mode.field]!.value));
   return state;
+}
+
+function setField(state: TuiState, value: string): TuiState {
+  const { mode } = state;
+  if (mode.kind !== 'form') return state;
+  const fields = mode.fields.map((field, index) => (index === mode.field ? { ...field, value } : field));
+  return { ...state, mode: { ...mode, fields } };
 }
 
 export function reduce(state: TuiState, action: Action): TuiState {
@@ -90,6 +97,13 @@ export function reduce(state: TuiState, action: Action): TuiState {
       return edit(state, (text) => text + action.text);
     case 'erase':
       return edit(state, (text) => text.slice(0, -1));
+    case 'choose': {
+      if (state.mode.kind !== 'form') return state;
+      const { fields, field } = state.mode;
+      const choices = fields[field]!.choices;
+      if (!choices) return state;
+      return setField(state, choices[(choices.indexOf(fields[field]!.value) + action.delta + choices.length) % choices.length]!);
+    }
     case 'next-field':
       return state.mode.kind === 'form' ? { ...state, mode: { ...state.mode, field: state.mode.field + 1 } } : state;
   }

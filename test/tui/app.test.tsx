@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { render } from 'ink-testing-library';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { App } from '../../src/tui/app.js';
+import { JobRunner } from '../../src/tui/work/job-runner.js';
 import { BucketServer } from '../helpers/bucket-server.js';
 import { ingestInto } from '../helpers/catalog.js';
 import { packageRoot } from '../../src/util/package-root.js';
@@ -53,7 +54,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
   });
 
   test('browse, filter, select, make a subset, see its plan, fetch it, query it', async () => {
-    const app = render(<App catalog={catalog} home={home} />);
+    const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
     const frame = () => app.lastFrame() ?? '';
     try {
       await until(() => frame().includes('versions / splits'), 'the first frame');
@@ -112,7 +113,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
   });
 
   test('n never replaces a subset unasked: the default name is a new one; an existing name asks, and only y replaces it', async () => {
-    const app = render(<App catalog={catalog} home={home} />);
+    const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
     const frame = () => app.lastFrame() ?? '';
     const clipsOf = (name: string) => catalog.sqlite.prepare('SELECT count(*) FROM subset_clips WHERE subset = ?').pluck().get(name);
     /** Opens the form, optionally takes the suffix off the default name, and submits it with a per-class cap. */
@@ -157,9 +158,76 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
     }
   });
 
+  test('long work shows a spinner at once, keys typed meanwhile are dropped, esc cancels it, and the TUI goes on', async () => {
+    const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
+    const frame = () => app.lastFrame() ?? '';
+    try {
+      await until(() => frame().includes('versions / splits'), 'the first frame');
+      app.stdin.write(':');
+      app.stdin.write('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) AS n FROM c');
+      const started = Date.now();
+      app.stdin.write('\r');
+      await until(() => /running the query · \d+\.\d s · esc cancels/.test(frame()), 'the spinner');
+      assert.ok(Date.now() - started < 1000, `the spinner came after ${Date.now() - started} ms`);
+      await until(() => /running the query · [1-9]\.\d s/.test(frame()), 'its clock moving');
+      // Keys for the browse screen: none of them may act while the query runs, nor after it.
+      for (const key of ['a', 'n', '?', 'q', ':']) app.stdin.write(key);
+      await sleep(200);
+      assert.match(frame(), /running the query/);
+      assert.doesNotMatch(frame(), /[1-9]\d* selected|name: tui-|this help/);
+      app.stdin.write('\x1b');
+      await until(() => frame().includes('cancelled running the query: nothing of it was kept'), 'the cancellation', 3000);
+      assert.match(frame(), / 0 selected/, 'the keys typed during the work were dropped');
+      app.stdin.write(':');
+      app.stdin.write('select 41 + 1 AS answer\r');
+      await until(() => frame().includes('answer'), 'a query after the cancelled one');
+      assert.match(frame(), /42/);
+    } finally {
+      app.unmount();
+    }
+  });
+
+  test('export: the format is picked, not typed; the folder is under --home; an export with no clip on disk is refused as the CLI does', async () => {
+    const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
+    const frame = () => app.lastFrame() ?? '';
+    try {
+      await until(() => frame().includes('versions / splits'), 'the first frame');
+      app.stdin.write('a');
+      app.stdin.write('n');
+      await until(() => frame().includes('name: tui-'), 'the subset form');
+      for (const key of ['\r', '1', '\r', '\r', '\r']) {
+        app.stdin.write(key);
+        await sleep(20);
+      }
+      await until(() => /plan (tui-\S+):/.test(frame()), 'the plan');
+      const subset = /plan (tui-\S+):/.exec(frame())![1]!;
+      app.stdin.write('e');
+      await until(() => frame().includes('format: csv jsonl [mmaction]'), 'the format picker');
+      app.stdin.write('x');
+      await sleep(30);
+      assert.match(frame(), /format: csv jsonl \[mmaction\]/, 'typing does not change a picked field');
+      app.stdin.write('\x1b[C');
+      await until(() => frame().includes('[pytorchvideo]'), 'the next format');
+      app.stdin.write('\x1b[D');
+      app.stdin.write('\x1b[D');
+      await until(() => frame().includes('[jsonl]'), 'two back');
+      app.stdin.write('\r');
+      await until(() => frame().includes(`folder (relative: under --home): ${join(home, 'exports', subset)}`), 'the folder under --home');
+      app.stdin.write('\r');
+      await until(() => frame().includes('no clip listed'), 'the refusal of an empty export');
+      assert.match(frame(), /Fetch it first/);
+    } finally {
+      app.unmount();
+    }
+  });
+
   test('the TUI and CLI writers take turns on one catalog; a turn that never comes is one line, and the TUI goes on', async () => {
     const file = join(home, 'catalog.db');
-    const app = render(<App catalog={catalog} home={home} />);
+    // The TUI's worker thread waits this long for its turn to write (it reads the variable as it starts).
+    const busyWait = process.env.KINETICS_BUSY_WAIT;
+    process.env.KINETICS_BUSY_WAIT = '3';
+    after(() => (busyWait === undefined ? delete process.env.KINETICS_BUSY_WAIT : (process.env.KINETICS_BUSY_WAIT = busyWait)));
+    const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
     const frame = () => app.lastFrame() ?? '';
     const makeSubset = async () => {
       app.stdin.write('a');
@@ -184,9 +252,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       await until(() => /subset tui-\S+: \d+ clips/.test(frame()), 'the subset made once the CLI writer let go');
       await holder.exited;
 
-      const timeout = catalog.sqlite.pragma('busy_timeout', { simple: true });
-      catalog.sqlite.pragma('busy_timeout = 300');
-      const stubborn = await holdWriting(file, 4);
+      const stubborn = await holdWriting(file, 5);
       try {
         app.stdin.write('\x1b');
         await sleep(50);
@@ -195,7 +261,6 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
         assert.doesNotMatch(frame(), /SqliteError|database is locked/);
       } finally {
         stubborn.writer.kill();
-        catalog.sqlite.pragma(`busy_timeout = ${Number(timeout)}`);
       }
       app.stdin.write('?');
       await until(() => frame().includes('this help; esc closes'), 'the TUI answering keys after the busy catalog');

@@ -54,3 +54,17 @@ test('the window keeps the cursor on screen', () => {
   assert.equal(windowStart(699, 10, 700), 690);
   assert.equal(windowStart(5, 10, 8), 0);
 });
+
+test('a picked field cycles through its choices both ways; typing and erasing leave it as it is', () => {
+  const form: TuiState = {
+    ...initialState,
+    mode: { kind: 'form', purpose: 'export', field: 0, fields: [{ label: 'format', value: 'csv', choices: ['csv', 'jsonl', 'tree'] }, { label: 'folder', value: '' }] },
+  };
+  const valueOf = (state: TuiState) => (state.mode.kind === 'form' ? state.mode.fields[0]!.value : undefined);
+  assert.equal(valueOf(reduce(form, { type: 'choose', delta: 1 })), 'jsonl');
+  assert.equal(valueOf(reduce(form, { type: 'choose', delta: -1 })), 'tree', 'back from the first is the last');
+  assert.equal(valueOf(reduce(form, { type: 'type', text: 'x' })), 'csv');
+  assert.equal(valueOf(reduce(form, { type: 'erase' })), 'csv');
+  const onFolder = reduce(form, { type: 'next-field' });
+  assert.deepEqual(reduce(onFolder, { type: 'choose', delta: 1 }), onFolder, 'a typed field has no choices');
+});

@@ -32,7 +32,7 @@ test('kinetics tui in a real terminal (tmux, 80×24): filter, select, make a sub
   const home = tempDir();
   await ingestInto(join(home, 'catalog.db'), sampleBucket);
   // CI=true (as CI sets it) makes Ink draw only the final frame; a person at a terminal has no CI variable.
-  const command = `CI=false CONTINUOUS_INTEGRATION=false '${process.execPath}' --import '${tsxLoader}' '${cliEntry}' tui --home '${home}'; echo "EXITED $?"; sleep 30`;
+  const command = `echo SHELL-BEFORE-TUI; CI=false CONTINUOUS_INTEGRATION=false '${process.execPath}' --import '${tsxLoader}' '${cliEntry}' tui --home '${home}'; echo "EXITED $?"; sleep 30`;
   tmux('new-session', '-d', '-s', 'tui', '-x', '80', '-y', '24', command);
   const first = await until((text) => text.includes('versions / splits'), 'the first frame');
   const lines = first.split('\n');
@@ -53,6 +53,9 @@ test('kinetics tui in a real terminal (tmux, 80×24): filter, select, make a sub
   tmux('send-keys', '-t', 'tui', 'q');
   const exited = await until((text) => text.includes('EXITED'), 'the exit');
   assert.match(exited, /EXITED 0/);
+  // The TUI drew on the alternate screen: the shell's own is back as it was, with no pane left on it.
+  assert.match(exited, /^SHELL-BEFORE-TUI\nEXITED 0/);
+  assert.doesNotMatch(exited, /versions \/ splits|┌/);
   const clips = await queryAll<{ label: string }>(
     join(home, 'catalog.db'),
     "SELECT c.label FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'tui-k400-train'",

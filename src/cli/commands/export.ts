@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Catalog } from '../../catalog/catalog.js';
 import { KineticsError, UsageError } from '../../errors.js';
-import { EXPORT_FORMATS, type ExportFormat, defaultPaths, exportSubset } from '../../export/export-subset.js';
+import { EXPORT_FORMATS, type ExportFormat, NOTHING_LISTED, defaultPaths, exportSubset } from '../../export/export-subset.js';
 import { parseShardSize } from '../../export/webdataset.js';
 import { parseVersionSplits } from '../../export/overlap.js';
 import { videosRoot } from '../../fetch/video-layout.js';
@@ -104,10 +104,7 @@ export const exportCommand: Command = {
       }
       for (const warning of summary.warnings) globals.io.stderr.write(`warning: ${warning}\n`);
       if (summary.listed === 0) {
-        throw new KineticsError(
-          'no clip listed: none of the subset\'s clips is on disk with status ok. Fetch it first (kinetics fetch), verify what is there (kinetics scan --verify), or list them anyway (--include-missing)',
-          1,
-        );
+        throw new KineticsError(NOTHING_LISTED, 1);
       }
     } finally {
       progress.close();
