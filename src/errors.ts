@@ -52,6 +52,14 @@ export function writeErrorAt(error: unknown, path: string): unknown {
   return Object.assign(error as NodeJS.ErrnoException, { path, syscall: (error as NodeJS.ErrnoException).syscall ?? 'write' });
 }
 
+/** What the common failures mean for the path the user gave, by code (and call, where that decides). */
+const PLAIN_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EISDIR: 'is a folder, where a file is expected',
+  ENOTDIR: 'a part of this path is a file, where a folder is expected',
+  'EEXIST mkdir': 'is a file, where a folder is expected',
+};
+
 const WRITING_SYSCALLS = new Set(['mkdir', 'rename', 'symlink', 'unlink', 'rmdir']);
 
 /**
@@ -72,5 +80,6 @@ export function fromFileSystemError(error: unknown): KineticsError | undefined {
           ? 66
           : 74;
   const hint = code === 'ENOSPC' || code === 'EDQUOT' ? '; free some space and run this again' : '';
-  return new KineticsError(`${path}: ${reason} (${syscall})${hint}`, exitCode);
+  const words = PLAIN_REASONS[`${code} ${syscall}`] ?? PLAIN_REASONS[code];
+  return new KineticsError(`${path}: ${words ?? `${reason} (${syscall})`}${hint}`, exitCode);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { canonicalPath } from '../util/canonical-path.js';
-import { closestNames } from '../util/closest-names.js';
+import { nearestName } from '../util/closest-names.js';
 import type { Output } from '../util/output.js';
 
 /** What a command reads and writes besides its files, so that tests can run commands in-process. */
@@ -93,26 +93,47 @@ export function parseCommandArgs<Options extends OptionSpecs>(
   options: Options,
   usage: string,
 ) {
-  const all = { ...GLOBAL_OPTIONS, ...options };
+  const all: OptionSpecs = { ...GLOBAL_OPTIONS, ...options };
+  let parsed;
   try {
-    return parseArgs({ args, options: all as Options & typeof GLOBAL_OPTIONS, allowPositionals: true, allowNegative: true, strict: true });
+    parsed = parseArgs({ args, options: all as Options & typeof GLOBAL_OPTIONS, allowPositionals: true, allowNegative: true, strict: true, tokens: true });
   } catch (error) {
-    throw new UsageError(`${argumentProblem(error as NodeJS.ErrnoException, Object.keys(all), usage)}\nusage: ${usage}`);
+    throw new UsageError(`${argumentProblem(error as NodeJS.ErrnoException, all, usage, args)}\nusage: ${usage}`);
+  }
+  refuseRepeated(parsed.tokens, all, usage);
+  return { values: parsed.values, positionals: parsed.positionals };
+}
+
+/** An option that takes one value, given twice with two values: which one was meant is not for the tool to guess. */
+function refuseRepeated(tokens: ReturnType<typeof parseArgs>['tokens'] & object, specs: OptionSpecs, usage: string): void {
+  const seen = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.value === undefined || specs[token.name]?.multiple) continue;
+    const earlier = seen.get(token.name);
+    if (earlier !== undefined && earlier !== token.value) {
+      throw new UsageError(`--${token.name} is given twice ("${earlier}" and "${token.value}"); it takes one value\nusage: ${usage}`);
+    }
+    seen.set(token.name, token.value);
   }
 }
 
 /** node's parseArgs errors, said as the user typed them: `unknown option --tsv for status (did you mean --csv?)`. */
-function argumentProblem(error: NodeJS.ErrnoException, known: string[], usage: string): string {
+function argumentProblem(error: NodeJS.ErrnoException, specs: OptionSpecs, usage: string, args: string[]): string {
+  const known = Object.keys(specs);
   // node names an option `'-j, --jobs <value>'`: the long name is the one to show.
   const option = /--[\w-]+/.exec(error.message)?.[0] ?? /'(-[^' ,]+)/.exec(error.message)?.[1];
   const command = /^kinetics (\S+(?: [a-z-]+)?)/.exec(usage)?.[1] ?? 'this command';
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
-    const near = closestNames(option.replace(/^-+/, ''), known, 1).map((name) => `--${name}`);
-    return `unknown option ${option} for ${command.split(' ')[0]}${near.length > 0 ? ` (did you mean ${near[0]}?)` : ''}`;
+    const near = nearestName(option.replace(/^-+/, ''), known);
+    return `unknown option ${option} for ${command.split(' ')[0]}${near ? ` (did you mean --${near}?)` : ''}`;
   }
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
     if (/does not take an argument/.test(error.message)) return `${option} takes no value`;
-    return /ambiguous/.test(error.message) ? `${option} needs a value; one that starts with a dash is written ${option}=-1` : `${option} needs a value`;
+    // The word after the option starts with a dash: a negative number meant as its value, or the next option.
+    const short = specs[option.replace(/^-+/, '')]?.short;
+    const at = args.findIndex((arg) => arg === option || (short !== undefined && arg === `-${short}`));
+    const next = at === -1 ? undefined : args[at + 1];
+    return /ambiguous/.test(error.message) && next !== undefined && /^-\d/.test(next) ? `${option} needs a value; one that starts with a dash is written ${option}=${next}` : `${option} needs a value`;
   }
   return error.message;
 }

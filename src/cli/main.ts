@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { type Command, type CommandEntry, type CommandIo, GLOBAL_OPTIONS, commandHelp, processIo, resolveGlobals } from './command.js';
 import { reportError } from './report-error.js';
 import { UsageError } from '../errors.js';
+import { nearestName } from '../util/closest-names.js';
 
 const commands: CommandEntry[] = [
   {
@@ -153,12 +154,19 @@ export async function loadCommand(name: string): Promise<Command> {
   return entry.load();
 }
 
+function unknownCommand(name: string): string {
+  const near = nearestName(name, commands.map((command) => command.name));
+  return `unknown command "${name}"${near ? ` (did you mean ${near}?)` : ''}; \`kinetics --help\` lists them`;
+}
+
 async function main(argv: string[], io: CommandIo): Promise<number> {
   // The command is the first word that is neither an option nor the value of --home / --db.
   const commandIndex = argv.findIndex((arg, index) => !arg.startsWith('-') && !['--home', '--db'].includes(argv[index - 1] ?? ''));
   const name = argv[commandIndex];
-  const helpOf = name === 'help' ? commands.find((candidate) => candidate.name === argv[commandIndex + 1]) : undefined;
+  const asked = name === 'help' ? argv[commandIndex + 1] : undefined;
+  const helpOf = commands.find((candidate) => candidate.name === asked);
   if (helpOf) return main([helpOf.name, '--help'], io);
+  if (asked !== undefined) throw new UsageError(unknownCommand(asked));
   const command = commands.find((candidate) => candidate.name === name);
   if (!command && (argv.includes('--version') || argv.includes('-V'))) {
     io.stdout.write(`${packageVersion}\n`);
@@ -166,7 +174,7 @@ async function main(argv: string[], io: CommandIo): Promise<number> {
   }
   if (!command) {
     const wantsHelp = name === undefined || name === 'help' || argv.includes('--help') || argv.includes('-h');
-    io[wantsHelp ? 'stdout' : 'stderr'].write(`${wantsHelp ? '' : `kinetics: unknown command "${name}"\n\n`}${help()}\n`);
+    io[wantsHelp ? 'stdout' : 'stderr'].write(`${wantsHelp ? '' : `kinetics: ${unknownCommand(name!)}\n\n`}${help()}\n`);
     return wantsHelp ? 0 : 64;
   }
   const args = [...argv.slice(0, commandIndex), ...argv.slice(commandIndex + 1)];
@@ -176,6 +184,8 @@ async function main(argv: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   const { values } = parseArgs({ args, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true });
+  // Not strict, so that the command's own options pass: a global one given without its value comes back as true.
+  for (const option of ['home', 'db'] as const) if (typeof values[option] === 'boolean') throw new UsageError(`--${option} needs a value\nusage: ${loaded.usage}`);
   return loaded.run(args, resolveGlobals(values as { home?: string; db?: string }, io));
 }
 

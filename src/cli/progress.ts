@@ -57,7 +57,7 @@ export class ProgressRenderer {
   private started = 0;
   private lastDrawn = 0;
   private live = false;
-  private lastLine = '';
+  private lastCounts = '';
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -82,11 +82,13 @@ export class ProgressRenderer {
   tick(): void {
     if (this.mode === 'silent' || !this.sampler || this.now() - this.lastDrawn < this.everyMs) return;
     this.lastDrawn = this.now();
-    const line = statusLine(this.label, this.sampler(), (this.lastDrawn - this.started) / 1000);
+    const counts = this.sampler();
+    const line = statusLine(this.label, counts, (this.lastDrawn - this.started) / 1000);
     if (this.mode === 'lines') {
-      // A log gets a line when something moved (the rate and ETA move with time while work stalls).
-      if (line !== this.lastLine) this.stream.write(`${line}\n`);
-      this.lastLine = line;
+      // A log gets a line when the work moved, not when only time did (the rate and ETA change while it stalls).
+      const moved = JSON.stringify(counts);
+      if (moved !== this.lastCounts) this.stream.write(`${line}\n`);
+      this.lastCounts = moved;
     } else {
       this.stream.write(`\r\x1b[2K${line.slice(0, (this.stream.columns ?? 100) - 1)}`);
       this.live = true;

@@ -1,6 +1,6 @@
 import type { OverlapClip, VersionSplit } from '../catalog/clips.js';
 import { UsageError } from '../errors.js';
-import { SPLITS, normaliseSplit, parseVersion } from '../sources/bucket-layout.js';
+import { SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../sources/bucket-layout.js';
 
 /** `k700-2020:train,k400:train` → [{version, split}, ...]. */
 export function parseVersionSplits(text: string): VersionSplit[] {
@@ -8,7 +8,9 @@ export function parseVersionSplits(text: string): VersionSplit[] {
     const [versionText, splitText] = item.split(':');
     const version = versionText === undefined ? undefined : parseVersion(versionText);
     const split = splitText === undefined ? undefined : normaliseSplit(splitText);
-    if (!version || !split) throw new UsageError(`expected VERSION:SPLIT like k700-2020:train (splits: ${SPLITS.join(', ')}), found "${item}"`);
+    if (versionText === undefined || splitText === undefined) throw new UsageError(`expected VERSION:SPLIT like k700-2020:train, found "${item}"`);
+    if (!version) throw new UsageError(`${unknownName('version', versionText, VERSIONS)} (in "${item}")`);
+    if (!split) throw new UsageError(`${unknownName('split', splitText, SPLITS)} (in "${item}")`);
     return { version, split };
   });
 }

@@ -1,3 +1,4 @@
+import { plural } from '../util/words.js';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { type Plan, type PlannedShard, archivePath, archivesRoot } from './plan.js';
@@ -29,7 +30,7 @@ function md5OfEtag(etag: string | null): string | undefined {
 export function engineList(plan: Plan, format: EngineFormat, home: string): string {
   const shards = shardsToDownload(plan);
   const header = (...lines: string[]) => lines.map((line) => `# ${line}\n`).join('');
-  const about = `kinetics plan ${plan.subset}: ${shards.length} shards to download`;
+  const about = `kinetics plan ${plan.subset}: ${plural(shards.length, 'shard')} to download`;
   if (format === 'rclone') {
     return (
       header(about, `rclone copy --files-from THIS_FILE --s3-provider AWS --s3-region us-east-1 :s3:${BUCKET} ${shellQuoted(archivesRoot(home))}`) +

@@ -1,3 +1,4 @@
+import { plural } from '../util/words.js';
 import { join } from 'node:path';
 import { shellQuoted } from '../util/shell-quote.js';
 import { workersFolder } from './worker-fetch.js';
@@ -40,6 +41,6 @@ array=$(sbatch --parsable --job-name=${q(`kinetics-${options.subset}`)} --array=
   ${output('slurm-%A_%a.out')} --export=ALL --wrap=${q(task)})
 merge=$(sbatch --parsable --job-name=${q(`kinetics-${options.subset}-merge`)} --dependency="afterany:\${array}"${partition} \\
   ${output('slurm-merge-%j.out')} --export=ALL --wrap=${q(run('merge'))})
-echo "submitted the array \${array} (${options.tasks} tasks) and its merge \${merge}"
+echo "submitted the array \${array} (${plural(options.tasks, 'task')}) and its merge \${merge}"
 `;
 }

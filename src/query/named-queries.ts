@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../sources/bucket-layout.js';
 import { packageRoot } from '../util/package-root.js';
+import { nearestName } from '../util/closest-names.js';
 
 export const queriesDir = join(packageRoot, 'queries');
 
@@ -46,8 +47,9 @@ export function listNamedQueries(dir: string = queriesDir): NamedQuery[] {
 export function loadNamedQuery(name: string, dir: string = queriesDir): NamedQuery {
   const file = join(dir, `${name}.sql`);
   if (!/^[\w-]+$/.test(name) || !existsSync(file)) {
-    const known = listNamedQueries(dir).map((query) => `@${query.name}`);
-    throw new UsageError(`no named query @${name}; known: ${known.join(', ')} (see \`kinetics query --list\`)`);
+    const known = listNamedQueries(dir).map((query) => query.name);
+    const near = nearestName(name, known);
+    throw new UsageError(`no named query @${name}${near ? ` (did you mean @${near}?)` : ''}; known: ${known.map((query) => `@${query}`).join(', ')} (see \`kinetics query --list\`)`);
   }
   return parseNamedQuery(name, readFileSync(file, 'utf8'));
 }

@@ -16,7 +16,7 @@ export const SHARD_SPLITS = [...SPLITS, REPLACEMENT_SPLIT] as const;
 
 /** The words of a usage error for a name outside `known`: `unknown --split "trian"; one of train, val, …`. */
 export function unknownName(what: string, text: string, known: readonly string[]): string {
-  return `unknown ${what} "${text}"; one of ${known.join(', ')}`;
+  return `unknown ${what.replace(/^-+/, '')} "${text}"; one of ${known.join(', ')}`;
 }
 
 export const CVDF_BUCKET_URL = 'https://s3.amazonaws.com/kinetics';

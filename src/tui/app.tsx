@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Catalog } from '../catalog/catalog.js';
 import { EXPORT_FORMATS, type ExportFormat, defaultPaths } from '../export/export-subset.js';
 import { fetchSubset } from '../fetch/fetch-subset.js';
-import { formatBytes } from '../util/words.js';
+import { formatBytes, plural } from '../util/words.js';
 import type { Split, VersionId } from '../sources/bucket-layout.js';
 import { subsetNames } from '../catalog/subsets.js';
 import { videosRoot } from '../fetch/video-layout.js';
@@ -117,7 +117,7 @@ export function App({ catalog, home, runner }: AppProps) {
       },
     })
       .then((summary) => {
-        setMessage(`${controller.signal.aborted ? 'cancelled: ' : ''}${summary.extracted} clips extracted, ${summary.stillMissing} still missing`);
+        setMessage(`${controller.signal.aborted ? 'cancelled: ' : ''}${plural(summary.extracted, 'clip')} extracted, ${summary.stillMissing} still missing`);
         refresh();
       })
       .catch((error: unknown) => setMessage(inWords(error, catalog.file)))
@@ -162,7 +162,7 @@ export function App({ catalog, home, runner }: AppProps) {
         job.start(`making subset ${name}`, { kind: 'subset', name, definition }, (result) => {
           if (result.kind !== 'subset') return;
           setSubset(name);
-          setMessage(`subset ${name}: ${result.clips} clips · p plan · f fetch · e export`);
+          setMessage(`subset ${name}: ${plural(result.clips, 'clip')} · p plan · f fetch · e export`);
           showPlan(name);
         }, setMessage);
       } else if (purpose === 'export' && subset) {
@@ -173,7 +173,7 @@ export function App({ catalog, home, runner }: AppProps) {
           if (result.kind !== 'export') return;
           const { summary } = result;
           const warned = summary.warnings.length > 0 ? ` · warning: ${summary.warnings.join(' · ')}` : '';
-          setMessage(`exported ${summary.listed} clips to ${out}${summary.excluded > 0 ? ` (${summary.excluded} not on disk: excluded.csv)` : ''}${warned}`);
+          setMessage(`exported ${plural(summary.listed, 'clip')} to ${out}${summary.excluded > 0 ? ` (${summary.excluded} not on disk: excluded.csv)` : ''}${warned}`);
         }, setMessage);
       }
     } catch (error) {

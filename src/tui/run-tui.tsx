@@ -8,7 +8,7 @@ import { JobRunner } from './work/job-runner.js';
 /** Starts the TUI on a real terminal; without one (a pipe, CI) it refuses instead of crashing in raw mode. */
 export function assertTerminal(stdout: Output): void {
   if (!process.stdin.isTTY || !stdout.isTTY || typeof process.stdin.setRawMode !== 'function') {
-    throw new KineticsError('kinetics tui needs an interactive terminal (stdin and stdout a TTY); use `kinetics query` or `kinetics status` in scripts', 2);
+    throw new KineticsError('tui needs an interactive terminal (stdin and stdout a TTY); use `kinetics query` or `kinetics status` in scripts', 2);
   }
 }
 

@@ -22,3 +22,13 @@ export function closestNames(wrong: string, known: Iterable<string>, count = 3):
     .slice(0, count)
     .map((entry) => entry.name);
 }
+
+/** The one known name a typo could stand for (a substring, or a few letters off), or none: no far-fetched guesses. */
+export function nearestName(wrong: string, known: Iterable<string>): string | undefined {
+  const [nearest] = closestNames(wrong, known, 1);
+  if (nearest === undefined) return undefined;
+  const needle = wrong.toLowerCase();
+  const hay = nearest.toLowerCase();
+  const close = hay.includes(needle) || needle.includes(hay) || editDistance(needle, hay) <= Math.max(1, Math.floor(Math.max(needle.length, hay.length) / 3));
+  return close ? nearest : undefined;
+}

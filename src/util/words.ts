@@ -3,9 +3,10 @@ export function pluralNoun(count: number, noun: string): string {
   return count === 1 ? noun : /(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`;
 }
 
-/** `1 clip`, `2 clips`; `1 class`, `3 classes`. */
+/** `1 clip`, `2 clips`, `1,200 clips`; `1 class`, `3 classes`. */
+
 export function plural(count: number, noun: string): string {
-  return `${count} ${pluralNoun(count, noun)}`;
+  return `${count.toLocaleString('en-US')} ${pluralNoun(count, noun)}`;
 }
 
 const SHOWN = 8;
@@ -24,5 +25,10 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+  return `${unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** `is` for one, `are` for any other count. */
+export function isAre(count: number): string {
+  return count === 1 ? 'is' : 'are';
 }

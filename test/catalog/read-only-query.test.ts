@@ -156,6 +156,7 @@ describe('kinetics query', () => {
   });
 
   test('every named query file starts with a description and a params line, and runs', async () => {
+    assert.equal((await runCli(['subset', 'create', 'val', '--version', 'k400', '--split', 'val', '--limit', '2', '--replace', '--db', file])).code, 0, 'a subset the subset queries can read');
     for (const query of listNamedQueries()) {
       assert.ok(query.description.length > 10, query.name);
       assert.ok(/^-- params:/m.test(query.sql), `${query.name} has a params line`);

@@ -101,11 +101,12 @@ test('a file named on the command line that is missing, a folder, or in the way:
   const nowhere = join(tempDir(), 'nowhere.txt');
   const aFile = join(home, 'catalog.db');
   for (const [args, code, message] of [
-    [['subset', 'create', 'x', '--version', 'k400', '--classes-file', nowhere], 66, `${nowhere}: no such file or directory`],
-    [['subset', 'create', 'x', '--version', 'k400', '--classes-file', home], 66, `${home}: illegal operation on a directory`],
-    [['export', 'few', '--format', 'csv', '--out', join(tempDir(), 'out'), '--label-map', nowhere], 66, `${nowhere}: no such file or directory`],
-    [['export', 'few', '--format', 'csv', '--out', aFile], 73, `${aFile}: file already exists`],
-    [['shards', 'import-index', nowhere], 66, `${nowhere}: no such file or directory`],
+    [['subset', 'create', 'x', '--version', 'k400', '--classes-file', nowhere], 66, `${nowhere}: no such file or folder`],
+    [['subset', 'create', 'x', '--version', 'k400', '--classes-file', home], 66, `${home}: is a folder, where a file is expected`],
+    [['export', 'few', '--format', 'csv', '--out', join(tempDir(), 'out'), '--label-map', nowhere], 66, `${nowhere}: no such file or folder`],
+    [['export', 'few', '--format', 'csv', '--out', join(tempDir(), 'out'), '--label-map', home], 66, `${home}: is a folder, where a file is expected`],
+    [['export', 'few', '--format', 'csv', '--out', aFile], 73, `${aFile}: is a file, where a folder is expected`],
+    [['shards', 'import-index', nowhere], 66, `${nowhere}: no such file or folder`],
     [['shards', 'import-index', home], 66, `${home}: is a folder`],
   ] as const) {
     const result = await runCli([...args, '--home', home]);

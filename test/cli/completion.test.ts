@@ -44,6 +44,15 @@ test('bash completion: commands, options of the command typed, versions, splits,
   assert.deepEqual(complete('plan', 'cl'), ['climbing-val']);
   assert.deepEqual(complete('subset', 'show', 'cl'), ['climbing-val']);
   assert.ok(complete('query', '@class').includes('@class-counts'));
+  assert.deepEqual(complete('ingest', '--no'), ['--no-downstream'], 'a switch on by default is turned off with --no-');
+  assert.deepEqual(complete('status', '--split', ''), ['holdout_test', 'test', 'train', 'val'], 'status takes annotation splits only');
+
+  // Global options before the command; names asked of the catalog they name.
+  const other = tempDir();
+  assert.deepEqual(complete('--home', home, 'plan', 'cl'), ['climbing-val']);
+  assert.deepEqual(complete('--home', home, 'status', '--sp'), ['--split']);
+  assert.deepEqual(complete('--home', other, 'plan', 'cl'), [], 'another home holds no subset');
+  assert.deepEqual(complete('plan', '--db', join(home, 'catalog.db'), 'cl'), ['climbing-val']);
 
   // A name that is code (stored by hand in a shared catalog) is never run by completion, nor offered.
   const trap = join(tempDir(), 'ran');

@@ -28,7 +28,7 @@ test('files: one row a file with its status and clip; --status narrows, and a da
   assert.equal(rowsOf((await cli('files', '--root', join(home, 'elsewhere'), '--json')).stdout).length, 0);
   const refused = await cli('files', '--status', 'broken');
   assert.equal(refused.code, 64);
-  assert.match(refused.stderr, /^kinetics: unknown --status "broken"; one of ok, empty, damaged/);
+  assert.match(refused.stderr, /^kinetics: unknown status "broken"; one of ok, empty, damaged/);
 });
 
 test('shards list: one row a shard, numbered ones in number order; --state narrows to what the fetch extracted', async () => {

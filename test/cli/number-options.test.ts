@@ -90,3 +90,53 @@ test('errors say what to do: versions in --map named, a source whose kinetics/ f
   assert.equal(ingest.stderr.split('\n').filter(Boolean).length, 1, 'one line, no list of missing files');
   assert.match(ingest.stderr, new RegExp(`its kinetics/ folder does: --source ${join(parent, 'kinetics')}`));
 });
+
+test('usage errors say what was typed: a global option without its value, a value given twice, an unknown command or action', async () => {
+  const cases: [string[], RegExp][] = [
+    [['status', '--home'], /^kinetics: --home needs a value\nusage: kinetics status/],
+    [['plan', 's', '--db'], /^kinetics: --db needs a value\nusage: kinetics plan/],
+    [['status', '--version', 'k400', '--version', 'k600'], /^kinetics: --version is given twice \("k400" and "k600"\); it takes one value/],
+    [['subset', 'create', 't', '--limit', '-7'], /^kinetics: --limit needs a value; one that starts with a dash is written --limit=-7/],
+    [['status', '--frobnicate'], /^kinetics: unknown option --frobnicate for status\n/],
+    [['help', 'statsu'], /^kinetics: unknown command "statsu" \(did you mean status\?\)/],
+    [['subset', 'creat', 'x'], /^kinetics: subset takes create, split, list, show, drop \(did you mean create\?\)/],
+    [['shards', 'lst'], /^kinetics: shards takes list, index, export-index, import-index \(did you mean list\?\)/],
+    [['shards', 'list', '--jobs', '3'], /^kinetics: --jobs is for shards index, not shards list/],
+    [['shards', 'index', '--csv'], /^kinetics: --csv is for shards list, not shards index/],
+    [['subset', 'create', 't', '--version', 'k400', '--csv'], /^kinetics: --csv is for subset list and show; create prints a summary/],
+    [['plan', 's', '--format', 's5cmd', '--csv'], /^kinetics: --format s5cmd writes its own input file; --csv is for the plan's rows/],
+    [['export', 's', '--format', 'csv', '--out', 'x', '--copy'], /^kinetics: --copy is for --format tree, fiftyone or hf/],
+    [['export', 's', '--format', 'csv', '--out', 'x', '--class-names', 'torchvision'], /^kinetics: --class-names is for --format tree/],
+    [['export', 's', '--format', 'csv', '--out', '-'], /^kinetics: --out names a folder \(an export is several files\), not - \(stdout\)/],
+    [['overlap', '--train', 'k401:train', '--eval', 'k400:val'], /^kinetics: unknown version "k401"; one of k400, k600, k700-2020 \(in "k401:train"\)/],
+    [['query', '@class-count'], /^kinetics: no named query @class-count \(did you mean @class-counts\?\)/],
+    [['query', '@subset-status', '-p', 'subset', 'nope'], /^kinetics: no subset "nope"/],
+  ];
+  for (const [args, message] of cases) {
+    const result = await runCli([...args, '--home', home]);
+    assert.equal(result.code, 64, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, message, args.join(' '));
+    assert.equal(result.stdout, '', args.join(' '));
+  }
+});
+
+test('one-shot summaries as JSON: subset create and drop, export; words agree with their counts; plan rows carry bytes as numbers', async () => {
+  const created = await runCli(['subset', 'create', 'one', '--version', 'k400', '--split', 'val', '--limit', '1', '--json', '--home', home]);
+  assert.equal(created.code, 0, created.stderr);
+  assert.deepEqual(JSON.parse(created.stdout), { subset: 'one', clips: 1, notes: [] });
+  const said = await runCli(['subset', 'create', 'one', '--version', 'k400', '--split', 'val', '--limit', '1', '--replace', '--home', home]);
+  assert.equal(said.stderr, 'subset one: 1 clip\n');
+  const plan = await runCli(['plan', 'one', '--table', '--home', home]);
+  assert.match(plan.stdout, /subset one: 1 clip, 0 already on disk, 1 to fetch from \d+ shards?;/);
+  const planCsv = await runCli(['plan', 'one', '--csv', '--home', home]);
+  for (const row of planCsv.stdout.trim().split('\n').slice(1)) assert.match(row, /^k400,\w+,[^,]+,,\d+,\d+,/, 'bytes are a number for whatever reads the rows');
+  const dropped = await runCli(['subset', 'drop', 'one', '--json', '--home', home]);
+  assert.deepEqual(JSON.parse(dropped.stdout), { dropped: 'one' });
+  const out = join(tempDir(), 'out');
+  const exported = await runCli(['export', 's', '--format', 'csv', '--include-missing', '--out', out, '--json', '--home', home]);
+  assert.equal(exported.code, 0, exported.stderr);
+  const summary = JSON.parse(exported.stdout) as { out: string; listed: number };
+  assert.equal(summary.out, out);
+  assert.equal(summary.listed, 3);
+  assert.equal(exported.stderr, '');
+});

@@ -72,6 +72,21 @@ describe('the renderer', () => {
     assert.equal(terminal.written.at(-1), '\r\x1b[2K', 'nothing after close');
   });
 
+  test('lines: a stalled transfer prints no line until it moves again; rates under 1 KiB/s are whole bytes', () => {
+    const log = fakeTerminal(false);
+    const renderer = new ProgressRenderer(log.stream, 'lines', 'fetch', 1000, log.clock);
+    let bytes = 1000;
+    renderer.watch(() => ({ done: 0, total: 2, unit: 'shard', bytes, totalBytes: 10_000 }));
+    for (let second = 0; second < 5; second++) {
+      log.advance(1000);
+      renderer.tick();
+    }
+    bytes = 1500;
+    log.advance(1000);
+    renderer.tick();
+    assert.deepEqual(log.written, ['fetch  0 of 2 shards · 1000 B of 9.8 KiB · 1000 B/s · ETA 9 s\n', 'fetch  0 of 2 shards · 1.5 KiB of 9.8 KiB · 250 B/s · ETA 34 s\n']);
+  });
+
   test('lines: whole lines at the interval, for logs', () => {
     const log = fakeTerminal(false);
     const renderer = new ProgressRenderer(log.stream, 'lines', 'export', 10_000, log.clock);

@@ -262,7 +262,7 @@ describe('kinetics export', () => {
     assert.match(absent.stderr, /subset both has no clips of k600; it holds k400, k700-2020/);
     const unknown = await cli('export', 'both', '--format', 'mmaction', '--version', 'k4oo', '--out', join(tempDir(), 'x'));
     assert.equal(unknown.code, 64);
-    assert.match(unknown.stderr, /unknown --version "k4oo"; one of k400, k600, k700-2020/);
+    assert.match(unknown.stderr, /unknown version "k4oo"; one of k400, k600, k700-2020/);
   });
 
   test('videomae lists absolute paths by default (its loader opens each path as written); the others stay relative', async () => {

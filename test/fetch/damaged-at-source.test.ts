@@ -47,7 +47,7 @@ test('a clip its shard sends damaged is reported as damaged at source, and its s
     const plan = JSON.parse((await cli('plan', 'two', '--json')).stdout) as { shards: unknown[]; damagedAtSource: { clip_key: string }[] };
     assert.deepEqual(plan.shards, []);
     assert.deepEqual(plan.damagedAtSource.map((clip) => clip.clip_key), [damagedKey]);
-    assert.match((await cli('plan', 'two')).stdout, /1 clips are damaged at source: fetch skips them \(--retry-damaged streams their shards again\)/);
+    assert.match((await cli('plan', 'two')).stdout, /1 clip is damaged at source: fetch skips them \(--retry-damaged streams their shards again\)/);
 
     const retried = await cli('fetch', 'two', '--retry-damaged');
     assert.equal(retried.code, 0);

@@ -275,5 +275,5 @@ test('without a terminal, kinetics tui refuses with a clear message and exit cod
   const home = tempDir();
   const result = await runCli(['tui', '--home', home]);
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /kinetics tui needs an interactive terminal/);
+  assert.match(result.stderr, /^kinetics: tui needs an interactive terminal/);
 });

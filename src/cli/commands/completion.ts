@@ -3,7 +3,7 @@ import { SHELLS, type Shell, completionScript } from '../completion/completion-s
 import { type Command, GLOBAL_OPTIONS, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { commandEntries, loadCommand } from '../main.js';
 
-const usage = `kinetics completion ${SHELLS.join('|')}`;
+const usage = `kinetics completion ${SHELLS.join('|')} [--home DIR] [--db FILE]`;
 const options = {} as const satisfies OptionSpecs;
 
 export const completionCommand: Command = {

@@ -1,3 +1,4 @@
+import { plural } from '../../util/words.js';
 import { join, resolve } from 'node:path';
 import { Catalog } from '../../catalog/catalog.js';
 import { KineticsError, UsageError } from '../../errors.js';
@@ -8,14 +9,17 @@ import { videosRoot } from '../../fetch/video-layout.js';
 import { VERSIONS, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { canonicalPath } from '../../util/canonical-path.js';
 import { readUserInput } from '../../util/read-user-file.js';
-import { QUIET, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { QUIET, SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { progressFor } from '../progress.js';
 
 const usage = [
   `kinetics export NAME --format ${EXPORT_FORMATS.join('|')} --out DIR [--version V]`,
   '       [--paths relative|absolute] [--root DIR] [--path-prefix PREFIX] [--label-map FILE|--labels compact] [--include-missing]',
-  '       [--exclude-overlap-with V:S[,V:S]] [--copy|--hardlink] [--class-names torchvision] [--shard-size N|BYTES] [--parts] [--quiet]',
+  '       [--exclude-overlap-with V:S[,V:S]] [--copy|--hardlink] [--class-names torchvision] [--shard-size N|BYTES] [--parts] [--json] [--quiet] [--home DIR] [--db FILE]',
 ].join('\n');
+
+/** Formats whose files are links (or copies) of the clips. */
+const LINKING_FORMATS: ReadonlySet<ExportFormat> = new Set(['tree', 'fiftyone', 'hf']);
 
 const options = {
   format: { type: 'string', value: 'F', description: 'csv, jsonl, mmaction, pytorchvideo, slowfast, videomae, tree, fiftyone, webdataset or hf' },
@@ -33,6 +37,7 @@ const options = {
   'class-names': { type: 'string', value: 'torchvision', description: "tree: class folders named by torchvision's rule" },
   'shard-size': { type: 'string', value: 'N|BYTES', description: 'webdataset: samples (500) or bytes (512MiB) a tar', defaultText: '1GiB' },
   parts: { type: 'boolean', description: 'each part `subset split` made of NAME as a split of its own, one label map' },
+  ...SUMMARY_JSON,
   ...QUIET,
 } as const satisfies OptionSpecs;
 
@@ -64,6 +69,10 @@ export const exportCommand: Command = {
       throw new UsageError(`--shard-size takes a number of clips (1000) or of bytes (512MiB, 2GB), not "${values['shard-size']}"`);
     }
     if (shardSize !== undefined && format !== 'webdataset') throw new UsageError('--shard-size is for --format webdataset');
+    if ((values.copy || values.hardlink) && !LINKING_FORMATS.has(format)) throw new UsageError(`--${values.copy ? 'copy' : 'hardlink'} is for --format tree, fiftyone or hf, which lay out the files`);
+    // fiftyone has a reason of its own, which the export gives.
+    if (values['class-names'] !== undefined && format !== 'tree' && format !== 'fiftyone') throw new UsageError('--class-names is for --format tree');
+    if (values.out === '-') throw new UsageError('--out names a folder (an export is several files), not - (stdout)');
     const version = values.version === undefined ? undefined : parseVersion(values.version);
     if (values.version !== undefined && version === undefined) throw new UsageError(unknownName('--version', values.version, VERSIONS));
     const catalog = Catalog.open(globals.db, { readonly: true });
@@ -93,13 +102,14 @@ export const exportCommand: Command = {
         },
       });
       progress.close();
+      if (values.json) globals.io.stdout.write(`${JSON.stringify({ out: resolve(values.out), ...summary }, null, 2)}\n`);
       const excluded = Object.entries(summary.excludedByStatus).map(([status, count]) => `${count} ${status}`).join(', ');
-      globals.io.stderr.write(
-        `${summary.listed} clips listed in ${values.out}` +
+      if (!values.json) globals.io.stderr.write(
+        `${plural(summary.listed, 'clip')} listed in ${values.out}` +
           `${summary.excluded > 0 ? `; ${summary.excluded} not listed (${excluded}: see excluded.csv, or --include-missing)` : ''}` +
           `${summary.overlapping > 0 ? `; ${summary.overlapping} dropped as overlapping ${values['exclude-overlap-with']}` : ''}\n`,
       );
-      if ((format === 'tree' || format === 'fiftyone') && summary.listed > 0) {
+      if ((format === 'tree' || format === 'fiftyone') && summary.listed > 0 && !values.json) {
         globals.io.stderr.write(`each split is a folder of its own: load ${summary.splitFolders.map((folder) => join(values.out!, folder)).join(', ')}, not ${values.out}\n`);
       }
       for (const warning of summary.warnings) globals.io.stderr.write(`warning: ${warning}\n`);

@@ -46,7 +46,7 @@ export function shardProgress(progress: ProgressRenderer): { onPlan(shards: Plan
         active.delete(event.shard.name);
         progress.line(
           event.kind === 'skipped'
-            ? `skipped    ${event.shard.name} (${event.reason})`
+            ? `skipped    ${event.shard.version}/${event.shard.split}/${event.shard.name} (${event.reason})`
             : event.result.state === 'extracted'
               ? `extracted  ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.extracted} of ${event.result.members} members`
               : `${event.result.state.padEnd(10)} ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.error}`,
@@ -63,8 +63,10 @@ export interface FetchRun {
   jobs: number;
   json: boolean;
   quiet?: boolean;
-  /** What the progress line calls the work. */
+  /** What the progress line and the summary call the work. */
   label?: string;
+  /** The subset is the command's own, dropped after it (repair's): its name is not shown. */
+  ownSubset?: boolean;
   keepArchives?: boolean;
   retryAbsent?: boolean;
   retryDamaged?: boolean;
@@ -102,8 +104,10 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
       onProgress: shards.onEvent,
     });
     progress.close();
-    if (run.json) globals.io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else reportSummary(summary, globals.io.stderr);
+    // A subset of the tool's own (repair's) is gone once the command ends: it is not named to the user.
+    const named = run.ownSubset ? { ...summary, subset: null } : summary;
+    if (run.json) globals.io.stdout.write(`${JSON.stringify(named, null, 2)}\n`);
+    else reportSummary(named, globals.io.stderr, run.label ?? 'fetch');
     return summary.exitCode;
   } finally {
     progress.close();
@@ -111,19 +115,21 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
   }
 }
 
-function reportSummary(summary: FetchSummary, stderr: Output): void {
+function reportSummary(summary: Omit<FetchSummary, 'subset'> & { subset: string | null }, stderr: Output, label: string): void {
   const count = (state: string) => summary.shards.filter((shard) => shard.state === state).length;
   const failed = count('failed');
   stderr.write(
-    `subset ${summary.subset}: ${plural(summary.extracted, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
-      `${count('skipped') > 0 ? ` (${count('skipped')} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}, ${formatBytes(summary.transferredBytes)} downloaded in ${summary.seconds.toFixed(1)} s; ` +
+    `${summary.subset === null ? label : `subset ${summary.subset}`}: ${plural(summary.extracted, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
+      `${count('skipped') > 0 ? ` (${count('skipped')} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}${label === 'extract' ? '' : `, ${formatBytes(summary.transferredBytes)} downloaded`} in ${summary.seconds.toFixed(1)} s; ` +
       `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${summary.notInAnyShard} in no shard` : ''}` +
       `${summary.damagedAtSource > 0 ? `, ${summary.damagedAtSource} damaged at source (--retry-damaged streams their shards again)` : ''}\n`,
   );
   // A clip's status only where it says more than the word at the start of the line.
   for (const clip of summary.stillMissingClips) stderr.write(`missing    ${clip.version}/${clip.split}/${clip.clip_key}${clip.status === 'missing' ? '' : ` (${clip.status} on disk)`}\n`);
   const more = (listed: number, total: number) => {
-    if (total > listed) stderr.write(`           … and ${total - listed} more: \`kinetics status --subset ${summary.subset}\` counts them, \`kinetics query\` on subset_clips lists them\n`);
+    if (total <= listed) return;
+    const where = summary.subset === null ? '`kinetics repair --dry-run --json` lists them' : `\`kinetics status --subset ${summary.subset}\` counts them, \`kinetics query\` on subset_clips lists them`;
+    stderr.write(`           … and ${total - listed} more: ${where}\n`);
   };
   more(summary.stillMissingClips.length, summary.stillMissing);
   for (const clip of summary.damagedAtSourceClips) stderr.write(`damaged    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status} at source)\n`);

@@ -3,7 +3,7 @@ import { type ManifestDiff, diffExports, readExport } from '../../export/manifes
 import { plural, someOf } from '../../util/words.js';
 import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
-const usage = 'kinetics manifest diff A B [--json]   (A, B: export folders or their manifest.json)';
+const usage = 'kinetics manifest diff A B [--json] [--home DIR] [--db FILE]   (A, B: export folders or their manifest.json)';
 
 const signed = (added: number, removed: number) => `+${added} −${removed}`;
 
@@ -45,7 +45,7 @@ export const manifestCommand: Command = {
   ],
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(args, options, usage);
-    if (positionals[0] !== 'diff' || positionals.length !== 3) throw new UsageError(`usage: ${usage}`);
+    if (positionals[0] !== 'diff' || positionals.length !== 3) throw new UsageError(`manifest takes diff and two exports\nusage: ${usage}`);
     const [a, b] = await Promise.all([readExport(positionals[1]!), readExport(positionals[2]!)]);
     const diff = diffExports(a, b);
     if (values.json) globals.io.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);

@@ -3,15 +3,14 @@ import { UsageError } from '../../errors.js';
 import { ENGINE_FORMATS, type EngineFormat, engineList, shardsToDownload } from '../../fetch/engine-lists.js';
 import { type Plan, archivesRoot, planSubset } from '../../fetch/plan.js';
 import { shardSizeInWords } from '../../fetch/plan-words.js';
-import { formatBytes } from '../../util/words.js';
-import { OUTPUT_OPTIONS, OUTPUT_USAGE, type OutputFormat, chooseFormat, writeRows } from '../../query/output-formats.js';
-import { plural } from '../../util/words.js';
+import { formatBytes, isAre, plural } from '../../util/words.js';
+import { OUTPUT_FORMATS, OUTPUT_OPTIONS, OUTPUT_USAGE, type OutputFormat, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
 const usage = `kinetics plan NAME [${OUTPUT_USAGE.slice(1, -1)} | --format urls|aria2|s5cmd|rclone] [--retry-absent] [--retry-damaged] [--home DIR] [--db FILE]`;
 
 /** The plan's shards as rows, and a line that sums it up: after a table, else (csv, tsv, …) to `note`. */
-export function printPlan(plan: Plan, write: (text: string) => void, format: OutputFormat = 'table', note: (text: string) => void = write): void {
+export function printPlan(plan: Plan, write: (text: string) => void, format: OutputFormat = 'table', note: (text: string) => void = write, name = `subset ${plan.subset}`): void {
   if (format === 'json') {
     write(`${JSON.stringify(plan, null, 2)}\n`);
     return;
@@ -21,24 +20,27 @@ export function printPlan(plan: Plan, write: (text: string) => void, format: Out
     shard.split,
     shard.name,
     shard.label ?? '',
-    shardSizeInWords(shard),
+    // Words on a screen; a number for whatever reads the rows.
+    format === 'table' ? shardSizeInWords(shard) : shard.bytes,
     shard.clips.length,
     shard.discovery ? 'unknown: streamed to find clips' : shard.membersKnown ? 'known' : 'by class',
     shard.archive ? 'archive on disk' : shard.state,
   ]);
   writeRows(format, ['version', 'split', 'shard', 'label', 'bytes', 'clips', 'members', 'state'], rows, write);
   (format === 'table' ? write : note)(
-    `${format === 'table' ? '\n' : ''}subset ${plan.subset}: ${plan.clips} clips, ${plan.onDisk} already on disk, ${plan.wanted} to fetch from ${plan.shards.length} shards; ` +
-      `${formatBytes(plan.bytesToDownload)} to download${plan.shardsWithUnknownSize > 0 ? ` (+${plan.shardsWithUnknownSize} shards of unknown size)` : ''}` +
-      `${plan.undiscovered.length > 0 ? `; ${plan.undiscovered.length} clips are in shards whose members are not known yet` : ''}` +
-      `${plan.notInAnyShard.length > 0 ? `; ${plan.notInAnyShard.length} clips are in no shard` : ''}` +
-      `${plan.damagedAtSource.length > 0 ? `; ${plan.damagedAtSource.length} clips are damaged at source: fetch skips them (--retry-damaged streams their shards again)` : ''}` +
-      `${plan.shardsAbsentFromSource > 0 ? `; ${plan.shardsAbsentFromSource} shards are listed but not in the source: fetch skips them (--retry-absent asks again)` : ''}\n`,
+    `${format === 'table' ? '\n' : ''}${name}: ${plural(plan.clips, 'clip')}, ${plan.onDisk.toLocaleString('en-US')} already on disk, ${plan.wanted.toLocaleString('en-US')} to fetch from ${plural(plan.shards.length, 'shard')}; ` +
+      `${formatBytes(plan.bytesToDownload)} to download${plan.shardsWithUnknownSize > 0 ? ` (+${plural(plan.shardsWithUnknownSize, 'shard')} of unknown size)` : ''}` +
+      `${plan.undiscovered.length > 0 ? `; ${plural(plan.undiscovered.length, 'clip')} ${isAre(plan.undiscovered.length)} in shards whose members are not known yet` : ''}` +
+      `${plan.notInAnyShard.length > 0 ? `; ${plural(plan.notInAnyShard.length, 'clip')} ${isAre(plan.notInAnyShard.length)} in no shard` : ''}` +
+      `${plan.damagedAtSource.length > 0 ? `; ${plural(plan.damagedAtSource.length, 'clip')} ${isAre(plan.damagedAtSource.length)} damaged at source: fetch skips them (--retry-damaged streams their shards again)` : ''}` +
+      `${plan.shardsAbsentFromSource > 0 ? `; ${plural(plan.shardsAbsentFromSource, 'shard')} ${isAre(plan.shardsAbsentFromSource)} listed but not in the source: fetch skips them (--retry-absent asks again)` : ''}\n`,
   );
 }
 
 const options = {
   ...OUTPUT_OPTIONS,
+  table: { type: 'boolean', description: 'the shards as an aligned table (the default, piped or not)' },
+  json: { type: 'boolean', description: 'the whole plan as one JSON object: counts, and each shard with its clips' },
   format: { type: 'string', value: 'ENGINE', description: 'the shards to download as input for urls, aria2, s5cmd or rclone' },
   'retry-absent': { type: 'boolean', description: 'ask the source again for shards it said it does not have' },
   'retry-damaged': { type: 'boolean', description: 'plan again the shards that sent wanted clips damaged' },
@@ -60,6 +62,10 @@ export const planCommand: Command = {
     const engine = values.format;
     if (engine !== undefined && !(ENGINE_FORMATS as readonly string[]).includes(engine)) {
       throw new UsageError(`--format takes ${ENGINE_FORMATS.join(', ')}, not "${engine}"\nusage: ${usage}`);
+    }
+    if (engine !== undefined) {
+      const asked = OUTPUT_FORMATS.find((format) => values[format]);
+      if (asked) throw new UsageError(`--format ${engine} writes its own input file; --${asked} is for the plan's rows\nusage: ${usage}`);
     }
     const catalog = Catalog.open(globals.db, { mustExist: true });
     try {

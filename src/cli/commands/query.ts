@@ -1,5 +1,6 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { unknownClassProblem } from '../../catalog/clip-selection.js';
+import { findSubset } from '../../catalog/subsets.js';
 import { UsageError } from '../../errors.js';
 import { bindNamedQuery, listNamedQueries, loadNamedQuery } from '../../query/named-queries.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
@@ -21,12 +22,17 @@ function seconds(text: string | undefined): number | null {
   return value;
 }
 
-/** A named query's label parameters name classes of the catalog: a misspelt one is an error with the closest, not an empty result. */
-async function checkLabels(query: string, bound: Record<string, string | null>, db: string): Promise<void> {
+/**
+ * A named query's label and subset parameters name classes and subsets of the catalog: a misspelt one is an error
+ * (with the closest labels), not an empty result.
+ */
+async function checkNames(query: string, bound: Record<string, string | null>, db: string): Promise<void> {
   const labels = Object.entries(bound).filter(([name, value]) => /(^|_)label$/.test(name) && value !== null);
-  if (labels.length === 0) return;
+  const subset = bound.subset ?? null;
+  if (labels.length === 0 && subset === null) return;
   const catalog = Catalog.open(db, { readonly: true });
   try {
+    if (subset !== null) findSubset(catalog, subset);
     for (const [name, label] of labels) {
       const version = bound[name.replace(/label$/, 'version')] ?? bound.version ?? null;
       const problem = unknownClassProblem(catalog, label!, version);
@@ -71,7 +77,7 @@ export const queryCommand: Command = {
     const named = text.startsWith('@') ? loadNamedQuery(text.slice(1)) : undefined;
     const sql = text === '-' ? globals.io.readStdin() : (named?.sql ?? text);
     const bound = named ? bindNamedQuery(named, params) : params;
-    if (named) await checkLabels(named.name, bound, globals.db);
+    if (named) await checkNames(named.name, bound, globals.db);
     return runQueryProcess({ db: globals.db, sql, params: bound, format, explain: values.explain === true }, timeout, globals.io);
   },
 };

@@ -17,7 +17,7 @@ const options = {
   version: { type: 'string', multiple: true, value: 'V', description: 'only clips of this version (repeatable)', defaultText: 'all' },
   split: { type: 'string', multiple: true, value: 'S', description: 'only clips of this split (repeatable)', defaultText: 'all' },
   class: { type: 'string', multiple: true, value: 'LABEL', description: 'only clips of this class (repeatable)', defaultText: 'all' },
-  'dry-run': { type: 'boolean', description: 'print the plan of what would be repaired, change nothing' },
+  'dry-run': { type: 'boolean', description: 'print the plan of what would be repaired (with --json, as `plan --json` does), fetch nothing' },
   ...JOBS,
   ...SUMMARY_JSON,
   ...QUIET,
@@ -37,7 +37,11 @@ export const repairCommand: Command = {
       // Every clip of the scope without a usable file: missing, empty, damaged (a damaged one is sought again even in
       // a shard that sent it damaged before, and K400's replacement archive is tried for it).
       if (countSelection(catalog, definition) > 0) clips = createSubset(catalog, REPAIR_SUBSET, definition, subsetNames(catalog).has(REPAIR_SUBSET));
-      if (clips > 0 && values['dry-run']) printPlan(await planSubset(catalog, REPAIR_SUBSET, globals.home, { retryDamaged: true }), (text) => globals.io.stdout.write(text));
+      if (clips > 0 && values['dry-run']) {
+        const plan = await planSubset(catalog, REPAIR_SUBSET, globals.home, { retryDamaged: true });
+        if (values.json) globals.io.stdout.write(`${JSON.stringify({ ...plan, subset: null }, null, 2)}\n`);
+        else printPlan(plan, (text) => globals.io.stdout.write(text), 'table', undefined, 'repair');
+      }
     } finally {
       await catalog.close();
     }
@@ -47,7 +51,7 @@ export const repairCommand: Command = {
     }
     try {
       if (values['dry-run']) return 0;
-      return await runFetch({ subset: REPAIR_SUBSET, jobs, json: values.json ?? false, quiet: values.quiet, label: 'repair', retryDamaged: true }, globals);
+      return await runFetch({ subset: REPAIR_SUBSET, jobs, json: values.json ?? false, quiet: values.quiet, label: 'repair', ownSubset: true, retryDamaged: true }, globals);
     } finally {
       const cleanup = Catalog.open(globals.db);
       try {

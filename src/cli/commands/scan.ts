@@ -14,7 +14,7 @@ function printSummary(summary: ScanSummary, stderr: Output): void {
   // What could not be read comes first: the counts after it leave those folders out.
   for (const entry of summary.unreadable) stderr.write(`kinetics: cannot read ${entry.path} (${entry.error})\n`);
   stderr.write(
-    `${summary.seen} files seen (${summary.new} new, ${summary.changed} changed, ${summary.unchanged} unchanged, ` +
+    `${plural(summary.seen, 'file')} seen (${summary.new} new, ${summary.changed} changed, ${summary.unchanged} unchanged, ` +
       `${summary.gone} gone${summary.skippedDirs > 0 ? `, ${summary.skippedDirs} folders unchanged and skipped` : ''}); ` +
       `${summary.verified} verified; findings: ${summary.damaged} damaged, ${summary.empty} empty, ${summary.short} short, ` +
       `${summary.unknown} unknown, in ${summary.seconds.toFixed(2)} s\n`,

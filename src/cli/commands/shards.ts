@@ -4,10 +4,11 @@ import { fetchShards } from '../../fetch/fetch-shards.js';
 import { archivesRoot, plannedShardOf } from '../../fetch/plan.js';
 import { exportShardIndex, importShardIndex } from '../../fetch/shard-index.js';
 import { REPLACEMENT_SPLIT, SHARD_SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
-import { QUIET, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { GLOBAL_OPTIONS, QUIET, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { progressFor } from '../progress.js';
 import { printReport } from '../report.js';
-import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat } from '../../query/output-formats.js';
+import { OUTPUT_FORMATS, OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat } from '../../query/output-formats.js';
+import { nearestName } from '../../util/closest-names.js';
 import { SHARD_STATES, shardsWithUnknownMembers } from '../../catalog/shards.js';
 import { shardProgress } from './fetch.js';
 import { jobsOption } from '../number-options.js';
@@ -15,15 +16,24 @@ import { plural } from '../../util/words.js';
 
 const usage = [
   `kinetics shards list [--version V] [--split S] [--state S] ${OUTPUT_USAGE}   one row a shard: state, size, archive on disk`,
-  '       kinetics shards index [--version V] [--split S] [--jobs N] [--quiet]   stream shards whose members are unknown, only to learn them',
+  '       kinetics shards index [--version V] [--split S] [--jobs N] [--json] [--quiet]   stream shards whose members are unknown, only to learn them',
   '       kinetics shards export-index FILE [--version V] [--split S]   write the learned members as TSV',
   '       kinetics shards import-index FILE                      read members another catalog learned',
+  '       (each also takes --home DIR and --db FILE)',
 ].join('\n');
 
 /** A split of shards: an annotation split, or K400's replacement archive. */
 function shardSplit(value: string): string | undefined {
   return value.trim().toLowerCase() === REPLACEMENT_SPLIT ? REPLACEMENT_SPLIT : normaliseSplit(value);
 }
+
+/** The options each action takes (besides the global ones). */
+const ACTION_OPTIONS: Record<string, string[]> = {
+  list: ['version', 'split', 'state', ...OUTPUT_FORMATS],
+  index: ['version', 'split', 'jobs', 'quiet', 'json'],
+  'export-index': ['version', 'split'],
+  'import-index': [],
+};
 
 const options = {
   version: { type: 'string', value: 'V', description: 'only shards of this version', defaultText: 'all' },
@@ -32,6 +42,7 @@ const options = {
   state: { type: 'string', value: 'S', description: `list: only shards in this state (${SHARD_STATES.join(', ')})`, defaultText: 'all' },
   ...QUIET,
   ...OUTPUT_OPTIONS,
+  json: { type: 'boolean', description: 'list: the rows as a JSON array (the default when piped); index: its summary as JSON' },
 } as const satisfies OptionSpecs;
 
 export const shardsCommand: Command = {
@@ -48,6 +59,15 @@ export const shardsCommand: Command = {
       usage,
     );
     const [action, file] = positionals;
+    if (action === undefined || !(action in ACTION_OPTIONS)) {
+      const near = action === undefined ? undefined : nearestName(action, Object.keys(ACTION_OPTIONS));
+      throw new UsageError(`shards takes ${Object.keys(ACTION_OPTIONS).join(', ')}${near ? ` (did you mean ${near}?)` : ''}\nusage: ${usage}`);
+    }
+    for (const [option, given] of Object.entries(values)) {
+      if (given === undefined || option in GLOBAL_OPTIONS || ACTION_OPTIONS[action]!.includes(option)) continue;
+      const owners = Object.keys(ACTION_OPTIONS).filter((other) => ACTION_OPTIONS[other]!.includes(option));
+      throw new UsageError(`--${option} is for shards ${owners.join(' and ')}, not shards ${action}\nusage: ${usage}`);
+    }
     const version = values.version === undefined ? null : parseVersion(values.version);
     if (version === undefined) throw new UsageError(unknownName('--version', values.version!, VERSIONS));
     const split = values.split === undefined ? null : shardSplit(values.split);
@@ -78,12 +98,17 @@ export const shardsCommand: Command = {
           } finally {
             progress.close();
           }
-          const failed = results.filter((result) => result.state === 'failed');
-          globals.io.stderr.write(
-            `${plural(results.length - failed.length, 'shard')} indexed, ${plural(results.reduce((sum, result) => sum + result.members, 0), 'member')} learned` +
-              `${failed.length > 0 ? `, ${failed.length} failed` : ''}\n`,
-          );
-          return failed.length > 0 ? 1 : 0;
+          const count = (state: string) => results.filter((result) => result.state === state).length;
+          const [indexed, skipped, failed] = [count('extracted'), count('skipped'), count('failed')];
+          const members = results.reduce((sum, result) => sum + result.members, 0);
+          if (values.json) globals.io.stdout.write(`${JSON.stringify({ indexed, skipped, failed, members }, null, 2)}\n`);
+          else {
+            globals.io.stderr.write(
+              `${plural(indexed, 'shard')} indexed, ${plural(members, 'member')} learned` +
+                `${skipped > 0 ? `, ${skipped} skipped (each line above says why)` : ''}${failed > 0 ? `, ${failed} failed` : ''}\n`,
+            );
+          }
+          return failed > 0 ? 1 : 0;
         }
         case 'export-index': {
           if (!file) throw new UsageError(`export-index needs a FILE\nusage: ${usage}`);
@@ -97,9 +122,8 @@ export const shardsCommand: Command = {
           globals.io.stderr.write(`${plural(imported.members, 'member')} of ${plural(imported.shards, 'shard')} imported from ${file === '-' ? 'stdin' : file}\n`);
           return 0;
         }
-        default:
-          throw new UsageError(`shards takes list, index, export-index or import-index\nusage: ${usage}`);
       }
+      return 0;
     } finally {
       await catalog.close();
     }

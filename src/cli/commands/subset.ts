@@ -1,13 +1,14 @@
+import { plural } from '../../util/words.js';
 import { readUserInput } from '../../util/read-user-file.js';
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
-import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
-import { SPLITS, type Split, VERSIONS, type VersionId, normaliseSplit, parseVersion } from '../../sources/bucket-layout.js';
+import { OUTPUT_FORMATS, OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
+import { nearestName } from '../../util/closest-names.js';
+import { SPLITS, type Split, VERSIONS, type VersionId, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import type { SubsetDefinition } from '../../subset/definition.js';
 import { classNotes } from '../../catalog/clip-selection.js';
 import { createSubset, dropSubset, findSubset, listSubsets, storeSubsets, subsetClassCounts, subsetClips } from '../../catalog/subsets.js';
 import { foldParts, parseParts, splitClips } from '../../subset/split-subset.js';
-import { closestNames } from '../../util/closest-names.js';
 import { type Command, type OptionSpecs, type GlobalOptions, parseCommandArgs } from '../command.js';
 import { wholeNumberOption } from '../number-options.js';
 
@@ -25,12 +26,12 @@ export function parseDefinition(values: Record<string, string | string[] | boole
   const list = (key: string) => (values[key] as string[] | undefined) ?? [];
   const versions = list('version').map((text) => {
     const version = parseVersion(text);
-    if (!version) throw new UsageError(`unknown version "${text}"; closest: ${closestNames(text, VERSIONS).join(', ')}`);
+    if (!version) throw new UsageError(unknownName('version', text, VERSIONS));
     return version;
   });
   const splits = list('split').map((text) => {
     const split = normaliseSplit(text);
-    if (!split) throw new UsageError(`unknown split "${text}"; closest: ${closestNames(text, SPLITS).join(', ')}`);
+    if (!split) throw new UsageError(unknownName('split', text, SPLITS));
     return split;
   });
   const classesFile = values['classes-file'] as string | undefined;
@@ -59,6 +60,8 @@ async function withCatalog<T>(globals: GlobalOptions, readonly: boolean, body: (
     await catalog.close();
   }
 }
+
+const ACTIONS = ['create', 'split', 'list', 'show', 'drop'];
 
 const options = {
   version: { type: 'string', multiple: true, value: 'V', description: 'create: clips of this version (repeatable)', defaultText: 'all' },
@@ -95,6 +98,13 @@ export const subsetCommand: Command = {
     const [action, name] = positionals;
     const format = chooseFormat(values, globals.io.stdout.isTTY === true);
     const print = (columns: string[], rows: unknown[][]) => writeRows(format, columns, rows, (text) => globals.io.stdout.write(text));
+    // create, split and drop print a summary, not rows: --json gives it as JSON; the other row formats mean nothing.
+    const summary = (text: string, json: unknown) => {
+      const rowFormat = OUTPUT_FORMATS.find((flag) => flag !== 'json' && values[flag]);
+      if (rowFormat) throw new UsageError(`--${rowFormat} is for subset list and show; ${action} prints a summary (--json gives it as JSON)`);
+      if (values.json) globals.io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      else globals.io.stderr.write(text);
+    };
     switch (action) {
       case 'create': {
         if (!name) throw new UsageError(`subset create needs a NAME\nusage: ${usage}`);
@@ -104,7 +114,7 @@ export const subsetCommand: Command = {
           notes: classNotes(catalog, definition),
         }));
         for (const note of notes) globals.io.stderr.write(`note: ${note}\n`);
-        globals.io.stderr.write(`subset ${name}: ${clips} clips\n`);
+        summary(`subset ${name}: ${plural(clips, 'clip')}\n`, { subset: name, clips, notes });
         return 0;
       }
       case 'split': {
@@ -127,7 +137,10 @@ export const subsetCommand: Command = {
           storeSubsets(catalog, subsets, values.replace ?? false);
           return subsets;
         });
-        for (const subset of made) globals.io.stderr.write(`subset ${subset.name}: ${subset.clips.length} clips\n`);
+        summary(
+          made.map((subset) => `subset ${subset.name}: ${plural(subset.clips.length, 'clip')}\n`).join(''),
+          made.map((subset) => ({ subset: subset.name, clips: subset.clips.length })),
+        );
         return 0;
       }
       case 'list':
@@ -139,7 +152,7 @@ export const subsetCommand: Command = {
         if (!name) throw new UsageError(`subset show needs a NAME\nusage: ${usage}`);
         await withCatalog(globals, true, (catalog) => {
           const subset = findSubset(catalog, name);
-          globals.io.stderr.write(`subset ${subset.name}: ${subset.clips} clips, made ${subset.created_at} from ${JSON.stringify(subset.definition)}\n`);
+          globals.io.stderr.write(`subset ${subset.name}: ${plural(subset.clips, 'clip')}, made ${subset.created_at} from ${JSON.stringify(subset.definition)}\n`);
           print(['version', 'split', 'label', 'clips', 'on_disk'], subsetClassCounts(catalog, name));
         });
         return 0;
@@ -147,10 +160,12 @@ export const subsetCommand: Command = {
       case 'drop':
         if (!name) throw new UsageError(`subset drop needs a NAME\nusage: ${usage}`);
         await withCatalog(globals, false, (catalog) => dropSubset(catalog, name));
-        globals.io.stderr.write(`dropped subset ${name}\n`);
+        summary(`dropped subset ${name}\n`, { dropped: name });
         return 0;
-      default:
-        throw new UsageError(`subset takes create, split, list, show or drop\nusage: ${usage}`);
+      default: {
+        const near = action === undefined ? undefined : nearestName(action, ACTIONS);
+        throw new UsageError(`subset takes ${ACTIONS.join(', ')}${near ? ` (did you mean ${near}?)` : ''}\nusage: ${usage}`);
+      }
     }
   },
 };

@@ -1,6 +1,6 @@
 import { FILE_STATUSES } from '../../catalog/disk-files.js';
 import { SHARD_STATES } from '../../catalog/shards.js';
-import { SHARD_SPLITS, VERSIONS } from '../../sources/bucket-layout.js';
+import { SHARD_SPLITS, SPLITS, VERSIONS } from '../../sources/bucket-layout.js';
 import type { OptionSpecs } from '../command.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -16,7 +16,7 @@ export interface CompletionModel {
 const VALUES: Record<string, readonly string[]> = {
   version: VERSIONS,
   versions: VERSIONS,
-  split: SHARD_SPLITS,
+  split: SPLITS,
   format: [],
   labels: ['compact'],
   paths: ['relative', 'absolute'],
@@ -24,6 +24,8 @@ const VALUES: Record<string, readonly string[]> = {
   status: FILE_STATUSES,
   state: SHARD_STATES,
 };
+/** Splits of shards (K400's replacement archive) where the command reads shards, annotation splits elsewhere. */
+const SHARD_SPLIT_COMMANDS = ['shards'];
 const FORMATS: Record<string, string[]> = {
   plan: ['urls', 'aria2', 's5cmd', 'rclone'],
   export: ['csv', 'jsonl', 'mmaction', 'pytorchvideo', 'slowfast', 'videomae', 'tree', 'fiftyone', 'webdataset', 'hf'],
@@ -35,22 +37,44 @@ const TAKES_SUBSET = ['plan', 'fetch', 'extract', 'export', 'slurm'];
 const SUBSET_ACTIONS = ['create', 'split', 'list', 'show', 'drop'];
 const SHARDS_ACTIONS = ['list', 'index', 'export-index', 'import-index'];
 
-const flags = (specs: OptionSpecs) => Object.keys(specs).map((name) => `--${name}`);
+/** `--name`, and `--no-name` for a switch that is on unless turned off. */
+const flags = (specs: OptionSpecs) => Object.entries(specs).flatMap(([name, spec]) => (spec.default === true ? [`--${name}`, `--no-${name}`] : [`--${name}`]));
 
 function bash(model: CompletionModel): string {
   const optionCases = model.commands.map((command) => `    ${command.name}) opts="${[...flags(command.options), ...flags(model.globals)].join(' ')}";;`).join('\n');
   const valueCases = Object.entries(VALUES)
-    .filter(([name]) => name !== 'format')
+    .filter(([name]) => name !== 'format' && name !== 'split')
     .map(([name, values]) => `    --${name}) COMPREPLY=($(compgen -W "${values.join(' ')}" -- "$cur")); return;;`)
     .join('\n');
   return `# kinetics completion for bash: add to ~/.bashrc
 #   eval "$(kinetics completion bash)"
 # Only plain names: compgen -W expands its words, so a name the catalog holds must never reach it as code.
-_kinetics_words() { kinetics "$@" --tsv 2>/dev/null | tail -n +2 | cut -f1 | grep -E '^@?[A-Za-z0-9_.-]+$'; }
+# Names are asked of the catalog the line names (--home, --db), wherever on the line they stand.
+_kinetics_words() { kinetics "\${scope[@]}" "$@" --tsv 2>/dev/null | tail -n +2 | cut -f1 | grep -E '^@?[A-Za-z0-9_.-]+$'; }
 _kinetics() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} cmd=\${COMP_WORDS[1]} opts
+  local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} cmd= pos=0 opts i word
+  local -a scope=()
+  # The command is the first word that is not an option or the value of --home / --db; pos counts the words after it.
+  for ((i = 1; i < \${#COMP_WORDS[@]}; i++)); do
+    word=\${COMP_WORDS[i]}
+    case $word in
+      --home|--db) scope+=("$word" "\${COMP_WORDS[i+1]}"); ((i++)); continue;;
+    esac
+    [ "$i" -ge "$COMP_CWORD" ] && continue
+    case $word in
+      -*) ;;
+      *) if [ -z "$cmd" ]; then cmd=$word; else ((pos++)); fi;;
+    esac
+  done
+  ((pos++))
   case $prev in
 ${valueCases}
+    --split)
+      case $cmd in
+        ${SHARD_SPLIT_COMMANDS.join('|')}) COMPREPLY=($(compgen -W "${SHARD_SPLITS.join(' ')}" -- "$cur"));;
+        *) COMPREPLY=($(compgen -W "${SPLITS.join(' ')}" -- "$cur"));;
+      esac
+      return;;
     --format)
       case $cmd in
 ${Object.entries(FORMATS).map(([command, values]) => `        ${command}) COMPREPLY=($(compgen -W "${values.join(' ')}" -- "$cur"));;`).join('\n')}
@@ -59,7 +83,7 @@ ${Object.entries(FORMATS).map(([command, values]) => `        ${command}) COMPRE
     ${FOLDER_OPTIONS.map((name) => `--${name}`).join('|')}) COMPREPLY=($(compgen -d -- "$cur")); return;;
     ${FILE_OPTIONS.map((name) => `--${name}`).join('|')}) COMPREPLY=($(compgen -f -- "$cur")); return;;
   esac
-  if [ "$COMP_CWORD" -eq 1 ]; then
+  if [ -z "$cmd" ]; then
     COMPREPLY=($(compgen -W "${model.commands.map((command) => command.name).join(' ')} help" -- "$cur")); return
   fi
   case $cmd in
@@ -67,13 +91,13 @@ ${optionCases}
   esac
   if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur")); return; fi
   case $cmd in
-    ${TAKES_SUBSET.join('|')}) [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "$(_kinetics_words subset list)" -- "$cur"));;
+    ${TAKES_SUBSET.join('|')}) [ "$pos" -eq 1 ] && COMPREPLY=($(compgen -W "$(_kinetics_words subset list)" -- "$cur"));;
     subset)
-      if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "${SUBSET_ACTIONS.join(' ')}" -- "$cur"))
-      elif [ "$COMP_CWORD" -eq 3 ] && [ "$prev" != create ]; then COMPREPLY=($(compgen -W "$(_kinetics_words subset list)" -- "$cur")); fi;;
-    shards) [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "${SHARDS_ACTIONS.join(' ')}" -- "$cur"));;
+      if [ "$pos" -eq 1 ]; then COMPREPLY=($(compgen -W "${SUBSET_ACTIONS.join(' ')}" -- "$cur"))
+      elif [ "$pos" -eq 2 ] && [ "$prev" != create ]; then COMPREPLY=($(compgen -W "$(_kinetics_words subset list)" -- "$cur")); fi;;
+    shards) [ "$pos" -eq 1 ] && COMPREPLY=($(compgen -W "${SHARDS_ACTIONS.join(' ')}" -- "$cur"));;
     query) [[ $cur == @* ]] && COMPREPLY=($(compgen -W "$(_kinetics_words query --list)" -- "$cur"));;
-    help) [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "${model.commands.map((command) => command.name).join(' ')}" -- "$cur"));;
+    help) [ "$pos" -eq 1 ] && COMPREPLY=($(compgen -W "${model.commands.map((command) => command.name).join(' ')}" -- "$cur"));;
   esac
 }
 complete -o default -F _kinetics kinetics
@@ -97,7 +121,7 @@ function fish(model: CompletionModel): string {
   ];
   for (const command of model.commands) {
     for (const [name, spec] of Object.entries({ ...command.options, ...model.globals })) {
-      const values = name === 'format' ? FORMATS[command.name] : VALUES[name];
+      const values = name === 'format' ? FORMATS[command.name] : name === 'split' && SHARD_SPLIT_COMMANDS.includes(command.name) ? SHARD_SPLITS : VALUES[name];
       const takes = values && values.length > 0 ? ` -x -a ${quote(values.join(' '))}` : FOLDER_OPTIONS.includes(name) || FILE_OPTIONS.includes(name) ? ' -r -F' : spec.type === 'string' ? ' -x' : '';
       lines.push(`complete -c kinetics -n '__fish_seen_subcommand_from ${command.name}' -l ${name}${spec.short ? ` -s ${spec.short}` : ''}${takes} -d ${quote(spec.description)}`);
     }

@@ -6,7 +6,7 @@ import { type ExportOptions, type ExportSummary, NOTHING_LISTED, exportSubset } 
 import { type Plan, planSubset } from '../../fetch/plan.js';
 import { shardSizeInWords } from '../../fetch/plan-words.js';
 import type { SubsetDefinition } from '../../subset/definition.js';
-import { formatBytes } from '../../util/words.js';
+import { formatBytes, plural } from '../../util/words.js';
 import type { TableView } from '../components/table-pane.js';
 
 /** Work the TUI hands to its job process, so that the screen keeps drawing and `esc` can stop it. */
@@ -27,8 +27,8 @@ export const QUERY_ROWS_SHOWN = 10_000;
 export function planView(plan: Plan, name: string): TableView {
   return {
     title:
-      `plan ${name}: ${plan.wanted} of ${plan.clips} clips to fetch, ${formatBytes(plan.bytesToDownload)}` +
-      `${plan.shardsAbsentFromSource > 0 ? `; ${plan.shardsAbsentFromSource} shards not in the source` : ''}`,
+      `plan ${name}: ${plan.wanted} of ${plural(plan.clips, 'clip')} to fetch, ${formatBytes(plan.bytesToDownload)}` +
+      `${plan.shardsAbsentFromSource > 0 ? `; ${plural(plan.shardsAbsentFromSource, 'shard')} not in the source` : ''}`,
     columns: ['shard', 'label', 'bytes', 'clips', 'members'],
     rows: plan.shards.map((shard) => [
       `${shard.version}/${shard.split}/${shard.name}`,
