@@ -45,7 +45,7 @@ export interface ShardResult {
   version: string;
   split: string;
   /** cancelled: stopped by the caller (esc in the TUI); its part file stays, and a later fetch resumes it. */
-  state: 'extracted' | 'failed' | 'skipped' | 'cancelled';
+  state: 'extracted' | 'failed' | 'absent' | 'skipped' | 'cancelled';
   members: number;
   extracted: number;
   transferred: number;
@@ -136,7 +136,8 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
 }
 
 interface TransferResult {
-  state: 'extracted' | 'failed' | 'cancelled';
+  /** absent: the source has no such file (HTTP 403/404/410, or none in a folder bucket); recorded, not asked again. */
+  state: 'extracted' | 'failed' | 'absent' | 'cancelled';
   memberBytes: Map<string, number>;
   written: string[];
   transferred: number;
@@ -256,6 +257,7 @@ async function transferShard(
     }
     result.error = (error as Error).message;
     const absent = shard.archive === null && (error instanceof AbsentFromSourceError || (error as NodeJS.ErrnoException).code === 'ENOENT');
+    if (absent) result.state = 'absent';
     setState(absent ? ABSENT : 'failed', result.error);
     if (existsSync(part) && statSync(part).size === 0) rmSync(part);
   }

@@ -106,8 +106,8 @@ export function App({ catalog, home, runner }: AppProps) {
           event.kind === 'finished'
             ? event.result.state === 'extracted'
               ? `extracted ${event.result.extracted}/${event.result.members}`
-              : event.result.state === 'cancelled'
-                ? 'cancelled'
+              : event.result.state === 'cancelled' || event.result.state === 'absent'
+                ? event.result.state
                 : `failed: ${event.result.error}`
             : event.kind === 'skipped'
               ? 'skipped'

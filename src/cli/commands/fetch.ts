@@ -49,7 +49,9 @@ export function shardProgress(progress: ProgressRenderer): { onPlan(shards: Plan
             ? `skipped    ${event.shard.version}/${event.shard.split}/${event.shard.name} (${event.reason})`
             : event.result.state === 'extracted'
               ? `extracted  ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.extracted} of ${event.result.members} members`
-              : `${event.result.state.padEnd(10)} ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.error}`,
+              : event.result.state === 'absent'
+                ? `absent     ${event.shard.version}/${event.shard.split}/${event.shard.name}: not in the source (${event.result.error}); not asked again until --retry-absent`
+                : `${event.result.state.padEnd(10)} ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.error}`,
         );
         for (const refused of event.kind === 'finished' ? event.result.refused : []) progress.line(`refused    ${event.shard.name}: ${refused.member}: ${refused.reason}`);
       }
@@ -120,7 +122,7 @@ function reportSummary(summary: Omit<FetchSummary, 'subset'> & { subset: string 
   const failed = count('failed');
   stderr.write(
     `${summary.subset === null ? label : `subset ${summary.subset}`}: ${plural(summary.extracted, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
-      `${count('skipped') > 0 ? ` (${count('skipped')} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}${label === 'extract' ? '' : `, ${formatBytes(summary.transferredBytes)} downloaded`} in ${summary.seconds.toFixed(1)} s; ` +
+      `${count('skipped') > 0 ? ` (${count('skipped')} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}${count('absent') > 0 ? `, ${plural(count('absent'), 'shard')} not in the source` : ''}${label === 'extract' ? '' : `, ${formatBytes(summary.transferredBytes)} downloaded`} in ${summary.seconds.toFixed(1)} s; ` +
       `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${summary.notInAnyShard} in no shard` : ''}` +
       `${summary.damagedAtSource > 0 ? `, ${summary.damagedAtSource} damaged at source (--retry-damaged streams their shards again)` : ''}\n`,
   );

@@ -99,13 +99,14 @@ export const shardsCommand: Command = {
             progress.close();
           }
           const count = (state: string) => results.filter((result) => result.state === state).length;
-          const [indexed, skipped, failed] = [count('extracted'), count('skipped'), count('failed')];
+          const [indexed, skipped, absent, failed] = [count('extracted'), count('skipped'), count('absent'), count('failed')];
           const members = results.reduce((sum, result) => sum + result.members, 0);
-          if (values.json) globals.io.stdout.write(`${JSON.stringify({ indexed, skipped, failed, members }, null, 2)}\n`);
+          if (values.json) globals.io.stdout.write(`${JSON.stringify({ indexed, skipped, absent, failed, members }, null, 2)}\n`);
           else {
             globals.io.stderr.write(
               `${plural(indexed, 'shard')} indexed, ${plural(members, 'member')} learned` +
-                `${skipped > 0 ? `, ${skipped} skipped (each line above says why)` : ''}${failed > 0 ? `, ${failed} failed` : ''}\n`,
+                `${skipped > 0 ? `, ${skipped} skipped${values.quiet ? '' : ' (each line above says why)'}` : ''}` +
+                `${absent > 0 ? `, ${absent} not in the source` : ''}${failed > 0 ? `, ${failed} failed` : ''}\n`,
             );
           }
           return failed > 0 ? 1 : 0;
