@@ -22,6 +22,7 @@ import { busyLine, cancelledLine } from './work/busy.js';
 import type { JobRunner } from './work/job-runner.js';
 import { inWords } from './work/jobs.js';
 import { defaultExportFolder, exportFolder } from './export-folder.js';
+import { paneWidths } from './layout.js';
 
 export interface AppProps {
   catalog: Catalog;
@@ -68,9 +69,7 @@ export function App({ catalog, home, runner }: AppProps) {
   const shown = useMemo(() => visibleClasses(classes, state.filter, state.sort), [classes, state.filter, state.sort]);
   const focusedClass = shown[state.classCursor];
   const paneHeight = Math.max(6, height - 2);
-  const leftWidth = Math.min(26, Math.floor(columns * 0.28));
-  const middleWidth = Math.max(36, Math.floor((columns - leftWidth) * 0.55));
-  const rightWidth = Math.max(10, columns - leftWidth - middleWidth);
+  const { leftWidth, middleWidth, rightWidth } = paneWidths(columns);
   const details = useMemo(
     () => (split && focusedClass ? classDetails(catalog, split.version, split.split, focusedClass.label, paneHeight) : undefined),
     [catalog, split, focusedClass?.label, paneHeight],
@@ -317,6 +316,7 @@ export function App({ catalog, home, runner }: AppProps) {
         )}
       </Box>
       <HintBar
+        width={columns}
         mode={job.busy.current ? 'busy' : table && mode.kind === 'browse' ? 'table' : mode.kind}
         status={
           job.busy.current

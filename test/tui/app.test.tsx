@@ -99,7 +99,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       app.stdin.write("select count(DISTINCT clip_key) AS fetched from clips where status = 'ok'");
       app.stdin.write('\r');
       await until(() => frame().includes('fetched'), 'the SQL result');
-      assert.match(frame(), /││3 {10,}│/);
+      assert.match(frame(), /││ {6}3 {10,}│/, "the count under its column, at the right");
       app.stdin.write('\x1b');
       await sleep(50);
       app.stdin.write(':');

@@ -40,9 +40,9 @@ test('kinetics tui in a real terminal (tmux, 80×24): filter, select, make a sub
   assert.match(lines[23]!, /^\? keys +q quit/, 'the key hints stand on the 24th row');
 
   tmux('send-keys', '-t', 'tui', '/', 'skate', 'Enter');
-  await until((text) => text.includes('classes 1/7'), 'the filter');
+  await until((text) => text.includes('1/7 · '), 'the filter');
   tmux('send-keys', '-t', 'tui', 'Space');
-  await until((text) => text.includes('· 1 selec'), 'the selection');
+  await until((text) => /· 1 sel/.test(text), 'the selection');
   tmux('send-keys', '-t', 'tui', 'n');
   await until((text) => text.includes('name: tui-k400-train'), 'the subset form');
   tmux('send-keys', '-t', 'tui', 'Enter', '2', 'Enter', 'Enter', 'Enter');
@@ -61,4 +61,30 @@ test('kinetics tui in a real terminal (tmux, 80×24): filter, select, make a sub
     "SELECT c.label FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'tui-k400-train'",
   );
   assert.deepEqual(clips.map((clip) => clip.label), ['skateboarding', 'skateboarding']);
+  tmux('kill-session', '-t', 'tui');
+});
+
+test('at 80×24 and 200×50: names and counts never run together, the help fits, the hints fit the last row', async () => {
+  const home = tempDir();
+  await ingestInto(join(home, 'catalog.db'), sampleBucket);
+  for (const [width, height] of [[80, 24], [200, 50]] as const) {
+    tmux('new-session', '-d', '-s', 'tui', '-x', String(width), '-y', String(height), `CI=false CONTINUOUS_INTEGRATION=false '${process.execPath}' --import '${tsxLoader}' '${cliEntry}' tui --home '${home}'; sleep 30`);
+    const first = await until((text) => text.includes('versions / splits'), `the first frame at ${width}×${height}`);
+    const lines = first.split('\n').slice(0, height);
+    for (const line of lines) assert.ok([...line].length <= width, `a line wider than ${width}: ${line}`);
+    const splitRows = lines.map((line) => /^│(k\d[^│]*)│/.exec(line)?.[1]).filter((row): row is string => row !== undefined);
+    assert.equal(splitRows.length, 10, first);
+    for (const row of splitRows) assert.match(row, /^k[\w-]+ [\w_…]+ +\d+$/, `a split row runs into its count: "${row}"`);
+    assert.match(lines[height - 1]!, /^\? keys +q quit/);
+    assert.doesNotMatch(lines[height - 1]!, /…\s*$/, 'the hints are whole ones, not cut');
+
+    tmux('send-keys', '-t', 'tui', '?');
+    const help = await until((text) => text.includes('this help; esc closes'), 'the help');
+    const overlay = help.split('\n').filter((line) => line.includes('║'));
+    assert.ok(overlay.length > 12);
+    for (const line of overlay) assert.match(line, /║$/, `the help is cut: ${line}`);
+    assert.match(help, /make a subset of the selected classes/);
+    assert.match(help, /\(cap, seed, only missing\)/, 'a long line wraps rather than being cut');
+    tmux('kill-session', '-t', 'tui');
+  }
 });

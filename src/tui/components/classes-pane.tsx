@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ClassStats } from '../../catalog/browse.js';
 import { type SortOrder, windowStart } from '../state.js';
+import { firstThatFits, fit } from '../layout.js';
 
 function coverageBar(row: ClassStats, width: number): string {
   const filled = Math.round((row.onDisk / Math.max(1, row.annotated)) * width);
@@ -24,11 +25,20 @@ interface Props {
 export function ClassesPane({ rows, total, cursor, selected, focused, height, width, filter, filtering, sort }: Props) {
   const visible = Math.max(1, height - 4);
   const start = windowStart(cursor, visible, rows.length);
-  const labelWidth = Math.max(8, width - 21);
+  const countWidth = Math.max(1, ...rows.map((row) => String(row.annotated).length));
+  // ● label onDisk/annotated ! bar: the counts and the bar whole, the label in what is left.
+  const labelWidth = Math.max(4, width - 2 - (1 + 1 + countWidth + 1 + countWidth + 1 + 6));
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="single" borderColor={focused ? 'cyan' : 'gray'}>
       <Text bold wrap="truncate">
-        classes {rows.length}/{total} · sort {sort} · {selected.size} selected
+        {firstThatFits(
+          [
+            `classes ${rows.length}/${total} · sort ${sort} · ${selected.size} selected`,
+            `classes ${rows.length}/${total} · ${sort} · ${selected.size} selected`,
+            `${rows.length}/${total} · ${sort} · ${selected.size} sel`,
+          ],
+          width - 2,
+        )}
       </Text>
       <Text color={filtering ? 'yellow' : 'gray'} wrap="truncate">
         /{filter}
@@ -38,8 +48,8 @@ export function ClassesPane({ rows, total, cursor, selected, focused, height, wi
         const index = start + offset;
         return (
           <Text key={row.label} inverse={index === cursor && focused} wrap="truncate">
-            {selected.has(row.label) ? '●' : ' '}{row.label.slice(0, labelWidth).padEnd(labelWidth)}{String(row.onDisk).padStart(5)}/
-            {String(row.annotated).padEnd(5)}
+            {selected.has(row.label) ? '●' : ' '}{fit(row.label, labelWidth)} {String(row.onDisk).padStart(countWidth)}/
+            {String(row.annotated).padEnd(countWidth)}
             {row.damaged > 0 ? <Text color="red">!</Text> : ' '}
             {coverageBar(row, 6)}
           </Text>

@@ -21,12 +21,20 @@ export function DetailsPane({ label, details, height, width }: { label: string |
         countix {details.countix} · ava keyframes {details.avaKeyframes} · also in{' '}
         {details.counterparts.length > 0 ? details.counterparts.map((other) => `${other.version}#${other.idx}`).join(', ') : '—'}
       </Text>
-      {details.clips.slice(0, room).map((clip) => (
-        <Text key={`${clip.youtube_id}${clip.time_start}`} wrap="truncate">
-          {clip.youtube_id} {String(clip.time_start).padStart(4)}-{String(clip.time_end).padEnd(4)}{' '}
-          <Text color={statusColor[clip.status] ?? 'white'}>{clip.status.padEnd(8)}</Text> {clip.path ?? ''}
-        </Text>
-      ))}
+      {details.clips.slice(0, room).map((clip) => {
+        // The id and status always; the window when it fits; the path's end in what is left.
+        const inner = width - 2;
+        const window = inner >= 29 ? ` ${String(clip.time_start).padStart(4)}-${String(clip.time_end).padEnd(4)}` : '';
+        const pathRoom = inner - (11 + window.length + 1 + 8 + 1);
+        const path = clip.path && pathRoom >= 8 ? ` ${clip.path.length <= pathRoom ? clip.path : `…${clip.path.slice(-(pathRoom - 1))}`}` : '';
+        return (
+          <Text key={`${clip.youtube_id}${clip.time_start}`} wrap="truncate">
+            {clip.youtube_id}
+            {window} <Text color={statusColor[clip.status] ?? 'white'}>{clip.status.padEnd(8)}</Text>
+            {path}
+          </Text>
+        );
+      })}
     </Box>
   );
 }

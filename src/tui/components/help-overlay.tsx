@@ -20,9 +20,12 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor="cyan" paddingX={1}>
       <Text bold>keys</Text>
       {KEYS.map(([key, what]) => (
-        <Text key={key} wrap="truncate">
-          <Text color="cyan">{key.padEnd(12)}</Text> {what}
-        </Text>
+        <Box key={key}>
+          <Box width={13} flexShrink={0}>
+            <Text color="cyan">{key}</Text>
+          </Box>
+          <Text wrap="wrap">{what}</Text>
+        </Box>
       ))}
     </Box>
   );

@@ -1,10 +1,15 @@
 import { Text } from 'ink';
 import type { Mode } from '../state.js';
+import { firstThatFits } from '../layout.js';
 
 export type HintMode = Mode['kind'] | 'table' | 'busy';
 
-const hints: Record<HintMode, string> = {
-  browse: '? keys  q quit  ↑↓ move  tab pane  / filter  s sort  space select  a all  n subset  p plan  f fetch  e export  : sql',
+const hints: Record<HintMode, string | string[]> = {
+  browse: [
+    '? keys  q quit  ↑↓ move  tab pane  / filter  s sort  space select  a all  n subset  p plan  f fetch  e export  : sql',
+    '? keys  q quit  ↑↓ move  / filter  space select  a all  n subset  p plan  f fetch  e export  : sql',
+    '? keys  q quit  / filter  space select  a all  n subset  p plan  f fetch  : sql',
+  ],
   filter: 'type to filter · enter keep · esc clear',
   help: 'esc close',
   sql: 'type a read-only query · enter run · esc cancel',
@@ -13,15 +18,16 @@ const hints: Record<HintMode, string> = {
   busy: 'esc cancels · other keys wait until it ends',
 };
 
-/** Two lines: what is being typed (or the last message), then the keys that work now. */
-export function HintBar({ mode, status }: { mode: HintMode; status: string }) {
+/** Two lines: what is being typed (or the last message), then the keys that work now (as many as fit). */
+export function HintBar({ mode, status, width }: { mode: HintMode; status: string; width: number }) {
+  const hint = hints[mode];
   return (
     <>
       <Text color="yellow" wrap="truncate">
         {status || ' '}
       </Text>
       <Text inverse wrap="truncate">
-        {hints[mode]}
+        {typeof hint === 'string' ? hint : firstThatFits(hint, width)}
       </Text>
     </>
   );
