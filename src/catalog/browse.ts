@@ -101,3 +101,12 @@ export function classDetails({ sqlite: db }: Catalog, version: string, split: st
     : [];
   return { clips, countix, avaKeyframes, counterparts };
 }
+
+/** The views a query reads (the stable SQL surface), each with its columns: the TUI's schema pane. */
+export function viewColumns(catalog: Catalog): { view: string; columns: string }[] {
+  const views = catalog.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name").pluck().all() as string[];
+  return views.map((view) => ({
+    view,
+    columns: (catalog.sqlite.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(view) as string[]).join(', '),
+  }));
+}

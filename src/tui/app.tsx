@@ -4,10 +4,11 @@ import type { Catalog } from '../catalog/catalog.js';
 import { EXPORT_FORMATS, type ExportFormat, defaultPaths } from '../export/export-subset.js';
 import { fetchSubset } from '../fetch/fetch-subset.js';
 import { formatBytes, plural } from '../util/words.js';
-import type { Split, VersionId } from '../sources/bucket-layout.js';
-import { subsetNames } from '../catalog/subsets.js';
+import { type Split, VERSIONS, type VersionId } from '../sources/bucket-layout.js';
+import { type StoredSubset, dropSubset, listSubsets, subsetNames } from '../catalog/subsets.js';
+import { describeDefinition } from '../subset/describe.js';
 import { videosRoot } from '../fetch/video-layout.js';
-import { classDetails, classStats, splitRows } from '../catalog/browse.js';
+import { classDetails, classStats, splitRows, viewColumns } from '../catalog/browse.js';
 import { ClassesPane } from './components/classes-pane.js';
 import { DetailsPane } from './components/details-pane.js';
 import { HelpOverlay } from './components/help-overlay.js';
@@ -17,7 +18,8 @@ import { type TableView, TablePane } from './components/table-pane.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useRefState } from './hooks/use-ref-state.js';
 import { useJob } from './hooks/use-job.js';
-import { type Action, type FormField, initialState, reduce, unusedName, visibleClasses } from './state.js';
+import { type Action, type FormField, type TuiState, initialState, reduce, unusedName, visibleClasses } from './state.js';
+import { appendHistory, readHistory } from './sql-history.js';
 import { busyLine, cancelledLine } from './work/busy.js';
 import type { JobRunner } from './work/job-runner.js';
 import { inWords } from './work/jobs.js';
@@ -53,12 +55,13 @@ function formLine(field: FormField): string {
 export function App({ catalog, home, runner }: AppProps) {
   const { exit } = useApp();
   const { columns, rows: height } = useTerminalSize();
-  const [stateRef, setState] = useRefState(initialState);
+  const [stateRef, setState] = useRefState<TuiState>(() => ({ ...initialState, history: readHistory(home) }));
   const dispatch = (action: Action) => setState(reduce(stateRef.current, action));
   const [splits, setSplits] = useState(() => splitRows(catalog));
   const [tableRef, setTable] = useRefState<TableView | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [subsetRef, setSubset] = useRefState<string | null>(null);
+  const [subsetRowsRef, setSubsetRows] = useRefState<StoredSubset[]>([]);
   const state = stateRef.current;
   const table = tableRef.current;
   const fetching = useRef<AbortController | null>(null);
@@ -76,6 +79,10 @@ export function App({ catalog, home, runner }: AppProps) {
   );
 
   useEffect(() => () => fetching.current?.abort(), []);
+  const schema = useMemo(
+    () => ({ title: 'views (↑↓ recalls earlier queries)', columns: ['view', 'columns'], rows: viewColumns(catalog).map((entry) => [entry.view, entry.columns]), scroll: 0 }),
+    [catalog],
+  );
 
   const refresh = () => setSplits(splitRows(catalog));
 
@@ -127,11 +134,11 @@ export function App({ catalog, home, runner }: AppProps) {
     const state = stateRef.current;
     const subset = subsetRef.current;
     if (state.mode.kind !== 'form') return;
-    const { purpose, fields } = state.mode;
+    const { purpose, fields, sql } = state.mode;
     const value = (label: string) => fields.find((entry) => entry.label === label)!.value.trim();
     dispatch({ type: 'mode', mode: { kind: 'browse' } });
     try {
-      if (purpose === 'subset' && split) {
+      if (purpose === 'subset' && (split || sql)) {
         const name = value('name');
         const perClass = value('per-class cap (blank: all)');
         const confirm = `replace the subset ${name}? (y/N)`;
@@ -140,23 +147,23 @@ export function App({ catalog, home, runner }: AppProps) {
           if (answer !== undefined) return setMessage(`subset ${name} kept as it was; n makes another one under a new name`);
           // Asked, never assumed: the form comes back with the question.
           const asked = [...fields, field(confirm)];
-          dispatch({ type: 'mode', mode: { kind: 'form', purpose, fields: asked, field: asked.length - 1 } });
+          dispatch({ type: 'mode', mode: { kind: 'form', purpose, fields: asked, field: asked.length - 1, sql } });
           return setMessage(`a subset ${name} exists: y replaces it; enter keeps it`);
         }
         for (const [label, text] of [['per-class cap', perClass], ['seed', value('seed')]] as const) {
           if (!/^\d*$/.test(text)) throw new Error(`the ${label} is a whole number, not "${text}"`);
         }
         const definition = {
-          versions: [split.version as VersionId],
-          splits: [split.split as Split],
-          classes: [...state.selected].filter((label) => label !== '(unlabeled)'),
+          versions: sql || !split ? [...VERSIONS] : [split.version as VersionId],
+          splits: sql || !split ? [] : [split.split as Split],
+          classes: sql ? [] : [...state.selected].filter((label) => label !== '(unlabeled)'),
           match: null,
           perClass: perClass === '' ? null : Number(perClass),
           limit: null,
           seed: Number(value('seed') || 0),
           onlyMissing: /^y/i.test(value('only missing? (y/n)')),
           onlyOnDisk: false,
-          sql: null,
+          sql: sql ?? null,
         };
         job.start(`making subset ${name}`, { kind: 'subset', name, definition }, (result) => {
           if (result.kind !== 'subset') return;
@@ -180,6 +187,63 @@ export function App({ catalog, home, runner }: AppProps) {
     }
   };
 
+  /** The subsets screen: pick one to plan, fetch or export; drop one once y confirms it. */
+  const subsetsKey = (input: string, key: Key, mode: Extract<TuiState['mode'], { kind: 'subsets' }>) => {
+    const rows = subsetRowsRef.current;
+    const chosen = rows[mode.cursor]?.name;
+    if (mode.dropping !== null) {
+      dispatch({ type: 'mode', mode: { ...mode, dropping: null } });
+      if (input !== 'y') return setMessage(`subset ${mode.dropping} kept`);
+      try {
+        dropSubset(catalog, mode.dropping);
+        if (subsetRef.current === mode.dropping) setSubset(null);
+        setSubsetRows(listSubsets(catalog));
+        dispatch({ type: 'mode', mode: { kind: 'subsets', cursor: Math.max(0, Math.min(mode.cursor, rows.length - 2)), dropping: null } });
+        return setMessage(`dropped subset ${mode.dropping}`);
+      } catch (error) {
+        return setMessage(inWords(error, catalog.file));
+      }
+    }
+    if (key.escape || input === 'q') return dispatch({ type: 'mode', mode: { kind: 'browse' } });
+    if (key.upArrow || input === 'k') return dispatch({ type: 'mode', mode: { ...mode, cursor: Math.max(0, mode.cursor - 1) } });
+    if (key.downArrow || input === 'j') return dispatch({ type: 'mode', mode: { ...mode, cursor: Math.min(Math.max(0, rows.length - 1), mode.cursor + 1) } });
+    if (!chosen) return;
+    if (input === 'd') {
+      dispatch({ type: 'mode', mode: { ...mode, dropping: chosen } });
+      return setMessage(`drop subset ${chosen} (${plural(rows[mode.cursor]!.clips, 'clip')})? y drops it, any other key keeps it`);
+    }
+    if (key.return || input === 'p' || input === 'f' || input === 'e') {
+      setSubset(chosen);
+      dispatch({ type: 'mode', mode: { kind: 'browse' } });
+      setMessage(`subset ${chosen} · p plan · f fetch · e export`);
+      if (input === 'f') return startFetch(chosen);
+      if (input === 'e') return openExportForm(chosen);
+      return showPlan(chosen);
+    }
+  };
+
+  /** The subset form: of the selected classes, or of the clips a query returned (which must name them). */
+  const openSubsetForm = (name: string, sql?: string, columns?: string[]) => {
+    const lacking = ['version', 'split', 'clip_key'].filter((column) => columns && !columns.includes(column));
+    if (lacking.length > 0) return setMessage(`a subset needs version, split and clip_key from the query; it lacks ${lacking.join(', ')}`);
+    dispatch({
+      type: 'mode',
+      mode: {
+        kind: 'form',
+        purpose: 'subset',
+        field: 0,
+        sql,
+        fields: [field('name', name), field('per-class cap (blank: all)'), field('seed', '0'), field('only missing? (y/n)', 'n')],
+      },
+    });
+  };
+
+  const openExportForm = (subset: string) =>
+    dispatch({
+      type: 'mode',
+      mode: { kind: 'form', purpose: 'export', field: 0, fields: [field('format', 'mmaction', EXPORT_FORMATS), field('folder (relative: under --home)', defaultExportFolder(home, subset))] },
+    });
+
   const handleKey = (input: string, key: Key) => {
     const state = stateRef.current;
     const table = tableRef.current;
@@ -194,6 +258,7 @@ export function App({ catalog, home, runner }: AppProps) {
       if (key.escape) job.cancel(() => setMessage(cancelledLine(busy)));
       return;
     }
+    if (mode.kind === 'subsets') return subsetsKey(input, key, mode);
     if (mode.kind === 'help') {
       if (key.escape || input === '?' || input === 'q') dispatch({ type: 'mode', mode: { kind: 'browse' } });
       return;
@@ -207,6 +272,8 @@ export function App({ catalog, home, runner }: AppProps) {
         if (mode.kind === 'filter') dispatch({ type: 'mode', mode: { kind: 'browse' } });
         if (mode.kind === 'sql') {
           dispatch({ type: 'mode', mode: { kind: 'browse' } });
+          dispatch({ type: 'remember', sql: mode.input });
+          appendHistory(home, mode.input);
           job.start('running the query', { kind: 'query', sql: mode.input }, (result) => {
             if (result.kind !== 'table') return;
             setTable(result.view);
@@ -224,6 +291,7 @@ export function App({ catalog, home, runner }: AppProps) {
         if (key.leftArrow || key.rightArrow || input === ' ') dispatch({ type: 'choose', delta: key.leftArrow ? -1 : 1 });
         return;
       }
+      if (mode.kind === 'sql' && (key.upArrow || key.downArrow)) return dispatch({ type: 'recall', delta: key.upArrow ? 1 : -1 });
       if (key.backspace || key.delete) return dispatch({ type: 'erase' });
       if (input && !key.ctrl && !key.meta && !/[\x00-\x1f]/.test(input)) dispatch({ type: 'type', text: input });
       return;
@@ -236,6 +304,7 @@ export function App({ catalog, home, runner }: AppProps) {
       if (key.upArrow || input === 'k') return setTable({ ...table, scroll: Math.max(0, table.scroll - 1) });
       if (key.downArrow || input === 'j') return setTable({ ...table, scroll: Math.min(Math.max(0, table.rows.length - 1), table.scroll + 1) });
       if (input === 'q') return exit();
+      if (input === 'n' && table.sql !== undefined) return openSubsetForm(unusedName('tui-sql', subsetNames(catalog)), table.sql, table.columns);
       if (input !== 'p' && input !== 'f' && input !== 'e') return;
       if (input !== 'f') setTable(null);
     }
@@ -248,36 +317,24 @@ export function App({ catalog, home, runner }: AppProps) {
     if (key.tab || key.leftArrow || key.rightArrow) return dispatch({ type: 'focus', focus: state.focus === 'splits' ? 'classes' : 'splits' });
     if (input === '/') return dispatch({ type: 'mode', mode: { kind: 'filter' } });
     if (input === '?') return dispatch({ type: 'mode', mode: { kind: 'help' } });
-    if (input === ':') return dispatch({ type: 'mode', mode: { kind: 'sql', input: '' } });
+    if (input === 'S') {
+      setSubsetRows(listSubsets(catalog));
+      return dispatch({ type: 'mode', mode: { kind: 'subsets', cursor: 0, dropping: null } });
+    }
+    if (input === ':') return dispatch({ type: 'mode', mode: { kind: 'sql', input: '', recall: null } });
     if (input === 's') return dispatch({ type: 'cycle-sort' });
     if (input === ' ' && focusedClass) return dispatch({ type: 'toggle', label: focusedClass.label });
     if (input === 'a') return dispatch({ type: 'select-all', labels: shown.map((row) => row.label) });
     if (input === 'c') return dispatch({ type: 'clear-selection' });
     if (input === 'n') {
       if (state.selected.size === 0) return setMessage('select classes first (space, or a for all shown)');
-      return dispatch({
-        type: 'mode',
-        mode: {
-          kind: 'form',
-          purpose: 'subset',
-          field: 0,
-          fields: [
-            field('name', unusedName(`tui-${split?.version}-${split?.split}`, subsetNames(catalog))),
-            field('per-class cap (blank: all)'),
-            field('seed', '0'),
-            field('only missing? (y/n)', 'n'),
-          ],
-        },
-      });
+      return openSubsetForm(unusedName(`tui-${split?.version}-${split?.split}`, subsetNames(catalog)));
     }
     if (input === 'p' || input === 'f' || input === 'e') {
       if (!subset) return setMessage('make a subset first: select classes, then n');
       if (input === 'p') return showPlan(subset);
       if (input === 'f') return startFetch(subset);
-      return dispatch({
-        type: 'mode',
-        mode: { kind: 'form', purpose: 'export', field: 0, fields: [field('format', 'mmaction', EXPORT_FORMATS), field('folder (relative: under --home)', defaultExportFolder(home, subset))] },
-      });
+      return openExportForm(subset);
     }
   };
 
@@ -297,6 +354,20 @@ export function App({ catalog, home, runner }: AppProps) {
           <HelpOverlay width={columns - leftWidth} height={paneHeight} />
         ) : table ? (
           <TablePane view={table} height={paneHeight} width={columns - leftWidth} />
+        ) : mode.kind === 'subsets' ? (
+          <TablePane
+            view={{
+              title: 'subsets',
+              columns: ['name', 'clips', 'made', 'definition'],
+              rows: subsetRowsRef.current.map((entry) => [entry.name, entry.clips, entry.created_at.slice(0, 16).replace('T', ' '), describeDefinition(entry.definition)]),
+              scroll: 0,
+            }}
+            cursor={mode.cursor}
+            height={paneHeight}
+            width={columns - leftWidth}
+          />
+        ) : mode.kind === 'sql' ? (
+          <TablePane view={schema} height={paneHeight} width={columns - leftWidth} />
         ) : (
           <>
             <ClassesPane

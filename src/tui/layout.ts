@@ -18,24 +18,21 @@ const isNumber = (value: unknown) => typeof value === 'number' || typeof value =
 
 /**
  * Widths for a table's columns within `width`: a column of numbers is never cut; the text columns share what is
- * left in proportion to what they would take, each at least a few characters (they are cut with an ellipsis).
+ * left, the narrow ones whole and the widest cut (with an ellipsis) to what remains, evenly.
  */
 export function columnWidths(columns: string[], rows: unknown[][], width: number): number[] {
   const natural = columns.map((column, index) => Math.max(column.length, ...rows.map((row) => cellText(row[index]).length)));
   const numeric = columns.map((_, index) => rows.length > 0 && rows.every((row) => row[index] === null || row[index] === undefined || isNumber(row[index])));
   const room = width - 2 * (columns.length - 1);
-  const fixed = natural.reduce((sum, size, index) => sum + (numeric[index] ? size : 0), 0);
-  const wanted = natural.reduce((sum, size, index) => sum + (numeric[index] ? 0 : size), 0);
-  if (fixed + wanted <= room) return natural;
-  const share = Math.max(0, room - fixed);
-  const widths = natural.map((size, index) => (numeric[index] ? size : Math.max(Math.min(size, 4), Math.floor((size / Math.max(1, wanted)) * share))));
-  // What the rounding left goes to the columns that were cut, left to right.
-  let left = room - widths.reduce((sum, size) => sum + size, 0);
-  for (let index = 0; index < widths.length && left > 0; index++) {
-    const more = Math.min(left, natural[index]! - widths[index]!);
-    widths[index]! += more;
-    left -= more;
-  }
+  if (natural.reduce((sum, size) => sum + size, 0) <= room) return natural;
+  const widths = [...natural];
+  let left = room - natural.reduce((sum, size, index) => sum + (numeric[index] ? size : 0), 0);
+  const text = natural.map((size, index) => ({ size, index })).filter(({ index }) => !numeric[index]).sort((a, b) => a.size - b.size);
+  text.forEach(({ size, index }, position) => {
+    const fair = Math.floor(left / (text.length - position));
+    widths[index] = Math.max(Math.min(size, 4), Math.min(size, fair));
+    left -= widths[index]!;
+  });
   return widths;
 }
 

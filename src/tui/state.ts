@@ -14,8 +14,12 @@ export type Mode =
   | { kind: 'browse' }
   | { kind: 'filter' }
   | { kind: 'help' }
-  | { kind: 'sql'; input: string }
-  | { kind: 'form'; purpose: 'subset' | 'export'; fields: FormField[]; field: number };
+  /** recall: the history entry shown (0 the latest), or null while typing a new one. */
+  | { kind: 'sql'; input: string; recall: number | null }
+  /** sql: a subset form for the clips a query returned (else for the selected classes of the split). */
+  | { kind: 'form'; purpose: 'subset' | 'export'; fields: FormField[]; field: number; sql?: string }
+  /** The subsets screen: the row under the cursor, and the subset asked about dropping (y drops it). */
+  | { kind: 'subsets'; cursor: number; dropping: string | null };
 
 /** What the screen shows and where the keyboard is; data (rows, results) lives beside it, not in it. */
 export interface TuiState {
@@ -26,6 +30,8 @@ export interface TuiState {
   sort: SortOrder;
   selected: ReadonlySet<string>;
   mode: Mode;
+  /** SQL run before, the latest first (Up/Down at the prompt go through it). */
+  history: readonly string[];
 }
 
 export const initialState: TuiState = {
@@ -36,7 +42,10 @@ export const initialState: TuiState = {
   sort: 'name',
   selected: new Set(),
   mode: { kind: 'browse' },
+  history: [],
 };
+
+const HISTORY_KEPT = 200;
 
 export type Action =
   | { type: 'move'; delta: number; count: number }
@@ -50,7 +59,9 @@ export type Action =
   | { type: 'type'; text: string }
   | { type: 'erase' }
   | { type: 'next-field' }
-  | { type: 'choose'; delta: number };
+  | { type: 'choose'; delta: number }
+  | { type: 'recall'; delta: 1 | -1 }
+  | { type: 'remember'; sql: string };
 
 const clamp = (value: number, count: number) => Math.max(0, Math.min(value, count - 1));
 
@@ -58,7 +69,7 @@ const clamp = (value: number, count: number) => Math.max(0, Math.min(value, coun
 function edit(state: TuiState, change: (text: string) => string): TuiState {
   const { mode } = state;
   if (mode.kind === 'filter') return { ...state, filter: change(state.filter), classCursor: 0 };
-  if (mode.kind === 'sql') return { ...state, mode: { ...mode, input: change(mode.input) } };
+  if (mode.kind === 'sql') return { ...state, mode: { ...mode, input: change(mode.input), recall: null } };
   if (mode.kind === 'form' && !mode.fields[mode.field]!.choices) return setField(state, change(mode.fields[mode.field]!.value));
   return state;
 }
@@ -103,6 +114,19 @@ export function reduce(state: TuiState, action: Action): TuiState {
       const choices = fields[field]!.choices;
       if (!choices) return state;
       return setField(state, choices[(choices.indexOf(fields[field]!.value) + action.delta + choices.length) % choices.length]!);
+    }
+    case 'recall': {
+      // delta 1 goes back in time (Up), -1 forward (Down); past the latest is an empty prompt.
+      if (state.mode.kind !== 'sql' || state.history.length === 0) return state;
+      const at = (state.mode.recall ?? -1) + action.delta;
+      if (at < 0) return { ...state, mode: { kind: 'sql', input: '', recall: null } };
+      const recall = Math.min(at, state.history.length - 1);
+      return { ...state, mode: { kind: 'sql', input: state.history[recall]!, recall } };
+    }
+    case 'remember': {
+      const sql = action.sql.trim();
+      if (sql === '') return state;
+      return { ...state, history: [sql, ...state.history.filter((entry) => entry !== sql)].slice(0, HISTORY_KEPT) };
     }
     case 'next-field':
       return state.mode.kind === 'form' ? { ...state, mode: { ...state.mode, field: state.mode.field + 1 } } : state;

@@ -116,7 +116,7 @@ describe('kinetics subset', () => {
     assert.deepEqual(folds.flatMap(keys).sort(), keys(pool).sort());
     assert.ok(folds.every((fold) => Math.abs(fold.length - pool.length / 5) <= 1));
     const show = await cli('subset', 'show', 'pool-fold2');
-    assert.match(show.stderr, /"partOf":\{"subset":"pool","parts":\{"fold1":0\.2,.*"part":"fold2"\}/);
+    assert.match(show.stderr, /: part fold2 of pool \(fold1 0\.2, fold2 0\.2, fold3 0\.2, fold4 0\.2, fold5 0\.2, seed \d+\)\n/);
 
     for (const bad of [['--into', 'train=0.8,val=0.3'], ['--into', 'train'], ['--folds', '1'], []]) {
       const refused = await cli('subset', 'split', 'pool', ...bad, '--replace');
@@ -131,7 +131,7 @@ describe('kinetics subset', () => {
     const listed = JSON.parse((await runCli(['subset', 'list', '--json', '--db', file])).stdout) as { name: string; clips: number }[];
     assert.equal(listed.find((entry) => entry.name === 'a')?.clips, 10);
     const shown = await runCli(['subset', 'show', 'a', '--json', '--db', file]);
-    assert.match(shown.stderr, /"seed":7/);
+    assert.match(shown.stderr, / · 5 a class · seed 7\n/);
     const rows = JSON.parse(shown.stdout) as { label: string; clips: number; on_disk: number }[];
     assert.equal(rows.reduce((sum, row) => sum + row.clips, 0), 10);
     assert.equal((await runCli(['subset', 'drop', 'a', '--db', file])).code, 0);

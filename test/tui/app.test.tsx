@@ -80,7 +80,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
         await sleep(20);
       }
       await until(() => frame().includes('plan tui-k700-2020-val: 3 of 3 clips to fetch'), 'the plan');
-      assert.match(frame(), /k700-2020\/val\/k700_val_004\.tar\.gz +air drumming/);
+      assert.match(frame(), /│k700_val_004\.tar\.gz +air drumming +1\.4 KiB +3 +by class/);
       const members = catalog.sqlite.prepare("SELECT count(*) FROM subset_clips WHERE subset = 'tui-k700-2020-val'").pluck().get();
       assert.equal(members, 3);
 
@@ -216,6 +216,86 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       app.stdin.write('\r');
       await until(() => frame().includes('no clip listed'), 'the refusal of an empty export');
       assert.match(frame(), /Fetch it first/);
+    } finally {
+      app.unmount();
+    }
+  });
+
+  test('SQL: the views are shown while typing, Up/Down recall earlier queries (kept across sessions), n makes a subset of the clips a query returned', async () => {
+    const open = () => render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
+    let app = open();
+    let frame = () => app.lastFrame() ?? '';
+    try {
+      await until(() => frame().includes('versions / splits'), 'the first frame');
+      app.stdin.write(':');
+      await until(() => frame().includes('views (↑↓ recalls earlier queries)'), 'the schema pane');
+      assert.match(frame(), /│clips +version, split, youtube_id, time_start/);
+      assert.match(frame(), /│ava_kinetics +split, youtube_id/, 'short names whole, the long column cut');
+      const query = "select version, split, clip_key from clips where version = 'k400' and split = 'val' order by clip_key limit 4";
+      app.stdin.write(query);
+      app.stdin.write('\r');
+      await until(() => frame().includes('· rows 1-4 of 4'), 'the result, its count shown however long the query');
+      app.stdin.write('n');
+      await until(() => frame().includes('name: tui-sql'), 'the subset form for the query');
+      for (const key of ['\r', '\r', '\r', '\r']) {
+        app.stdin.write(key);
+        await sleep(20);
+      }
+      await until(() => /plan tui-sql\S*: \d+ of 4 clips/.test(frame()), 'the subset of the query and its plan');
+      const made = /plan (tui-sql\S*):/.exec(frame())![1]!;
+      const members = catalog.sqlite.prepare('SELECT clip_key FROM subset_clips WHERE subset = ? ORDER BY clip_key').pluck().all(made) as string[];
+      assert.deepEqual(members, catalog.sqlite.prepare(query).all().map((row) => (row as { clip_key: string }).clip_key), 'the clips the query returned');
+      app.stdin.write('\x1b');
+      await sleep(50);
+      app.stdin.write(':');
+      app.stdin.write('select 6 * 7 as answer\r');
+      await until(() => frame().includes('answer'), 'a query without clips');
+      app.stdin.write('n');
+      await until(() => frame().includes('a subset needs version, split and clip_key from the query; it lacks version, split, clip_key'), 'the refusal');
+    } finally {
+      app.unmount();
+    }
+    app = open();
+    frame = () => app.lastFrame() ?? '';
+    try {
+      await until(() => frame().includes('versions / splits'), 'the first frame again');
+      app.stdin.write(':');
+      await sleep(30);
+      app.stdin.write('\x1b[A');
+      await until(() => frame().includes(':select 6 * 7 as answer_'), 'the latest query, from the last session');
+      app.stdin.write('\x1b[A');
+      await until(() => frame().includes(':select version, split, clip_key from clips'), 'the one before');
+      app.stdin.write('\x1b[B');
+      app.stdin.write('\x1b[B');
+      await until(() => /^:_$/m.test(frame()), 'past the latest, an empty prompt');
+    } finally {
+      app.unmount();
+    }
+  });
+
+  test('the subsets screen: enter plans the one under the cursor; d asks, and only y drops it', async () => {
+    for (const name of ['aa-one', 'aa-two']) {
+      assert.equal((await runCli(['subset', 'create', name, '--version', 'k400', '--split', 'val', '--limit', '2', '--replace', '--db', catalog.file])).code, 0);
+    }
+    const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
+    const frame = () => app.lastFrame() ?? '';
+    try {
+      await until(() => frame().includes('versions / splits'), 'the first frame');
+      app.stdin.write('S');
+      await until(() => frame().includes('subsets · rows'), 'the subsets screen');
+      assert.match(frame(), /aa-one +2 +\S+ \S+ +k400 val · every class/);
+      app.stdin.write('d');
+      await until(() => frame().includes('drop subset aa-one (2 clips)? y drops it'), 'the question');
+      app.stdin.write('n');
+      await until(() => frame().includes('subset aa-one kept'), 'kept');
+      app.stdin.write('d');
+      await until(() => frame().includes('drop subset aa-one'), 'asked again');
+      app.stdin.write('y');
+      await until(() => frame().includes('dropped subset aa-one'), 'dropped');
+      assert.equal(catalog.sqlite.prepare("SELECT count(*) FROM subsets WHERE name = 'aa-one'").pluck().get(), 0);
+      assert.match(frame(), /aa-two/);
+      app.stdin.write('\r');
+      await until(() => frame().includes('plan aa-two: '), 'the plan of the subset under the cursor');
     } finally {
       app.unmount();
     }

@@ -39,9 +39,9 @@ test('selection toggles, select-all adds what is shown, clear empties', () => {
 });
 
 test('typing goes to the filter, the SQL line or the focused form field; sort cycles', () => {
-  let state = reduce(initialState, { type: 'mode', mode: { kind: 'sql', input: '' } });
+  let state = reduce(initialState, { type: 'mode', mode: { kind: 'sql', input: '', recall: null } });
   state = reduce(reduce(state, { type: 'type', text: 'select 1x' }), { type: 'erase' });
-  assert.deepEqual(state.mode, { kind: 'sql', input: 'select 1' });
+  assert.deepEqual(state.mode, { kind: 'sql', input: 'select 1', recall: null });
   state = reduce(state, { type: 'mode', mode: { kind: 'form', purpose: 'subset', field: 0, fields: [{ label: 'name', value: 'a' }, { label: 'seed', value: '' }] } });
   state = reduce(reduce(state, { type: 'next-field' }), { type: 'type', text: '7' });
   assert.deepEqual(state.mode.kind === 'form' && state.mode.fields.map((field) => field.value), ['a', '7']);
@@ -67,4 +67,21 @@ test('a picked field cycles through its choices both ways; typing and erasing le
   assert.equal(valueOf(reduce(form, { type: 'erase' })), 'csv');
   const onFolder = reduce(form, { type: 'next-field' });
   assert.deepEqual(reduce(onFolder, { type: 'choose', delta: 1 }), onFolder, 'a typed field has no choices');
+});
+
+test('SQL history: Up goes back through earlier queries, Down forward to an empty prompt; a query is kept once, the latest first', () => {
+  let state = reduce(initialState, { type: 'remember', sql: 'select 1' });
+  state = reduce(state, { type: 'remember', sql: 'select 2' });
+  state = reduce(state, { type: 'remember', sql: ' select 1 ' });
+  assert.deepEqual(state.history, ['select 1', 'select 2']);
+  state = reduce(state, { type: 'mode', mode: { kind: 'sql', input: '', recall: null } });
+  const input = (next: TuiState) => (next.mode.kind === 'sql' ? next.mode.input : undefined);
+  state = reduce(state, { type: 'recall', delta: 1 });
+  assert.equal(input(state), 'select 1');
+  state = reduce(state, { type: 'recall', delta: 1 });
+  assert.equal(input(state), 'select 2');
+  assert.equal(input(reduce(state, { type: 'recall', delta: 1 })), 'select 2', 'the oldest stays');
+  state = reduce(reduce(state, { type: 'recall', delta: -1 }), { type: 'recall', delta: -1 });
+  assert.equal(input(state), '');
+  assert.equal(input(reduce(reduce(state, { type: 'recall', delta: 1 }), { type: 'type', text: 'x' })), 'select 1x', 'a recalled query can be edited');
 });

@@ -47,8 +47,8 @@ test('kinetics tui in a real terminal (tmux, 80×24): filter, select, make a sub
   await until((text) => text.includes('name: tui-k400-train'), 'the subset form');
   tmux('send-keys', '-t', 'tui', 'Enter', '2', 'Enter', 'Enter', 'Enter');
   const plan = await until((text) => text.includes('plan tui-k400-train'), 'the plan');
-  assert.match(plan, /2 of 2 clips to fetch/);
-  assert.match(plan, /k400\/train\/part_0\.tar\.gz/);
+  assert.match(plan, /plan tui-k400-train: 2 of 2 clips/);
+  assert.match(plan, /k400 +train +part_0/);
 
   tmux('send-keys', '-t', 'tui', 'q');
   const exited = await until((text) => text.includes('EXITED'), 'the exit');

@@ -4,6 +4,7 @@ import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { OUTPUT_FORMATS, OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { nearestName } from '../../util/closest-names.js';
+import { describeDefinition } from '../../subset/describe.js';
 import { SPLITS, type Split, VERSIONS, type VersionId, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import type { SubsetDefinition } from '../../subset/definition.js';
 import { classNotes } from '../../catalog/clip-selection.js';
@@ -152,7 +153,7 @@ export const subsetCommand: Command = {
         if (!name) throw new UsageError(`subset show needs a NAME\nusage: ${usage}`);
         await withCatalog(globals, true, (catalog) => {
           const subset = findSubset(catalog, name);
-          globals.io.stderr.write(`subset ${subset.name}: ${plural(subset.clips, 'clip')}, made ${subset.created_at} from ${JSON.stringify(subset.definition)}\n`);
+          globals.io.stderr.write(`subset ${subset.name}: ${plural(subset.clips, 'clip')}, made ${subset.created_at}: ${describeDefinition(subset.definition)}\n`);
           print(['version', 'split', 'label', 'clips', 'on_disk'], subsetClassCounts(catalog, name));
         });
         return 0;

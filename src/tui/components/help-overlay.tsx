@@ -10,7 +10,8 @@ const KEYS: [string, string][] = [
   ['p', 'plan the subset: shards, bytes, what is here'],
   ['f', 'fetch the subset, live per shard; esc cancels (resumable)'],
   ['e', 'export the subset (format, folder)'],
-  [':', 'run a read-only SQL query'],
+  ['S', 'the subsets: enter plans one (and makes it the one p f e act on), d drops one (y confirms)'],
+  [':', 'run a read-only SQL query (↑↓ earlier ones; the views and their columns are shown)'],
   ['?', 'this help; esc closes'],
   ['q, ctrl-c', 'quit'],
 ];

@@ -6,7 +6,7 @@ export type HintMode = Mode['kind'] | 'table' | 'busy';
 
 const hints: Record<HintMode, string | string[]> = {
   browse: [
-    '? keys  q quit  ↑↓ move  tab pane  / filter  s sort  space select  a all  n subset  p plan  f fetch  e export  : sql',
+    '? keys  q quit  ↑↓ move  tab pane  / filter  s sort  space select  a all  n subset  S subsets  p plan  f fetch  e export  : sql',
     '? keys  q quit  ↑↓ move  / filter  space select  a all  n subset  p plan  f fetch  e export  : sql',
     '? keys  q quit  / filter  space select  a all  n subset  p plan  f fetch  : sql',
   ],
@@ -14,7 +14,8 @@ const hints: Record<HintMode, string | string[]> = {
   help: 'esc close',
   sql: 'type a read-only query · enter run · esc cancel',
   form: 'type (←→ pick) · enter next · esc cancel',
-  table: '↑↓ scroll · esc back',
+  table: '↑↓ scroll · esc back · n subset of a query\'s clips (version, split, clip_key)',
+  subsets: '↑↓ move · enter plan it · f fetch · e export · d drop · esc back',
   busy: 'esc cancels · other keys wait until it ends',
 };
 

@@ -1,28 +1,39 @@
 import { Box, Text } from 'ink';
-import { columnWidths, tableLine } from '../layout.js';
+import { columnWidths, fit, tableLine } from '../layout.js';
+import { windowStart } from '../state.js';
 
 export interface TableView {
   title: string;
   columns: string[];
   rows: unknown[][];
   scroll: number;
+  /** The query a SQL result came from: `n` makes a subset of its clips when it returns version, split, clip_key. */
+  sql?: string;
 }
 
 /** A scrollable result table: SQL results and plans. */
-export function TablePane({ view, height, width }: { view: TableView; height: number; width: number }) {
+/** The title cut so that the row count after it always shows. */
+function titleLine(title: string, rows: string, width: number): string {
+  const room = width - rows.length - 3;
+  return `${title.length <= room ? title : fit(title, Math.max(1, room))} · ${rows}`;
+}
+
+export function TablePane({ view, height, width, cursor }: { view: TableView; height: number; width: number; cursor?: number }) {
   const visible = Math.max(1, height - 4);
-  const shown = view.rows.slice(view.scroll, view.scroll + visible);
+  // With a cursor (a list to pick from), the window follows it; else it starts at the scroll position.
+  const start = cursor === undefined ? view.scroll : windowStart(cursor, visible, view.rows.length);
+  const shown = view.rows.slice(start, start + visible);
   const widths = columnWidths(view.columns, shown, width - 2);
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="single" borderColor="cyan">
       <Text bold wrap="truncate">
-        {view.title} · rows {view.rows.length === 0 ? 0 : view.scroll + 1}-{view.scroll + shown.length} of {view.rows.length}
+        {titleLine(view.title, `rows ${view.rows.length === 0 ? 0 : start + 1}-${start + shown.length} of ${view.rows.length}`, width - 2)}
       </Text>
       <Text color="gray" wrap="truncate">
         {tableLine(view.columns, widths)}
       </Text>
       {shown.map((row, index) => (
-        <Text key={view.scroll + index} wrap="truncate">
+        <Text key={start + index} inverse={start + index === cursor} wrap="truncate">
           {tableLine(row, widths)}
         </Text>
       ))}

@@ -25,13 +25,17 @@ export type JobResult =
 export const QUERY_ROWS_SHOWN = 10_000;
 
 export function planView(plan: Plan, name: string): TableView {
+  // A plan of one version and split says so once, in its title, and leaves the room to the shards' names.
+  const places = [...new Set(plan.shards.map((shard) => `${shard.version} ${shard.split}`))];
+  const one = places.length === 1;
   return {
     title:
-      `plan ${name}: ${plan.wanted} of ${plural(plan.clips, 'clip')} to fetch, ${formatBytes(plan.bytesToDownload)}` +
+      `plan ${name}: ${plan.wanted} of ${plural(plan.clips, 'clip')} to fetch, ${formatBytes(plan.bytesToDownload)}${one ? ` from ${places[0]}` : ''}` +
       `${plan.shardsAbsentFromSource > 0 ? `; ${plural(plan.shardsAbsentFromSource, 'shard')} not in the source` : ''}`,
-    columns: ['shard', 'label', 'bytes', 'clips', 'members'],
+    columns: [...(one ? [] : ['version', 'split']), 'shard', 'label', 'bytes', 'clips', 'members'],
     rows: plan.shards.map((shard) => [
-      `${shard.version}/${shard.split}/${shard.name}`,
+      ...(one ? [] : [shard.version, shard.split]),
+      shard.name,
       shard.label,
       shardSizeInWords(shard),
       shard.clips.length,
@@ -58,7 +62,7 @@ export async function runJob(catalog: Catalog, job: Job, progress: (done: number
       const result = runReadOnlyQuery(catalog, job.sql);
       const rows: unknown[][] = [];
       for (const row of result.rows) if (rows.push(row) >= QUERY_ROWS_SHOWN) break;
-      return { kind: 'table', view: { title: job.sql, columns: result.columns, rows, scroll: 0 } };
+      return { kind: 'table', view: { title: job.sql, columns: result.columns, rows, scroll: 0, sql: job.sql } };
     }
   }
 }
