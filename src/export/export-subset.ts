@@ -14,10 +14,9 @@ import { loadLabelMap } from './label-map.js';
 import { DEFAULT_SHARD_SIZE, type Sample, type ShardSize, balancedOrder, writeShards } from './webdataset.js';
 import { earlierExport, removeStale } from './previous-export.js';
 import { StagedOutput } from './staged-output.js';
+import type { ExportFormat } from './formats.js';
 import type { UserInput } from '../util/read-user-file.js';
 
-export const EXPORT_FORMATS = ['csv', 'jsonl', 'mmaction', 'pytorchvideo', 'slowfast', 'videomae', 'tree', 'fiftyone', 'webdataset', 'hf'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {
   subset: string;
@@ -79,14 +78,6 @@ interface ListedClip {
   labelIdx: number;
   file: string;
   exportPath: string;
-}
-
-/**
- * VideoMAE opens each listed path as written, relative to wherever training runs: only absolute paths load there.
- * The other list formats take a root in their configs (`data_prefix`, `PATH_PREFIX`, a folder argument).
- */
-export function defaultPaths(format: ExportFormat): 'relative' | 'absolute' {
-  return format === 'videomae' ? 'absolute' : 'relative';
 }
 
 /** Formats whose loaders read a split from a fixed name (train, val, test), and the tree formats' split folders. */

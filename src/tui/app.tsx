@@ -1,8 +1,7 @@
 import { Box, type Key, useApp, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Catalog } from '../catalog/catalog.js';
-import { EXPORT_FORMATS, type ExportFormat, defaultPaths } from '../export/export-subset.js';
-import { fetchSubset } from '../fetch/fetch-subset.js';
+import { EXPORT_FORMATS, type ExportFormat, defaultPaths } from '../export/formats.js';
 import { formatBytes, plural } from '../util/words.js';
 import { type Split, VERSIONS, type VersionId } from '../sources/bucket-layout.js';
 import { type StoredSubset, dropSubset, listSubsets, subsetNames } from '../catalog/subsets.js';
@@ -22,7 +21,7 @@ import { type Action, type FormField, type TuiState, initialState, reduce, unuse
 import { appendHistory, readHistory } from './sql-history.js';
 import { busyLine, cancelledLine } from './work/busy.js';
 import type { JobRunner } from './work/job-runner.js';
-import { inWords } from './work/jobs.js';
+import { inWords } from './work/in-words.js';
 import { defaultExportFolder, exportFolder } from './export-folder.js';
 import { paneWidths } from './layout.js';
 
@@ -99,7 +98,8 @@ export function App({ catalog, home, runner }: AppProps) {
       setTable({ title: `fetch ${name} (esc cancels; a later fetch resumes)`, columns: ['shard', 'progress'], rows: [...progress].map(([shard, text]) => [shard, text]), scroll: 0 });
     const bytes = new Map<string, number>();
     render();
-    fetchSubset(catalog, name, {
+    // Loaded at the first fetch: the HTTP client is a large part of what the first frame would wait for.
+    import('../fetch/fetch-subset.js').then(({ fetchSubset }) => fetchSubset(catalog, name, {
       home,
       jobs: 4,
       keepArchives: false,
@@ -121,7 +121,7 @@ export function App({ catalog, home, runner }: AppProps) {
         );
         render();
       },
-    })
+    }))
       .then((summary) => {
         setMessage(`${controller.signal.aborted ? 'cancelled: ' : ''}${plural(summary.extracted, 'clip')} extracted, ${summary.stillMissing} still missing`);
         refresh();

@@ -1,5 +1,6 @@
 import { Catalog } from '../../catalog/catalog.js';
-import { type Job, inWords, runJob } from './jobs.js';
+import { inWords } from './in-words.js';
+import { type Job, runJob } from './jobs.js';
 
 /** The TUI's job process: its own connection to the catalog, one job at a time, told what to do over IPC. */
 export type JobReply =

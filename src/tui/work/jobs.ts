@@ -1,5 +1,4 @@
 import type { Catalog } from '../../catalog/catalog.js';
-import { fromDatabaseError } from '../../catalog/catalog-errors.js';
 import { runReadOnlyQuery } from '../../catalog/read-only-query.js';
 import { createSubset } from '../../catalog/subsets.js';
 import { type ExportOptions, type ExportSummary, NOTHING_LISTED, exportSubset } from '../../export/export-subset.js';
@@ -65,9 +64,4 @@ export async function runJob(catalog: Catalog, job: Job, progress: (done: number
       return { kind: 'table', view: { title: job.sql, columns: result.columns, rows, scroll: 0, sql: job.sql } };
     }
   }
-}
-
-/** What went wrong, in the words the CLI would use (a busy or read-only catalog is one line, not a driver code). */
-export function inWords(error: unknown, catalogFile: string): string {
-  return (fromDatabaseError(error, catalogFile) ?? (error as Error)).message;
 }
