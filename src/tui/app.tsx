@@ -23,6 +23,7 @@ import { busyLine, cancelledLine } from './work/busy.js';
 import type { JobRunner } from './work/job-runner.js';
 import { inWords } from './work/in-words.js';
 import { defaultExportFolder, exportFolder } from './export-folder.js';
+import { openFile } from './open-file.js';
 import { paneWidths } from './layout.js';
 
 export interface AppProps {
@@ -238,6 +239,15 @@ export function App({ catalog, home, runner }: AppProps) {
     });
   };
 
+  /** A class's clips as a table: o opens the one under the cursor, n makes a subset of them. */
+  const showClips = (version: string, splitName: string, label: string) => {
+    const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
+    const sql =
+      `SELECT version, split, clip_key, time_start, time_end, status, path FROM clips ` +
+      `WHERE version = ${quoted(version)} AND split = ${quoted(splitName)} AND label = ${quoted(label)} ORDER BY clip_key`;
+    job.start(`reading the clips of ${label}`, { kind: 'query', sql }, (result) => result.kind === 'table' && setTable({ ...result.view, title: `${label} in ${version} ${splitName}` }), setMessage);
+  };
+
   const openExportForm = (subset: string) =>
     dispatch({
       type: 'mode',
@@ -304,6 +314,10 @@ export function App({ catalog, home, runner }: AppProps) {
       if (key.upArrow || input === 'k') return setTable({ ...table, scroll: Math.max(0, table.scroll - 1) });
       if (key.downArrow || input === 'j') return setTable({ ...table, scroll: Math.min(Math.max(0, table.rows.length - 1), table.scroll + 1) });
       if (input === 'q') return exit();
+      if (input === 'o' && table.columns.includes('path')) {
+        const path = table.rows[table.scroll]?.[table.columns.indexOf('path')];
+        return typeof path === 'string' ? openFile(path, setMessage) : setMessage('that clip is not on disk: f fetches the subset it is in');
+      }
       if (input === 'n' && table.sql !== undefined) return openSubsetForm(unusedName('tui-sql', subsetNames(catalog)), table.sql, table.columns);
       if (input !== 'p' && input !== 'f' && input !== 'e') return;
       if (input !== 'f') setTable(null);
@@ -324,6 +338,7 @@ export function App({ catalog, home, runner }: AppProps) {
     if (input === ':') return dispatch({ type: 'mode', mode: { kind: 'sql', input: '', recall: null } });
     if (input === 's') return dispatch({ type: 'cycle-sort' });
     if (input === ' ' && focusedClass) return dispatch({ type: 'toggle', label: focusedClass.label });
+    if (key.return && state.focus === 'classes' && focusedClass && split) return showClips(split.version, split.split, focusedClass.label);
     if (input === 'a') return dispatch({ type: 'select-all', labels: shown.map((row) => row.label) });
     if (input === 'c') return dispatch({ type: 'clear-selection' });
     if (input === 'n') {
@@ -353,7 +368,7 @@ export function App({ catalog, home, runner }: AppProps) {
         {mode.kind === 'help' ? (
           <HelpOverlay width={columns - leftWidth} height={paneHeight} />
         ) : table ? (
-          <TablePane view={table} height={paneHeight} width={columns - leftWidth} />
+          <TablePane view={table} height={paneHeight} width={columns - leftWidth} cursor={table.columns.includes('path') ? table.scroll : undefined} />
         ) : mode.kind === 'subsets' ? (
           <TablePane
             view={{

@@ -301,6 +301,32 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
     }
   });
 
+  test("enter shows a class's clips; o opens the one under the cursor, or gives its path with no desktop to open it on", async () => {
+    const display = { DISPLAY: process.env.DISPLAY, WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY };
+    delete process.env.DISPLAY;
+    delete process.env.WAYLAND_DISPLAY;
+    after(() => Object.assign(process.env, Object.fromEntries(Object.entries(display).filter(([, value]) => value !== undefined))));
+    const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
+    const frame = () => app.lastFrame() ?? '';
+    try {
+      await until(() => frame().includes('versions / splits'), 'the first frame');
+      app.stdin.write('\r');
+      await until(() => frame().includes('abseiling in k400 train · rows'), "the class's clips");
+      assert.match(frame(), /version +split +clip_key +time_start +time_end +status +path/);
+      app.stdin.write('o');
+      await until(() => frame().includes('that clip is not on disk'), 'a clip not on disk');
+      app.stdin.write('\x1b');
+      await sleep(50);
+      app.stdin.write(':');
+      app.stdin.write("select 'k400' as version, 'val' as split, 'x' as clip_key, '/data/k400/val/x.mp4' as path\r");
+      await until(() => frame().includes('· rows 1-1 of 1'), 'the query');
+      app.stdin.write('o');
+      await until(() => frame().includes('no desktop to open it on; the file: /data/k400/val/x.mp4'), 'the path given');
+    } finally {
+      app.unmount();
+    }
+  });
+
   test('the TUI and CLI writers take turns on one catalog; a turn that never comes is one line, and the TUI goes on', async () => {
     const file = join(home, 'catalog.db');
     // The TUI's worker thread waits this long for its turn to write (it reads the variable as it starts).

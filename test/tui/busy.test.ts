@@ -23,3 +23,11 @@ test('export folders: under --home unless absolute, never the working directory'
   assert.equal(exportFolder('/data/home', ' /scratch/out '), '/scratch/out');
   assert.equal(exportFolder('/data/home', ''), '/data/home/exports');
 });
+
+test('a clip opens with the desktop opener only where there is a desktop: macOS, or Linux with a display', async () => {
+  const { systemOpener } = await import('../../src/tui/open-file.js');
+  assert.equal(systemOpener({}, 'darwin'), 'open');
+  assert.equal(systemOpener({ DISPLAY: ':0' }, 'linux'), 'xdg-open');
+  assert.equal(systemOpener({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux'), 'xdg-open');
+  assert.equal(systemOpener({}, 'linux'), undefined, 'over ssh or in a console the path is given instead');
+});

@@ -6,6 +6,7 @@ const KEYS: [string, string][] = [
   ['/', 'filter classes by typing (substring, any case)'],
   ['s', 'sort by name, clip count, coverage'],
   ['space', 'select the class; a: all shown; c: clear'],
+  ['enter', "the class's clips as a table; there o opens the clip under the cursor (or gives its path)"],
   ['n', 'make a subset of the selected classes (cap, seed, only missing)'],
   ['p', 'plan the subset: shards, bytes, what is here'],
   ['f', 'fetch the subset, live per shard; esc cancels (resumable)'],

@@ -14,7 +14,7 @@ const hints: Record<HintMode, string | string[]> = {
   help: 'esc close',
   sql: 'type a read-only query · enter run · esc cancel',
   form: 'type (←→ pick) · enter next · esc cancel',
-  table: '↑↓ scroll · esc back · n subset of a query\'s clips (version, split, clip_key)',
+  table: '↑↓ scroll · esc back · o open the clip (a path column) · n subset of the clips (version, split, clip_key)',
   subsets: '↑↓ move · enter plan it · f fetch · e export · d drop · esc back',
   busy: 'esc cancels · other keys wait until it ends',
 };
