@@ -15,6 +15,10 @@ export interface FileRecord {
   bytes: number;
   mtimeMs: number;
   clipKey: string | null;
+  /** The YouTube id of a name that gives no window (`<youtube_id>.mp4`): matched to a clip after the walk. */
+  youtubeId: string | null;
+  /** 'name' for a CVDF name; null until a YouTube-id name is matched (see migration 011). */
+  matchedBy: 'name' | null;
   isReplacement: number;
   status: FileStatus;
   detail: string | null;
@@ -146,6 +150,9 @@ export const FILE_COLUMNS = [
   'verified',
   'scanned_at',
   'serve_rank',
+  'youtube_id',
+  'matched_by',
+  'candidates',
 ] as const;
 
 /**
@@ -169,7 +176,7 @@ export class FileWriter {
     );
     this.write = catalog.sqlite.transaction((records: FileRecord[]) => {
       for (const r of records) {
-        upsert.add(r.path, r.dir, r.rootId, r.bytes, r.mtimeMs, r.clipKey, r.isReplacement, r.status, r.detail, r.duration, r.verified, r.scannedAt, r.serveRank);
+        upsert.add(r.path, r.dir, r.rootId, r.bytes, r.mtimeMs, r.clipKey, r.isReplacement, r.status, r.detail, r.duration, r.verified, r.scannedAt, r.serveRank, r.youtubeId, r.matchedBy, null);
       }
       upsert.flush();
     });
@@ -185,4 +192,50 @@ export class FileWriter {
     this.written += this.pending.length;
     this.pending = [];
   }
+}
+
+/** The clips a YouTube-id name may be matched to: those of these versions and splits (all when empty). */
+export interface MatchScope {
+  versions: string[];
+  splits: string[];
+}
+
+/**
+ * Matches the files under these roots whose names give a YouTube id but no window to a clip, set-based: to the one
+ * clip of the scope with that id, else `ambiguous` (with the candidates) or `none`. Done again by every scan, so a
+ * later ingest or another scope is taken into account.
+ */
+export function matchYoutubeNames(catalog: Catalog, roots: string[], scope: MatchScope): { matched: number; ambiguous: number; none: number } {
+  const { sqlite } = catalog;
+  const under = `(${roots.map(() => '(f.path > ? AND f.path < ?)').join(' OR ')})`;
+  const ranges = roots.flatMap(pathRange);
+  const params = { versions: JSON.stringify(scope.versions), splits: JSON.stringify(scope.splits) };
+  return sqlite.transaction(() => {
+    sqlite
+      .prepare(
+        `WITH wanted AS (SELECT DISTINCT f.youtube_id FROM disk_files f WHERE f.youtube_id IS NOT NULL AND f.status <> 'gone' AND ${under}),
+         candidates AS (
+           SELECT c.youtube_id, count(DISTINCT c.clip_key) AS clips, min(c.clip_key) AS only,
+                  group_concat(DISTINCT c.clip_key) AS keys
+           FROM clip_annotations c JOIN wanted w ON w.youtube_id = c.youtube_id
+           WHERE (json_array_length(@versions) = 0 OR c.version IN (SELECT value FROM json_each(@versions)))
+             AND (json_array_length(@splits) = 0 OR c.split IN (SELECT value FROM json_each(@splits)))
+           GROUP BY c.youtube_id)
+         UPDATE disk_files AS f SET
+           clip_key = CASE WHEN m.clips = 1 THEN m.only END,
+           matched_by = CASE WHEN m.clips = 1 THEN 'youtube_id' WHEN m.clips > 1 THEN 'ambiguous' ELSE 'none' END,
+           candidates = CASE WHEN m.clips > 1 THEN m.keys END
+         FROM (SELECT w.youtube_id, coalesce(c.clips, 0) AS clips, c.only, c.keys FROM wanted w LEFT JOIN candidates c USING (youtube_id)) AS m
+         WHERE f.youtube_id = m.youtube_id AND f.status <> 'gone' AND ${under}`,
+      )
+      .run(...ranges, ...ranges, params);
+    const counts = sqlite
+      .prepare(
+        `SELECT count(*) FILTER (WHERE matched_by = 'youtube_id') AS matched, count(*) FILTER (WHERE matched_by = 'ambiguous') AS ambiguous,
+                count(*) FILTER (WHERE matched_by = 'none') AS none
+         FROM disk_files f WHERE f.youtube_id IS NOT NULL AND f.status <> 'gone' AND ${under}`,
+      )
+      .get(...ranges) as { matched: number; ambiguous: number; none: number };
+    return counts;
+  }).immediate();
 }

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import { REPLACEMENT_FOLDER } from '../sources/bucket-layout.js';
-import { parseClipFileName } from '../util/clip-key.js';
+import { parseClipFileName, parseYoutubeFileName } from '../util/clip-key.js';
 import type { FileRecord, FileStatus } from '../catalog/disk-files.js';
 import { type IntegrityResult, checkVideoFile } from './video-integrity.js';
 import type { WalkedFile } from './walk-tree.js';
@@ -18,6 +18,7 @@ const VIDEO_EXTENSION = /\.(mp4|m4v|mov|webm|mkv)$/i;
 /** Establishes a file's status: its content is read only when asked to verify it. */
 export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, scannedAt: string): FileRecord {
   const clip = parseClipFileName(file.name);
+  const youtubeId = clip ? null : (parseYoutubeFileName(file.name) ?? null);
   let integrity: IntegrityResult & { verified: number };
   if (file.bytes === 0) integrity = { status: 'empty', detail: null, duration: null, verified: 1 };
   else if (!clip && !VIDEO_EXTENSION.test(file.name)) {
@@ -32,6 +33,8 @@ export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, sc
     bytes: file.bytes,
     mtimeMs: file.mtimeMs,
     clipKey: clip?.clipKey ?? null,
+    youtubeId,
+    matchedBy: clip ? 'name' : null,
     isReplacement,
     status: integrity.status,
     detail: integrity.detail,

@@ -9,6 +9,8 @@ import {
   holdsDiskFiles,
   knownDirsOf,
   knownFilesReader,
+  type MatchScope,
+  matchYoutubeNames,
   recordWalk,
   recordingFiles,
   scanRootId,
@@ -26,6 +28,8 @@ export interface ScanOptions {
   /** Skip folders whose mtime did not change since the last scan. */
   quick: boolean;
   onProgress?: (progress: ScanProgress) => void;
+  /** The clips a file named by YouTube id alone may be matched to (all when left out). */
+  scope?: MatchScope;
 }
 
 export interface ScanProgress {
@@ -50,6 +54,8 @@ export interface ScanSummary {
   unreadable: { path: string; error: string }[];
   /** Shard archives among the files (CVDF's download scripts leave them), recorded on their shards. */
   archives: ArchiveFindings;
+  /** Files named by YouTube id alone (`<youtube_id>.mp4`): matched to one clip, ambiguous, or no clip's. */
+  byYoutubeId: { matched: number; ambiguous: number; none: number };
   seconds: number;
 }
 
@@ -77,6 +83,7 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
     skippedDirs: 0,
     unreadable: [],
     archives: { recognised: 0, partial: 0, ambiguous: [] },
+    byYoutubeId: { matched: 0, ambiguous: 0, none: 0 },
     seconds: 0,
   };
   const writer = new FileWriter(catalog);
@@ -87,6 +94,7 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
   finishedRecordingFiles(catalog, writer.written + summary.gone);
   options.onProgress?.(progress);
   summary.verified = progress.verified;
+  summary.byYoutubeId = matchYoutubeNames(catalog, summary.roots, options.scope ?? { versions: [], splits: [] });
   Object.assign(summary, fileFindings(catalog, summary.roots));
   summary.archives = recogniseShardArchives(catalog, summary.roots);
   summary.seconds = (performance.now() - started) / 1000;

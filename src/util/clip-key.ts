@@ -13,7 +13,7 @@ export interface ClipFileName {
 }
 
 /** YouTube ids are 11 characters of [A-Za-z0-9_-]; they may start with `-` and contain `_`. */
-const CLIP_FILE = /^([A-Za-z0-9_-]{11})_(\d{6,})_(\d{6,})\.(mp4|webm|mkv)$/;
+const CLIP_FILE = /^([A-Za-z0-9_-]{11})_(\d{6,})_(\d{6,})\.(mp4|webm|mkv)$/i;
 
 export function parseClipFileName(name: string): ClipFileName | undefined {
   const match = CLIP_FILE.exec(name);
@@ -24,8 +24,18 @@ export function parseClipFileName(name: string): ClipFileName | undefined {
     youtubeId,
     timeStart: Number(start),
     timeEnd: Number(end),
-    extension,
+    extension: extension.toLowerCase(),
   };
+}
+
+/**
+ * A name that gives a clip's YouTube id but not its window: `<youtube_id>.mp4` (OpenDataLab's Kinetics, mmaction2's
+ * lists, most crawlers), with a de-duplication suffix `_<n>` some downloaders add, any case of extension.
+ */
+const YOUTUBE_FILE = /^([A-Za-z0-9_-]{11})(?:_\d{1,4})?\.(mp4|webm|mkv|m4v|mov)$/i;
+
+export function parseYoutubeFileName(name: string): string | undefined {
+  return YOUTUBE_FILE.exec(name)?.[1];
 }
 
 /** A YouTube id: 11 characters of [A-Za-z0-9_-], as every id of every Kinetics file is. */

@@ -314,7 +314,7 @@ test('a reader of a catalog whose first scan was interrupted rebuilds the indexe
   try {
     const during = await runCli(['query', 'select count(*) n from clips', '--db', file]);
     assert.equal(during.code, 0, during.stderr);
-    assert.equal((await queryAll(file, 'SELECT name FROM deferred_indexes')).length, 3, 'left to the running scan (two indexes, and best_files to fill)');
+    assert.equal((await queryAll(file, 'SELECT name FROM deferred_indexes')).length, 4, 'left to the running scan (three indexes, and best_files to fill)');
   } finally {
     loader.kill();
     await once(loader, 'exit');
