@@ -1,5 +1,6 @@
 import { sep } from 'node:path';
 import { BulkInserter } from './bulk-insert.js';
+import type { MediaInfo } from '../scan/video-integrity.js';
 import type { Catalog } from './catalog.js';
 import { deferIndexesIfEmpty, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { refreshFileStatistics } from './statistics.js';
@@ -19,6 +20,8 @@ export interface FileRecord {
   youtubeId: string | null;
   /** 'name' for a CVDF name; null until a YouTube-id name is matched (see migration 011). */
   matchedBy: 'name' | null;
+  /** The video track the moov describes, when verified (see migration 012). */
+  media: MediaInfo | null;
   isReplacement: number;
   status: FileStatus;
   detail: string | null;
@@ -136,6 +139,8 @@ export function fileFindings(catalog: Catalog, roots: string[]): FileFindings {
 }
 
 const WRITE_BATCH = 5000;
+const NO_MEDIA = [null, null, null, null, null, null];
+
 export const FILE_COLUMNS = [
   'path',
   'dir',
@@ -153,6 +158,12 @@ export const FILE_COLUMNS = [
   'youtube_id',
   'matched_by',
   'candidates',
+  'codec',
+  'width',
+  'height',
+  'frames',
+  'fps',
+  'has_audio',
 ] as const;
 
 /**
@@ -176,7 +187,9 @@ export class FileWriter {
     );
     this.write = catalog.sqlite.transaction((records: FileRecord[]) => {
       for (const r of records) {
-        upsert.add(r.path, r.dir, r.rootId, r.bytes, r.mtimeMs, r.clipKey, r.isReplacement, r.status, r.detail, r.duration, r.verified, r.scannedAt, r.serveRank, r.youtubeId, r.matchedBy, null);
+        upsert.add(r.path, r.dir, r.rootId, r.bytes, r.mtimeMs, r.clipKey, r.isReplacement, r.status, r.detail, r.duration, r.verified, r.scannedAt, r.serveRank, r.youtubeId, r.matchedBy, null,
+          ...(r.media ? [r.media.codec, r.media.width, r.media.height, r.media.frames, r.media.fps, r.media.hasAudio ? 1 : 0] : NO_MEDIA),
+        );
       }
       upsert.flush();
     });

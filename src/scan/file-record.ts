@@ -35,6 +35,7 @@ export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, sc
     clipKey: clip?.clipKey ?? null,
     youtubeId,
     matchedBy: clip ? 'name' : null,
+    media: integrity.media ?? null,
     isReplacement,
     status: integrity.status,
     detail: integrity.detail,

@@ -5,6 +5,18 @@ export interface IntegrityResult {
   status: Exclude<FileStatus, 'gone'>;
   duration: number | null;
   detail: string | null;
+  /** What the moov says the file holds; absent when it was not read (or holds no video track). */
+  media?: MediaInfo;
+}
+
+/** The video track as the moov describes it, and whether there is sound. */
+export interface MediaInfo {
+  codec: string | null;
+  width: number | null;
+  height: number | null;
+  frames: number | null;
+  fps: number | null;
+  hasAudio: boolean;
 }
 
 /** A clip is `short` when its video lasts under this share of the annotated window. */
@@ -46,6 +58,7 @@ function checkBoxes(fd: number, bytes: number, windowSeconds: number | null): In
   let offset = 0;
   let sawFtyp = false;
   let duration: number | null | undefined;
+  let media: MediaInfo | undefined;
   while (offset < bytes) {
     const header = readAt(fd, offset, 16);
     if (header.length < 8) return damaged(`a box header is cut short at byte ${offset}`);
@@ -73,16 +86,17 @@ function checkBoxes(fd: number, bytes: number, windowSeconds: number | null): In
       duration = movieDuration(moov);
       if (duration === undefined) return damaged('moov box has no readable mvhd');
       // Loaders (decord, PyAV) fail on a file with no video stream: "cannot find video stream".
-      if (!hasVideoTrack(moov)) return damaged('no video track (no trak whose hdlr is vide)');
+      media = mediaOf(moov);
+      if (!media) return damaged('no video track (no trak whose hdlr is vide)');
     }
     offset += size;
   }
   if (!sawFtyp) return damaged('no ftyp box');
   if (duration === undefined) return damaged('no moov box (moov atom not found)');
   if (duration !== null && windowSeconds !== null && duration < SHORT_SHARE * windowSeconds) {
-    return { status: 'short', duration, detail: `${duration.toFixed(2)} s of a ${windowSeconds} s window` };
+    return { status: 'short', duration, detail: `${duration.toFixed(2)} s of a ${windowSeconds} s window`, media };
   }
-  return { status: 'ok', duration, detail: null };
+  return { status: 'ok', duration, detail: null, media };
 }
 
 /** The child boxes of a box's body, as [type, body] pairs; a box that runs past its parent ends the list. */
@@ -96,34 +110,84 @@ function* childBoxes(body: Buffer): Generator<[string, Buffer]> {
   }
 }
 
-/** Whether a moov holds a trak whose mdia's hdlr names a video handler. */
-function hasVideoTrack(moov: Buffer): boolean {
+/** A box's first child of a type, or undefined. */
+function child(body: Buffer, wanted: string): Buffer | undefined {
+  for (const [type, inner] of childBoxes(body)) if (type === wanted) return inner;
+  return undefined;
+}
+
+/** A track's handler type (vide, soun, …) from its mdia's hdlr. */
+function handlerOf(mdia: Buffer): string | undefined {
+  const hdlr = child(mdia, 'hdlr');
+  return hdlr && hdlr.length >= 12 ? hdlr.toString('latin1', 8, 12) : undefined;
+}
+
+/**
+ * The first video track's codec (its sample entry's type), coded size (the visual sample entry's width and height),
+ * frame count (the stts sample counts) and rate (over the mdhd duration); whether any track is sound. Undefined when
+ * no trak's hdlr is vide. A field the boxes do not give is null, never a guess.
+ */
+function mediaOf(moov: Buffer): MediaInfo | undefined {
+  let video: MediaInfo | undefined;
+  let hasAudio = false;
   for (const [type, trak] of childBoxes(moov)) {
     if (type !== 'trak') continue;
-    for (const [mdiaType, mdia] of childBoxes(trak)) {
-      if (mdiaType !== 'mdia') continue;
-      for (const [hdlrType, hdlr] of childBoxes(mdia)) {
-        if (hdlrType === 'hdlr' && hdlr.length >= 12 && hdlr.toString('latin1', 8, 12) === 'vide') return true;
-      }
-    }
+    const mdia = child(trak, 'mdia');
+    if (!mdia) continue;
+    const handler = handlerOf(mdia);
+    if (handler === 'soun') hasAudio = true;
+    if (handler !== 'vide' || video) continue;
+    const stbl = child(child(mdia, 'minf') ?? Buffer.alloc(0), 'stbl');
+    const stsd = stbl && child(stbl, 'stsd');
+    // stsd: version and flags, entry count, then the first sample entry: size, type, 6 reserved bytes, the data
+    // reference index, 16 bytes of pre_defined and reserved, then width and height (16 bits each).
+    const entry = stsd && stsd.length >= 16 ? stsd.subarray(8) : undefined;
+    const codec = entry && entry.length >= 8 ? entry.toString('latin1', 4, 8) : null;
+    const sized = entry && entry.length >= 36;
+    const frames = framesOf(stbl && child(stbl, 'stts'));
+    const mdhd = child(mdia, 'mdhd');
+    const seconds = mdhd ? headerSeconds(mdhd) : null;
+    video = {
+      codec: codec && /^[\x20-\x7e]{4}$/.test(codec) ? codec : null,
+      width: sized ? entry.readUInt16BE(32) : null,
+      height: sized ? entry.readUInt16BE(34) : null,
+      frames,
+      fps: frames !== null && typeof seconds === 'number' && seconds > 0 ? Math.round((frames / seconds) * 1000) / 1000 : null,
+      hasAudio: false,
+    };
   }
-  return false;
+  return video && { ...video, hasAudio };
+}
+
+/** The samples (frames, for video) an stts counts: the sum of its entries' sample counts. */
+function framesOf(stts: Buffer | undefined): number | null {
+  if (!stts || stts.length < 8) return null;
+  const entries = stts.readUInt32BE(4);
+  if (stts.length < 8 + entries * 8) return null;
+  let frames = 0;
+  for (let index = 0; index < entries; index++) frames += stts.readUInt32BE(8 + index * 8);
+  return frames;
 }
 
 /** The mvhd box's duration in seconds (null when its timescale is 0); undefined when there is no usable mvhd. */
 function movieDuration(moov: Buffer): number | null | undefined {
-  for (const [type, body] of childBoxes(moov)) {
-    if (type !== 'mvhd') continue;
-    const version = body[0];
-    if (version === 1 && body.length >= 32) {
-      const timescale = body.readUInt32BE(20);
-      return timescale === 0 ? null : Number(body.readBigUInt64BE(24)) / timescale;
-    }
-    if (version === 0 && body.length >= 20) {
-      const timescale = body.readUInt32BE(12);
-      return timescale === 0 ? null : body.readUInt32BE(16) / timescale;
-    }
-    return undefined;
+  const mvhd = child(moov, 'mvhd');
+  return mvhd && headerSeconds(mvhd);
+}
+
+/**
+ * The duration in seconds of an mvhd or mdhd body (they lay out version, times, timescale and duration alike): null
+ * when the timescale is 0, undefined when the body is too short or of an unknown version.
+ */
+function headerSeconds(body: Buffer): number | null | undefined {
+  const version = body[0];
+  if (version === 1 && body.length >= 32) {
+    const timescale = body.readUInt32BE(20);
+    return timescale === 0 ? null : Number(body.readBigUInt64BE(24)) / timescale;
+  }
+  if (version === 0 && body.length >= 20) {
+    const timescale = body.readUInt32BE(12);
+    return timescale === 0 ? null : body.readUInt32BE(16) / timescale;
   }
   return undefined;
 }
