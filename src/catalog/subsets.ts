@@ -235,3 +235,12 @@ export function subsetClassCounts(catalog: Catalog, name: string): unknown[][] {
     .raw(true)
     .all(name) as unknown[][];
 }
+
+/** Whether any clip of the subset is on disk with status ok: what an export lists (unless asked for the others too). */
+export function hasClipOnDisk(catalog: Catalog, name: string): boolean {
+  return (
+    catalog.sqlite
+      .prepare("SELECT 1 FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = ? AND c.status = 'ok' LIMIT 1")
+      .get(name) !== undefined
+  );
+}

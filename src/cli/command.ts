@@ -149,7 +149,10 @@ export function extractParams(args: string[]): { rest: string[]; params: Record<
       const name = args[index + 1];
       const value = args[index + 2];
       if (name === undefined || value === undefined) throw new UsageError(`${arg} takes a name and a value: -p version k400`);
-      params.set(name.replace(/^[:@$]/, ''), value);
+      const key = name.replace(/^[:@$]/, '');
+      const earlier = params.get(key);
+      if (earlier !== undefined && earlier !== value) throw new UsageError(`-p ${key} is given twice ("${earlier}" and "${value}"); a parameter takes one value`);
+      params.set(key, value);
       index += 2;
     } else {
       rest.push(arg);

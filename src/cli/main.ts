@@ -168,14 +168,29 @@ async function main(argv: string[], io: CommandIo): Promise<number> {
   if (helpOf) return main([helpOf.name, '--help'], io);
   if (asked !== undefined) throw new UsageError(unknownCommand(asked));
   const command = commands.find((candidate) => candidate.name === name);
+  // Before the command only the global options stand: another option there is a typo, not the command's name.
+  const before = argv.slice(0, commandIndex === -1 ? argv.length : commandIndex);
+  const stray = before.find((arg, index) => arg.startsWith('-') && !['--home', '--db', '--help', '-h', '--version', '-V'].includes(arg.split('=')[0]!) && !['--home', '--db'].includes(before[index - 1] ?? ''));
+  if (stray) {
+    const near = nearestName(stray.replace(/^-+/, '').split('=')[0]!, ['home', 'db', 'help', 'version']);
+    throw new UsageError(`unknown option ${stray.split('=')[0]} before the command${near ? ` (did you mean --${near}?)` : ''}; \`kinetics --help\` lists the commands`);
+  }
+  const valueOf = (option: string) => before[before.indexOf(option) + 1];
+  for (const option of ['--home', '--db']) {
+    const value = before.includes(option) ? valueOf(option) : undefined;
+    if (before.includes(option) && (value === undefined || (!command && commands.some((candidate) => candidate.name === value)))) {
+      throw new UsageError(`${option} needs a value before the command: kinetics ${option} DIR ${value ?? 'COMMAND'} …`);
+    }
+  }
   if (!command && (argv.includes('--version') || argv.includes('-V'))) {
     io.stdout.write(`${packageVersion}\n`);
     return 0;
   }
   if (!command) {
     const wantsHelp = name === undefined || name === 'help' || argv.includes('--help') || argv.includes('-h');
-    io[wantsHelp ? 'stdout' : 'stderr'].write(`${wantsHelp ? '' : `kinetics: ${unknownCommand(name!)}\n\n`}${help()}\n`);
-    return wantsHelp ? 0 : 64;
+    if (!wantsHelp) throw new UsageError(unknownCommand(name!));
+    io.stdout.write(`${help()}\n`);
+    return 0;
   }
   const args = [...argv.slice(0, commandIndex), ...argv.slice(commandIndex + 1)];
   const loaded = await command.load();

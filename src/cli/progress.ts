@@ -5,7 +5,8 @@ import type { Output } from '../util/output.js';
 
 /** Where long work stands: items done (of how many, when known), bytes moved, and what it is on now. */
 export interface ProgressCounts {
-  done: number;
+  /** Undefined while the work cannot count yet (a fetch planning). */
+  done?: number;
   total?: number;
   /** The item's noun, singular: file, shard, clip. */
   unit: string;
@@ -33,12 +34,11 @@ export function formatDuration(seconds: number): string {
  */
 export function statusLine(label: string, counts: ProgressCounts, seconds: number): string {
   const number = (value: number) => value.toLocaleString('en-US');
-  const parts = [
-    `${number(counts.done)}${counts.total === undefined ? '' : ` of ${number(counts.total)}`} ${pluralNoun(counts.total ?? counts.done, counts.unit)}`,
-  ];
+  const parts =
+    counts.done === undefined ? [] : [`${number(counts.done)}${counts.total === undefined ? '' : ` of ${number(counts.total)}`} ${pluralNoun(counts.total ?? counts.done, counts.unit)}`];
   if (counts.bytes !== undefined) parts.push(counts.totalBytes === undefined ? formatBytes(counts.bytes) : `${formatBytes(counts.bytes)} of ${formatBytes(counts.totalBytes)}`);
   const elapsed = Math.max(seconds, 0.001);
-  const [moved, total] = counts.bytes !== undefined ? [counts.bytes, counts.totalBytes] : [counts.done, counts.total];
+  const [moved, total] = counts.bytes !== undefined ? [counts.bytes, counts.totalBytes] : [counts.done ?? 0, counts.total];
   const rate = moved / elapsed;
   if (seconds >= 1 && moved > 0) parts.push(counts.bytes !== undefined ? `${formatBytes(rate)}/s` : `${number(Math.round(rate))} ${pluralNoun(2, counts.unit)}/s`);
   if (seconds >= 1 && rate > 0 && total !== undefined && total > moved) parts.push(`ETA ${formatDuration((total - moved) / rate)}`);

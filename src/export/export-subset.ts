@@ -43,8 +43,11 @@ export interface ExportOptions {
   shardSize?: ShardSize;
   /** Each clip under the part `subset split` put it in, as its split: the parts with one label map. */
   parts?: boolean;
-  /** Clips whose files are laid out (or written to tars) so far, of how many: formats that hold the files. */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * How far it is: the subset's clips read and listed, then, for formats that hold the files, the clips laid out
+   * (or written to tars).
+   */
+  onProgress?: (done: number, total: number, phase: 'listing' | 'laying out') => void;
 }
 
 /** Why an export that lists no clip is refused (its lists are written all the same, empty). */
@@ -224,7 +227,9 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     return folder;
   };
   const pathOf = exportPaths(options);
+  let read = 0;
   for (const row of exportableClips(catalog, options.subset, splits)) {
+    options.onProgress?.(++read, subset.clips, 'listing');
     if (overlapping.has(`${row.version}\0${row.split}\0${row.clip_key}`)) {
       overlapCount++;
       continue;
@@ -445,7 +450,7 @@ function webdatasetSink(options: ExportOptions, context: SamplesContext): ListSi
       const total = [...bySplit.values()].reduce((sum, samples) => sum + samples.length, 0);
       let done = 0;
       for (const [split, samples] of [...bySplit].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const tars = writeShards(stage, split, balancedOrder(samples, context.seed), options.shardSize ?? DEFAULT_SHARD_SIZE, () => options.onProgress?.(++done, total));
+        const tars = writeShards(stage, split, balancedOrder(samples, context.seed), options.shardSize ?? DEFAULT_SHARD_SIZE, () => options.onProgress?.(++done, total, 'laying out'));
         write(`${split}.shards.txt`, tars.map((tar) => `${tar.name}\n`).join(''));
         for (const tar of tars) record({ name: tar.name, sha256: tar.sha256, lines: 0 });
         const last = String(tars.length - 1).padStart(6, '0');
@@ -485,7 +490,7 @@ function hfSink(options: ExportOptions): ListSink {
         const split = exportedSplit(options.format, listed);
         const fileName = `${row.clip_key}${extname(file) || '.mp4'}`;
         layOut(options, file, join(split, fileName));
-        options.onProgress?.(laidOut.length + 1, clips.length);
+        options.onProgress?.(laidOut.length + 1, clips.length, 'laying out');
         laidOut.push(`${split}/${fileName}\t${labelIdx}`);
         let lines = bySplit.get(split);
         if (!lines) bySplit.set(split, (lines = ['file_name,label,label_idx,clip_key,youtube_id,time_start,time_end,version']));
@@ -522,7 +527,7 @@ function treeSink(options: ExportOptions, labels: string[]): ListSink {
         }
         layOut(options, file, name);
         lines.push(`${name.split(sep).join('/')}\t${labelIdx}`);
-        options.onProgress?.(lines.length, clips.length);
+        options.onProgress?.(lines.length, clips.length, 'laying out');
       }
       write('tree.tsv', lines.map((line) => `${line}\n`).join(''));
       const warnings =

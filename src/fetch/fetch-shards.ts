@@ -89,8 +89,8 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
 
   await eachLimited(shards, options.jobs, async (shard) => {
     if (options.signal?.aborted) return;
-    if (shard.absentFromSource) return skip(shard, 'not in the source, as it said before; --retry-absent asks it again');
     if (options.offline && shard.archive === null) return skip(shard, 'no whole archive of it on disk yet');
+    if (shard.absentFromSource) return skip(shard, 'not in the source, as it said before; --retry-absent asks it again');
     const wanted = new Map(shard.clips.map((clip) => [clip.clip_key, clip]));
     if (shard.discovery) {
       for (const clip of [...stillUnfound.values()].flat()) if (mayHold(shard, clip)) wanted.set(clip.clip_key, clip);

@@ -24,7 +24,7 @@ import type { JobRunner } from './work/job-runner.js';
 import { inWords } from './work/in-words.js';
 import { defaultExportFolder, exportFolder } from './export-folder.js';
 import { openFile } from './open-file.js';
-import { paneWidths } from './layout.js';
+import { paneWidths, tail } from './layout.js';
 
 export interface AppProps {
   catalog: Catalog;
@@ -46,10 +46,11 @@ function keyOf(char: string, chunk: Key): Key {
   };
 }
 
-/** The field being filled: a choice shows its place among the others, text its cursor. */
-function formLine(field: FormField): string {
-  if (!field.choices) return `${field.label}: ${field.value}_`;
-  return `${field.label}: ${field.choices.map((choice) => (choice === field.value ? `[${choice}]` : choice)).join(' ')}`;
+/** The field being filled: a choice among the others (or its place in them, when they do not fit), text its cursor. */
+function formLine(field: FormField, width: number): string {
+  if (!field.choices) return tail(`${field.label}: ${field.value}_`, width);
+  const all = `${field.label}: ${field.choices.map((choice) => (choice === field.value ? `[${choice}]` : choice)).join(' ')}`;
+  return all.length <= width ? all : `${field.label}: ‹ ${field.value} › ${field.choices.indexOf(field.value) + 1} of ${field.choices.length} (←→)`;
 }
 
 export function App({ catalog, home, runner }: AppProps) {
@@ -87,16 +88,29 @@ export function App({ catalog, home, runner }: AppProps) {
   const refresh = () => setSplits(splitRows(catalog));
 
   /** Shows the subset's plan as a table; an error (a busy catalog, an unreachable source) becomes the message. */
-  const showPlan = (name: string) =>
-    job.start(`planning ${name}`, { kind: 'plan', subset: name, home }, (result) => result.kind === 'table' && setTable(result.view), setMessage);
+  /** Starts a job; the message of what came before goes (the busy line stands in its place while it runs). */
+  const run: typeof job.start = (label, work, onResult, onFailure) => {
+    setMessage(null);
+    job.start(label, work, onResult, onFailure);
+  };
+
+  /** Shows the subset's plan as a table, with a note on how it came (a subset just made); an error is the message. */
+  const showPlan = (name: string, note?: string) =>
+    run(`planning ${name}`, { kind: 'plan', subset: name, home }, (result) => {
+      if (result.kind !== 'table') return;
+      setTable(result.view);
+      if (note) setMessage(note);
+    }, setMessage);
 
   const startFetch = (name: string) => {
     if (fetching.current) return; // one fetch at a time: the running one keeps its progress and its Esc
     const controller = new AbortController();
     fetching.current = controller;
     const progress = new Map<string, string>();
-    const render = () =>
-      setTable({ title: `fetch ${name} (esc cancels; a later fetch resumes)`, columns: ['shard', 'progress'], rows: [...progress].map(([shard, text]) => [shard, text]), scroll: 0 });
+    let title = `fetching ${name}: esc cancels (a later fetch resumes)`;
+    let skippedAbsent = 0;
+    const render = () => setTable({ title, columns: ['shard', 'progress'], rows: [...progress].map(([shard, text]) => [shard, text]), scroll: 0 });
+    setMessage(`fetching ${name} · esc cancels`);
     const bytes = new Map<string, number>();
     render();
     // Loaded at the first fetch: the HTTP client is a large part of what the first frame would wait for.
@@ -108,6 +122,7 @@ export function App({ catalog, home, runner }: AppProps) {
       onProgress: (event) => {
         const key = `${event.shard.version}/${event.shard.split}/${event.shard.name}`;
         if (event.kind === 'bytes') bytes.set(key, (bytes.get(key) ?? 0) + event.bytes);
+        if (event.kind === 'skipped' && event.shard.absentFromSource) skippedAbsent++;
         progress.set(
           key,
           event.kind === 'finished'
@@ -124,7 +139,13 @@ export function App({ catalog, home, runner }: AppProps) {
       },
     }))
       .then((summary) => {
-        setMessage(`${controller.signal.aborted ? 'cancelled: ' : ''}${plural(summary.extracted, 'clip')} extracted, ${summary.stillMissing} still missing`);
+        const absent = summary.shards.filter((shard) => shard.state === 'absent').length + skippedAbsent;
+        title = `fetch ${name}: ${controller.signal.aborted ? 'cancelled' : 'done'}`;
+        render();
+        setMessage(
+          `${controller.signal.aborted ? 'cancelled: ' : ''}${plural(summary.extracted, 'clip')} extracted, ${summary.stillMissing.toLocaleString('en-US')} still missing` +
+            `${absent > 0 ? ` (${plural(absent, 'shard')} not in the source: kinetics fetch --retry-absent asks again)` : ''}`,
+        );
         refresh();
       })
       .catch((error: unknown) => setMessage(inWords(error, catalog.file)))
@@ -166,17 +187,16 @@ export function App({ catalog, home, runner }: AppProps) {
           onlyOnDisk: false,
           sql: sql ?? null,
         };
-        job.start(`making subset ${name}`, { kind: 'subset', name, definition }, (result) => {
+        run(`making subset ${name}`, { kind: 'subset', name, definition }, (result) => {
           if (result.kind !== 'subset') return;
           setSubset(name);
-          setMessage(`subset ${name}: ${plural(result.clips, 'clip')} · p plan · f fetch · e export`);
-          showPlan(name);
+          showPlan(name, `subset ${name}: ${plural(result.clips, 'clip')} · p plan · f fetch · e export`);
         }, setMessage);
       } else if (purpose === 'export' && subset) {
         const format = value('format') as ExportFormat;
         const out = exportFolder(home, value('folder (relative: under --home)'));
         const options = { subset, format, out, paths: defaultPaths(format), videoRoot: videosRoot(home), includeMissing: false, excludeOverlapWith: [], link: 'symlink' as const, classNames: 'labels' as const };
-        job.start(`exporting ${subset} as ${format}`, { kind: 'export', options }, (result) => {
+        run(`exporting ${subset} as ${format}`, { kind: 'export', options }, (result) => {
           if (result.kind !== 'export') return;
           const { summary } = result;
           const warned = summary.warnings.length > 0 ? ` · warning: ${summary.warnings.join(' · ')}` : '';
@@ -216,10 +236,9 @@ export function App({ catalog, home, runner }: AppProps) {
     if (key.return || input === 'p' || input === 'f' || input === 'e') {
       setSubset(chosen);
       dispatch({ type: 'mode', mode: { kind: 'browse' } });
-      setMessage(`subset ${chosen} · p plan · f fetch · e export`);
       if (input === 'f') return startFetch(chosen);
       if (input === 'e') return openExportForm(chosen);
-      return showPlan(chosen);
+      return showPlan(chosen, `subset ${chosen} · p plan · f fetch · e export`);
     }
   };
 
@@ -245,7 +264,7 @@ export function App({ catalog, home, runner }: AppProps) {
     const sql =
       `SELECT version, split, clip_key, time_start, time_end, status, path FROM clips ` +
       `WHERE version = ${quoted(version)} AND split = ${quoted(splitName)} AND label = ${quoted(label)} ORDER BY clip_key`;
-    job.start(`reading the clips of ${label}`, { kind: 'query', sql }, (result) => result.kind === 'table' && setTable({ ...result.view, title: `${label} in ${version} ${splitName}` }), setMessage);
+    run(`reading the clips of ${label}`, { kind: 'query', sql }, (result) => result.kind === 'table' && setTable({ ...result.view, title: `${label} in ${version} ${splitName}` }), setMessage);
   };
 
   const openExportForm = (subset: string) =>
@@ -284,7 +303,7 @@ export function App({ catalog, home, runner }: AppProps) {
           dispatch({ type: 'mode', mode: { kind: 'browse' } });
           dispatch({ type: 'remember', sql: mode.input });
           appendHistory(home, mode.input);
-          job.start('running the query', { kind: 'query', sql: mode.input }, (result) => {
+          run('running the query', { kind: 'query', sql: mode.input }, (result) => {
             if (result.kind !== 'table') return;
             setTable(result.view);
             setMessage(null);
@@ -311,8 +330,16 @@ export function App({ catalog, home, runner }: AppProps) {
         fetching.current?.abort();
         return setTable(null);
       }
-      if (key.upArrow || input === 'k') return setTable({ ...table, scroll: Math.max(0, table.scroll - 1) });
-      if (key.downArrow || input === 'j') return setTable({ ...table, scroll: Math.min(Math.max(0, table.rows.length - 1), table.scroll + 1) });
+      const scrollTo = (row: number) => setTable({ ...table, scroll: Math.max(0, Math.min(table.rows.length - 1, row)) });
+      if (key.upArrow || input === 'k') return scrollTo(table.scroll - 1);
+      if (key.downArrow || input === 'j') return scrollTo(table.scroll + 1);
+      if (key.pageUp) return scrollTo(table.scroll - (paneHeight - 4));
+      if (key.pageDown) return scrollTo(table.scroll + (paneHeight - 4));
+      if (input === 'g') return scrollTo(0);
+      if (input === 'G') return scrollTo(table.rows.length - 1);
+      if (key.leftArrow || key.rightArrow) {
+        return setTable({ ...table, first: Math.max(0, Math.min(table.columns.length - 1, (table.first ?? 0) + (key.rightArrow ? 1 : -1))) });
+      }
       if (input === 'q') return exit();
       if (input === 'o' && table.columns.includes('path')) {
         const path = table.rows[table.scroll]?.[table.columns.indexOf('path')];
@@ -364,9 +391,10 @@ export function App({ catalog, home, runner }: AppProps) {
   return (
     <Box flexDirection="column" width={columns} height={height}>
       <Box height={paneHeight}>
-        <SplitsPane rows={splits} cursor={state.splitCursor} focused={state.focus === 'splits'} width={leftWidth} />
+        {/* The help takes the whole width, so that it fits 80 columns without cutting a line. */}
+        {mode.kind !== 'help' && <SplitsPane rows={splits} cursor={state.splitCursor} focused={state.focus === 'splits'} width={leftWidth} />}
         {mode.kind === 'help' ? (
-          <HelpOverlay width={columns - leftWidth} height={paneHeight} />
+          <HelpOverlay width={columns} height={paneHeight} />
         ) : table ? (
           <TablePane view={table} height={paneHeight} width={columns - leftWidth} cursor={table.columns.includes('path') ? table.scroll : undefined} />
         ) : mode.kind === 'subsets' ? (
@@ -374,6 +402,7 @@ export function App({ catalog, home, runner }: AppProps) {
             view={{
               title: 'subsets',
               columns: ['name', 'clips', 'made', 'definition'],
+              optional: ['definition'],
               rows: subsetRowsRef.current.map((entry) => [entry.name, entry.clips, entry.created_at.slice(0, 16).replace('T', ' '), describeDefinition(entry.definition)]),
               scroll: 0,
             }}
@@ -403,14 +432,14 @@ export function App({ catalog, home, runner }: AppProps) {
       </Box>
       <HintBar
         width={columns}
-        mode={job.busy.current ? 'busy' : table && mode.kind === 'browse' ? 'table' : mode.kind}
+        mode={job.busy.current ? 'busy' : table && mode.kind === 'browse' ? (table.sql === undefined ? 'table' : 'result') : mode.kind}
         status={
           job.busy.current
             ? busyLine(job.busy.current, Date.now())
             : mode.kind === 'sql'
-            ? `:${mode.input}_`
+            ? tail(`:${mode.input}_`, columns)
             : mode.kind === 'form'
-              ? formLine(mode.fields[mode.field]!)
+              ? formLine(mode.fields[mode.field]!, columns)
               : (message ?? '')
         }
       />

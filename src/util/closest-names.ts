@@ -1,13 +1,14 @@
+/** Edits from a to b: insertions, deletions, substitutions, and two neighbours swapped (`tabel` is one from `table`). */
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i]![j] = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i]![j] = Math.min(rows[i]![j]!, rows[i - 2]![j - 2]! + 1);
     }
-    previous = current;
   }
-  return previous[b.length]!;
+  return rows[a.length]![b.length]!;
 }
 
 /** The known names nearest to a wrong one (substring matches first), for "did you mean" messages. */
@@ -25,10 +26,16 @@ export function closestNames(wrong: string, known: Iterable<string>, count = 3):
 
 /** The one known name a typo could stand for (a substring, or a few letters off), or none: no far-fetched guesses. */
 export function nearestName(wrong: string, known: Iterable<string>): string | undefined {
-  const [nearest] = closestNames(wrong, known, 1);
-  if (nearest === undefined) return undefined;
   const needle = wrong.toLowerCase();
-  const hay = nearest.toLowerCase();
-  const close = hay.includes(needle) || needle.includes(hay) || editDistance(needle, hay) <= Math.max(1, Math.floor(Math.max(needle.length, hay.length) / 3));
-  return close ? nearest : undefined;
+  // A prefix either way (`--shard` for `--shards`, `--verify-all` for `--verify`), else a few edits off; a name
+  // merely inside another (`class` in `perclass`) is no reason to guess it.
+  const scored = [...known].map((name) => {
+    const hay = name.toLowerCase();
+    const prefix = (hay.startsWith(needle) || needle.startsWith(hay)) && Math.min(hay.length, needle.length) >= 3;
+    return { name, distance: prefix ? 0 : editDistance(needle, hay) };
+  });
+  scored.sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name));
+  const best = scored[0];
+  const allowed = needle.length < 5 ? 1 : Math.max(2, Math.floor(needle.length / 4));
+  return best && best.distance <= allowed ? best.name : undefined;
 }

@@ -152,7 +152,7 @@ describe('every long command draws through it', () => {
     assert.match(fetched.stderr, /^extracted {2}k700-2020\/val\//m);
     const status = statusLines(fetched.stderr, 'fetch');
     assert.ok(status.length > 0, fetched.stderr);
-    assert.equal(status[0], 'fetch  0 shards · planning');
+    assert.equal(status[0], 'fetch  planning which shards hold the clips');
     for (const line of status.slice(1)) assert.match(line, /^fetch {2}[0-5] of 5 shards · [\d.]+ (B|KiB)/);
     const counts = status.slice(1).map((line) => Number(/^fetch {2}(\d+)/.exec(line)![1]));
     assert.deepEqual(counts, [...counts].sort((a, b) => a - b), 'shards done never go back');

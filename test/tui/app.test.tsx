@@ -214,8 +214,8 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       app.stdin.write('\r');
       await until(() => frame().includes(`folder (relative: under --home): ${join(home, 'exports', subset)}`), 'the folder under --home');
       app.stdin.write('\r');
-      await until(() => frame().includes('no clip listed'), 'the refusal of an empty export');
-      assert.match(frame(), /Fetch it first/);
+      await until(() => frame().includes(`no clip of ${subset} is on disk yet: f fetches it, then e exports it`), 'the refusal of an empty export');
+      assert.ok(!existsSync(join(home, 'exports', subset)), 'refused before anything is written');
     } finally {
       app.unmount();
     }
@@ -264,7 +264,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       app.stdin.write('\x1b[A');
       await until(() => frame().includes(':select 6 * 7 as answer_'), 'the latest query, from the last session');
       app.stdin.write('\x1b[A');
-      await until(() => frame().includes(':select version, split, clip_key from clips'), 'the one before');
+      await until(() => frame().includes("and split = 'val' order by clip_key limit 4_"), 'the one before (its end, where the cursor is)');
       app.stdin.write('\x1b[B');
       app.stdin.write('\x1b[B');
       await until(() => /^:_$/m.test(frame()), 'past the latest, an empty prompt');

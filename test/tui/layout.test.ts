@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { columnWidths, firstThatFits, fit, nameAndNumber, paneWidths, tableLine } from '../../src/tui/layout.js';
+import { columnWidths, firstThatFits, fit, joinIntoLines, nameAndNumber, paneWidths, tableLine, tail, visibleColumns } from '../../src/tui/layout.js';
 
 test('a name and its number: the number whole at the right, the name cut with an ellipsis, never run together', () => {
   assert.equal(nameAndNumber('k600 holdout_test', '12840', 20), 'k600 holdout_… 12840');
@@ -30,4 +30,28 @@ test('panes: splits wide enough for their counts, details room for a clip id and
   const wide = paneWidths(200);
   assert.equal(wide.leftWidth + wide.middleWidth + wide.rightWidth, 200);
   assert.ok(wide.rightWidth > 80, 'paths fit on a wide terminal');
+});
+
+test('a number column keeps its numbers whole however long its header; optional columns go first, then the rightmost (←→ reach them)', () => {
+  const columns = ['version', 'number_of_clips_in_this_split', 'total_seconds_of_video_material'];
+  const rows = [['k700-2020', 536699, 5366990], ['k400', 19906, 199060]];
+  const widths = columnWidths(columns, rows, 30);
+  assert.deepEqual(widths, [9, 9, 8]);
+  assert.equal(tableLine(rows[0]!, widths), 'k700-2020     536699   5366990');
+  const plan = ['shard', 'label', 'bytes', 'clips', 'members'];
+  const planRows = [['k700_val_001.tar.gz', 'a long class label here', 'not in source', 3, 'discover']];
+  assert.deepEqual(visibleColumns(plan, planRows, 50, 0, ['members', 'label']).indices, [0, 2, 3], 'members, then label, left out');
+  const wide = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => name.repeat(20));
+  const text = [wide.map((name) => name.toUpperCase())];
+  const cut = visibleColumns(wide, text, 50);
+  assert.deepEqual(cut.indices, [0, 1, 2, 3], 'the rightmost columns that do not fit even cut are left for ←→');
+  assert.deepEqual(visibleColumns(wide, text, 50, 4).indices, [4, 5]);
+  assert.deepEqual(visibleColumns(['x'.repeat(90)], [[1]], 20).indices, [0], 'one column at least');
+});
+
+test('lines that keep items whole, and the end of what is being typed', () => {
+  assert.deepEqual(joinIntoLines(['ok 0', 'miss 246534', 'dmg 0'], 20), ['ok 0 · miss 246534', 'dmg 0']);
+  assert.deepEqual(joinIntoLines(['ok 0', 'miss 3', 'dmg 0'], 40), ['ok 0 · miss 3 · dmg 0']);
+  assert.equal(tail(':select 1_', 20), ':select 1_');
+  assert.equal(tail(':select version, split from clips_', 12), '…from clips_');
 });

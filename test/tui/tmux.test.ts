@@ -46,8 +46,8 @@ test('kinetics tui in a real terminal (tmux, 80×24): filter, select, make a sub
   tmux('send-keys', '-t', 'tui', 'n');
   await until((text) => text.includes('name: tui-k400-train'), 'the subset form');
   tmux('send-keys', '-t', 'tui', 'Enter', '2', 'Enter', 'Enter', 'Enter');
-  const plan = await until((text) => text.includes('plan tui-k400-train'), 'the plan');
-  assert.match(plan, /plan tui-k400-train: 2 of 2 clips/);
+  const plan = await until((text) => text.includes('plan tui-k400-'), 'the plan');
+  assert.match(plan, /^subset tui-k400-train: 2 clips · p plan/m, 'the subset made, under the plan');
   assert.match(plan, /k400 +train +part_0/);
 
   tmux('send-keys', '-t', 'tui', 'q');
@@ -85,6 +85,9 @@ test('at 80×24 and 200×50: names and counts never run together, the help fits,
     for (const line of overlay) assert.match(line, /║$/, `the help is cut: ${line}`);
     assert.match(help, /make a subset of the selected classes/);
     assert.match(help, /\(cap, seed, only missing\)/, 'a long line wraps rather than being cut');
+    for (const whole of ['(substring, any case)', 'shards, bytes, what is here', 'the views and their columns are shown)']) {
+      assert.ok(help.replace(/[║\s]+/g, ' ').includes(whole), `the help says "${whole}" whole`);
+    }
     tmux('kill-session', '-t', 'tui');
   }
 });

@@ -78,8 +78,8 @@ export const exportCommand: Command = {
     if (values.version !== undefined && version === undefined) throw new UsageError(unknownName('--version', values.version, VERSIONS));
     const catalog = Catalog.open(globals.db, { readonly: true });
     const progress = progressFor(globals.io, 'export', values);
-    let laidOut = { done: 0, total: 0 };
-    progress.watch(() => ({ ...laidOut, unit: 'clip' }));
+    let far = { done: 0, total: 0, detail: 'listing' };
+    progress.watch(() => ({ ...far, unit: 'clip' }));
     try {
       const summary = exportSubset(catalog, {
         subset: positionals[0]!,
@@ -97,8 +97,8 @@ export const exportCommand: Command = {
         classNames: values['class-names'] === 'torchvision' ? 'torchvision' : 'labels',
         shardSize,
         parts: values.parts ?? false,
-        onProgress(done, total) {
-          laidOut = { done, total };
+        onProgress(done, total, phase) {
+          far = { done, total, detail: phase };
           progress.tick();
         },
       });

@@ -24,7 +24,7 @@ export function shardProgress(progress: ProgressRenderer): { onPlan(shards: Plan
   let done = 0;
   let bytes = 0;
   const active = new Map<string, number>();
-  progress.watch(() => planned === undefined ? { done, unit: 'shard', detail: 'planning' } : ({
+  progress.watch(() => planned === undefined ? { unit: 'shard', detail: 'planning which shards hold the clips' } : ({
     done,
     total: planned.length,
     unit: 'shard',
@@ -87,7 +87,8 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
       retryAbsent: run.retryAbsent,
       retryDamaged: run.retryDamaged,
     }));
-  const progress = progressFor(globals.io, run.label ?? (run.offline ? 'extract' : 'fetch'), run);
+  const label = run.label ?? (run.offline ? 'extract' : 'fetch');
+  const progress = progressFor(globals.io, label, run);
   const shards = shardProgress(progress);
   const catalog = worker ? Catalog.open(worker.catalogFile) : Catalog.open(globals.db, { mustExist: true });
   try {
@@ -109,7 +110,7 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
     // A subset of the tool's own (repair's) is gone once the command ends: it is not named to the user.
     const named = run.ownSubset ? { ...summary, subset: null } : summary;
     if (run.json) globals.io.stdout.write(`${JSON.stringify(named, null, 2)}\n`);
-    else reportSummary(named, globals.io.stderr, run.label ?? 'fetch');
+    else reportSummary(named, globals.io.stderr, label);
     return summary.exitCode;
   } finally {
     progress.close();
@@ -122,7 +123,7 @@ function reportSummary(summary: Omit<FetchSummary, 'subset'> & { subset: string 
   const failed = count('failed');
   stderr.write(
     `${summary.subset === null ? label : `subset ${summary.subset}`}: ${plural(summary.extracted, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
-      `${count('skipped') > 0 ? ` (${count('skipped')} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}${count('absent') > 0 ? `, ${plural(count('absent'), 'shard')} not in the source` : ''}${label === 'extract' ? '' : `, ${formatBytes(summary.transferredBytes)} downloaded`} in ${summary.seconds.toFixed(1)} s; ` +
+      `${count('skipped') > 0 ? ` (${count('skipped').toLocaleString('en-US')} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}${count('absent') > 0 ? `, ${plural(count('absent'), 'shard')} not in the source` : ''}${label === 'extract' ? '' : `, ${formatBytes(summary.transferredBytes)} downloaded`} in ${summary.seconds.toFixed(1)} s; ` +
       `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${summary.notInAnyShard} in no shard` : ''}` +
       `${summary.damagedAtSource > 0 ? `, ${summary.damagedAtSource} damaged at source (--retry-damaged streams their shards again)` : ''}\n`,
   );

@@ -46,7 +46,9 @@ export const repairCommand: Command = {
       await catalog.close();
     }
     if (clips === 0) {
-      globals.io.stderr.write('nothing to repair: every clip of the scope has a usable file\n');
+      // The summary a repair gives, with nothing in it: scripts read one shape whatever happened.
+      if (values.json) globals.io.stdout.write(`${JSON.stringify({ subset: null, wanted: 0, shards: [], extracted: 0, stillMissing: 0, exitCode: 0 }, null, 2)}\n`);
+      else globals.io.stderr.write('nothing to repair: every clip of the scope has a usable file\n');
       return 0;
     }
     try {

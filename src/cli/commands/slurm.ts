@@ -34,6 +34,10 @@ export const slurmCommand: Command = {
     for (const option of ['partition', 'time'] as const) {
       if (values[option] === '') throw new UsageError(`--${option} takes a value, not an empty one\nusage: ${usage}`);
     }
+    // sbatch's --time forms: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS.
+    if (values.time !== undefined && !/^(\d+-\d+(:\d{2}){0,2}|\d+(:\d{2}){0,2})$/.test(values.time)) {
+      throw new UsageError(`--time takes a Slurm time limit (04:00:00, 90, 1-12:00), not "${values.time}"`);
+    }
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
       findSubset(catalog, positionals[0]!);

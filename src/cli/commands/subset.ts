@@ -39,17 +39,23 @@ export function parseDefinition(values: Record<string, string | string[] | boole
   const classesText = classesFile === undefined ? '' : readUserInput(classesFile, readStdin).text;
   const fileClasses = classesText.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
   if (values['only-missing'] && values['only-on-disk']) throw new UsageError('--only-missing and --only-on-disk exclude each other');
+  const sql = values.sql === '-' ? readStdin() : ((values.sql as string | undefined) ?? null);
+  // A query picks the clips itself: a filter beside it would be ignored, so it is refused (the sampling applies).
+  const filters = ['version', 'split', 'class', 'classes-file', 'match'].filter((name) => values[name] !== undefined && (!Array.isArray(values[name]) || values[name].length > 0));
+  if (sql !== null && filters.length > 0) {
+    throw new UsageError(`--sql picks the clips itself: put ${filters.map((name) => `--${name}`).join(', ')} in its WHERE (--per-class, --limit, --seed and --only-… apply to what it returns)`);
+  }
   return {
     versions: versions.length > 0 ? ([...new Set(versions)] as VersionId[]) : [...VERSIONS],
     splits: [...new Set(splits)] as Split[],
     classes: [...new Set([...list('class'), ...fileClasses])],
     match: (values.match as string | undefined) ?? null,
-    perClass: wholeNumberOption('--per-class', values['per-class'] as string | undefined),
-    limit: wholeNumberOption('--limit', values.limit as string | undefined),
+    perClass: wholeNumberOption('--per-class', values['per-class'] as string | undefined, 1),
+    limit: wholeNumberOption('--limit', values.limit as string | undefined, 1),
     seed: wholeNumberOption('--seed', values.seed as string | undefined) ?? 0,
     onlyMissing: values['only-missing'] === true,
     onlyOnDisk: values['only-on-disk'] === true,
-    sql: (values.sql as string | undefined) ?? null,
+    sql,
   };
 }
 
@@ -75,7 +81,7 @@ const options = {
   seed: { type: 'string', value: 'N', description: 'create, split: the seed of every draw', defaultText: '0' },
   'only-missing': { type: 'boolean', description: 'create: only clips not usable on disk' },
   'only-on-disk': { type: 'boolean', description: 'create: only clips usable on disk' },
-  sql: { type: 'string', value: 'SELECT', description: 'create: the clips a query returns (columns version, split, clip_key)' },
+  sql: { type: 'string', value: 'SELECT', description: 'create: the clips a query returns (columns version, split, clip_key; - reads it from stdin)' },
   replace: { type: 'boolean', description: 'create, split: replace a subset of that name' },
   into: { type: 'string', value: 'PART=SHARE,…', description: 'split: parts and their shares (train=0.8,val=0.2)' },
   folds: { type: 'string', value: 'K', description: 'split: K parts of equal share' },

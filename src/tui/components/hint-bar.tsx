@@ -2,7 +2,7 @@ import { Text } from 'ink';
 import type { Mode } from '../state.js';
 import { firstThatFits } from '../layout.js';
 
-export type HintMode = Mode['kind'] | 'table' | 'busy';
+export type HintMode = Mode['kind'] | 'table' | 'result' | 'busy';
 
 const hints: Record<HintMode, string | string[]> = {
   browse: [
@@ -14,7 +14,11 @@ const hints: Record<HintMode, string | string[]> = {
   help: 'esc close',
   sql: 'type a read-only query · enter run · esc cancel',
   form: 'type (←→ pick) · enter next · esc cancel',
-  table: '↑↓ scroll · esc back · o open the clip (a path column) · n subset of the clips (version, split, clip_key)',
+  table: ['↑↓ PgUp PgDn g G scroll · ←→ columns · esc back · p plan · f fetch · e export', '↑↓ scroll · ←→ columns · esc back'],
+  result: [
+    '↑↓ PgUp PgDn g G scroll · ←→ columns · esc back · o open the clip (path) · n subset of its clips (version, split, clip_key)',
+    '↑↓ scroll · ←→ columns · esc back · o open · n subset of its clips',
+  ],
   subsets: '↑↓ move · enter plan it · f fetch · e export · d drop · esc back',
   busy: 'esc cancels · other keys wait until it ends',
 };

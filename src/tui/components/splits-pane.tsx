@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { SplitRow } from '../../catalog/browse.js';
-import { nameAndNumber } from '../layout.js';
+import { joinIntoLines, nameAndNumber } from '../layout.js';
 
 export function SplitsPane({ rows, cursor, focused, width }: { rows: SplitRow[]; cursor: number; focused: boolean; width: number }) {
   const countWidth = Math.max(0, ...rows.map((row) => String(row.clips).length));
@@ -12,11 +12,12 @@ export function SplitsPane({ rows, cursor, focused, width }: { rows: SplitRow[];
           {nameAndNumber(`${row.version} ${row.split}`, String(row.clips).padStart(countWidth), width - 2)}
         </Text>
       ))}
-      {rows[cursor] && (
-        <Text color="gray" wrap="wrap">
-          ok {rows[cursor].ok} · miss {rows[cursor].missing} · dmg {rows[cursor].damaged}
-        </Text>
-      )}
+      {rows[cursor] &&
+        joinIntoLines([`ok ${rows[cursor].ok}`, `miss ${rows[cursor].missing}`, `dmg ${rows[cursor].damaged}`], width - 2).map((line) => (
+          <Text key={line} color="gray" wrap="truncate">
+            {line}
+          </Text>
+        ))}
     </Box>
   );
 }

@@ -1,6 +1,6 @@
 import type { Catalog } from '../../catalog/catalog.js';
 import { runReadOnlyQuery } from '../../catalog/read-only-query.js';
-import { createSubset } from '../../catalog/subsets.js';
+import { createSubset, hasClipOnDisk } from '../../catalog/subsets.js';
 import { type ExportOptions, type ExportSummary, NOTHING_LISTED, exportSubset } from '../../export/export-subset.js';
 import { type Plan, planSubset } from '../../fetch/plan.js';
 import { shardSizeInWords } from '../../fetch/plan-words.js';
@@ -29,7 +29,7 @@ export function planView(plan: Plan, name: string): TableView {
   const one = places.length === 1;
   return {
     title:
-      `plan ${name}: ${plan.wanted} of ${plural(plan.clips, 'clip')} to fetch, ${formatBytes(plan.bytesToDownload)}${one ? ` from ${places[0]}` : ''}` +
+      `plan ${name}: ${plan.wanted.toLocaleString('en-US')} of ${plural(plan.clips, 'clip')} to fetch, ${formatBytes(plan.bytesToDownload)}${one ? ` from ${places[0]}` : ''}` +
       `${plan.shardsAbsentFromSource > 0 ? `; ${plural(plan.shardsAbsentFromSource, 'shard')} not in the source` : ''}`,
     columns: [...(one ? [] : ['version', 'split']), 'shard', 'label', 'bytes', 'clips', 'members'],
     rows: plan.shards.map((shard) => [
@@ -41,6 +41,7 @@ export function planView(plan: Plan, name: string): TableView {
       shard.archive ? 'on disk' : shard.discovery ? 'discover' : shard.membersKnown ? 'known' : 'by class',
     ]),
     scroll: 0,
+    optional: ['members', 'label'],
   };
 }
 
@@ -53,6 +54,8 @@ export async function runJob(catalog: Catalog, job: Job, progress: (done: number
     case 'plan':
       return { kind: 'table', view: planView(await planSubset(catalog, job.subset, job.home), job.subset) };
     case 'export': {
+      // Said before anything is written (the CLI writes the empty lists, then refuses): the TUI has no --include-missing.
+      if (!job.options.includeMissing && !hasClipOnDisk(catalog, job.options.subset)) throw new Error(`no clip of ${job.options.subset} is on disk yet: f fetches it, then e exports it`);
       const summary = exportSubset(catalog, { ...job.options, onProgress: progress });
       if (summary.listed === 0) throw new Error(NOTHING_LISTED);
       return { kind: 'export', out: job.options.out, summary };
