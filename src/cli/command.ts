@@ -161,6 +161,18 @@ export function extractParams(args: string[]): { rest: string[]; params: Record<
   return { rest, params: Object.fromEntries(params) };
 }
 
+/** The environment variables every command reads (those of one option are shown with it). */
+const ENVIRONMENT: [string, string][] = [
+  ['KINETICS_PROGRESS_SECONDS', 'how often progress is a line of its own in a log or a pipe (default 10)'],
+  ['KINETICS_HTTP_TIMEOUT', 'seconds without a byte before a request to the source is retried (default 30)'],
+  ['KINETICS_BUSY_WAIT', 'seconds a writer waits for another to finish with the catalog (default 30)'],
+];
+
+export const environmentLines = (): string[] => {
+  const width = Math.max(...ENVIRONMENT.map(([name]) => name.length));
+  return ENVIRONMENT.map(([name, what]) => `  ${name.padEnd(width)}  ${what}`);
+};
+
 /** A command's help: usage, what it does, each option with its value, default and environment variable, examples. */
 export function commandHelp(command: Command, summary: string): string {
   const describe = (specs: OptionSpecs) => {
@@ -180,6 +192,9 @@ export function commandHelp(command: Command, summary: string): string {
     '',
     'global options:',
     ...describe(GLOBAL_OPTIONS),
+    '',
+    'environment:',
+    ...environmentLines(),
     ...(command.examples ? ['', 'examples:', ...command.examples.map((line) => `  ${line}`)] : []),
   ].join('\n');
 }

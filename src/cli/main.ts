@@ -1,7 +1,7 @@
 import { packageVersion } from '../util/package-root.js';
 import { withoutGlobalFetch } from '../util/without-global-fetch.js';
 import { parseArgs } from 'node:util';
-import { type Command, type CommandEntry, type CommandIo, GLOBAL_OPTIONS, commandHelp, processIo, resolveGlobals } from './command.js';
+import { type Command, type CommandEntry, type CommandIo, GLOBAL_OPTIONS, commandHelp, environmentLines, processIo, resolveGlobals } from './command.js';
 import { reportError } from './report-error.js';
 import { UsageError } from '../errors.js';
 import { nearestName } from '../util/closest-names.js';
@@ -137,6 +137,9 @@ function help(): string {
     '',
     'usage: kinetics <command> [options]   (global: --home DIR, --db FILE; -V, --version)',
     ...tasks.flatMap((task) => ['', `${task}:`, ...commands.filter((command) => command.task === task).map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`)]),
+    '',
+    'environment:',
+    ...environmentLines(),
     '',
     'kinetics help <command> (or kinetics <command> --help) shows its options.',
   ].join('\n');

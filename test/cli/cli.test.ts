@@ -59,6 +59,7 @@ test('KINETICS_HOME and --db choose the catalog; unknown commands and options ar
     const [viaHelp, viaFlag] = await Promise.all([runCli(['help', name]), runCli([name, '--help'])]);
     assert.equal(viaHelp.stdout, viaFlag.stdout, `help ${name}`);
     assert.match(viaHelp.stdout, new RegExp(`^usage: kinetics ${name}`));
+    assert.match(viaHelp.stdout, /^environment:\n {2}KINETICS_PROGRESS_SECONDS .*\n {2}KINETICS_HTTP_TIMEOUT .*\n {2}KINETICS_BUSY_WAIT /m, `help ${name} names the variables it reads`);
     // Every option the command parses is in its help, with a description, from the one declaration.
     const command = await loadCommand(name);
     const described = new Map([...viaHelp.stdout.matchAll(/^ {2}(?:-\w, )?--([a-z-]+)(?: \S+)*? {2,}(\S.*)$/gm)].map((match) => [match[1]!, match[2]!]));

@@ -180,6 +180,7 @@ describe('extract', () => {
     }
     assert.match(result.stderr, new RegExp(`^extracted  k700-2020/val/${bucketPaths[2]!.split('/').at(-1)!.replace('.', '\\.')}`, 'm'));
     assert.match(result.stderr, /extracted from 2 shards \(2 skipped\) in [\d.]+ s;/);
+    assert.doesNotMatch(result.stderr, /downloaded|--retry-absent/, 'extract reads archives: it downloads nothing and takes no --retry-absent');
     const nowhere = await cli('extract', 'few', '--archives', join(archives, 'nowhere'));
     assert.equal(nowhere.code, 66);
     assert.match(nowhere.stderr, /^kinetics: .*nowhere: no such folder; --archives names the folder the shard archives were downloaded into\n$/);
