@@ -139,32 +139,12 @@ export function fileFindings(catalog: Catalog, roots: string[]): FileFindings {
 }
 
 const WRITE_BATCH = 5000;
-const NO_MEDIA = [null, null, null, null, null, null];
+/** What every record gives: a plain scan writes these alone (most files of a first scan). */
+const PLAIN_COLUMNS = ['path', 'dir', 'root_id', 'bytes', 'mtime_ms', 'clip_key', 'is_replacement', 'status', 'detail', 'duration', 'verified', 'scanned_at', 'serve_rank', 'matched_by'] as const;
+/** What a record gives besides, for a file named by YouTube id or read with --verify. */
+const MEDIA_COLUMNS = ['youtube_id', 'codec', 'width', 'height', 'frames', 'fps', 'has_audio'] as const;
 
-export const FILE_COLUMNS = [
-  'path',
-  'dir',
-  'root_id',
-  'bytes',
-  'mtime_ms',
-  'clip_key',
-  'is_replacement',
-  'status',
-  'detail',
-  'duration',
-  'verified',
-  'scanned_at',
-  'serve_rank',
-  'youtube_id',
-  'matched_by',
-  'candidates',
-  'codec',
-  'width',
-  'height',
-  'frames',
-  'fps',
-  'has_audio',
-] as const;
+export const FILE_COLUMNS = [...PLAIN_COLUMNS, ...MEDIA_COLUMNS, 'candidates'] as const;
 
 /**
  * Writes file records in transactions of a few thousand, so an interrupted scan keeps what it established (a
@@ -178,20 +158,32 @@ export class FileWriter {
   private readonly write: (records: FileRecord[]) => void;
 
   constructor(catalog: Catalog) {
-    const upsert = new BulkInserter(
-      catalog.sqlite,
-      'disk_files',
-      FILE_COLUMNS,
-      256,
-      `ON CONFLICT (path) DO UPDATE SET ${FILE_COLUMNS.filter((column) => column !== 'path').map((column) => `${column} = excluded.${column}`).join(', ')}, gone_at = NULL`,
-    );
+    // Two statements, so that the many plain records bind none of the columns they leave empty: an update of a
+    // known path sets those back to NULL (a file rewritten is unverified until read again). The matching after
+    // a scan's walk sets candidates.
+    const upsert = (columns: readonly string[]) =>
+      new BulkInserter(
+        catalog.sqlite,
+        'disk_files',
+        columns,
+        256,
+        `ON CONFLICT (path) DO UPDATE SET ${FILE_COLUMNS.filter((column) => column !== 'path')
+          .map((column) => `${column} = ${columns.includes(column) ? `excluded.${column}` : 'NULL'}`)
+          .join(', ')}, gone_at = NULL`,
+      );
+    const plain = upsert(PLAIN_COLUMNS);
+    const full = upsert([...PLAIN_COLUMNS, ...MEDIA_COLUMNS]);
     this.write = catalog.sqlite.transaction((records: FileRecord[]) => {
       for (const r of records) {
-        upsert.add(r.path, r.dir, r.rootId, r.bytes, r.mtimeMs, r.clipKey, r.isReplacement, r.status, r.detail, r.duration, r.verified, r.scannedAt, r.serveRank, r.youtubeId, r.matchedBy, null,
-          ...(r.media ? [r.media.codec, r.media.width, r.media.height, r.media.frames, r.media.fps, r.media.hasAudio ? 1 : 0] : NO_MEDIA),
-        );
+        const values = [r.path, r.dir, r.rootId, r.bytes, r.mtimeMs, r.clipKey, r.isReplacement, r.status, r.detail, r.duration, r.verified, r.scannedAt, r.serveRank, r.matchedBy];
+        if (r.media === null && r.youtubeId === null) plain.add(...values);
+        else {
+          const media = r.media;
+          full.add(...values, r.youtubeId, media?.codec ?? null, media?.width ?? null, media?.height ?? null, media?.frames ?? null, media?.fps ?? null, media ? (media.hasAudio ? 1 : 0) : null);
+        }
       }
-      upsert.flush();
+      plain.flush();
+      full.flush();
     });
   }
 
