@@ -241,7 +241,13 @@ function refuseOtherDatabases(sqlite: BetterSqlite3.Database, file: string, opti
     const blank = tables.length === 0 && sqlite.pragma('user_version', { simple: true }) === 0;
     const ours = tables.includes('schema_migrations') && sqlite.prepare("SELECT 1 FROM pragma_table_info('schema_migrations') WHERE name = 'sha256'").get() !== undefined;
     isCatalog = ours || (options.allowEmpty === true && blank);
+    if (blank && !isCatalog) {
+      sqlite.close();
+      // What a first ingest killed before its first migration leaves: no catalog yet, not another database.
+      throw new KineticsError(`no catalog at ${file} yet (a first ingest stopped before it made one); run \`kinetics ingest\``, 66);
+    }
   } catch (error) {
+    if (error instanceof KineticsError) throw error;
     if ((error as { code?: string }).code !== 'SQLITE_NOTADB') throw error;
   }
   if (!isCatalog) {

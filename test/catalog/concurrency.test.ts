@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } fr
 import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
+import { Catalog } from '../../src/catalog/catalog.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
 import { readOnlyView } from '../helpers/mounts.js';
@@ -185,4 +186,31 @@ describe('a catalog this process may not write', () => {
       immutable([file, dir], false);
     }
   });
+});
+
+test('a catalog left with its -wal and no -shm (a writer killed at the wrong moment, a copy) is read whole, not as of its last checkpoint', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'catalog.db');
+  const writer = Catalog.open(file);
+  try {
+    writer.sqlite.pragma('wal_autocheckpoint = 0');
+    writer.sqlite.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('marker', 'in the wal')").run();
+    // What a kill -9 leaves where the -shm is gone: the database and its -wal, which only a writer may replay.
+    const copy = join(tempDir(), 'catalog.db');
+    copyFileSync(file, copy);
+    copyFileSync(`${file}-wal`, `${copy}-wal`);
+    const read = await runCli(['query', "select value from catalog_settings where key = 'marker'", '--csv', '--db', copy]);
+    assert.equal(read.code, 0, read.stderr);
+    assert.equal(read.stdout, 'value\nin the wal\n');
+  } finally {
+    await writer.close();
+  }
+});
+
+test('a catalog file a first ingest left empty (killed before its first migration) is no catalog yet: exit 66 for readers', async () => {
+  const file = join(tempDir(), 'catalog.db');
+  new BetterSqlite3(file).close();
+  const status = await runCli(['status', '--db', file]);
+  assert.equal(status.code, 66);
+  assert.match(status.stderr, /^kinetics: no catalog at .*catalog\.db yet \(a first ingest stopped before it made one\); run `kinetics ingest`\n$/);
 });
