@@ -162,9 +162,14 @@ function unknownCommand(name: string): string {
   return `unknown command "${name}"${near ? ` (did you mean ${near}?)` : ''}; \`kinetics --help\` lists them`;
 }
 
+/** The global options that take a value (--home DIR, --db FILE): the word after one is not the command. */
+const VALUE_OPTIONS = Object.entries(GLOBAL_OPTIONS).filter(([, spec]) => spec.type === 'string').map(([name]) => `--${name}`);
+/** What may stand before the command: the global options, and -V / --version. */
+const BEFORE_COMMAND = [...Object.entries(GLOBAL_OPTIONS).flatMap(([name, spec]) => [`--${name}`, ...('short' in spec ? [`-${spec.short}`] : [])]), '--version', '-V'];
+
 async function main(argv: string[], io: CommandIo): Promise<number> {
-  // The command is the first word that is neither an option nor the value of --home / --db.
-  const commandIndex = argv.findIndex((arg, index) => !arg.startsWith('-') && !['--home', '--db'].includes(argv[index - 1] ?? ''));
+  // The command is the first word that is neither an option nor the value of a global option.
+  const commandIndex = argv.findIndex((arg, index) => !arg.startsWith('-') && !VALUE_OPTIONS.includes(argv[index - 1] ?? ''));
   const name = argv[commandIndex];
   const asked = name === 'help' ? argv[commandIndex + 1] : undefined;
   const helpOf = commands.find((candidate) => candidate.name === asked);
@@ -173,13 +178,13 @@ async function main(argv: string[], io: CommandIo): Promise<number> {
   const command = commands.find((candidate) => candidate.name === name);
   // Before the command only the global options stand: another option there is a typo, not the command's name.
   const before = argv.slice(0, commandIndex === -1 ? argv.length : commandIndex);
-  const stray = before.find((arg, index) => arg.startsWith('-') && !['--home', '--db', '--help', '-h', '--version', '-V'].includes(arg.split('=')[0]!) && !['--home', '--db'].includes(before[index - 1] ?? ''));
+  const stray = before.find((arg, index) => arg.startsWith('-') && !BEFORE_COMMAND.includes(arg.split('=')[0]!) && !VALUE_OPTIONS.includes(before[index - 1] ?? ''));
   if (stray) {
-    const near = nearestName(stray.replace(/^-+/, '').split('=')[0]!, ['home', 'db', 'help', 'version']);
+    const near = nearestName(stray.replace(/^-+/, '').split('=')[0]!, [...Object.keys(GLOBAL_OPTIONS), 'version']);
     throw new UsageError(`unknown option ${stray.split('=')[0]} before the command${near ? ` (did you mean --${near}?)` : ''}; \`kinetics --help\` lists the commands`);
   }
   const valueOf = (option: string) => before[before.indexOf(option) + 1];
-  for (const option of ['--home', '--db']) {
+  for (const option of VALUE_OPTIONS) {
     const value = before.includes(option) ? valueOf(option) : undefined;
     if (before.includes(option) && (value === undefined || (!command && commands.some((candidate) => candidate.name === value)))) {
       throw new UsageError(`${option} needs a value before the command: kinetics ${option} DIR ${value ?? 'COMMAND'} …`);

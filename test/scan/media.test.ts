@@ -30,7 +30,7 @@ before(async () => {
   encode(join(root, 'val', `${hevc}.mp4`), ['-f', 'lavfi', '-i', 'testsrc=size=256x144:rate=24', '-t', '10', '-c:v', 'libx265', '-tag:v', 'hvc1', '-x265-params', 'log-level=error']);
 });
 
-test('scan --verify reads codec, coded size, frames, frame rate and sound from the moov, as columns of files and clips', async () => {
+test('scan --verify reads codec, coded size, frames, frame rate and sound from the moov, as columns of files and of clip_media', async () => {
   const scanned = await runCli(['scan', root, '--verify', '--home', home]);
   assert.equal(scanned.code, 0, scanned.stderr);
   const files = await queryAll<{ clip_key: string; status: string; codec: string; width: number; height: number; frames: number; fps: number; has_audio: number }>(
@@ -44,10 +44,13 @@ test('scan --verify reads codec, coded size, frames, frame rate and sound from t
   assert.ok(Math.abs(ntsc.fps - 29.97) < 0.01, `29.97 frames a second, not ${ntsc.fps}`);
   assert.deepEqual([byKey.get(hevc)!.codec, byKey.get(hevc)!.width, byKey.get(hevc)!.frames], ['hvc1', 256, 240]);
 
-  // The questions the columns answer, through the clips view.
-  const small = await queryAll<{ clip_key: string }>(db, "SELECT clip_key FROM clips WHERE version = 'k400' AND split = 'val' AND min(width, height) < 150 ORDER BY clip_key");
+  // The questions the columns answer, with the clips joined to their serving file's media.
+  const small = await queryAll<{ clip_key: string }>(
+    db,
+    "SELECT c.clip_key FROM clips c JOIN clip_media m USING (clip_key) WHERE c.version = 'k400' AND c.split = 'val' AND min(m.width, m.height) < 150 ORDER BY c.clip_key",
+  );
   assert.deepEqual(small.map((clip) => clip.clip_key), [silent, hevc]);
-  const mute = await queryAll<{ n: number }>(db, "SELECT count(*) AS n FROM clips WHERE version = 'k400' AND has_audio = 0");
+  const mute = await queryAll<{ n: number }>(db, "SELECT count(*) AS n FROM clips c JOIN clip_media m USING (clip_key) WHERE c.version = 'k400' AND m.has_audio = 0");
   assert.equal(mute[0]!.n, 2);
 });
 

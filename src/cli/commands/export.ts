@@ -1,3 +1,4 @@
+import { versionOption } from '../name-options.js';
 import { plural } from '../../util/words.js';
 import { join, resolve } from 'node:path';
 import { Catalog } from '../../catalog/catalog.js';
@@ -7,7 +8,6 @@ import { EXPORT_FORMATS, type ExportFormat, defaultPaths } from '../../export/fo
 import { parseShardSize } from '../../export/webdataset.js';
 import { parseVersionSplits } from '../../export/overlap.js';
 import { videosRoot } from '../../fetch/video-layout.js';
-import { VERSIONS, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { canonicalPath } from '../../util/canonical-path.js';
 import { readUserInput } from '../../util/read-user-file.js';
 import { QUIET, SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
@@ -74,8 +74,7 @@ export const exportCommand: Command = {
     // fiftyone has a reason of its own, which the export gives.
     if (values['class-names'] !== undefined && format !== 'tree' && format !== 'fiftyone') throw new UsageError('--class-names is for --format tree');
     if (values.out === '-') throw new UsageError('--out names a folder (an export is several files), not - (stdout)');
-    const version = values.version === undefined ? undefined : parseVersion(values.version);
-    if (values.version !== undefined && version === undefined) throw new UsageError(unknownName('--version', values.version, VERSIONS));
+    const version = values.version === undefined ? undefined : versionOption(values.version);
     const catalog = Catalog.open(globals.db, { readonly: true });
     const progress = progressFor(globals.io, 'export', values);
     let far = { done: 0, total: 0, detail: 'listing' };

@@ -1,10 +1,11 @@
+import { versionOption } from '../name-options.js';
 import { existsSync, rmSync } from 'node:fs';
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { type IngestSummary, ingest } from '../../ingest/ingest.js';
 import type { FileProgress, IngestReporter } from '../../ingest/progress.js';
 import type { FileOutcome } from '../../ingest/ingest-file.js';
-import { CVDF_BUCKET_URL, VERSIONS, type VersionId, bucketFiles, parseVersion, unknownName } from '../../sources/bucket-layout.js';
+import { CVDF_BUCKET_URL, VERSIONS, type VersionId, bucketFiles } from '../../sources/bucket-layout.js';
 import { formatBytes, pluralNoun } from '../../util/words.js';
 import { type ProgressRenderer, progressFor } from '../progress.js';
 import { openSource } from '../../sources/open-source.js';
@@ -15,11 +16,7 @@ const usage =
 
 export function parseVersionList(text: string | undefined): VersionId[] {
   if (text === undefined) return [...VERSIONS];
-  return text.split(',').map((item) => {
-    const version = parseVersion(item);
-    if (!version) throw new UsageError(unknownName('version', item, VERSIONS));
-    return version;
-  });
+  return text.split(',').map(versionOption);
 }
 
 export async function runIngest(

@@ -1,11 +1,10 @@
+import { splitOption, versionOption } from '../name-options.js';
 import { mkdirSync } from 'node:fs';
 import { Catalog } from '../../catalog/catalog.js';
-import { KineticsError, UsageError } from '../../errors.js';
-import type { MatchScope } from '../../catalog/disk-files.js';
+import { KineticsError } from '../../errors.js';
 import { runReadOnlyQuery } from '../../catalog/read-only-query.js';
 import { loadNamedQuery } from '../../query/named-queries.js';
 import { writeRows } from '../../query/output-formats.js';
-import { SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { videosRoot } from '../../fetch/video-layout.js';
 import { type ScanProgress, type ScanSummary, scan } from '../../scan/scan.js';
 import type { Output } from '../../util/output.js';
@@ -37,18 +36,6 @@ function printSummary(summary: ScanSummary, stderr: Output): void {
         `${named.ambiguous > 0 ? '; --version and --split narrow which clips they may be' : ''}\n`,
     );
   }
-}
-
-/** Versions and splits as the rest of the tool takes them. */
-function parseScope(versions: string[], splits: string[]): MatchScope {
-  return {
-    versions: versions.map((text) => parseVersion(text) ?? usageError(unknownName('version', text, VERSIONS))),
-    splits: splits.map((text) => normaliseSplit(text) ?? usageError(unknownName('split', text, SPLITS))),
-  };
-}
-
-function usageError(message: string): never {
-  throw new UsageError(message);
 }
 
 /** The report of how the scanned files matched clips (queries/scan-report.sql). */
@@ -99,7 +86,7 @@ export const scanCommand: Command = {
         roots,
         verify: values.verify ?? false,
         quick: values.quick ?? false,
-        scope: parseScope(values.version ?? [], values.split ?? []),
+        scope: { versions: (values.version ?? []).map(versionOption), splits: (values.split ?? []).map(splitOption) },
         onProgress(counts) {
           latest = counts;
           progress.tick();

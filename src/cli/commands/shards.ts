@@ -1,9 +1,10 @@
+import { versionOption } from '../name-options.js';
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { fetchShards } from '../../fetch/fetch-shards.js';
 import { archivesRoot, plannedShardOf } from '../../fetch/plan.js';
 import { exportShardIndex, importShardIndex } from '../../fetch/shard-index.js';
-import { REPLACEMENT_SPLIT, SHARD_SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
+import { REPLACEMENT_SPLIT, SHARD_SPLITS, normaliseSplit, unknownName } from '../../sources/bucket-layout.js';
 import { GLOBAL_OPTIONS, QUIET, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { progressFor } from '../progress.js';
 import { printReport } from '../report.js';
@@ -68,8 +69,7 @@ export const shardsCommand: Command = {
       const owners = Object.keys(ACTION_OPTIONS).filter((other) => ACTION_OPTIONS[other]!.includes(option));
       throw new UsageError(`--${option} is for shards ${owners.join(' and ')}, not shards ${action}\nusage: ${usage}`);
     }
-    const version = values.version === undefined ? null : parseVersion(values.version);
-    if (version === undefined) throw new UsageError(unknownName('--version', values.version!, VERSIONS));
+    const version = values.version === undefined ? null : versionOption(values.version);
     const split = values.split === undefined ? null : shardSplit(values.split);
     if (split === undefined) throw new UsageError(unknownName('--split', values.split!, SHARD_SPLITS));
     if (values.state !== undefined && !(SHARD_STATES as readonly string[]).includes(values.state)) throw new UsageError(unknownName('--state', values.state, SHARD_STATES));

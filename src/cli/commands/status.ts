@@ -1,7 +1,7 @@
+import { splitOption, versionOption } from '../name-options.js';
 import { UsageError } from '../../errors.js';
 import { findSubset } from '../../catalog/subsets.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat } from '../../query/output-formats.js';
-import { SPLITS, VERSIONS, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { printReport } from '../report.js';
 import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
@@ -29,10 +29,8 @@ export const statusCommand: Command = {
       args, options,
       usage,
     );
-    const version = values.version === undefined ? null : parseVersion(values.version);
-    if (version === undefined) throw new UsageError(unknownName('--version', values.version!, VERSIONS));
-    const split = values.split === undefined ? null : normaliseSplit(values.split);
-    if (split === undefined) throw new UsageError(unknownName('--split', values.split!, SPLITS));
+    const version = values.version === undefined ? null : versionOption(values.version);
+    const split = values.split === undefined ? null : splitOption(values.split);
     const format = chooseFormat(values, globals.io.stdout.isTTY === true);
     if (values.subset !== undefined && (version !== null || split !== null)) {
       throw new UsageError('--subset gives the coverage of a subset, whatever its versions and splits: leave out --version and --split');

@@ -1,3 +1,4 @@
+import { splitOption, versionOption } from '../name-options.js';
 import { plural } from '../../util/words.js';
 import { readUserInput } from '../../util/read-user-file.js';
 import { Catalog } from '../../catalog/catalog.js';
@@ -5,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import { OUTPUT_FORMATS, OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { nearestName } from '../../util/closest-names.js';
 import { describeDefinition } from '../../subset/describe.js';
-import { SPLITS, type Split, VERSIONS, type VersionId, normaliseSplit, parseVersion, unknownName } from '../../sources/bucket-layout.js';
+import { type Split, VERSIONS, type VersionId } from '../../sources/bucket-layout.js';
 import type { SubsetDefinition } from '../../subset/definition.js';
 import { classNotes } from '../../catalog/clip-selection.js';
 import { createSubset, dropSubset, findSubset, listSubsets, storeSubsets, subsetClassCounts, subsetClips } from '../../catalog/subsets.js';
@@ -25,16 +26,8 @@ const usage = [
 /** A subset's definition from its options; `--classes-file -` reads the classes from `readStdin`. */
 export function parseDefinition(values: Record<string, string | string[] | boolean | undefined>, readStdin: () => string = () => ''): SubsetDefinition {
   const list = (key: string) => (values[key] as string[] | undefined) ?? [];
-  const versions = list('version').map((text) => {
-    const version = parseVersion(text);
-    if (!version) throw new UsageError(unknownName('version', text, VERSIONS));
-    return version;
-  });
-  const splits = list('split').map((text) => {
-    const split = normaliseSplit(text);
-    if (!split) throw new UsageError(unknownName('split', text, SPLITS));
-    return split;
-  });
+  const versions = list('version').map(versionOption);
+  const splits = list('split').map(splitOption);
   const classesFile = values['classes-file'] as string | undefined;
   const classesText = classesFile === undefined ? '' : readUserInput(classesFile, readStdin).text;
   const fileClasses = classesText.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
