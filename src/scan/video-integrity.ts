@@ -32,9 +32,10 @@ function readAt(fd: number, position: number, length: number): Buffer {
 
 /**
  * Checks a video from cheapest to dearest: empty, then the top-level ISO-BMFF boxes (ftyp, moov, no box running
- * past the end, so a truncated file is damaged), a video track in the moov, then the mvhd duration against the
- * annotated window. Reads only
- * box headers and the moov box. Matroska/WebM files are recognised by their magic bytes and left `unchecked`.
+ * past the end, so a truncated file is damaged), a video track in the moov, every track's samples inside an mdat
+ * (a file cut inside an mdat that claims to run to the end is damaged too), then the mvhd duration against the
+ * annotated window. Reads only box headers and the moov box. Matroska/WebM files are recognised by their magic
+ * bytes and left `unchecked`.
  */
 export function checkVideoFile(path: string, bytes: number, windowSeconds: number | null): IntegrityResult {
   if (bytes === 0) return { status: 'empty', duration: null, detail: null };
@@ -59,6 +60,8 @@ function checkBoxes(fd: number, bytes: number, windowSeconds: number | null): In
   let sawFtyp = false;
   let duration: number | null | undefined;
   let media: MediaInfo | undefined;
+  let moov: Buffer | undefined;
+  const mdats: ByteRange[] = [];
   while (offset < bytes) {
     const header = readAt(fd, offset, 16);
     if (header.length < 8) return damaged(`a box header is cut short at byte ${offset}`);
@@ -80,9 +83,10 @@ function checkBoxes(fd: number, bytes: number, windowSeconds: number | null): In
       return damaged(`box '${type}' runs past the end of the file (${offset + size} > ${bytes} bytes): truncated`);
     }
     if (type === 'ftyp') sawFtyp = true;
+    if (type === 'mdat') mdats.push({ start: offset + headerSize, end: offset + size });
     if (type === 'moov') {
       if (size > MAX_MOOV_BYTES) return damaged(`moov box of ${size} bytes is implausibly large`);
-      const moov = readAt(fd, offset + headerSize, size - headerSize);
+      moov = readAt(fd, offset + headerSize, size - headerSize);
       duration = movieDuration(moov);
       if (duration === undefined) return damaged('moov box has no readable mvhd');
       // Loaders (decord, PyAV) fail on a file with no video stream: "cannot find video stream".
@@ -92,11 +96,92 @@ function checkBoxes(fd: number, bytes: number, windowSeconds: number | null): In
     offset += size;
   }
   if (!sawFtyp) return damaged('no ftyp box');
-  if (duration === undefined) return damaged('no moov box (moov atom not found)');
+  if (duration === undefined || !moov) return damaged('no moov box (moov atom not found)');
+  const outside = sampleOutsideMdat(moov, mdats, bytes);
+  if (outside) return damaged(outside);
   if (duration !== null && windowSeconds !== null && duration < SHORT_SHARE * windowSeconds) {
     return { status: 'short', duration, detail: `${duration.toFixed(2)} s of a ${windowSeconds} s window`, media };
   }
   return { status: 'ok', duration, detail: null, media };
+}
+
+interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Where a track's sample table (stco or co64 chunk offsets, stsc samples per chunk, stsz sample sizes) places a
+ * chunk outside the file or outside every mdat, in words; undefined when every chunk lies inside one. This is what
+ * decord or PyAV would read past when decoding. A track without a complete sample table (a fragmented file's moov)
+ * is not judged here.
+ */
+function sampleOutsideMdat(moov: Buffer, mdats: ByteRange[], bytes: number): string | undefined {
+  let trackNumber = 0;
+  for (const [type, trak] of childBoxes(moov)) {
+    if (type !== 'trak') continue;
+    trackNumber++;
+    const chunks = chunkRanges(descend(trak, 'mdia', 'minf', 'stbl'));
+    for (const [index, chunk] of (chunks ?? []).entries()) {
+      const where = `track ${trackNumber}'s chunk ${index + 1} (bytes ${chunk.start}–${chunk.end})`;
+      if (chunk.end > bytes) return `${where} lies past the end of the file (${bytes} bytes): truncated`;
+      if (!mdats.some((mdat) => chunk.start >= mdat.start && chunk.end <= mdat.end)) return `${where} lies outside the mdat box`;
+    }
+  }
+  return undefined;
+}
+
+/** The byte range of every chunk a sample table describes, or undefined when it lacks one of its boxes. */
+function chunkRanges(stbl: Buffer | undefined): ByteRange[] | undefined {
+  const stsz = stbl && child(stbl, 'stsz');
+  const stsc = stbl && child(stbl, 'stsc');
+  const offsets = stbl && chunkOffsets(stbl);
+  if (!stsz || !stsc || !offsets || stsz.length < 12 || stsc.length < 8) return undefined;
+  const fixedSize = stsz.readUInt32BE(4);
+  const sampleCount = stsz.readUInt32BE(8);
+  if (fixedSize === 0 && stsz.length < 12 + 4 * sampleCount) return undefined;
+  const runs = stsc.readUInt32BE(4);
+  if (stsc.length < 8 + 12 * runs) return undefined;
+  const ranges: ByteRange[] = [];
+  let sample = 0;
+  for (let run = 0; run < runs; run++) {
+    const firstChunk = stsc.readUInt32BE(8 + 12 * run);
+    const samplesPerChunk = stsc.readUInt32BE(12 + 12 * run);
+    const nextFirst = run + 1 < runs ? stsc.readUInt32BE(8 + 12 * (run + 1)) : offsets.length + 1;
+    for (let chunk = Math.max(1, firstChunk); chunk < nextFirst && chunk <= offsets.length; chunk++) {
+      const start = offsets[chunk - 1]!;
+      let end = start;
+      for (let n = 0; n < samplesPerChunk && sample < sampleCount; n++, sample++) {
+        end += fixedSize || stsz.readUInt32BE(12 + 4 * sample);
+      }
+      ranges.push({ start, end });
+    }
+  }
+  return ranges;
+}
+
+/** The chunk offsets of an stco (32-bit) or co64 (64-bit) box. */
+function chunkOffsets(stbl: Buffer): number[] | undefined {
+  const stco = child(stbl, 'stco');
+  const co64 = stco ? undefined : child(stbl, 'co64');
+  const box = stco ?? co64;
+  if (!box || box.length < 8) return undefined;
+  const count = box.readUInt32BE(4);
+  const width = stco ? 4 : 8;
+  if (box.length < 8 + width * count) return undefined;
+  const offsets: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const at = 8 + width * index;
+    offsets.push(stco ? box.readUInt32BE(at) : Number(box.readBigUInt64BE(at)));
+  }
+  return offsets;
+}
+
+/** The box found by following a path of first children, or undefined. */
+function descend(body: Buffer, ...path: string[]): Buffer | undefined {
+  let box: Buffer | undefined = body;
+  for (const type of path) box = box && child(box, type);
+  return box;
 }
 
 /** The child boxes of a box's body, as [type, body] pairs; a box that runs past its parent ends the list. */
@@ -137,7 +222,7 @@ function mediaOf(moov: Buffer): MediaInfo | undefined {
     const handler = handlerOf(mdia);
     if (handler === 'soun') hasAudio = true;
     if (handler !== 'vide' || video) continue;
-    const stbl = child(child(mdia, 'minf') ?? Buffer.alloc(0), 'stbl');
+    const stbl = descend(mdia, 'minf', 'stbl');
     const stsd = stbl && child(stbl, 'stsd');
     // stsd: version and flags, entry count, then the first sample entry: size, type, 6 reserved bytes, the data
     // reference index, 16 bytes of pre_defined and reserved, then width and height (16 bits each).

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { ingestInto, queryAll } from '../helpers/catalog.js';
+import { encode } from '../helpers/ffmpeg.js';
 import { runCli } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
-
-/** Real clips made by ffmpeg (.ci/run installs it): the encoders users' copies come from. */
-function encode(path: string, args: string[]): void {
-  try {
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args, path]);
-  } catch (error) {
-    throw new Error(`ffmpeg is needed to make real clips (apt-get install ffmpeg; .ci/run installs it): ${(error as Error).message}`);
-  }
-}
 
 const home = tempDir();
 const db = join(home, 'catalog.db');
