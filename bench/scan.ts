@@ -1,17 +1,21 @@
 /**
  * npm run bench:scan — `kinetics scan` of a 200,000-file tree in 700 folders against a plain Python walker that
  * stats every file into SQLite (bench/python-walker.py), and against `find DIR -type f -printf '%s\n'`, in the
- * same run; an unchanged `--quick` rescan; `--verify` of 10,000 small MP4s and its unchanged rescan.
+ * same run; an unchanged `--quick` rescan; `--verify` of 10,000 small MP4s and its unchanged rescan; `--decode` of
+ * real H.264 clips against mmaction2's check (every frame of each clip decoded, here by ffmpeg, with as many
+ * processes at once), once for clips of one keyframe (x264's default for a 10 s clip) and once with one each 2 s.
  * Also the floor any SQLite catalog of that tree pays through better-sqlite3: the same paths, sizes and mtimes
  * inserted in one transaction and given a unique path index, with no walk, no parsing and no process start.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { minimalMp4 } from '../src/util/mp4-fixture.js';
 import { clipKey } from '../src/util/clip-key.js';
 import { packageRoot } from '../src/util/package-root.js';
+import { eachLimited } from '../src/util/each-limited.js';
 import { benchWork } from './full-bucket.js';
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
@@ -62,6 +66,37 @@ function time(args: string[]): number {
   return elapsed;
 }
 
+const DECODE_CLIPS = 240;
+const DISTINCT_CLIPS = 24;
+
+/** Real 10 s H.264 clips at 340×256 and 30 frames a second, with sound, as CVDF's are; copies of a few encodes. */
+function buildDecodeTree(dir: string, keyframeEvery: string[]): string {
+  if (existsSync(join(dir, '.complete'))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const encoded = Array.from({ length: DISTINCT_CLIPS }, (_, index) => {
+    const path = join(dir, `encoded-${index}.mp4.src`);
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=340x256:rate=30,hue=h=${index * 15}`,
+      '-f', 'lavfi', '-i', 'sine', '-t', '10', '-c:v', 'libx264', ...keyframeEvery, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-f', 'mp4', path]);
+    return path;
+  });
+  for (let index = 0; index < DECODE_CLIPS; index++) {
+    copyFileSync(encoded[index % DISTINCT_CLIPS]!, join(dir, `${clipKey(index.toString(36).padStart(11, 'd'), 0, 10)}.mp4`));
+  }
+  writeFileSync(join(dir, '.complete'), '');
+  return dir;
+}
+
+/** mmaction2's check_videos.py way: every frame of every clip decoded, `jobs` clips at once. */
+async function decodeEveryFrame(dir: string, jobs: number): Promise<number> {
+  const files = execFileSync('find', [dir, '-name', '*.mp4'], { encoding: 'utf8' }).trim().split('\n');
+  const start = process.hrtime.bigint();
+  await eachLimited(files, jobs, (file) => new Promise<void>((resolve, reject) => {
+    execFile('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-threads', '1', '-i', file, '-map', '0:v:0', '-f', 'null', '-'], (error) => (error ? reject(error) : resolve()));
+  }));
+  return seconds(start);
+}
+
 const big = buildTree(join(benchWork, 'scan-tree'), 200_000, 700);
 const small = buildTree(join(benchWork, 'verify-tree'), 10_000, 100);
 const work = join(benchWork, 'scan-run');
@@ -97,3 +132,14 @@ line('unchanged rescan --quick', `${quick.toFixed(2)} s (${(quick / first).toFix
 line('unchanged rescan without --quick', `${plainRescan.toFixed(2)} s (${(plainRescan / first).toFixed(2)}× the first)`);
 line('--verify, 10,000 small MP4s', `${verifyFirst.toFixed(2)} s (${Math.round(10_000 / verifyFirst)} files/s)`);
 line('unchanged --verify rescan', `${verifyRescan.toFixed(2)} s (${(verifyRescan / verifyFirst).toFixed(2)}× the first; goal ≤ 0.5)`);
+
+const jobs = availableParallelism();
+for (const [label, keyframes] of [['one keyframe a clip', []], ['a keyframe each 2 s', ['-g', '60']]] as const) {
+  const tree = buildDecodeTree(join(benchWork, `decode-tree-${keyframes.length === 0 ? 'one-gop' : 'gop-60'}`), [...keyframes]);
+  const decodeDb = join(work, `decode-${keyframes.length}.db`);
+  time(['scan', tree, '--verify', '--db', decodeDb, '--json']);
+  const ours = time(['scan', tree, '--decode', '--jobs', String(jobs), '--db', decodeDb, '--json']);
+  const everyFrame = await decodeEveryFrame(tree, jobs);
+  line(`--decode, ${DECODE_CLIPS} clips, ${label}`, `${ours.toFixed(2)} s (${(DECODE_CLIPS / ours).toFixed(1)} clips/s, ${jobs} jobs)`);
+  line('  mmaction2 way: every frame, ffmpeg a clip', `${everyFrame.toFixed(2)} s (${(DECODE_CLIPS / everyFrame).toFixed(1)} clips/s); ratio ${(ours / everyFrame).toFixed(2)}`);
+}

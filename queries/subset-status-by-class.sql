@@ -1,11 +1,12 @@
--- Disk coverage of a subset per class: its clips and how many are ok, missing, empty, damaged, short, unchecked or
--- unverified; least covered first.
+-- Disk coverage of a subset per class: its clips and how many are ok, missing, empty, damaged, undecodable (scan
+-- --decode), short, unchecked or unverified; least covered first.
 -- params: subset
 SELECT c.version, c.split, c.label, count(*) AS annotated,
        count(*) FILTER (WHERE status = 'ok') AS ok,
        count(*) FILTER (WHERE status = 'missing') AS missing,
        count(*) FILTER (WHERE status = 'empty') AS empty,
        count(*) FILTER (WHERE status = 'damaged') AS damaged,
+       count(*) FILTER (WHERE status = 'undecodable') AS undecodable,
        count(*) FILTER (WHERE status = 'short') AS short,
        count(*) FILTER (WHERE status = 'unchecked') AS unchecked,
        count(*) FILTER (WHERE status = 'unverified') AS unverified

@@ -1,11 +1,13 @@
--- Disk coverage of a subset per version and split: its clips and how many are ok, missing, empty, damaged, short,
--- unchecked or unverified (read from the subset's keys, not from every clip of its versions).
+-- Disk coverage of a subset per version and split: its clips and how many are ok, missing, empty, damaged,
+-- undecodable (scan --decode), short, unchecked or unverified (read from the subset's keys, not from every clip of
+-- its versions).
 -- params: subset
 SELECT c.version, c.split, count(*) AS annotated,
        count(*) FILTER (WHERE status = 'ok') AS ok,
        count(*) FILTER (WHERE status = 'missing') AS missing,
        count(*) FILTER (WHERE status = 'empty') AS empty,
        count(*) FILTER (WHERE status = 'damaged') AS damaged,
+       count(*) FILTER (WHERE status = 'undecodable') AS undecodable,
        count(*) FILTER (WHERE status = 'short') AS short,
        count(*) FILTER (WHERE status = 'unchecked') AS unchecked,
        count(*) FILTER (WHERE status = 'unverified') AS unverified

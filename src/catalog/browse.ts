@@ -26,7 +26,7 @@ export interface ClassDetails {
   counterparts: { version: string; idx: number }[];
 }
 
-const broken = "('damaged', 'empty', 'short')";
+const broken = "('damaged', 'undecodable', 'empty', 'short')";
 
 /**
  * Counts come from what each annotation file held, and disk statuses from the files that serve a clip, each

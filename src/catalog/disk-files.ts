@@ -5,7 +5,7 @@ import type { Catalog } from './catalog.js';
 import { deferIndexesIfEmpty, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { refreshFileStatistics } from './statistics.js';
 
-export const FILE_STATUSES = ['ok', 'empty', 'damaged', 'short', 'unchecked', 'unverified', 'gone'] as const;
+export const FILE_STATUSES = ['ok', 'empty', 'damaged', 'undecodable', 'short', 'unchecked', 'unverified', 'gone'] as const;
 export type FileStatus = (typeof FILE_STATUSES)[number];
 
 /** A row of disk_files as scan and fetch write it. */
@@ -30,6 +30,8 @@ export interface FileRecord {
   scannedAt: string;
   /** Orders the present files of a clip, lowest first: the one that serves the clip (see serving_files). */
   serveRank: number;
+  /** Of the file's bytes, when they were read whole (fetch, scan --checksum); see migration 014. */
+  sha256: string | null;
 }
 
 /** What a scan compares a walked file with. */
@@ -47,7 +49,7 @@ export interface KnownDir {
   mtime_ms: number;
 }
 
-export type FileFindings = { unknown: number; damaged: number; empty: number; short: number };
+export type FileFindings = { unknown: number; damaged: number; undecodable: number; empty: number; short: number };
 
 /** The id of a folder files are recorded under, recording the folder the first time. */
 export function scanRootId(catalog: Catalog, path: string): number {
@@ -130,10 +132,11 @@ export function fileFindings(catalog: Catalog, roots: string[]): FileFindings {
     .prepare(
       `SELECT count(*) FILTER (WHERE NOT known) AS unknown,
               count(*) FILTER (WHERE status = 'damaged') AS damaged,
+              count(*) FILTER (WHERE status = 'undecodable') AS undecodable,
               count(*) FILTER (WHERE status = 'empty') AS empty,
               count(*) FILTER (WHERE status = 'short') AS short
        FROM files
-       WHERE status <> 'gone' AND (${roots.map(() => '(path > ? AND path < ?)').join(' OR ')})`,
+       WHERE status <> 'gone' AND (${underRoots(roots, 'path')})`,
     )
     .get(roots.flatMap(pathRange)) as FileFindings;
 }
@@ -141,10 +144,11 @@ export function fileFindings(catalog: Catalog, roots: string[]): FileFindings {
 const WRITE_BATCH = 5000;
 /** What every record gives: a plain scan writes these alone (most files of a first scan). */
 const PLAIN_COLUMNS = ['path', 'dir', 'root_id', 'bytes', 'mtime_ms', 'clip_key', 'is_replacement', 'status', 'detail', 'duration', 'verified', 'scanned_at', 'serve_rank', 'matched_by'] as const;
-/** What a record gives besides, for a file named by YouTube id or read with --verify. */
-const MEDIA_COLUMNS = ['youtube_id', 'codec', 'width', 'height', 'frames', 'fps', 'has_audio'] as const;
+/** What a record gives besides, for a file named by YouTube id, read with --verify or hashed. */
+const MEDIA_COLUMNS = ['youtube_id', 'codec', 'width', 'height', 'frames', 'fps', 'has_audio', 'sha256'] as const;
 
-export const FILE_COLUMNS = [...PLAIN_COLUMNS, ...MEDIA_COLUMNS, 'candidates'] as const;
+/** Set after a record is written (matching, decoding): a rewritten file has them NULL until done again. */
+export const FILE_COLUMNS = [...PLAIN_COLUMNS, ...MEDIA_COLUMNS, 'candidates', 'decoded'] as const;
 
 /**
  * Writes file records in transactions of a few thousand, so an interrupted scan keeps what it established (a
@@ -176,10 +180,10 @@ export class FileWriter {
     this.write = catalog.sqlite.transaction((records: FileRecord[]) => {
       for (const r of records) {
         const values = [r.path, r.dir, r.rootId, r.bytes, r.mtimeMs, r.clipKey, r.isReplacement, r.status, r.detail, r.duration, r.verified, r.scannedAt, r.serveRank, r.matchedBy];
-        if (r.media === null && r.youtubeId === null) plain.add(...values);
+        if (r.media === null && r.youtubeId === null && r.sha256 === null) plain.add(...values);
         else {
           const media = r.media;
-          full.add(...values, r.youtubeId, media?.codec ?? null, media?.width ?? null, media?.height ?? null, media?.frames ?? null, media?.fps ?? null, media ? (media.hasAudio ? 1 : 0) : null);
+          full.add(...values, r.youtubeId, media?.codec ?? null, media?.width ?? null, media?.height ?? null, media?.frames ?? null, media?.fps ?? null, media ? (media.hasAudio ? 1 : 0) : null, r.sha256);
         }
       }
       plain.flush();
@@ -212,7 +216,7 @@ export interface MatchScope {
  */
 export function matchYoutubeNames(catalog: Catalog, roots: string[], scope: MatchScope): { matched: number; ambiguous: number; none: number } {
   const { sqlite } = catalog;
-  const under = `(${roots.map(() => '(f.path > ? AND f.path < ?)').join(' OR ')})`;
+  const under = `(${underRoots(roots, 'f.path')})`;
   const ranges = roots.flatMap(pathRange);
   const params = { versions: JSON.stringify(scope.versions), splits: JSON.stringify(scope.splits) };
   return sqlite.transaction(() => {
@@ -243,4 +247,131 @@ export function matchYoutubeNames(catalog: Catalog, roots: string[], scope: Matc
       .get(...ranges) as { matched: number; ambiguous: number; none: number };
     return counts;
   }).immediate();
+}
+
+/** A file `scan --decode` has yet to decode. */
+export interface FileToDecode {
+  id: number;
+  path: string;
+  is_replacement: number;
+}
+
+/**
+ * The files under these roots that hold a clip and were not decoded at their current size and mtime: those whose
+ * structure is sound (damaged and empty ones are known bad already), in path order.
+ */
+export function filesToDecode(catalog: Catalog, roots: string[]): FileToDecode[] {
+  return catalog.sqlite
+    .prepare(
+      `SELECT id, path, is_replacement FROM disk_files
+       WHERE decoded IS NULL AND clip_key IS NOT NULL AND status IN ('ok', 'short', 'unchecked') AND (${underRoots(roots, 'path')})
+       ORDER BY path`,
+    )
+    .all(roots.flatMap(pathRange)) as FileToDecode[];
+}
+
+export interface DecodeOutcome {
+  id: number;
+  /** ffmpeg's first complaint; undefined when the file decoded cleanly. */
+  complaint?: string;
+  /** The file's serve_rank as undecodable, used when there is a complaint. */
+  undecodableRank: number;
+}
+
+/** Records what decoding found, in one transaction: the triggers choose each clip's serving file again. */
+export function recordDecodes(catalog: Catalog, outcomes: DecodeOutcome[]): void {
+  const decoded = catalog.sqlite.prepare('UPDATE disk_files SET decoded = 1 WHERE id = ?');
+  const undecodable = catalog.sqlite.prepare("UPDATE disk_files SET decoded = 0, status = 'undecodable', detail = ?, serve_rank = ? WHERE id = ?");
+  catalog.sqlite.transaction(() => {
+    for (const outcome of outcomes) {
+      if (outcome.complaint === undefined) decoded.run(outcome.id);
+      else undecodable.run(outcome.complaint, outcome.undecodableRank, outcome.id);
+    }
+  }).immediate();
+}
+
+/** A file to hash, with the sum recorded for it at its size and mtime (when hashing all again). */
+export interface FileToHash {
+  id: number;
+  path: string;
+  sha256: string | null;
+  is_replacement: number;
+}
+
+/**
+ * The files under these roots that hold a clip and were not hashed at their current size and mtime; with `all`,
+ * every one of them (to find those whose bytes changed under an unchanged size and mtime).
+ */
+export function filesToHash(catalog: Catalog, roots: string[], all: boolean): FileToHash[] {
+  return catalog.sqlite
+    .prepare(
+      `SELECT id, path, sha256, is_replacement FROM disk_files
+       WHERE ${all ? '' : 'sha256 IS NULL AND '}clip_key IS NOT NULL AND status NOT IN ('gone', 'empty') AND (${underRoots(roots, 'path')})
+       ORDER BY path`,
+    )
+    .all(roots.flatMap(pathRange)) as FileToHash[];
+}
+
+export interface HashOutcome {
+  id: number;
+  sha256: string;
+  /** The sum recorded before, when the bytes no longer have it: the file is then damaged, with this serve_rank. */
+  changedFrom?: { sha256: string; damagedRank: number };
+}
+
+export function recordChecksums(catalog: Catalog, outcomes: HashOutcome[]): void {
+  const save = catalog.sqlite.prepare('UPDATE disk_files SET sha256 = ? WHERE id = ?');
+  const corrupted = catalog.sqlite.prepare("UPDATE disk_files SET sha256 = ?, status = 'damaged', serve_rank = ?, detail = ? WHERE id = ?");
+  catalog.sqlite.transaction(() => {
+    for (const outcome of outcomes) {
+      if (!outcome.changedFrom) save.run(outcome.sha256, outcome.id);
+      else {
+        const detail = `its bytes changed since they were hashed (sha256 ${outcome.changedFrom.sha256.slice(0, 12)}…) under the same size and mtime: silently corrupted`;
+        corrupted.run(outcome.sha256, outcome.changedFrom.damagedRank, detail, outcome.id);
+      }
+    }
+  }).immediate();
+}
+
+/**
+ * Files under these roots whose sha256 differs from that of a shard member of their clip with the same size (and
+ * matches none) are damaged: silently corrupted since that member was streamed. A file of another size is another
+ * encode (a copy made elsewhere), not comparable. Returns how many were found.
+ */
+export function markChecksumMismatches(catalog: Catalog, roots: string[], damagedRank: number): number {
+  return catalog.sqlite
+    .prepare(
+      `UPDATE disk_files AS f
+       SET status = 'damaged', serve_rank = @rank - f.is_replacement,
+           detail = 'sha256 differs from that of its shard member ' || m.version || '/' || m.split || '/' || m.shard || ' of the same size: corrupted since'
+       FROM shard_member_files m
+       WHERE m.clip_key = f.clip_key AND m.bytes = f.bytes AND m.sha256 IS NOT NULL AND m.sha256 <> f.sha256
+         AND f.sha256 IS NOT NULL AND f.status IN ('ok', 'short', 'unchecked', 'unverified', 'undecodable')
+         AND NOT EXISTS (SELECT 1 FROM shard_member_files g WHERE g.clip_key = f.clip_key AND g.sha256 = f.sha256)
+         AND (${underRoots(roots, 'f.path')})`,
+    )
+    .run({ rank: damagedRank }, ...roots.flatMap(pathRange)).changes;
+}
+
+/** What a short file's detail gains when its bytes are those of a shard member: CVDF's clip is that short. */
+export const SHORT_AT_SOURCE = 'short at the source (the size of its shard member)';
+
+/**
+ * Short files under these roots of the same size as a shard member of their clip are short at the source, as CVDF
+ * says 5 % of K700-2020's test clips are: said in their detail (once).
+ */
+export function noteShortAtSource(catalog: Catalog, roots: string[]): number {
+  return catalog.sqlite
+    .prepare(
+      `UPDATE disk_files AS f SET detail = coalesce(f.detail || '; ', '') || @note
+       WHERE f.status = 'short' AND coalesce(f.detail, '') NOT LIKE '%' || @note
+         AND EXISTS (SELECT 1 FROM shard_member_files m WHERE m.clip_key = f.clip_key AND m.bytes = f.bytes)
+         AND (${underRoots(roots, 'f.path')})`,
+    )
+    .run({ note: SHORT_AT_SOURCE }, ...roots.flatMap(pathRange)).changes;
+}
+
+/** A condition on a path column: under one of the roots (bound as pathRange pairs). */
+function underRoots(roots: string[], column: string): string {
+  return roots.map(() => `(${column} > ? AND ${column} < ?)`).join(' OR ');
 }

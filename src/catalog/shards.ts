@@ -69,6 +69,8 @@ function learnedLabel(catalog: Catalog, shard: ShardId, clipKeys: string[]): str
 export interface StreamedShard extends ShardId {
   members: Map<string, number>;
   damaged?: Map<string, string>;
+  /** The sha256 of the members whose bytes were hashed (those written), by clip key. */
+  sha256?: Map<string, string>;
 }
 
 /**
@@ -80,7 +82,7 @@ export interface StreamedShard extends ShardId {
 export function recordShardMembers(catalog: Catalog, shards: Iterable<StreamedShard>, options: { extracted?: boolean } = {}): void {
   const { sqlite } = catalog;
   const forget = sqlite.prepare('DELETE FROM shard_member_files WHERE version = ? AND split = ? AND shard = ?');
-  const add = sqlite.prepare('INSERT INTO shard_member_files (version, split, shard, clip_key, bytes, damaged) VALUES (?, ?, ?, ?, ?, ?)');
+  const add = sqlite.prepare('INSERT INTO shard_member_files (version, split, shard, clip_key, bytes, damaged, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)');
   // Only a per-class shard (named or numbered by class) has a class to learn; random shards never do (migration 008).
   const markKnown = sqlite.prepare(
     `UPDATE shard_files SET members_known = 1, learned_label = CASE WHEN label IS NOT NULL OR class_number IS NOT NULL THEN ? END
@@ -91,17 +93,17 @@ export function recordShardMembers(catalog: Catalog, shards: Iterable<StreamedSh
     for (const shard of shards) {
       if (options.extracted) markExtracted.run(shard.version, shard.split, shard.name);
       forget.run(shard.version, shard.split, shard.name);
-      for (const [clipKey, bytes] of shard.members) add.run(shard.version, shard.split, shard.name, clipKey, bytes, shard.damaged?.get(clipKey) ?? null);
+      for (const [clipKey, bytes] of shard.members) add.run(shard.version, shard.split, shard.name, clipKey, bytes, shard.damaged?.get(clipKey) ?? null, shard.sha256?.get(clipKey) ?? null);
       markKnown.run(learnedLabel(catalog, shard, [...shard.members.keys()]), shard.version, shard.split, shard.name);
     }
   }).immediate();
 }
 
-/** Every learned shard member as rows (version, split, shard, clip_key, bytes), in that order. */
+/** Every learned shard member as rows (version, split, shard, clip_key, bytes, sha256), in that order. */
 export function shardMemberRows(catalog: Catalog, only: { version: string | null; split: string | null }): IterableIterator<unknown[]> {
   return catalog.sqlite
     .prepare(
-      `SELECT version, split, shard, clip_key, bytes FROM shard_members
+      `SELECT version, split, shard, clip_key, bytes, sha256 FROM shard_members
        WHERE (@version IS NULL OR version = @version) AND (@split IS NULL OR split = @split)
        ORDER BY version, split, shard, clip_key`,
     )

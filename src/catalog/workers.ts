@@ -46,7 +46,7 @@ const STATE_RANK = `CASE %s WHEN 'remote' THEN 0 WHEN 'downloading' THEN 1 WHEN 
 const rank = (column: string) => STATE_RANK.replace('%s', column);
 
 const MERGED_COLUMNS = [...FILE_COLUMNS, 'gone_at'];
-const COMPARED = ['bytes', 'mtime_ms', 'status', 'detail', 'duration', 'verified', 'serve_rank', 'gone_at'];
+const COMPARED = ['bytes', 'mtime_ms', 'status', 'detail', 'duration', 'verified', 'serve_rank', 'gone_at', 'sha256'];
 
 /**
  * Folds what a worker recorded (files written, shard states, members learned) into the catalog, in one transaction,
@@ -98,8 +98,8 @@ export function mergeWorkerCatalog(catalog: Catalog, workerFile: string): MergeS
           SELECT w.version, w.split, w.name, w.learned_label FROM worker.shard_files w
           JOIN shard_files s USING (version, split, name) WHERE w.members_known = 1 AND s.members_known = 0`);
         db.exec(`DELETE FROM shard_member_files WHERE (version, split, shard) IN (SELECT version, split, name FROM learned);
-          INSERT INTO shard_member_files (version, split, shard, clip_key, bytes, damaged)
-          SELECT m.version, m.split, m.shard, m.clip_key, m.bytes, m.damaged
+          INSERT INTO shard_member_files (version, split, shard, clip_key, bytes, damaged, sha256)
+          SELECT m.version, m.split, m.shard, m.clip_key, m.bytes, m.damaged, m.sha256
           FROM worker.shard_member_files m JOIN learned l ON (l.version, l.split, l.name) = (m.version, m.split, m.shard);
           UPDATE shard_files AS s SET members_known = 1, learned_label = l.learned_label
           FROM learned l WHERE (l.version, l.split, l.name) = (s.version, s.split, s.name)`);

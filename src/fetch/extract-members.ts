@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { type WriteStream, createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { type WriteStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Gunzip, type ZlibOptions, createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
@@ -10,7 +11,8 @@ export interface ExtractHooks {
   /** Where to write this clip's member, or undefined to pass it over. */
   destinationOf(clipKey: string, fileName: string): string | undefined;
   onMember(clipKey: string, bytes: number): void;
-  onExtracted(clipKey: string, path: string): void;
+  /** A member was placed at `path` (again, when a better copy of it replaced the first), with its bytes' sha256. */
+  onExtracted(clipKey: string, path: string, sha256: string): void;
   onRefused(memberPath: string, reason: string): void;
   /** Orders the copies of a member the archive holds more than once: lower is better. */
   rankCopy(path: string, fileName: string): number;
@@ -20,6 +22,12 @@ const SAFE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 
 /** Far above any 10-second Kinetics clip (the largest are tens of MB): a bigger member is a bomb, not a clip. */
 export const MAX_CLIP_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Ends the name of the file a member replaced (a damaged copy being repaired): kept until the new one is verified,
+ * then removed, or put back when it was the better of the two (see settleSetAside in fetch-shards).
+ */
+export const SET_ASIDE = '.bad';
 
 /** The bytes are no tar or tar.gz: an error page, junk, a cut-off or corrupted archive. */
 export class UnreadableArchiveError extends Error {}
@@ -88,12 +96,14 @@ export class MemberExtractor {
   }
 
   /** The first copy of a member is placed; a later one replaces it only when it ranks better. */
-  private place(temporary: string, destination: string, copy: number, fileName: string, clipKey: string): void {
+  private place(temporary: string, destination: string, copy: number, fileName: string, clipKey: string, sha256: string): void {
     const earlier = this.placed.get(destination);
     if (earlier === undefined) {
+      // One set aside by an interrupted repair is the older copy: it stays, and the file it left is replaced.
+      if (existsSync(destination) && !existsSync(destination + SET_ASIDE)) renameSync(destination, destination + SET_ASIDE);
       renameSync(temporary, destination);
       this.placed.set(destination, { copy });
-      return this.hooks.onExtracted(clipKey, destination);
+      return this.hooks.onExtracted(clipKey, destination, sha256);
     }
     earlier.rank ??= this.hooks.rankCopy(destination, fileName);
     const rank = this.hooks.rankCopy(temporary, fileName);
@@ -101,6 +111,7 @@ export class MemberExtractor {
     if (rank < earlier.rank || (rank === earlier.rank && copy < earlier.copy)) {
       renameSync(temporary, destination);
       this.placed.set(destination, { copy, rank });
+      this.hooks.onExtracted(clipKey, destination, sha256);
     } else rmSync(temporary);
   }
 
@@ -154,6 +165,8 @@ export class MemberExtractor {
       whole = !this.failure;
       this.incomplete.delete(file);
     });
+    const hash = createHash('sha256');
+    entry.on('data', (chunk: Buffer) => hash.update(chunk));
     entry.pipe(file);
     const write = new Promise<void>((resolve, reject) => {
       file.on('close', resolve);
@@ -162,7 +175,7 @@ export class MemberExtractor {
     })
       .then(() => {
         if (!whole) throw new Error(`${this.archiveName}: ${path} was cut off`);
-        this.place(temporary, destination, copy, basename, clip.clipKey);
+        this.place(temporary, destination, copy, basename, clip.clipKey, hash.digest('hex'));
       })
       .catch((error: unknown) => {
         rmSync(temporary, { force: true });

@@ -1,11 +1,11 @@
 import { copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { FileWriter, finishedRecordingFiles, scanRootId } from '../catalog/disk-files.js';
+import { type FileRecord, FileWriter, SHORT_AT_SOURCE, finishedRecordingFiles, scanRootId } from '../catalog/disk-files.js';
 import { ABSENT, recordShardMembers, recordShardSize, setShardState } from '../catalog/shards.js';
 import { copyRank, fileRecord } from '../scan/file-record.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
-import { MemberExtractor, UnreadableArchiveError } from './extract-members.js';
+import { MemberExtractor, SET_ASIDE, UnreadableArchiveError } from './extract-members.js';
 import { type HomeLock, lockHome } from './home-lock.js';
 import type { SubsetClip } from '../catalog/subsets.js';
 import { type PlannedShard, archivePath, mayHold } from './plan.js';
@@ -17,6 +17,27 @@ import { clipDestination, videosRoot } from './video-layout.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
 
 const USABLE = new Set<string>(USABLE_STATUSES);
+
+/** A written file read as `scan --verify` reads it. */
+function verifiedRecord(path: string, rootId: number): FileRecord {
+  const info = statSync(path);
+  return fileRecord({ path, dir: dirname(path), name: basename(path), bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, rootId, true, new Date().toISOString());
+}
+
+/**
+ * The copy a member replaced goes once the member verifies usable or at least as good; when the old copy was the
+ * better (short, against a member the source holds damaged), it is put back.
+ */
+function settleSetAside(path: string, record: FileRecord): FileRecord {
+  const aside = path + SET_ASIDE;
+  if (!existsSync(aside)) return record;
+  if (USABLE.has(record.status) || record.serveRank <= copyRank(aside, basename(path))) {
+    rmSync(aside);
+    return record;
+  }
+  renameSync(aside, path);
+  return verifiedRecord(path, record.rootId);
+}
 
 export interface FetchOptions {
   home: string;
@@ -106,15 +127,17 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
     );
     // Members written before a failure are on disk: they are recorded too, so status tells the truth.
     const damaged = new Map<string, string>();
-    for (const path of result.written) {
-      const info = statSync(path);
-      const record = fileRecord({ path, dir: dirname(path), name: basename(path), bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, rootId, true, new Date().toISOString());
+    const sha256 = new Map<string, string>();
+    for (const [path, written] of result.written) {
+      const record = settleSetAside(path, { ...verifiedRecord(path, rootId), sha256: written.sha256 });
+      if (record.status === 'short' && record.sha256 !== null) record.detail = `${record.detail}; ${SHORT_AT_SOURCE}`;
       if (!USABLE.has(record.status) && record.clipKey !== null) damaged.set(record.clipKey, record.status);
+      sha256.set(written.clipKey, written.sha256);
       writer.add(record);
     }
     writer.flush();
     if (result.state === 'extracted') {
-      recordShardMembers(catalog, [{ ...shard, members: result.memberBytes, damaged }], { extracted: true });
+      recordShardMembers(catalog, [{ ...shard, members: result.memberBytes, damaged, sha256 }], { extracted: true });
       for (const clipKey of result.memberBytes.keys()) stillUnfound.delete(unfoundKey(shard.version, clipKey));
     }
     const summary: ShardResult = {
@@ -123,7 +146,7 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
       split: shard.split,
       state: result.state,
       members: result.memberBytes.size,
-      extracted: result.written.length,
+      extracted: result.written.size,
       transferred: result.transferred,
       refused: result.refused,
       error: result.error,
@@ -139,7 +162,8 @@ interface TransferResult {
   /** absent: the source has no such file (HTTP 403/404/410, or none in a folder bucket); recorded, not asked again. */
   state: 'extracted' | 'failed' | 'absent' | 'cancelled';
   memberBytes: Map<string, number>;
-  written: string[];
+  /** Each file written, with its clip and the sha256 of the member it holds. */
+  written: Map<string, { clipKey: string; sha256: string }>;
   transferred: number;
   refused: { member: string; reason: string }[];
   error?: string;
@@ -152,11 +176,11 @@ async function transferShard(
   setState: (state: string, error: string | null) => void,
   recordSize: (bytes: number, etag: string | null) => void,
 ): Promise<TransferResult> {
-  const result: TransferResult = { state: 'failed', memberBytes: new Map(), written: [], transferred: 0, refused: [] };
+  const result: TransferResult = { state: 'failed', memberBytes: new Map(), written: new Map(), transferred: 0, refused: [] };
   const root = videosRoot(options.home);
   const newExtractor = () => {
     result.memberBytes.clear();
-    result.written = [];
+    result.written = new Map();
     result.refused = [];
     // Named by its file when it is read from disk: the one to look at, or to delete, when it does not read.
     return new MemberExtractor(shard.archive ?? shard.name, {
@@ -165,7 +189,7 @@ async function transferShard(
         return clip ? clipDestination(root, clip, fileName, shard.split === REPLACEMENT_SPLIT) : undefined;
       },
       onMember: (clipKey, bytes) => result.memberBytes.set(clipKey, bytes),
-      onExtracted: (_clipKey, path) => result.written.push(path),
+      onExtracted: (clipKey, path, sha256) => result.written.set(path, { clipKey, sha256 }),
       onRefused: (member, reason) => result.refused.push({ member, reason }),
       rankCopy: copyRank,
     });

@@ -110,7 +110,7 @@ export function mayHold(shard: { version: string; split: string }, clip: { versi
   return shard.version === clip.version && (shard.split === clip.split || shard.split === REPLACEMENT_SPLIT);
 }
 
-const DAMAGED_STATUSES = new Set(['damaged', 'short', 'empty']);
+const DAMAGED_STATUSES = new Set(['damaged', 'undecodable', 'short', 'empty']);
 
 /** A shard known to hold a clip, and the status the clip had as it sent it (null or absent: usable). */
 export interface Holder {

@@ -7,7 +7,12 @@ import { type IntegrityResult, checkVideoFile } from './video-integrity.js';
 import type { WalkedFile } from './walk-tree.js';
 
 /** A better status first; among equals, a K400 replacement before the file it replaces. */
-const STATUS_RANK: Record<Exclude<FileStatus, 'gone'>, number> = { ok: 0, unchecked: 1, unverified: 2, short: 3, damaged: 4, empty: 5 };
+const STATUS_RANK: Record<Exclude<FileStatus, 'gone'>, number> = { ok: 0, unchecked: 1, unverified: 2, short: 3, damaged: 4, undecodable: 4, empty: 5 };
+
+/** The rank of a file among the copies of its clip (serve_rank): by status, then a replacement first. */
+export function serveRank(status: Exclude<FileStatus, 'gone'>, isReplacement: number): number {
+  return 2 * STATUS_RANK[status] + 1 - isReplacement;
+}
 
 /** Ends the name of a member being written by fetch (renamed once complete): not a file of the tree yet. */
 export const BEING_EXTRACTED = '.extracting';
@@ -42,7 +47,8 @@ export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, sc
     duration: integrity.duration,
     verified: integrity.verified,
     scannedAt,
-    serveRank: 2 * STATUS_RANK[integrity.status] + 1 - isReplacement,
+    serveRank: serveRank(integrity.status, isReplacement),
+    sha256: null,
   };
 }
 

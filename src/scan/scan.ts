@@ -1,9 +1,16 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Catalog } from '../catalog/catalog.js';
 import {
+  type DecodeOutcome,
   FileWriter,
+  type HashOutcome,
   type KnownFile,
   fileFindings,
+  filesToDecode,
+  filesToHash,
+  markChecksumMismatches,
+  noteShortAtSource,
+  recordChecksums,
   finishedRecordingFiles,
   foldersWithFiles,
   holdsDiskFiles,
@@ -11,11 +18,16 @@ import {
   knownFilesReader,
   type MatchScope,
   matchYoutubeNames,
+  recordDecodes,
   recordWalk,
   recordingFiles,
   scanRootId,
 } from '../catalog/disk-files.js';
-import { BEING_EXTRACTED, fileRecord } from './file-record.js';
+import { eachLimited } from '../util/each-limited.js';
+import { sha256OfFile } from './checksum.js';
+import { decodeFile, decodeWindows, requireFfmpeg } from './decode-check.js';
+import { type VideoTimeline, videoTimeline } from './video-integrity.js';
+import { BEING_EXTRACTED, fileRecord, serveRank } from './file-record.js';
 import { canonicalPath } from '../util/canonical-path.js';
 import { walkWithFind } from './find-walk.js';
 import { type ArchiveFindings, recogniseShardArchives } from './shard-archives.js';
@@ -30,12 +42,25 @@ export interface ScanOptions {
   onProgress?: (progress: ScanProgress) => void;
   /** The clips a file named by YouTube id alone may be matched to (all when left out). */
   scope?: MatchScope;
+  /**
+   * Then hash the bytes of each clip's file not hashed yet ('new'), or of every one ('all': a file whose bytes no
+   * longer have the sum recorded for them is damaged); sums are compared with those of shard members.
+   */
+  checksum?: 'new' | 'all';
+  /** Then decode a few frames of each clip's file not decoded yet with this ffmpeg, `jobs` at a time. */
+  decode?: { ffmpeg: string; jobs: number };
 }
 
 export interface ScanProgress {
   files: number;
   dirs: number;
   verified: number;
+  /** Files hashed so far, of those to hash (known once the walk is done). */
+  hashed: number;
+  toHash: number;
+  /** Files decoded so far, of those to decode (known once the walk and the hashing are done). */
+  decoded: number;
+  toDecode: number;
 }
 
 export interface ScanSummary {
@@ -50,6 +75,12 @@ export interface ScanSummary {
   damaged: number;
   empty: number;
   short: number;
+  /** Files ffmpeg decoded in this scan, and the undecodable files under the roots (of this scan or an earlier). */
+  decoded: number;
+  undecodable: number;
+  /** Files hashed in this scan; files found to differ from their shard member of the same size (now damaged). */
+  hashed: number;
+  corrupted: number;
   skippedDirs: number;
   unreadable: { path: string; error: string }[];
   /** Shard archives among the files (CVDF's download scripts leave them), recorded on their shards. */
@@ -80,14 +111,19 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
     damaged: 0,
     empty: 0,
     short: 0,
+    decoded: 0,
+    undecodable: 0,
+    hashed: 0,
+    corrupted: 0,
     skippedDirs: 0,
     unreadable: [],
     archives: { recognised: 0, partial: 0, ambiguous: [] },
     byYoutubeId: { matched: 0, ambiguous: 0, none: 0 },
     seconds: 0,
   };
+  if (options.decode) await requireFfmpeg(options.decode.ffmpeg);
   const writer = new FileWriter(catalog);
-  const progress: ScanProgress = { files: 0, dirs: 0, verified: 0 };
+  const progress: ScanProgress = { files: 0, dirs: 0, verified: 0, hashed: 0, toHash: 0, decoded: 0, toDecode: 0 };
   for (const root of summary.roots) {
     await recordingFiles(catalog, () => scanRoot(catalog, root, options, summary, progress, writer));
   }
@@ -95,6 +131,12 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
   options.onProgress?.(progress);
   summary.verified = progress.verified;
   summary.byYoutubeId = matchYoutubeNames(catalog, summary.roots, options.scope ?? { versions: [], splits: [] });
+  if (options.checksum) hashFilesUnder(catalog, summary.roots, options.checksum === 'all', progress, options.onProgress);
+  summary.hashed = progress.hashed;
+  summary.corrupted = markChecksumMismatches(catalog, summary.roots, serveRank('damaged', 0));
+  noteShortAtSource(catalog, summary.roots);
+  if (options.decode) await decodeFilesUnder(catalog, summary.roots, options.decode, progress, options.onProgress);
+  summary.decoded = progress.decoded;
   Object.assign(summary, fileFindings(catalog, summary.roots));
   summary.archives = recogniseShardArchives(catalog, summary.roots);
   summary.seconds = (performance.now() - started) / 1000;
@@ -183,6 +225,77 @@ async function scanRoot(
   summary.gone += gonePaths.length;
   recordWalk(catalog, { rootId, scannedAt, gonePaths, dirs });
 }
+
+/**
+ * Hashes the files under the roots not hashed at their size and mtime (or all of them), recording the sums in
+ * batches: an interrupted hashing of new files resumes where it stopped.
+ */
+function hashFilesUnder(catalog: Catalog, roots: string[], all: boolean, progress: ScanProgress, onProgress: ScanOptions['onProgress']): void {
+  const files = filesToHash(catalog, roots, all);
+  progress.toHash = files.length;
+  let sums: HashOutcome[] = [];
+  for (const file of files) {
+    try {
+      const sha256 = sha256OfFile(file.path);
+      const changed = file.sha256 !== null && file.sha256 !== sha256;
+      sums.push({ id: file.id, sha256, ...(changed ? { changedFrom: { sha256: file.sha256!, damagedRank: serveRank('damaged', file.is_replacement) } } : {}) });
+    } catch {
+      // Gone or unreadable since the walk: the next scan records what it is.
+    }
+    progress.hashed++;
+    if (sums.length >= HASH_BATCH) {
+      recordChecksums(catalog, sums);
+      sums = [];
+    }
+    if (progress.hashed % 64 === 0) onProgress?.(progress);
+  }
+  recordChecksums(catalog, sums);
+}
+
+const HASH_BATCH = 500;
+
+/**
+ * Decodes the files under the roots that were not decoded at their size and mtime, recording each outcome in
+ * batches: an interrupted decode resumes with the files it had not reached.
+ */
+async function decodeFilesUnder(
+  catalog: Catalog,
+  roots: string[],
+  decode: NonNullable<ScanOptions['decode']>,
+  progress: ScanProgress,
+  onProgress: ScanOptions['onProgress'],
+): Promise<void> {
+  const files = filesToDecode(catalog, roots);
+  progress.toDecode = files.length;
+  onProgress?.(progress);
+  let outcomes: DecodeOutcome[] = [];
+  const record = () => {
+    recordDecodes(catalog, outcomes);
+    outcomes = [];
+  };
+  await eachLimited(files, decode.jobs, async (file) => {
+    const complaint = await decodeFile(decode.ffmpeg, file.path, decodeWindows(videoTimelineIfThere(file.path)));
+    // A file removed since the walk is the next scan's to record as gone, not undecodable.
+    if (complaint === undefined || existsSync(file.path)) {
+      outcomes.push({ id: file.id, complaint, undecodableRank: serveRank('undecodable', file.is_replacement) });
+    }
+    progress.decoded++;
+    if (outcomes.length >= DECODE_BATCH) record();
+    onProgress?.(progress);
+  });
+  record();
+}
+
+/** The file's timeline, unless it went since the walk (ffmpeg will then say so). */
+function videoTimelineIfThere(path: string): VideoTimeline | undefined {
+  try {
+    return videoTimeline(path, statSync(path).size);
+  } catch {
+    return undefined;
+  }
+}
+
+const DECODE_BATCH = 32;
 
 function loadKnownDirs(catalog: Catalog, rootId: number): Map<string, { mtimeMs: number; children: string[] }> {
   const rows = knownDirsOf(catalog, rootId);

@@ -63,25 +63,9 @@ function checkBoxes(fd: number, bytes: number, windowSeconds: number | null): In
   let moov: Buffer | undefined;
   const mdats: ByteRange[] = [];
   while (offset < bytes) {
-    const header = readAt(fd, offset, 16);
-    if (header.length < 8) return damaged(`a box header is cut short at byte ${offset}`);
-    let size = header.readUInt32BE(0);
-    const type = header.toString('latin1', 4, 8);
-    let headerSize = 8;
-    if (size === 1) {
-      if (header.length < 16) return damaged(`a 64-bit box header is cut short at byte ${offset}`);
-      size = Number(header.readBigUInt64BE(8));
-      headerSize = 16;
-    } else if (size === 0) {
-      size = bytes - offset;
-    }
-    if (!/^[\x20-\x7e]{4}$/.test(type) || size < headerSize) {
-      return damaged(offset === 0 ? 'not an MP4 file (no ISO-BMFF box at the start)' : `garbage where a box should start at byte ${offset}`);
-    }
-    if (offset === 0 && type !== 'ftyp') return damaged(`no ftyp box at the start (found '${type}')`);
-    if (offset + size > bytes) {
-      return damaged(`box '${type}' runs past the end of the file (${offset + size} > ${bytes} bytes): truncated`);
-    }
+    const box = boxHeaderAt(fd, offset, bytes);
+    if (typeof box === 'string') return damaged(box);
+    const { type, size, headerSize } = box;
     if (type === 'ftyp') sawFtyp = true;
     if (type === 'mdat') mdats.push({ start: offset + headerSize, end: offset + size });
     if (type === 'moov') {
@@ -103,6 +87,81 @@ function checkBoxes(fd: number, bytes: number, windowSeconds: number | null): In
     return { status: 'short', duration, detail: `${duration.toFixed(2)} s of a ${windowSeconds} s window`, media };
   }
   return { status: 'ok', duration, detail: null, media };
+}
+
+interface BoxHeader {
+  type: string;
+  /** The whole box's size, header included (a size of 0 read as "to the end of the file"). */
+  size: number;
+  headerSize: number;
+}
+
+/** The top-level box whose header starts at `offset`, or why no sound box starts there. */
+function boxHeaderAt(fd: number, offset: number, bytes: number): BoxHeader | string {
+  const header = readAt(fd, offset, 16);
+  if (header.length < 8) return `a box header is cut short at byte ${offset}`;
+  let size = header.readUInt32BE(0);
+  const type = header.toString('latin1', 4, 8);
+  let headerSize = 8;
+  if (size === 1) {
+    if (header.length < 16) return `a 64-bit box header is cut short at byte ${offset}`;
+    size = Number(header.readBigUInt64BE(8));
+    headerSize = 16;
+  } else if (size === 0) {
+    size = bytes - offset;
+  }
+  if (!/^[\x20-\x7e]{4}$/.test(type) || size < headerSize) {
+    return offset === 0 ? 'not an MP4 file (no ISO-BMFF box at the start)' : `garbage where a box should start at byte ${offset}`;
+  }
+  if (offset === 0 && type !== 'ftyp') return `no ftyp box at the start (found '${type}')`;
+  if (offset + size > bytes) return `box '${type}' runs past the end of the file (${offset + size} > ${bytes} bytes): truncated`;
+  return { type, size, headerSize };
+}
+
+/** When a video's keyframes fall: what seeking in it costs. */
+export interface VideoTimeline {
+  seconds: number;
+  /** The times of the first video track's sync samples (stss), ascending; every frame when it has no stss. */
+  keyframes: number[];
+}
+
+/**
+ * The first video track's duration and keyframe times, from the moov alone; undefined for a file that is no sound
+ * MP4 (WebM, MKV) or whose track lacks its sample counts. Times assume a constant frame rate: they decide where
+ * seeking starts decoding, not which frame is shown.
+ */
+export function videoTimeline(path: string, bytes: number): VideoTimeline | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    for (let offset = 0; offset < bytes; ) {
+      const box = boxHeaderAt(fd, offset, bytes);
+      if (typeof box === 'string') return undefined;
+      if (box.type === 'moov') return box.size > MAX_MOOV_BYTES ? undefined : timelineOf(readAt(fd, offset + box.headerSize, box.size - box.headerSize));
+      offset += box.size;
+    }
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function timelineOf(moov: Buffer): VideoTimeline | undefined {
+  for (const [type, trak] of childBoxes(moov)) {
+    const mdia = type === 'trak' ? child(trak, 'mdia') : undefined;
+    if (!mdia || handlerOf(mdia) !== 'vide') continue;
+    const stbl = descend(mdia, 'minf', 'stbl');
+    const frames = framesOf(stbl && child(stbl, 'stts'));
+    const mdhd = child(mdia, 'mdhd');
+    const seconds = mdhd && headerSeconds(mdhd);
+    if (!frames || typeof seconds !== 'number' || seconds <= 0) return undefined;
+    const stss = stbl && child(stbl, 'stss');
+    const count = stss && stss.length >= 8 ? stss.readUInt32BE(4) : 0;
+    const syncSamples = stss && stss.length >= 8 + 4 * count
+      ? Array.from({ length: count }, (_, index) => stss.readUInt32BE(8 + 4 * index))
+      : Array.from({ length: frames }, (_, index) => index + 1);
+    return { seconds, keyframes: syncSamples.map((sample) => ((sample - 1) * seconds) / frames) };
+  }
+  return undefined;
 }
 
 interface ByteRange {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, readdirSync, truncateSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { minimalMp4 } from '../../src/util/mp4-fixture.js';
 import { test } from 'node:test';
 import { extract } from 'tar';
 import { BucketServer } from '../helpers/bucket-server.js';
@@ -11,14 +12,18 @@ import { copyOfSampleBucket, tempDir } from '../helpers/temp.js';
 
 const SHARD = '600/val/tying knot (not on a tie).tar.gz';
 
-/** The bucket's copy of the class shard, repacked with one member cut short, as a source may hold it. */
-async function bucketWithOneDamagedMember(): Promise<{ bucket: string; damagedKey: string; goodKey: string }> {
+/**
+ * The bucket's copy of the class shard, repacked with one member cut in half (damaged), or replaced by a clip of
+ * 3 s (short), as a source may hold it.
+ */
+async function bucketWithOneDamagedMember(how: 'cut' | 'short' = 'cut'): Promise<{ bucket: string; damagedKey: string; goodKey: string }> {
   const bucket = copyOfSampleBucket();
   const unpacked = tempDir();
   await extract({ file: join(bucket, SHARD), cwd: unpacked });
   const names = readdirSync(unpacked).sort();
   const damaged = names[0]!;
-  truncateSync(join(unpacked, damaged), Math.floor(readFileSync(join(unpacked, damaged)).length / 2));
+  if (how === 'short') writeFileSync(join(unpacked, damaged), minimalMp4(3));
+  else truncateSync(join(unpacked, damaged), Math.floor(readFileSync(join(unpacked, damaged)).length / 2));
   copyFileSync(await makeTarball(Object.fromEntries(names.map((name) => [name, readFileSync(join(unpacked, name))]))), join(bucket, SHARD));
   return { bucket, damagedKey: damaged.replace(/\.mp4$/, ''), goodKey: names[1]!.replace(/\.mp4$/, '') };
 }
@@ -56,4 +61,57 @@ test('a clip its shard sends damaged is reported as damaged at source, and its s
   } finally {
     await server.stop();
   }
+});
+
+test('a copy on disk better than what its shard sends (short against damaged) is put back, and no .bad stays', async () => {
+  const { bucket, damagedKey } = await bucketWithOneDamagedMember();
+  const server = await new BucketServer(bucket).start();
+  try {
+    const home = tempDir();
+    const db = join(home, 'catalog.db');
+    const cli = (...args: string[]) => runCli([...args, '--home', home]);
+    assert.equal((await cli('ingest', '--source', server.url, '--versions', 'k600', '--no-downstream')).code, 0);
+    assert.equal((await cli('subset', 'create', 'one', '--sql', `SELECT version, split, clip_key FROM clips WHERE version = 'k600' AND split = 'val' AND clip_key = '${damagedKey}'`)).code, 0);
+    assert.equal((await cli('fetch', 'one')).code, 0);
+    const [clip] = await queryAll<{ path: string; status: string }>(db, 'SELECT path, status FROM clips WHERE clip_key = ?', damagedKey);
+    assert.equal(clip!.status, 'damaged');
+    // A short copy (sound, under 90 % of its window) takes its place: better than the damaged member.
+    const shortCopy = minimalMp4(3);
+    writeFileSync(clip!.path, shortCopy);
+    assert.equal((await cli('scan', '--verify')).code, 0);
+    assert.equal((await queryAll<{ status: string }>(db, 'SELECT status FROM clips WHERE clip_key = ?', damagedKey))[0]!.status, 'short');
+
+    const retried = await cli('fetch', 'one', '--retry-damaged');
+    assert.equal(retried.code, 0, retried.stderr);
+    assert.deepEqual(readFileSync(clip!.path), shortCopy, 'the better copy is back in place');
+    assert.deepEqual(readdirSync(dirname(clip!.path)).filter((name) => name.endsWith('.bad')), []);
+    assert.equal((await queryAll<{ status: string }>(db, 'SELECT status FROM clips WHERE clip_key = ?', damagedKey))[0]!.status, 'short');
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a clip short at the source is said to be so, on the fetched file and on a copy of the same size; not on another', async () => {
+  const { bucket, damagedKey: shortKey } = await bucketWithOneDamagedMember('short');
+  const home = tempDir();
+  const db = join(home, 'catalog.db');
+  const cli = (...args: string[]) => runCli([...args, '--home', home]);
+  assert.equal((await cli('ingest', '--source', bucket, '--versions', 'k600', '--no-downstream')).code, 0);
+  assert.equal((await cli('subset', 'create', 'one', '--sql', `SELECT version, split, clip_key FROM clips WHERE version = 'k600' AND split = 'val' AND clip_key = '${shortKey}'`)).code, 0);
+  assert.equal((await cli('fetch', 'one')).code, 0);
+  const [fetched] = await queryAll<{ path: string; status: string; detail: string }>(db, 'SELECT path, status, detail FROM files WHERE clip_key = ?', shortKey);
+  assert.equal(fetched!.status, 'short');
+  assert.match(fetched!.detail, /^3\.00 s of a 10 s window; short at the source \(the size of its shard member\)$/);
+
+  const copies = tempDir();
+  mkdirSync(join(copies, 'same'));
+  mkdirSync(join(copies, 'other'));
+  copyFileSync(fetched!.path, join(copies, 'same', `${shortKey}.mp4`));
+  writeFileSync(join(copies, 'other', `${shortKey}.mp4`), minimalMp4(3, 500));
+  assert.equal((await cli('scan', copies, '--verify')).code, 0);
+  const details = await queryAll<{ path: string; detail: string }>(db, 'SELECT path, detail FROM files WHERE path > ? AND path < ? ORDER BY path', `${copies}/`, `${copies}0`);
+  assert.deepEqual(details.map((file) => file.detail), ['3.00 s of a 10 s window', '3.00 s of a 10 s window; short at the source (the size of its shard member)']);
+  // Scanned again, the note is not said twice.
+  assert.equal((await cli('scan', copies, '--verify')).code, 0);
+  assert.deepEqual((await queryAll<{ detail: string }>(db, 'SELECT detail FROM files WHERE path = ?', join(copies, 'same', `${shortKey}.mp4`)))[0]!.detail, details[1]!.detail);
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -12,17 +13,23 @@ import { tempDir } from '../helpers/temp.js';
 interface Seen {
   members: string[];
   extracted: string[];
+  /** The sha256 the extractor gave for each path, the last it was told. */
+  sha256: Map<string, string>;
   refused: { member: string; reason: string }[];
 }
 
 /** Hooks that write wanted members under `folder` and note what they are told; copies ranked as fetch ranks them. */
 function recordingHooks(folder: string, wanted: (clipKey: string) => boolean = () => true): ExtractHooks & { seen: Seen } {
-  const seen: Seen = { members: [], extracted: [], refused: [] };
+  const seen: Seen = { members: [], extracted: [], sha256: new Map(), refused: [] };
   return {
     seen,
     destinationOf: (clipKey, fileName) => (wanted(clipKey) ? join(folder, fileName) : undefined),
     onMember: (clipKey) => seen.members.push(clipKey),
-    onExtracted: (_clipKey, path) => seen.extracted.push(path),
+    // Told again when a better copy replaces the first: each path is noted once.
+    onExtracted: (_clipKey, path, sha256) => {
+      if (!seen.extracted.includes(path)) seen.extracted.push(path);
+      seen.sha256.set(path, sha256);
+    },
     onRefused: (member, reason) => seen.refused.push({ member, reason }),
     rankCopy: copyRank,
   };
@@ -101,6 +108,8 @@ test('a member listed twice counts once and keeps its best copy, whichever comes
   assert.deepEqual(readFileSync(join(clips, `${key(2)}.mp4`)), video, 'a good copy after a damaged one wins');
   assert.deepEqual(readFileSync(join(clips, `${key(3)}.mp4`)), video, 'between equals, the first stays');
   assert.deepEqual(readFileSync(join(clips, `${key(4)}.mp4`)), truncated);
+  // The sum given for each path is that of the copy kept there.
+  for (const path of result.extracted) assert.equal(result.sha256.get(path), createHash('sha256').update(readFileSync(path)).digest('hex'), path);
 });
 
 test('a directory whose header gives it a size (its stat size, as some packers write) is passed over', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { rmSync, truncateSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { ingestInto, queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -34,6 +34,9 @@ test('repair fetches again only the broken and missing clips of its scope; --dry
   assert.equal(summary.stillMissing, 0);
   const after = await queryAll<{ status: string; n: number }>(db, statuses);
   assert.deepEqual(after.map((row) => row.status), ['ok']);
+  // The damaged file was replaced where it was; the copy set aside while the new one was verified is gone.
+  assert.ok(statSync(fetched[0]!.path).size > 100);
+  assert.deepEqual(readdirSync(dirname(fetched[0]!.path)).filter((name) => name.endsWith('.bad')), []);
   assert.deepEqual(await queryAll(db, "SELECT name FROM subsets WHERE name LIKE '.repair%'"), [], 'the repair leaves no subset behind');
   const again = await cli('repair', ...scope);
   assert.equal(again.code, 0);

@@ -20,10 +20,10 @@ test('shards index learns random shards once; export-index / import-index share 
 
   const index = join(one, 'index.tsv');
   assert.equal((await runCli(['shards', 'export-index', index, '--home', one])).code, 0);
-  assert.equal(readFileSync(index, 'utf8').split('\n')[0], 'version\tsplit\tshard\tclip_key\tbytes');
+  assert.equal(readFileSync(index, 'utf8').split('\n')[0], 'version\tsplit\tshard\tclip_key\tbytes\tsha256');
   const bad = join(one, 'bad.tsv');
   appendFileSync(bad, readFileSync(index));
-  appendFileSync(bad, 'k400\tval\tpart_999.tar.gz\tabcdefghijk_000000_000010\t5\n');
+  appendFileSync(bad, 'k400\tval\tpart_999.tar.gz\tabcdefghijk_000000_000010\t5\t\n');
   const refused = await runCli(['shards', 'import-index', bad, '--home', two]);
   assert.equal(refused.code, 65);
   assert.match(refused.stderr, new RegExp(`bad\\.tsv:${learned.length + 2}: expected a shard this catalog knows, found k400/val/part_999\\.tar\\.gz`));

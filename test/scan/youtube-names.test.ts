@@ -73,3 +73,22 @@ test('a copy named by YouTube id: the one clip with that id is matched, several 
   assert.equal(wrongScope.code, 64);
   assert.match(wrongScope.stderr, /unknown split "trian"; one of/);
 });
+
+test('status --root: the coverage of one copy per version and split, whatever other copies hold', async () => {
+  const copy = join(tempDir(), 'lab', 'k400');
+  writeTree(copy, { 'val/-1DARulHLgw.mp4': 'ok', 'val/-41x69LV3D4.mp4': 'truncated' });
+  const other = join(tempDir(), 'elsewhere');
+  writeTree(other, { '-54Bs-0kdhA_000003_000013.mp4': 'ok' });
+  assert.equal((await cli('scan', copy, other, '--verify', '--version', 'k400')).code, 0);
+  const result = await cli('status', '--root', `${copy}/`, '--version', 'k400', '--json');
+  assert.equal(result.code, 0, result.stderr);
+  const [k400Val] = await queryAll<{ n: number }>(db, "SELECT count(*) AS n FROM clip_annotations WHERE version = 'k400' AND split = 'val'");
+  // Only K400 val has files here; each clip by its best file here, the other copy's clip missing here.
+  assert.deepEqual(JSON.parse(result.stdout), [
+    { version: 'k400', split: 'val', annotated: k400Val!.n, here: 2, ok: 1, missing: k400Val!.n - 2, empty: 0, damaged: 1, undecodable: 0, short: 0, unchecked: 0, unverified: 0 },
+  ]);
+  const nothing = await cli('status', '--root', join(tempDir(), 'never-scanned'));
+  assert.equal(nothing.code, 66);
+  assert.match(nothing.stderr, /no file is recorded under .*never-scanned: `kinetics scan .*` records its files/);
+  assert.equal((await cli('status', '--root', copy, '--by-class')).code, 64);
+});

@@ -1,7 +1,8 @@
 import { splitOption, versionOption } from '../name-options.js';
+import { availableParallelism } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { Catalog } from '../../catalog/catalog.js';
-import { KineticsError } from '../../errors.js';
+import { KineticsError, UsageError } from '../../errors.js';
 import { runReadOnlyQuery } from '../../catalog/read-only-query.js';
 import { loadNamedQuery } from '../../query/named-queries.js';
 import { writeRows } from '../../query/output-formats.js';
@@ -9,10 +10,11 @@ import { videosRoot } from '../../fetch/video-layout.js';
 import { type ScanProgress, type ScanSummary, scan } from '../../scan/scan.js';
 import type { Output } from '../../util/output.js';
 import { plural } from '../../util/words.js';
+import { jobsOption } from '../number-options.js';
 import { progressFor } from '../progress.js';
 import { QUIET, SUMMARY_JSON, type Command, type GlobalOptions, type OptionSpecs, parseCommandArgs } from '../command.js';
 
-const usage = 'kinetics scan [DIR...] [--verify] [--quick] [--version V ...] [--split S ...] [--report] [--json] [--quiet] [--fail-on-damage] [--home DIR] [--db FILE]';
+const usage = 'kinetics scan [DIR...] [--verify] [--checksum | --checksum-all] [--decode [--jobs N]] [--quick] [--version V ...] [--split S ...] [--report] [--json] [--quiet] [--fail-on-damage] [--home DIR] [--db FILE]';
 
 function printSummary(summary: ScanSummary, stderr: Output): void {
   // What could not be read comes first: the counts after it leave those folders out.
@@ -20,9 +22,13 @@ function printSummary(summary: ScanSummary, stderr: Output): void {
   stderr.write(
     `${plural(summary.seen, 'file')} seen (${summary.new} new, ${summary.changed} changed, ${summary.unchanged} unchanged, ` +
       `${summary.gone} gone${summary.skippedDirs > 0 ? `, ${summary.skippedDirs} folders unchanged and skipped` : ''}); ` +
-      `${summary.verified} verified; findings: ${summary.damaged} damaged, ${summary.empty} empty, ${summary.short} short, ` +
+      `${summary.verified} verified${summary.hashed > 0 ? `, ${summary.hashed.toLocaleString('en-US')} hashed` : ''}${summary.decoded > 0 ? `, ${summary.decoded.toLocaleString('en-US')} decoded` : ''}; ` +
+      `findings: ${summary.damaged} damaged, ${summary.undecodable > 0 ? `${summary.undecodable} undecodable, ` : ''}${summary.empty} empty, ${summary.short} short, ` +
       `${summary.unknown} unknown, in ${summary.seconds.toFixed(2)} s\n`,
   );
+  if (summary.corrupted > 0) {
+    stderr.write(`${plural(summary.corrupted, 'file')} of the same size as a shard member but another sha256: damaged (\`kinetics files --status damaged\` lists them; \`kinetics repair\` fetches them again)\n`);
+  }
   const { archives } = summary;
   if (archives.recognised > 0) {
     stderr.write(`${plural(archives.recognised, 'shard archive')} recorded on their shards (${archives.partial} partial): plan, fetch and extract read the whole ones\n`);
@@ -51,13 +57,27 @@ async function reportRows(globals: GlobalOptions): Promise<{ columns: string[]; 
 
 const options = {
   verify: { type: 'boolean', description: "check each file's MP4 structure (moov, duration), not only its size and mtime" },
+  checksum: {
+    type: 'boolean',
+    description: "then hash each clip's file not hashed at its size and mtime (a full read; implies --verify); one whose sha256 differs from its shard member's of the same size is damaged",
+  },
+  'checksum-all': {
+    type: 'boolean',
+    description: 'as --checksum, hashing every file again: one whose bytes lost the sum recorded for them (same size and mtime) is damaged',
+  },
+  decode: {
+    type: 'boolean',
+    description: "then decode the first, middle and last frames of each clip's file with ffmpeg, once per size and mtime (implies --verify); a file that fails is undecodable",
+    env: 'KINETICS_FFMPEG',
+  },
+  jobs: { type: 'string', short: 'j', value: 'N', description: 'ffmpeg processes at once for --decode', defaultText: 'the number of cores' },
   quick: { type: 'boolean', description: 'skip folders whose mtime did not change since the last scan' },
   version: { type: 'string', multiple: true, value: 'V', description: 'a file named by YouTube id alone is matched among clips of this version (repeatable)', defaultText: 'all' },
   split: { type: 'string', multiple: true, value: 'S', description: 'and of this split (repeatable)', defaultText: 'all' },
   report: { type: 'boolean', description: 'then print, per folder, how its files matched clips, with an example of each' },
   ...SUMMARY_JSON,
   ...QUIET,
-  'fail-on-damage': { type: 'boolean', description: 'exit 65 when any file is damaged, empty or short' },
+  'fail-on-damage': { type: 'boolean', description: 'exit 65 when any file is damaged, undecodable, empty or short' },
 } as const satisfies OptionSpecs;
 
 export const scanCommand: Command = {
@@ -66,25 +86,36 @@ export const scanCommand: Command = {
   examples: [
     'kinetics scan --verify',
     'kinetics scan /data/k400 /data/k700-2020 --json',
+    'kinetics scan /data/k400 --decode --jobs 8',
   ],
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args, options,
       usage,
     );
+    if (values.jobs !== undefined && !values.decode) throw new UsageError('--jobs sets how many ffmpeg processes --decode runs: give it with --decode');
+    const decode = values.decode ? { ffmpeg: globals.io.env.KINETICS_FFMPEG || 'ffmpeg', jobs: jobsOption(values.jobs, availableParallelism()) } : undefined;
+    if (values.checksum && values['checksum-all']) throw new UsageError('--checksum hashes new files, --checksum-all every file: give one of them');
+    const verify = (values.verify ?? false) || (values.checksum ?? false) || (values['checksum-all'] ?? false) || decode !== undefined;
     const roots = positionals.length > 0 ? positionals : [videosRoot(globals.home)];
     // Folders named on the command line can be recorded before any ingest; the tool's own videos folder belongs to
     // a catalog that must exist (a mistyped --home should not make a new one).
     const catalog = Catalog.open(globals.db, { mustExist: positionals.length === 0 });
     if (positionals.length === 0) mkdirSync(roots[0]!, { recursive: true });
     const progress = progressFor(globals.io, 'scan', values);
-    let latest: ScanProgress = { files: 0, dirs: 0, verified: 0 };
-    progress.watch(() => ({ done: latest.files, unit: 'file', detail: `${plural(latest.dirs, 'folder')}${values.verify ? `, ${latest.verified.toLocaleString('en-US')} verified` : ''}` }));
+    let latest: ScanProgress = { files: 0, dirs: 0, verified: 0, hashed: 0, toHash: 0, decoded: 0, toDecode: 0 };
+    progress.watch(() => {
+      if (latest.toDecode > 0) return { done: latest.decoded, total: latest.toDecode, unit: 'file', detail: 'decoded' };
+      if (latest.toHash > 0) return { done: latest.hashed, total: latest.toHash, unit: 'file', detail: 'hashed' };
+      return { done: latest.files, unit: 'file', detail: `${plural(latest.dirs, 'folder')}${verify ? `, ${latest.verified.toLocaleString('en-US')} verified` : ''}` };
+    });
     let summary: ScanSummary;
     try {
       summary = await scan(catalog, {
         roots,
-        verify: values.verify ?? false,
+        verify,
+        checksum: values['checksum-all'] ? 'all' : values.checksum ? 'new' : undefined,
+        decode,
         quick: values.quick ?? false,
         scope: { versions: (values.version ?? []).map(versionOption), splits: (values.split ?? []).map(splitOption) },
         onProgress(counts) {
@@ -106,8 +137,9 @@ export const scanCommand: Command = {
       if (values.json) for (const entry of summary.unreadable) globals.io.stderr.write(`kinetics: cannot read ${entry.path} (${entry.error})\n`);
       return 74;
     }
-    if (values['fail-on-damage'] && summary.damaged + summary.empty + summary.short > 0) {
-      throw new KineticsError(`${summary.damaged + summary.empty + summary.short} damaged, empty or short files`, 65);
+    const bad = summary.damaged + summary.undecodable + summary.empty + summary.short;
+    if (values['fail-on-damage'] && bad > 0) {
+      throw new KineticsError(`${plural(bad, 'file')} damaged, undecodable, empty or short`, 65);
     }
     return 0;
   },

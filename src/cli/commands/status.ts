@@ -1,16 +1,19 @@
 import { splitOption, versionOption } from '../name-options.js';
-import { UsageError } from '../../errors.js';
+import { KineticsError, UsageError } from '../../errors.js';
+import { foldersWithFiles } from '../../catalog/disk-files.js';
 import { findSubset } from '../../catalog/subsets.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat } from '../../query/output-formats.js';
 import { printReport } from '../report.js';
+import { canonicalPath } from '../../util/canonical-path.js';
 import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
-const usage = `kinetics status [--version V] [--split S] [--subset NAME] [--by-class | --shards] ${OUTPUT_USAGE} [--home DIR] [--db FILE]`;
+const usage = `kinetics status [--version V] [--split S] [--subset NAME | --root DIR] [--by-class | --shards] ${OUTPUT_USAGE} [--home DIR] [--db FILE]`;
 
 const options = {
   version: { type: 'string', value: 'V', description: 'only this version', defaultText: 'all' },
   split: { type: 'string', value: 'S', description: 'only this split', defaultText: 'all' },
   subset: { type: 'string', value: 'NAME', description: "the counts over a subset's clips" },
+  root: { type: 'string', value: 'DIR', description: 'the coverage of one copy: only the files under DIR count (each clip by its best file there)' },
   'by-class': { type: 'boolean', description: 'a row per class' },
   shards: { type: 'boolean', description: 'shards per version and split: extracted, on disk, partial, remote, failed, absent' },
   ...OUTPUT_OPTIONS,
@@ -23,6 +26,7 @@ export const statusCommand: Command = {
     'kinetics status',
     'kinetics status --version k700-2020 --split val --by-class --csv',
     'kinetics status --shards',
+    'kinetics status --root /data/opendatalab-k400 --version k400',
   ],
   async run(args, globals) {
     const { values } = parseCommandArgs(
@@ -37,6 +41,16 @@ export const statusCommand: Command = {
     }
     if (values.shards && (values.subset !== undefined || values['by-class'])) {
       throw new UsageError('--shards counts the shards of each version and split: it goes with --version and --split, not --subset or --by-class');
+    }
+    if (values.root !== undefined && (values.subset !== undefined || values['by-class'] || values.shards)) {
+      throw new UsageError('--root gives the coverage of the files under a folder per version and split: it goes with --version and --split only');
+    }
+    if (values.root !== undefined) {
+      const root = canonicalPath(values.root);
+      await printReport(globals, 'root-status', { root, version, split }, format, (catalog) => {
+        if (foldersWithFiles(catalog, root).length === 0) throw new KineticsError(`no file is recorded under ${root}: \`kinetics scan ${root}\` records its files`, 66);
+      });
+      return 0;
     }
     const subset = values.subset;
     await printReport(

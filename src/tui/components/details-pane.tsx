@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ClassDetails } from '../../catalog/browse.js';
 
-const statusColor: Record<string, string> = { ok: 'green', missing: 'gray', damaged: 'red', empty: 'red', short: 'yellow' };
+const statusColor: Record<string, string> = { ok: 'green', missing: 'gray', damaged: 'red', undecodable: 'red', empty: 'red', short: 'yellow' };
 
 export function DetailsPane({ label, details, height, width }: { label: string | undefined; details: ClassDetails | undefined; height: number; width: number }) {
   if (!label || !details) {
