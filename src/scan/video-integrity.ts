@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { FileStatus } from '../catalog/disk-files.js';
+import { MATROSKA_HEAD_BYTES, checkMatroska } from './matroska.js';
 
 export interface IntegrityResult {
   status: Exclude<FileStatus, 'gone'>;
@@ -34,8 +35,8 @@ function readAt(fd: number, position: number, length: number): Buffer {
  * Checks a video from cheapest to dearest: empty, then the top-level ISO-BMFF boxes (ftyp, moov, no box running
  * past the end, so a truncated file is damaged), a video track in the moov, every track's samples inside an mdat
  * (a file cut inside an mdat that claims to run to the end is damaged too), then the mvhd duration against the
- * annotated window. Reads only box headers and the moov box. Matroska/WebM files are recognised by their magic
- * bytes and left `unchecked`.
+ * annotated window. Reads only box headers and the moov box. Matroska/WebM files, recognised by their magic bytes,
+ * are read from their first 64 KiB (see matroska.ts).
  */
 export function checkVideoFile(path: string, bytes: number, windowSeconds: number | null): IntegrityResult {
   if (bytes === 0) return { status: 'empty', duration: null, detail: null };
@@ -43,7 +44,7 @@ export function checkVideoFile(path: string, bytes: number, windowSeconds: numbe
   try {
     const head = readAt(fd, 0, 4);
     if (head.length === 4 && head.readUInt32BE(0) === EBML_MAGIC) {
-      return { status: 'unchecked', duration: null, detail: 'Matroska/WebM: container not checked further' };
+      return checkMatroska(readAt(fd, 0, MATROSKA_HEAD_BYTES), bytes, windowSeconds, SHORT_SHARE);
     }
     return checkBoxes(fd, bytes, windowSeconds);
   } finally {

@@ -1,6 +1,6 @@
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { minimalMp4 } from '../../src/util/mp4-fixture.js';
+import { minimalMp4, minimalWebm } from '../../src/util/mp4-fixture.js';
 
 export type FixtureKind = 'ok' | 'empty' | 'truncated' | 'no-moov' | 'short' | 'webm' | 'junk';
 
@@ -22,7 +22,7 @@ export function fixtureBytes(kind: FixtureKind, seconds = 10): Buffer {
     case 'short':
       return minimalMp4(seconds * 0.3, 4096);
     case 'webm':
-      return Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(100)]);
+      return minimalWebm(seconds);
     case 'junk':
       return Buffer.from('not a video at all');
   }

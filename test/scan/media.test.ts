@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { ingestInto, queryAll } from '../helpers/catalog.js';
@@ -57,4 +57,32 @@ test('an unverified file has no media columns yet; --verify fills them', async (
   assert.equal((await runCli(['scan', other, '--verify', '--db', file])).code, 0);
   const [after] = await queryAll<{ codec: string; width: number }>(file, 'SELECT codec, width FROM files');
   assert.deepEqual({ ...after }, { codec: 'avc1', width: 64 });
+});
+
+test('WebM and MKV copies (torrent copies of Kinetics are often these) are read from their header: codec, size, rate, sound, duration; a cut one is damaged', async () => {
+  const copy = join(tempDir(), 'torrent');
+  mkdirSync(copy);
+  const [webm, mkv, cut] = ['-1DARulHLgw_000007_000017', '-41x69LV3D4_000075_000085', '-54Bs-0kdhA_000003_000013'];
+  encode(join(copy, `${webm}.webm`), ['-f', 'lavfi', '-i', 'testsrc=size=192x108:rate=25', '-f', 'lavfi', '-i', 'sine', '-t', '10', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus', '-shortest']);
+  encode(join(copy, `${mkv}.mkv`), ['-f', 'lavfi', '-i', 'testsrc=size=128x96:rate=30', '-t', '3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+  encode(join(copy, 'whole.webm'), ['-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=25', '-t', '10', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8']);
+  const whole = readFileSync(join(copy, 'whole.webm'));
+  writeFileSync(join(copy, `${cut}.webm`), whole.subarray(0, whole.length >> 1));
+  rmSync(join(copy, 'whole.webm'));
+  const scanned = await runCli(['scan', copy, '--verify', '--home', home]);
+  assert.equal(scanned.code, 0, scanned.stderr);
+  const files = await queryAll<{ clip_key: string; status: string; codec: string; width: number; height: number; fps: number; has_audio: number; duration: number; detail: string | null }>(
+    db,
+    'SELECT clip_key, status, codec, width, height, fps, has_audio, duration, detail FROM files WHERE path > ? AND path < ?',
+    `${copy}/`,
+    `${copy}0`,
+  );
+  const byKey = new Map(files.map((file) => [file.clip_key, file]));
+  const vp9 = byKey.get(webm)!;
+  assert.deepEqual([vp9.status, vp9.codec, vp9.width, vp9.height, vp9.fps, vp9.has_audio], ['ok', 'vp09', 192, 108, 25, 1]);
+  assert.ok(Math.abs(vp9.duration - 10) < 0.1, `${vp9.duration} s`);
+  const h264 = byKey.get(mkv)!;
+  assert.deepEqual([h264.status, h264.codec, h264.width, h264.has_audio], ['short', 'avc1', 128, 0]);
+  assert.equal(byKey.get(cut)!.status, 'damaged');
+  assert.match(byKey.get(cut)!.detail!, /Segment runs past the end of the file/);
 });

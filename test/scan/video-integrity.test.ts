@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { minimalMp4 } from '../../src/util/mp4-fixture.js';
+import { minimalMp4, minimalWebm } from '../../src/util/mp4-fixture.js';
 import { checkVideoFile } from '../../src/scan/video-integrity.js';
 import { type FixtureKind, fixtureBytes } from '../helpers/video-tree.js';
 import { tempDir } from '../helpers/temp.js';
@@ -37,8 +37,18 @@ test('empty, truncated, moov-less, non-MP4 and short files', () => {
   assert.equal(check('short', null).status, 'ok', 'no window known: duration alone is not a finding');
 });
 
-test('WebM/MKV magic bytes: unchecked past that', () => {
-  assert.equal(check('webm').status, 'unchecked');
+test('WebM/MKV: duration from the Info, codec, size, rate and sound from the Tracks; truncated, short, no video track', () => {
+  assert.deepEqual(check('webm'), { status: 'ok', duration: 10, detail: null, media: { codec: 'vp09', width: 160, height: 120, frames: null, fps: 25, hasAudio: true } });
+  assert.equal(check(minimalWebm(10, { silent: true })).media!.hasAudio, false);
+  const cut = check(fixtureBytes('webm').subarray(0, 60));
+  assert.equal(cut.status, 'damaged');
+  assert.match(cut.detail!, /^the Segment runs past the end of the file \(\d+ > 60 bytes\): truncated$/);
+  assert.equal(check(minimalWebm(3)).status, 'short');
+  // The video track's type made 2 (audio): no video track left.
+  const noVideo = Buffer.from(minimalWebm(10, { silent: true }));
+  noVideo[noVideo.indexOf(Buffer.from([0x83, 0x01, 0, 0, 0, 0, 0, 0, 4])) + 12] = 2;
+  assert.equal(check(noVideo).detail, 'no video track (no TrackEntry of type video)');
+  assert.equal(check(Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(100)])).detail, 'no Segment after the EBML header');
 });
 
 test('a file cut exactly at a box boundary still lacks its mdat bytes only if a box says so', () => {
