@@ -92,3 +92,23 @@ test('status --root: the coverage of one copy per version and split, whatever ot
   assert.match(nothing.stderr, /no file is recorded under .*never-scanned: `kinetics scan .*` records its files/);
   assert.equal((await cli('status', '--root', copy, '--by-class')).code, 64);
 });
+
+test("every common layout of a copy: only a file's name decides its clip, whatever folders hold it", async () => {
+  const keys = (await queryAll<{ clip_key: string; youtube_id: string }>(db, "SELECT clip_key, youtube_id FROM clips WHERE version = 'k700-2020' AND split = 'val' AND youtube_id NOT IN (SELECT youtube_id FROM clip_annotations GROUP BY youtube_id HAVING count(DISTINCT clip_key) > 1) ORDER BY clip_key LIMIT 7"));
+  const copy = join(tempDir(), 'layouts');
+  const [odl, torchvision, mmaction, detox, fiftyone, torrent, upper] = keys;
+  writeTree(copy, {
+    [`vol_03/${odl!.youtube_id}.mp4`]: 'ok', // OpenDataLab's K600/K700 volumes, named by id
+    [`val/hugging_not_baby/${torchvision!.clip_key}.mp4`]: 'ok', // torchvision's class folders
+    [`videos_val/air_drumming/${mmaction!.youtube_id}_2.mp4`]: 'ok', // mmaction's '_' folders, a de-duplication suffix
+    [`val/hugging_(not_baby)/${detox!.clip_key}.mp4`]: 'ok', // detox-renamed folders
+    [`validation/air drumming/${fiftyone!.clip_key}.mp4`]: 'ok', // FiftyOne's zoo
+    [`k700_val/${torrent!.clip_key}.webm`]: 'webm', // a torrent copy in WebM
+    [`VAL/${upper!.clip_key}.MP4`]: 'ok',
+  });
+  assert.equal((await cli('scan', copy, '--verify')).code, 0);
+  const files = await queryAll<{ clip_key: string; status: string }>(db, 'SELECT clip_key, status FROM files WHERE path > ? AND path < ? ORDER BY clip_key', `${copy}/`, `${copy}0`);
+  assert.deepEqual(files, keys.map((key) => ({ clip_key: key.clip_key, status: 'ok' })).sort((a, b) => (a.clip_key < b.clip_key ? -1 : 1)));
+  const coverage = JSON.parse((await cli('status', '--root', copy, '--version', 'k700-2020', '--json')).stdout);
+  assert.deepEqual(coverage.map((row: { split: string; here: number; ok: number }) => [row.split, row.here, row.ok]), [['val', 7, 7]]);
+});
