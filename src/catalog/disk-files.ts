@@ -82,6 +82,14 @@ export function finishedRecordingFiles(catalog: Catalog, filesChanged: number): 
   refreshFileStatistics(catalog.sqlite, filesChanged);
 }
 
+/** The serve_rank the catalog holds for the file at a path, if its record is of these size and mtime. */
+export function recordedRank(catalog: Catalog, path: string, bytes: number, mtimeMs: number): number | undefined {
+  const row = catalog.sqlite
+    .prepare("SELECT serve_rank FROM disk_files WHERE path = ? AND bytes = ? AND mtime_ms = ? AND status <> 'gone'")
+    .get(path, bytes, mtimeMs) as { serve_rank: number } | undefined;
+  return row?.serve_rank;
+}
+
 /** The recorded files of one folder, whatever root recorded them. */
 export function knownFilesReader(catalog: Catalog): (dir: string) => KnownFile[] {
   const select = catalog.sqlite.prepare('SELECT path, bytes, mtime_ms, status, verified FROM disk_files WHERE dir = ?');

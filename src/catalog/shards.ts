@@ -74,7 +74,7 @@ export interface StreamedShard extends ShardId {
 }
 
 /**
- * Replaces what is known of each shard's members (clip key → bytes, and damaged at the source), marks them known, and
+ * Replaces what is known of each shard's members (clip key → bytes, damaged at the source, sha256), marks them known, and
  * learns each per-class shard's class from them (which corrects a numbered shard whose sorted-position label was
  * wrong); with `extracted`, marks the shards extracted: all in one transaction, so that a shard is never extracted
  * with its members unknown.
@@ -82,6 +82,7 @@ export interface StreamedShard extends ShardId {
 export function recordShardMembers(catalog: Catalog, shards: Iterable<StreamedShard>, options: { extracted?: boolean } = {}): void {
   const { sqlite } = catalog;
   const forget = sqlite.prepare('DELETE FROM shard_member_files WHERE version = ? AND split = ? AND shard = ?');
+  const knownSums = sqlite.prepare('SELECT clip_key, bytes, sha256 FROM shard_member_files WHERE version = ? AND split = ? AND shard = ? AND sha256 IS NOT NULL');
   const add = sqlite.prepare('INSERT INTO shard_member_files (version, split, shard, clip_key, bytes, damaged, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)');
   // Only a per-class shard (named or numbered by class) has a class to learn; random shards never do (migration 008).
   const markKnown = sqlite.prepare(
@@ -92,8 +93,14 @@ export function recordShardMembers(catalog: Catalog, shards: Iterable<StreamedSh
   sqlite.transaction(() => {
     for (const shard of shards) {
       if (options.extracted) markExtracted.run(shard.version, shard.split, shard.name);
+      // A streaming hashes only the members it writes: the sums known of the others stay, while their sizes do.
+      const sums = new Map((knownSums.all(shard.version, shard.split, shard.name) as { clip_key: string; bytes: number; sha256: string }[]).map((row) => [row.clip_key, row]));
       forget.run(shard.version, shard.split, shard.name);
-      for (const [clipKey, bytes] of shard.members) add.run(shard.version, shard.split, shard.name, clipKey, bytes, shard.damaged?.get(clipKey) ?? null, shard.sha256?.get(clipKey) ?? null);
+      for (const [clipKey, bytes] of shard.members) {
+        const known = sums.get(clipKey);
+        const sha256 = shard.sha256?.get(clipKey) ?? (known?.bytes === bytes ? known.sha256 : null);
+        add.run(shard.version, shard.split, shard.name, clipKey, bytes, shard.damaged?.get(clipKey) ?? null, sha256);
+      }
       markKnown.run(learnedLabel(catalog, shard, [...shard.members.keys()]), shard.version, shard.split, shard.name);
     }
   }).immediate();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { type WriteStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Transform } from 'node:stream';
 import { type Gunzip, type ZlibOptions, createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { BEING_EXTRACTED } from '../scan/file-record.js';
@@ -165,9 +166,16 @@ export class MemberExtractor {
       whole = !this.failure;
       this.incomplete.delete(file);
     });
+    // Hashed on the way to the file, in one consumer: a 'data' listener of its own would take the bytes tar had
+    // buffered for this entry away from the file.
     const hash = createHash('sha256');
-    entry.on('data', (chunk: Buffer) => hash.update(chunk));
-    entry.pipe(file);
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    entry.pipe(hashing).pipe(file);
     const write = new Promise<void>((resolve, reject) => {
       file.on('close', resolve);
       file.on('error', reject);

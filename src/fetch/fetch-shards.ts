@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { type FileRecord, FileWriter, SHORT_AT_SOURCE, finishedRecordingFiles, scanRootId } from '../catalog/disk-files.js';
+import { type FileRecord, FileWriter, SHORT_AT_SOURCE, finishedRecordingFiles, recordedRank, scanRootId } from '../catalog/disk-files.js';
 import { ABSENT, recordShardMembers, recordShardSize, setShardState } from '../catalog/shards.js';
 import { copyRank, fileRecord } from '../scan/file-record.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
@@ -26,17 +26,21 @@ function verifiedRecord(path: string, rootId: number): FileRecord {
 
 /**
  * The copy a member replaced goes once the member verifies usable or at least as good; when the old copy was the
- * better (short, against a member the source holds damaged), it is put back.
+ * better (short, against a member the source holds damaged), it is put back. The old copy ranks as its structure
+ * says, or worse when the catalog knows worse of those bytes (undecodable, corrupted). The record to write: the
+ * member's, or none when the old copy is back as the catalog recorded it.
  */
-function settleSetAside(path: string, record: FileRecord): FileRecord {
+function settleSetAside(catalog: Catalog, path: string, member: FileRecord): FileRecord | undefined {
   const aside = path + SET_ASIDE;
-  if (!existsSync(aside)) return record;
-  if (USABLE.has(record.status) || record.serveRank <= copyRank(aside, basename(path))) {
+  if (!existsSync(aside)) return member;
+  const old = statSync(aside);
+  const recorded = recordedRank(catalog, path, old.size, Math.trunc(old.mtimeMs));
+  if (USABLE.has(member.status) || member.serveRank <= Math.max(copyRank(aside, basename(path)), recorded ?? 0)) {
     rmSync(aside);
-    return record;
+    return member;
   }
   renameSync(aside, path);
-  return verifiedRecord(path, record.rootId);
+  return recorded === undefined ? verifiedRecord(path, member.rootId) : undefined;
 }
 
 export interface FetchOptions {
@@ -129,11 +133,13 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
     const damaged = new Map<string, string>();
     const sha256 = new Map<string, string>();
     for (const [path, written] of result.written) {
-      const record = settleSetAside(path, { ...verifiedRecord(path, rootId), sha256: written.sha256 });
-      if (record.status === 'short' && record.sha256 !== null) record.detail = `${record.detail}; ${SHORT_AT_SOURCE}`;
-      if (!USABLE.has(record.status) && record.clipKey !== null) damaged.set(record.clipKey, record.status);
-      sha256.set(written.clipKey, written.sha256);
-      writer.add(record);
+      const member = { ...verifiedRecord(path, rootId), sha256: written.sha256 };
+      if (member.status === 'short') member.detail = `${member.detail}; ${SHORT_AT_SOURCE}`;
+      if (!USABLE.has(member.status) && member.clipKey !== null) damaged.set(member.clipKey, member.status);
+      // A member the shard holds twice: its size is that of the last copy, its sum that of the copy kept.
+      if (result.memberBytes.get(written.clipKey) === member.bytes) sha256.set(written.clipKey, written.sha256);
+      const record = settleSetAside(catalog, path, member);
+      if (record) writer.add(record);
     }
     writer.flush();
     if (result.state === 'extracted') {

@@ -11,13 +11,15 @@ export interface DecodeWindow {
 /**
  * The first two frames, one in the middle and the last half second, each decoded from the keyframe before it, with
  * the windows whose decoding a later one repeats left out: a clip of one GOP is decoded once, whole (its last frame
- * needs every frame before it). Without a timeline (WebM, MKV), the first frames and the last.
+ * needs every frame before it). The last half second is that of the video track (a longer sound track would put the
+ * end of the file past it). Without a timeline (WebM, MKV), the first frames and the last of the file.
  */
 export function decodeWindows(timeline: VideoTimeline | undefined): DecodeWindow[] {
-  const last: DecodeWindow = { seek: ['-sseof', '-0.5'] };
-  if (!timeline) return [{ frames: 2 }, last];
+  if (!timeline) return [{ frames: 2 }, { seek: ['-sseof', '-0.5'] }];
   const keyframeBefore = (seconds: number) => timeline.keyframes.filter((time) => time <= seconds + 1e-6).at(-1) ?? 0;
-  const lastStart = keyframeBefore(Math.max(0, timeline.seconds - 0.5));
+  const lastAt = Math.max(0, timeline.seconds - 0.5);
+  const last: DecodeWindow = { seek: ['-ss', lastAt.toFixed(3)] };
+  const lastStart = keyframeBefore(lastAt);
   if (lastStart === 0) return [{}];
   const middle = timeline.seconds / 2;
   const middleStart = keyframeBefore(middle);
@@ -34,9 +36,10 @@ export function decodeWindows(timeline: VideoTimeline | undefined): DecodeWindow
  * one process took 1.6× as long as eight processes).
  */
 export function decodeArguments(path: string, windows: DecodeWindow[]): string[] {
-  const inputs = windows.flatMap((window) => [...(window.seek ?? []), '-i', path]);
+  // Input options hold for the next input only: each decoder is given its one thread.
+  const inputs = windows.flatMap((window) => ['-threads', '1', ...(window.seek ?? []), '-i', path]);
   const outputs = windows.flatMap((window, input) => ['-map', `${input}:v:0`, ...(window.frames ? ['-frames:v', String(window.frames)] : []), '-f', 'null', '-']);
-  return ['-hide_banner', '-nostdin', '-loglevel', 'error', '-threads', '1', ...inputs, ...outputs];
+  return ['-hide_banner', '-nostdin', '-loglevel', 'error', ...inputs, ...outputs];
 }
 
 /**
@@ -49,12 +52,26 @@ export function firstComplaint(stderr: string): string | undefined {
   return line?.replace(/^\[([^\s\]]+) @ 0x[0-9a-f]+\] /, (_context, name: string) => (name === 'NULL' ? '' : `${name}: `));
 }
 
-/** A file decodes when ffmpeg exits 0 and writes no error; otherwise its first complaint says why not. */
-export function decodeFile(ffmpeg: string, path: string, windows: DecodeWindow[]): Promise<string | undefined> {
+/** ffmpeg was stopped from outside (the user, the OOM killer): the file was not judged. */
+export const NOT_JUDGED = Symbol('not judged');
+const STOPPED = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP']);
+
+/**
+ * A file decodes when ffmpeg exits 0 and writes no error; otherwise its first complaint says why not. A complaint
+ * after a seek is confirmed by decoding the whole file: starting at a recovery point of an open-GOP stream makes
+ * H.264 log errors (`mmco: unref short failure`) about frames it does not show.
+ */
+export async function decodeFile(ffmpeg: string, path: string, windows: DecodeWindow[]): Promise<string | undefined | typeof NOT_JUDGED> {
+  const complaint = await runFfmpeg(ffmpeg, path, windows);
+  return typeof complaint === 'string' && windows.some((window) => window.seek) ? runFfmpeg(ffmpeg, path, [{}]) : complaint;
+}
+
+function runFfmpeg(ffmpeg: string, path: string, windows: DecodeWindow[]): Promise<string | undefined | typeof NOT_JUDGED> {
   return new Promise((resolve, reject) => {
     execFile(ffmpeg, decodeArguments(path, windows), { maxBuffer: 1 << 20 }, (error, _stdout, stderr) => {
       if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') return reject(ffmpegMissing(ffmpeg));
-      resolve(firstComplaint(stderr) ?? (error ? `ffmpeg exited with ${error.code ?? error.signal}` : undefined));
+      if (error?.signal && STOPPED.has(error.signal)) return resolve(NOT_JUDGED);
+      resolve(firstComplaint(stderr) ?? (error ? `ffmpeg ${error.signal ? `crashed (${error.signal})` : `exited with ${error.code}`}` : undefined));
     });
   });
 }

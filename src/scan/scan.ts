@@ -25,7 +25,7 @@ import {
 } from '../catalog/disk-files.js';
 import { eachLimited } from '../util/each-limited.js';
 import { sha256OfFile } from './checksum.js';
-import { decodeFile, decodeWindows, requireFfmpeg } from './decode-check.js';
+import { NOT_JUDGED, decodeFile, decodeWindows, requireFfmpeg } from './decode-check.js';
 import { type VideoTimeline, videoTimeline } from './video-integrity.js';
 import { BEING_EXTRACTED, fileRecord, serveRank } from './file-record.js';
 import { canonicalPath } from '../util/canonical-path.js';
@@ -275,8 +275,9 @@ async function decodeFilesUnder(
   };
   await eachLimited(files, decode.jobs, async (file) => {
     const complaint = await decodeFile(decode.ffmpeg, file.path, decodeWindows(videoTimelineIfThere(file.path)));
-    // A file removed since the walk is the next scan's to record as gone, not undecodable.
-    if (complaint === undefined || existsSync(file.path)) {
+    // A file removed since the walk is the next scan's to record as gone, not undecodable; one whose ffmpeg was
+    // stopped from outside is decoded again by the next scan.
+    if (complaint !== NOT_JUDGED && (complaint === undefined || existsSync(file.path))) {
       outcomes.push({ id: file.id, complaint, undecodableRank: serveRank('undecodable', file.is_replacement) });
     }
     progress.decoded++;

@@ -289,7 +289,8 @@ function mediaOf(moov: Buffer): MediaInfo | undefined {
     const entry = stsd && stsd.length >= 16 ? stsd.subarray(8) : undefined;
     const codec = entry && entry.length >= 8 ? entry.toString('latin1', 4, 8) : null;
     const sized = entry && entry.length >= 36;
-    const frames = framesOf(stbl && child(stbl, 'stts'));
+    // A fragmented file's moov counts no samples (they are in its moofs): not zero frames, an unknown number.
+    const frames = framesOf(stbl && child(stbl, 'stts')) || null;
     const mdhd = child(mdia, 'mdhd');
     const seconds = mdhd ? headerSeconds(mdhd) : null;
     video = {
@@ -314,10 +315,20 @@ function framesOf(stts: Buffer | undefined): number | null {
   return frames;
 }
 
-/** The mvhd box's duration in seconds (null when its timescale is 0); undefined when there is no usable mvhd. */
+/**
+ * The mvhd box's duration in seconds (null when its timescale is 0); undefined when there is no usable mvhd. A
+ * fragmented file's mvhd says 0 (its samples are in the moofs): its mvex's mehd gives the whole, else it is unknown.
+ */
 function movieDuration(moov: Buffer): number | null | undefined {
   const mvhd = child(moov, 'mvhd');
-  return mvhd && headerSeconds(mvhd);
+  const seconds = mvhd && headerSeconds(mvhd);
+  const mvex = seconds === 0 ? child(moov, 'mvex') : undefined;
+  if (!mvex) return seconds;
+  const mehd = child(mvex, 'mehd');
+  const timescale = mvhd![0] === 1 ? mvhd!.readUInt32BE(20) : mvhd!.readUInt32BE(12);
+  if (!mehd || mehd.length < 8 || timescale === 0) return null;
+  const duration = mehd[0] === 1 && mehd.length >= 12 ? Number(mehd.readBigUInt64BE(4)) : mehd.readUInt32BE(4);
+  return duration === 0 ? null : duration / timescale;
 }
 
 /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { minimalMp4 } from '../../src/util/mp4-fixture.js';
+import { encodeTestClip } from '../helpers/ffmpeg.js';
 import { test } from 'node:test';
 import { extract } from 'tar';
 import { BucketServer } from '../helpers/bucket-server.js';
@@ -114,4 +115,30 @@ test('a clip short at the source is said to be so, on the fetched file and on a 
   // Scanned again, the note is not said twice.
   assert.equal((await cli('scan', copies, '--verify')).code, 0);
   assert.deepEqual((await queryAll<{ detail: string }>(db, 'SELECT detail FROM files WHERE path = ?', join(copies, 'same', `${shortKey}.mp4`)))[0]!.detail, details[1]!.detail);
+});
+
+test('an undecodable copy is judged by what the catalog knows of it: never put back as ok, and the member stays damaged at source', async () => {
+  const { bucket, damagedKey } = await bucketWithOneDamagedMember();
+  const home = tempDir();
+  const db = join(home, 'catalog.db');
+  const cli = (...args: string[]) => runCli([...args, '--home', home]);
+  assert.equal((await cli('ingest', '--source', bucket, '--versions', 'k600', '--no-downstream')).code, 0);
+  assert.equal((await cli('subset', 'create', 'one', '--sql', `SELECT version, split, clip_key FROM clips WHERE version = 'k600' AND split = 'val' AND clip_key = '${damagedKey}'`)).code, 0);
+  assert.equal((await cli('fetch', 'one')).code, 0);
+  const [clip] = await queryAll<{ path: string }>(db, 'SELECT path FROM clips WHERE clip_key = ?', damagedKey);
+  // A whole structure whose bitstream is scrambled: ok to --verify, undecodable to --decode.
+  encodeTestClip(clip!.path);
+  const scrambled = readFileSync(clip!.path);
+  const mdat = scrambled.indexOf('mdat', 0, 'latin1');
+  for (let at = mdat + 2000; at < mdat + 2400; at++) scrambled[at] = (at * 131) % 251;
+  writeFileSync(clip!.path, scrambled);
+  assert.equal((await cli('scan', '--decode')).code, 0);
+  assert.equal((await queryAll<{ status: string }>(db, 'SELECT status FROM clips WHERE clip_key = ?', damagedKey))[0]!.status, 'undecodable');
+
+  assert.equal((await cli('fetch', 'one', '--retry-damaged')).code, 0);
+  const [after] = await queryAll<{ status: string }>(db, 'SELECT status FROM clips WHERE clip_key = ?', damagedKey);
+  assert.notEqual(after!.status, 'ok', 'whichever copy stays, it is not usable');
+  const [member] = await queryAll<{ damaged: string | null }>(db, 'SELECT damaged FROM shard_members WHERE clip_key = ?', damagedKey);
+  assert.equal(member!.damaged, 'damaged', "the member's own status, whichever copy stays");
+  assert.deepEqual(readdirSync(dirname(clip!.path)).filter((name) => name.endsWith('.bad')), []);
 });

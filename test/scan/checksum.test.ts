@@ -107,3 +107,19 @@ test('scan --checksum-all finds bytes that changed under the same size and mtime
   const both = await cli('scan', copy, '--checksum', '--checksum-all');
   assert.equal(both.code, 64);
 });
+
+test('the sums of a shard survive a later fetch from it that writes other members, and an import without sums', async () => {
+  const [first, second] = (await queryAll<{ clip_key: string }>(db, "SELECT clip_key FROM clips WHERE version = 'k700-2020' AND split = 'val' AND label = 'abseiling' AND status = 'missing' ORDER BY clip_key LIMIT 2")).map((row) => row.clip_key);
+  const sums = () => queryAll<{ clip_key: string }>(db, "SELECT clip_key FROM shard_members WHERE version = 'k700-2020' AND sha256 IS NOT NULL ORDER BY clip_key");
+  const known = (await sums()).map((row) => row.clip_key);
+  for (const [index, key] of [first, second].entries()) {
+    assert.equal((await cli('subset', 'create', `one-${index}`, '--sql', `SELECT version, split, clip_key FROM clips WHERE version = 'k700-2020' AND split = 'val' AND clip_key = '${key}'`)).code, 0);
+    assert.equal((await cli('fetch', `one-${index}`)).code, 0);
+  }
+  assert.deepEqual((await sums()).map((row) => row.clip_key), [...known, first!, second!].sort());
+  const index = join(home, 'no-sums.tsv');
+  const exported = readFileSync(join(home, 'index.tsv'), 'utf8').trim().split('\n').map((line) => line.split('\t').slice(0, 5).join('\t'));
+  writeFileSync(index, `${exported.join('\n')}\n`);
+  assert.equal((await cli('shards', 'import-index', index)).code, 0);
+  assert.ok((await sums()).length >= known.length + 2, 'an index without sums takes none away');
+});

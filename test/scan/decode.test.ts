@@ -6,7 +6,7 @@ import { before, test } from 'node:test';
 import { decodeArguments, decodeWindows, firstComplaint } from '../../src/scan/decode-check.js';
 import { videoTimeline } from '../../src/scan/video-integrity.js';
 import { ingestInto, queryAll } from '../helpers/catalog.js';
-import { encodeTestClip } from '../helpers/ffmpeg.js';
+import { encode, encodeTestClip } from '../helpers/ffmpeg.js';
 import { cliEntry, runCli, tsxLoader } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
 
@@ -44,16 +44,17 @@ test("ffmpeg's first complaint in one line, without the address of its context",
 });
 
 test('the first, middle and last frames are decoded from the keyframe before each, and no stretch twice', () => {
-  const last = { seek: ['-sseof', '-0.5'] };
+  // The last half second of the video track, wherever the file ends (a sound track may run on).
+  const last = { seek: ['-ss', '9.500'] };
   // One GOP: the last frame needs every frame before it, so the clip is decoded once, whole.
   assert.deepEqual(decodeWindows({ seconds: 10, keyframes: [0] }), [{}]);
   assert.deepEqual(decodeWindows({ seconds: 10, keyframes: [0, 2, 4, 6, 8] }), [{ frames: 2 }, { seek: ['-ss', '5.000'], frames: 1 }, last]);
   // The middle decoded from 0 covers the first frames; one GOP from 3 s to the end covers the middle.
   assert.deepEqual(decodeWindows({ seconds: 10, keyframes: [0, 8] }), [{ seek: ['-ss', '5.000'], frames: 1 }, last]);
   assert.deepEqual(decodeWindows({ seconds: 10, keyframes: [0, 3] }), [{ frames: 2 }, last]);
-  assert.deepEqual(decodeWindows(undefined), [{ frames: 2 }, last]);
+  assert.deepEqual(decodeWindows(undefined), [{ frames: 2 }, { seek: ['-sseof', '-0.5'] }]);
   // Each window an input of its own, and each input an output.
-  assert.deepEqual(decodeArguments('/b.mp4', [{ frames: 2 }, { seek: ['-sseof', '-0.5'] }]).slice(6), ['-i', '/b.mp4', '-sseof', '-0.5', '-i', '/b.mp4',
+  assert.deepEqual(decodeArguments('/b.mp4', [{ frames: 2 }, { seek: ['-sseof', '-0.5'] }]).slice(4), ['-threads', '1', '-i', '/b.mp4', '-threads', '1', '-sseof', '-0.5', '-i', '/b.mp4',
     '-map', '0:v:0', '-frames:v', '2', '-f', 'null', '-', '-map', '1:v:0', '-f', 'null', '-']);
 });
 
@@ -98,6 +99,19 @@ test('scan --decode finds a scrambled bitstream that --verify passes, records it
   const mended = await runCli(['scan', root, '--decode', '--json', '--home', home]);
   assert.equal(JSON.parse(mended.stdout).decoded, 1);
   assert.equal((await queryAll<{ status: string }>(db, 'SELECT status FROM clips WHERE clip_key = ?', broken))[0]!.status, 'ok');
+});
+
+test('an open-GOP clip, whose seeks make H.264 log errors of frames it never shows, decodes; one with sound past its video is decoded to its last frame', async () => {
+  const root = join(tempDir(), 'open-gop');
+  mkdirSync(root);
+  encode(join(root, `${valKeys[52]}.mp4`), ['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '10', '-c:v', 'libx264', '-x264-params', 'open-gop=1:keyint=50:min-keyint=5']);
+  // 5 s of video, then sound to 10 s: the end of the file is past the last frame.
+  encode(join(root, `${valKeys[53]}.mp4`), ['-f', 'lavfi', '-t', '5', '-i', 'testsrc=size=160x120:rate=25', '-f', 'lavfi', '-t', '10', '-i', 'sine', '-c:v', 'libx264', '-g', '25', '-pix_fmt', 'yuv420p', '-c:a', 'aac']);
+  const result = await runCli(['scan', root, '--decode', '--json', '--home', home]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual([JSON.parse(result.stdout).decoded, JSON.parse(result.stdout).undecodable], [2, 0]);
+  const timeline = videoTimeline(join(root, `${valKeys[53]}.mp4`), readFileSync(join(root, `${valKeys[53]}.mp4`)).length)!;
+  assert.ok(Math.abs(timeline.seconds - 5) < 0.1, `the video track's ${timeline.seconds} s, not the file's 10`);
 });
 
 test('without ffmpeg, scan --decode is one line, exit 69, before it records anything; --jobs alone is a usage error', async () => {

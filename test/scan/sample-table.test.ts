@@ -60,3 +60,13 @@ test('a sample table pointing past the end, or outside the mdat, is damaged thou
   intoMoov.writeUInt32BE(topBox(intoMoov, 'moov') + 8, firstChunkOffsetAt(intoMoov));
   assert.match(check(intoMoov).detail!, /^track 1's chunk 1 \(bytes \d+–\d+\) lies outside the mdat box$/);
 });
+
+test('a fragmented MP4 (samples in moofs, mvhd duration 0) is ok with its length unknown, not short', () => {
+  const path = join(dir, 'fragmented.mp4');
+  encodeTestClip(path, { extra: ['-movflags', '+frag_keyframe+empty_moov'] });
+  const bytes = readFileSync(path);
+  const result = check(bytes);
+  assert.equal(result.status, 'ok');
+  assert.equal(result.duration, null);
+  assert.deepEqual([result.media!.codec, result.media!.frames, result.media!.hasAudio], ['avc1', null, true]);
+});

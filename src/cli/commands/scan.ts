@@ -67,8 +67,7 @@ const options = {
   },
   decode: {
     type: 'boolean',
-    description: "then decode the first, middle and last frames of each clip's file with ffmpeg, once per size and mtime (implies --verify); a file that fails is undecodable",
-    env: 'KINETICS_FFMPEG',
+    description: "then decode the first, middle and last frames of each clip's file with ffmpeg (KINETICS_FFMPEG, or the PATH's), once per size and mtime (implies --verify); a file that fails is undecodable",
   },
   jobs: { type: 'string', short: 'j', value: 'N', description: 'ffmpeg processes at once for --decode', defaultText: 'the number of cores' },
   quick: { type: 'boolean', description: 'skip folders whose mtime did not change since the last scan' },
