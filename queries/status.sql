@@ -1,6 +1,6 @@
 -- Disk coverage per version and split: annotated clips and how many are ok, missing, empty, damaged, undecodable
--- (scan --decode), short, unchecked (WebM/MKV) or unverified (present, structure not checked yet: run scan
--- --verify).
+-- (scan --decode), short, unchecked (a WebM/MKV whose Tracks lie past its first 64 KiB) or unverified (present,
+-- structure not checked yet: run scan --verify).
 -- params: version?, split? (a ? marks a parameter that may be left out: all versions / splits)
 SELECT version, split, count(*) AS annotated,
        count(*) FILTER (WHERE status = 'ok') AS ok,

@@ -7,14 +7,20 @@ import { ingestInto, queryAll } from '../helpers/catalog.js';
 import { cliEntry, tsxLoader } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
 
-const socket = `kinetics-test-${process.pid}`;
+// A server per session: a new session on a socket whose server is still shutting down (its last session was just
+// killed) fails with "server exited unexpectedly".
+const sockets: string[] = [];
+let socket = '';
+const useServer = (name: string) => sockets.push((socket = `kinetics-test-${process.pid}-${name}`));
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', 'tui');
 after(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // already gone
+  for (const name of sockets) {
+    try {
+      execFileSync('tmux', ['-L', name, 'kill-server'], { stdio: 'ignore' });
+    } catch {
+      // already gone
+    }
   }
 });
 
@@ -33,6 +39,7 @@ test('kinetics tui in a real terminal (tmux, 80×24): filter, select, make a sub
   await ingestInto(join(home, 'catalog.db'), sampleBucket);
   // CI=true (as CI sets it) makes Ink draw only the final frame; a person at a terminal has no CI variable.
   const command = `echo SHELL-BEFORE-TUI; CI=false CONTINUOUS_INTEGRATION=false '${process.execPath}' --import '${tsxLoader}' '${cliEntry}' tui --home '${home}'; echo "EXITED $?"; sleep 30`;
+  useServer('flow');
   tmux('new-session', '-d', '-s', 'tui', '-x', '80', '-y', '24', command);
   const first = await until((text) => text.includes('versions / splits'), 'the first frame');
   const lines = first.split('\n');
@@ -68,6 +75,7 @@ test('at 80×24 and 200×50: names and counts never run together, the help fits,
   const home = tempDir();
   await ingestInto(join(home, 'catalog.db'), sampleBucket);
   for (const [width, height] of [[80, 24], [200, 50]] as const) {
+    useServer(`${width}x${height}`);
     tmux('new-session', '-d', '-s', 'tui', '-x', String(width), '-y', String(height), `CI=false CONTINUOUS_INTEGRATION=false '${process.execPath}' --import '${tsxLoader}' '${cliEntry}' tui --home '${home}'; sleep 30`);
     const first = await until((text) => text.includes('versions / splits'), `the first frame at ${width}×${height}`);
     const lines = first.split('\n').slice(0, height);
