@@ -83,22 +83,22 @@ function float(head: Buffer, element: Element): number | undefined {
  * Checks a Matroska/WebM file from its first 64 KiB: a Segment whose size runs past the end of the file is truncated;
  * the Info's duration, and the first video track's codec, size and frame rate (its DefaultDuration), from the
  * Tracks. No video track is damaged. Frames are not counted (that needs every Cluster): null. A file whose Tracks
- * lie past the first 64 KiB stays `unchecked`.
+ * lie past the first 64 KiB stays `unchecked`. An `ok` here is before its duration is set against its window.
  */
-export function checkMatroska(head: Buffer, bytes: number, windowSeconds: number | null, shortShare: number): IntegrityResult {
+export function checkMatroska(head: Buffer, bytes: number): IntegrityResult {
   const header = elementAt(head, 0);
   const segment = header?.end !== undefined ? elementAt(head, header.end) : undefined;
   if (segment?.id !== SEGMENT) return damaged('no Segment after the EBML header');
   // A Segment of unknown size (a live recording's) says nothing of how long the file should be.
   if (segment.end !== undefined && segment.end > bytes) return damaged(`the Segment runs past the end of the file (${segment.end} > ${bytes} bytes): truncated`);
-  return checkSegment(head, bytes, segment, windowSeconds, shortShare);
+  return checkSegment(head, bytes, segment);
 }
 
 function damaged(detail: string): IntegrityResult {
   return { status: 'damaged', duration: null, detail };
 }
 
-function checkSegment(head: Buffer, bytes: number, segment: Element, windowSeconds: number | null, shortShare: number): IntegrityResult {
+function checkSegment(head: Buffer, bytes: number, segment: Element): IntegrityResult {
   let timecodeScale = 1_000_000;
   let rawDuration: number | undefined;
   let media: MediaInfo | undefined;
@@ -125,11 +125,7 @@ function checkSegment(head: Buffer, bytes: number, segment: Element, windowSecon
   if (!sawTracks) return { status: 'unchecked', duration: null, detail: 'Matroska/WebM whose Tracks are not in its first 64 KiB: not checked further' };
   if (!media) return damaged('no video track (no TrackEntry of type video)');
   const duration = rawDuration === undefined ? null : (rawDuration * timecodeScale) / 1e9;
-  const found = { ...media, hasAudio };
-  if (duration !== null && windowSeconds !== null && duration < shortShare * windowSeconds) {
-    return { status: 'short', duration, detail: `${duration.toFixed(2)} s of a ${windowSeconds} s window`, media: found };
-  }
-  return { status: 'ok', duration, detail: null, media: found };
+  return { status: 'ok', duration, detail: null, media: { ...media, hasAudio } };
 }
 
 function trackOf(head: Buffer, entry: Element): { type: number | undefined; media: MediaInfo } {

@@ -44,7 +44,8 @@ export function checkVideoFile(path: string, bytes: number, windowSeconds: numbe
   try {
     const head = readAt(fd, 0, 4);
     if (head.length === 4 && head.readUInt32BE(0) === EBML_MAGIC) {
-      return checkMatroska(readAt(fd, 0, MATROSKA_HEAD_BYTES), bytes, windowSeconds, SHORT_SHARE);
+      const matroska = checkMatroska(readAt(fd, 0, MATROSKA_HEAD_BYTES), bytes);
+      return matroska.status === 'ok' ? byDuration(matroska.duration, windowSeconds, matroska.media) : matroska;
     }
     return checkBoxes(fd, bytes, windowSeconds);
   } finally {
@@ -84,6 +85,11 @@ function checkBoxes(fd: number, bytes: number, windowSeconds: number | null): In
   if (duration === undefined || !moov) return damaged('no moov box (moov atom not found)');
   const outside = sampleOutsideMdat(moov, mdats, bytes);
   if (outside) return damaged(outside);
+  return byDuration(duration, windowSeconds, media);
+}
+
+/** A sound file is `short` when it lasts under SHORT_SHARE of its annotated window, `ok` otherwise. */
+function byDuration(duration: number | null, windowSeconds: number | null, media: MediaInfo | undefined): IntegrityResult {
   if (duration !== null && windowSeconds !== null && duration < SHORT_SHARE * windowSeconds) {
     return { status: 'short', duration, detail: `${duration.toFixed(2)} s of a ${windowSeconds} s window`, media };
   }
