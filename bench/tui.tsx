@@ -3,6 +3,8 @@
  * terminal (tmux, 80×24; goal < 400 ms) and, in process, keypress → updated frame while scrolling and filtering the
  * 700 classes of K700-2020 train (goal < 16 ms at the median: a frame at 60 Hz); all 700 classes of K700-2020 val made a subset with
  * cap 3 in the TUI's job process: its first progress frame (goal < 100 ms) and the subset made (goal ≤ 1 s).
+ * The npm script runs it with NODE_ENV=production: the bundle users run has React's production build (esbuild
+ * defines it), and under tsx React would otherwise load its development build, measured 1.2–1.5× slower a key.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { App } from '../src/tui/app.js';
 import { JobRunner } from '../src/tui/work/job-runner.js';
 import { packageRoot } from '../src/util/package-root.js';
 import { benchWork, fullBucket } from './full-bucket.js';
+
+if (process.env.NODE_ENV !== 'production') console.warn("bench:tui: NODE_ENV is not 'production': React's development build is timed, not the one the CLI ships");
 
 const work = join(benchWork, 'tui');
 mkdirSync(work, { recursive: true });
