@@ -380,6 +380,7 @@ export function noteShortAtSource(catalog: Catalog, roots: string[]): number {
 }
 
 /** A condition on a path column: under one of the roots (bound as pathRange pairs). */
-function underRoots(roots: string[], column: string): string {
+export function underRoots(roots: string[], column: string): string {
   return roots.map(() => `(${column} > ? AND ${column} < ?)`).join(' OR ');
 }
+

@@ -1,5 +1,5 @@
 import type { Catalog } from './catalog.js';
-import { pathRange } from './disk-files.js';
+import { pathRange, underRoots } from './disk-files.js';
 import type { ShardRow } from './schema.js';
 
 export interface ShardId {
@@ -65,6 +65,41 @@ function learnedLabel(catalog: Catalog, shard: ShardId, clipKeys: string[]): str
   return labels.length === 1 ? labels[0]! : null;
 }
 
+interface KnownSum {
+  clip_key: string;
+  bytes: number;
+  sha256: string;
+  damaged: string | null;
+}
+
+const UNDECODABLE = 'undecodable';
+
+/**
+ * The members of a shard whose bytes (by sha256) are known undecodable: what fetch writes of them is undecodable
+ * at once, with no need to decode it again.
+ */
+export function undecodableMembers(catalog: Catalog, shard: ShardId): Map<string, string> {
+  const rows = catalog.sqlite
+    .prepare("SELECT clip_key, sha256 FROM shard_member_files WHERE version = ? AND split = ? AND shard = ? AND damaged = 'undecodable' AND sha256 IS NOT NULL")
+    .all(shard.version, shard.split, shard.name) as { clip_key: string; sha256: string }[];
+  return new Map(rows.map((row) => [row.clip_key, row.sha256]));
+}
+
+/**
+ * Shard members of the same bytes as an undecodable file under these roots are undecodable at the source: plan
+ * passes them over (as it does members sent damaged) until --retry-damaged.
+ */
+export function markMembersUndecodable(catalog: Catalog, roots: string[]): number {
+  return catalog.sqlite
+    .prepare(
+      `UPDATE shard_member_files AS m SET damaged = 'undecodable'
+       FROM disk_files f
+       WHERE f.status = 'undecodable' AND f.sha256 IS NOT NULL AND f.clip_key = m.clip_key AND f.sha256 = m.sha256
+         AND m.damaged IS NOT 'undecodable' AND (${underRoots(roots, 'f.path')})`,
+    )
+    .run(...roots.flatMap(pathRange)).changes;
+}
+
 /** What one streaming of a shard showed: each member's bytes, and the status of those found damaged at the source. */
 export interface StreamedShard extends ShardId {
   members: Map<string, number>;
@@ -82,7 +117,7 @@ export interface StreamedShard extends ShardId {
 export function recordShardMembers(catalog: Catalog, shards: Iterable<StreamedShard>, options: { extracted?: boolean } = {}): void {
   const { sqlite } = catalog;
   const forget = sqlite.prepare('DELETE FROM shard_member_files WHERE version = ? AND split = ? AND shard = ?');
-  const knownSums = sqlite.prepare('SELECT clip_key, bytes, sha256 FROM shard_member_files WHERE version = ? AND split = ? AND shard = ? AND sha256 IS NOT NULL');
+  const knownSums = sqlite.prepare('SELECT clip_key, bytes, sha256, damaged FROM shard_member_files WHERE version = ? AND split = ? AND shard = ? AND sha256 IS NOT NULL');
   const add = sqlite.prepare('INSERT INTO shard_member_files (version, split, shard, clip_key, bytes, damaged, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)');
   // Only a per-class shard (named or numbered by class) has a class to learn; random shards never do (migration 008).
   const markKnown = sqlite.prepare(
@@ -93,13 +128,15 @@ export function recordShardMembers(catalog: Catalog, shards: Iterable<StreamedSh
   sqlite.transaction(() => {
     for (const shard of shards) {
       if (options.extracted) markExtracted.run(shard.version, shard.split, shard.name);
-      // A streaming hashes only the members it writes: the sums known of the others stay, while their sizes do.
-      const sums = new Map((knownSums.all(shard.version, shard.split, shard.name) as { clip_key: string; bytes: number; sha256: string }[]).map((row) => [row.clip_key, row]));
+      // A streaming hashes only the members it writes: the sums known of the others stay, while their sizes do. A
+      // member `scan --decode` found undecodable stays so while its bytes do (fetch checks structure, not decoding).
+      const sums = new Map((knownSums.all(shard.version, shard.split, shard.name) as KnownSum[]).map((row) => [row.clip_key, row]));
       forget.run(shard.version, shard.split, shard.name);
       for (const [clipKey, bytes] of shard.members) {
         const known = sums.get(clipKey);
         const sha256 = shard.sha256?.get(clipKey) ?? (known?.bytes === bytes ? known.sha256 : null);
-        add.run(shard.version, shard.split, shard.name, clipKey, bytes, shard.damaged?.get(clipKey) ?? null, sha256);
+        const stillUndecodable = known?.damaged === UNDECODABLE && known.sha256 === sha256;
+        add.run(shard.version, shard.split, shard.name, clipKey, bytes, shard.damaged?.get(clipKey) ?? (stillUndecodable ? UNDECODABLE : null), sha256);
       }
       markKnown.run(learnedLabel(catalog, shard, [...shard.members.keys()]), shard.version, shard.split, shard.name);
     }

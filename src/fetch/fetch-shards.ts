@@ -2,8 +2,8 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, sta
 import { basename, dirname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { type FileRecord, FileWriter, SHORT_AT_SOURCE, finishedRecordingFiles, recordedRank, scanRootId } from '../catalog/disk-files.js';
-import { ABSENT, recordShardMembers, recordShardSize, setShardState } from '../catalog/shards.js';
-import { copyRank, fileRecord } from '../scan/file-record.js';
+import { ABSENT, recordShardMembers, recordShardSize, setShardState, undecodableMembers } from '../catalog/shards.js';
+import { copyRank, fileRecord, serveRank } from '../scan/file-record.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
 import { MemberExtractor, SET_ASIDE, UnreadableArchiveError } from './extract-members.js';
 import { type HomeLock, lockHome } from './home-lock.js';
@@ -17,6 +17,7 @@ import { clipDestination, videosRoot } from './video-layout.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
 
 const USABLE = new Set<string>(USABLE_STATUSES);
+const UNDECODABLE_AT_SOURCE = 'undecodable at the source: the same bytes as a copy scan --decode found undecodable';
 
 /** A written file read as `scan --verify` reads it. */
 function verifiedRecord(path: string, rootId: number): FileRecord {
@@ -132,9 +133,14 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
     // Members written before a failure are on disk: they are recorded too, so status tells the truth.
     const damaged = new Map<string, string>();
     const sha256 = new Map<string, string>();
+    const undecodable = undecodableMembers(catalog, shard);
     for (const [path, written] of result.written) {
       const member = { ...verifiedRecord(path, rootId), sha256: written.sha256 };
       if (member.status === 'short') member.detail = `${member.detail}; ${SHORT_AT_SOURCE}`;
+      // Bytes `scan --decode` found undecodable before are so again: said without decoding them (decoded stays NULL).
+      if (USABLE.has(member.status) && undecodable.get(written.clipKey) === written.sha256) {
+        Object.assign(member, { status: 'undecodable', detail: UNDECODABLE_AT_SOURCE, serveRank: serveRank('undecodable', member.isReplacement) });
+      }
       if (!USABLE.has(member.status) && member.clipKey !== null) damaged.set(member.clipKey, member.status);
       // A member the shard holds twice: its size is that of the last copy, its sum that of the copy kept.
       if (result.memberBytes.get(written.clipKey) === member.bytes) sha256.set(written.clipKey, written.sha256);

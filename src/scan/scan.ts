@@ -28,6 +28,7 @@ import { sha256OfFile } from './checksum.js';
 import { NOT_JUDGED, decodeFile, decodeWindows, requireFfmpeg } from './decode-check.js';
 import { type VideoTimeline, videoTimeline } from './video-integrity.js';
 import { BEING_EXTRACTED, fileRecord, serveRank } from './file-record.js';
+import { markMembersUndecodable } from '../catalog/shards.js';
 import { canonicalPath } from '../util/canonical-path.js';
 import { walkWithFind } from './find-walk.js';
 import { type ArchiveFindings, recogniseShardArchives } from './shard-archives.js';
@@ -138,7 +139,10 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
     summary.corrupted = markChecksumMismatches(catalog, summary.roots, serveRank('damaged', 0));
   }
   if (progress.verified > 0) noteShortAtSource(catalog, summary.roots);
-  if (options.decode) await decodeFilesUnder(catalog, summary.roots, options.decode, progress, options.onProgress);
+  if (options.decode) {
+    await decodeFilesUnder(catalog, summary.roots, options.decode, progress, options.onProgress);
+    markMembersUndecodable(catalog, summary.roots);
+  }
   summary.decoded = progress.decoded;
   Object.assign(summary, fileFindings(catalog, summary.roots));
   summary.archives = recogniseShardArchives(catalog, summary.roots);

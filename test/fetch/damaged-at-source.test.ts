@@ -13,17 +13,27 @@ import { copyOfSampleBucket, tempDir } from '../helpers/temp.js';
 
 const SHARD = '600/val/tying knot (not on a tie).tar.gz';
 
+/** A real H.264 clip written at `path`, its bitstream then scrambled: whole to --verify, undecodable to --decode. */
+function scrambledClip(path: string): Buffer {
+  encodeTestClip(path);
+  const bytes = readFileSync(path);
+  const mdat = bytes.indexOf('mdat', 0, 'latin1');
+  for (let at = mdat + 2000; at < mdat + 2400; at++) bytes[at] = (at * 131) % 251;
+  return bytes;
+}
+
 /**
  * The bucket's copy of the class shard, repacked with one member cut in half (damaged), or replaced by a clip of
- * 3 s (short), as a source may hold it.
+ * 3 s (short), or by a real clip whose bitstream is scrambled (sound in structure, undecodable), as a source may hold it.
  */
-async function bucketWithOneDamagedMember(how: 'cut' | 'short' = 'cut'): Promise<{ bucket: string; damagedKey: string; goodKey: string }> {
+async function bucketWithOneDamagedMember(how: 'cut' | 'short' | 'scrambled' = 'cut'): Promise<{ bucket: string; damagedKey: string; goodKey: string }> {
   const bucket = copyOfSampleBucket();
   const unpacked = tempDir();
   await extract({ file: join(bucket, SHARD), cwd: unpacked });
   const names = readdirSync(unpacked).sort();
   const damaged = names[0]!;
   if (how === 'short') writeFileSync(join(unpacked, damaged), minimalMp4(3));
+  else if (how === 'scrambled') writeFileSync(join(unpacked, damaged), scrambledClip(join(unpacked, damaged)));
   else truncateSync(join(unpacked, damaged), Math.floor(readFileSync(join(unpacked, damaged)).length / 2));
   copyFileSync(await makeTarball(Object.fromEntries(names.map((name) => [name, readFileSync(join(unpacked, name))]))), join(bucket, SHARD));
   return { bucket, damagedKey: damaged.replace(/\.mp4$/, ''), goodKey: names[1]!.replace(/\.mp4$/, '') };
@@ -126,12 +136,7 @@ test('an undecodable copy is judged by what the catalog knows of it: never put b
   assert.equal((await cli('subset', 'create', 'one', '--sql', `SELECT version, split, clip_key FROM clips WHERE version = 'k600' AND split = 'val' AND clip_key = '${damagedKey}'`)).code, 0);
   assert.equal((await cli('fetch', 'one')).code, 0);
   const [clip] = await queryAll<{ path: string }>(db, 'SELECT path FROM clips WHERE clip_key = ?', damagedKey);
-  // A whole structure whose bitstream is scrambled: ok to --verify, undecodable to --decode.
-  encodeTestClip(clip!.path);
-  const scrambled = readFileSync(clip!.path);
-  const mdat = scrambled.indexOf('mdat', 0, 'latin1');
-  for (let at = mdat + 2000; at < mdat + 2400; at++) scrambled[at] = (at * 131) % 251;
-  writeFileSync(clip!.path, scrambled);
+  writeFileSync(clip!.path, scrambledClip(clip!.path));
   assert.equal((await cli('scan', '--decode')).code, 0);
   assert.equal((await queryAll<{ status: string }>(db, 'SELECT status FROM clips WHERE clip_key = ?', damagedKey))[0]!.status, 'undecodable');
 
@@ -141,4 +146,27 @@ test('an undecodable copy is judged by what the catalog knows of it: never put b
   const [member] = await queryAll<{ damaged: string | null }>(db, 'SELECT damaged FROM shard_members WHERE clip_key = ?', damagedKey);
   assert.equal(member!.damaged, 'damaged', "the member's own status, whichever copy stays");
   assert.deepEqual(readdirSync(dirname(clip!.path)).filter((name) => name.endsWith('.bad')), []);
+});
+
+test('a member scan --decode found undecodable is undecodable at the source: plan passes it over, and streamed again it is undecodable at once', async () => {
+  const { bucket, damagedKey: key } = await bucketWithOneDamagedMember('scrambled');
+  const home = tempDir();
+  const db = join(home, 'catalog.db');
+  const cli = (...args: string[]) => runCli([...args, '--home', home]);
+  assert.equal((await cli('ingest', '--source', bucket, '--versions', 'k600', '--no-downstream')).code, 0);
+  assert.equal((await cli('subset', 'create', 'one', '--sql', `SELECT version, split, clip_key FROM clips WHERE version = 'k600' AND split = 'val' AND clip_key = '${key}'`)).code, 0);
+  assert.equal((await cli('fetch', 'one')).code, 0);
+  assert.equal((await queryAll<{ status: string }>(db, 'SELECT status FROM clips WHERE clip_key = ?', key))[0]!.status, 'ok', 'fetch checks structure only');
+  assert.equal((await cli('scan', '--decode')).code, 0);
+  const member = () => queryAll<{ damaged: string | null }>(db, 'SELECT damaged FROM shard_members WHERE clip_key = ?', key);
+  assert.deepEqual((await member()).map((row) => row.damaged), ['undecodable']);
+
+  const plan = JSON.parse((await cli('plan', 'one', '--json')).stdout) as { shards: unknown[]; damagedAtSource: { clip_key: string }[] };
+  assert.deepEqual([plan.shards.length, plan.damagedAtSource.map((clip) => clip.clip_key)], [0, [key]]);
+
+  const again = await cli('fetch', 'one', '--retry-damaged');
+  assert.equal(again.code, 0, again.stderr);
+  const [file] = await queryAll<{ status: string; detail: string }>(db, 'SELECT f.status, f.detail FROM clips c JOIN files f ON f.path = c.path WHERE c.clip_key = ?', key);
+  assert.deepEqual([file!.status, file!.detail], ['undecodable', 'undecodable at the source: the same bytes as a copy scan --decode found undecodable']);
+  assert.deepEqual((await member()).map((row) => row.damaged), ['undecodable'], 'still so after streaming the same bytes again');
 });
