@@ -262,17 +262,19 @@ export interface FileToDecode {
   id: number;
   path: string;
   is_replacement: number;
+  status: FileStatus;
 }
 
 /**
  * The files under these roots that hold a clip and were not decoded at their current size and mtime: those whose
- * structure is sound (damaged and empty ones are known bad already), in path order.
+ * structure is sound (damaged and empty ones are known bad already), and those fetch called undecodable from their
+ * member without decoding them, in path order.
  */
 export function filesToDecode(catalog: Catalog, roots: string[]): FileToDecode[] {
   return catalog.sqlite
     .prepare(
-      `SELECT id, path, is_replacement FROM disk_files
-       WHERE decoded IS NULL AND clip_key IS NOT NULL AND status IN ('ok', 'short', 'unchecked') AND (${underRoots(roots, 'path')})
+      `SELECT id, path, is_replacement, status FROM disk_files
+       WHERE decoded IS NULL AND clip_key IS NOT NULL AND status IN ('ok', 'short', 'unchecked', 'undecodable') AND (${underRoots(roots, 'path')})
        ORDER BY path`,
     )
     .all(roots.flatMap(pathRange)) as FileToDecode[];
@@ -280,20 +282,24 @@ export function filesToDecode(catalog: Catalog, roots: string[]): FileToDecode[]
 
 export interface DecodeOutcome {
   id: number;
-  /** ffmpeg's first complaint; undefined when the file decoded cleanly. */
-  complaint?: string;
-  /** The file's serve_rank as undecodable, used when there is a complaint. */
-  undecodableRank: number;
+  /** ffmpeg's first complaint, with the file's serve_rank as undecodable and its sha256 now; undefined: it decoded. */
+  undecodable?: { complaint: string; serveRank: number; sha256: string | null };
+  /** For a file that decoded cleanly though it was called undecodable: what its structure says it is. */
+  restored?: { status: FileStatus; detail: string | null; serveRank: number };
 }
 
 /** Records what decoding found, in one transaction: the triggers choose each clip's serving file again. */
 export function recordDecodes(catalog: Catalog, outcomes: DecodeOutcome[]): void {
   const decoded = catalog.sqlite.prepare('UPDATE disk_files SET decoded = 1 WHERE id = ?');
-  const undecodable = catalog.sqlite.prepare("UPDATE disk_files SET decoded = 0, status = 'undecodable', detail = ?, serve_rank = ? WHERE id = ?");
+  const restored = catalog.sqlite.prepare('UPDATE disk_files SET decoded = 1, status = ?, detail = ?, serve_rank = ? WHERE id = ?');
+  const undecodable = catalog.sqlite.prepare(
+    "UPDATE disk_files SET decoded = 0, status = 'undecodable', detail = ?, serve_rank = ?, sha256 = coalesce(?, sha256) WHERE id = ?",
+  );
   catalog.sqlite.transaction(() => {
-    for (const outcome of outcomes) {
-      if (outcome.complaint === undefined) decoded.run(outcome.id);
-      else undecodable.run(outcome.complaint, outcome.undecodableRank, outcome.id);
+    for (const { id, undecodable: bad, restored: good } of outcomes) {
+      if (bad) undecodable.run(bad.complaint, bad.serveRank, bad.sha256, id);
+      else if (good) restored.run(good.status, good.detail, good.serveRank, id);
+      else decoded.run(id);
     }
   }).immediate();
 }

@@ -86,18 +86,24 @@ export function undecodableMembers(catalog: Catalog, shard: ShardId): Map<string
 }
 
 /**
- * Shard members of the same bytes as an undecodable file under these roots are undecodable at the source: plan
- * passes them over (as it does members sent damaged) until --retry-damaged.
+ * Shard members of the same bytes (sha256) as a file under these roots that ffmpeg could not decode are undecodable
+ * at the source: plan passes them over (as it does members sent damaged) until --retry-damaged. Members of the same
+ * bytes as a file that decoded are not (a mark left by a decode that failed for want of a decoder goes).
  */
-export function markMembersUndecodable(catalog: Catalog, roots: string[]): number {
-  return catalog.sqlite
-    .prepare(
-      `UPDATE shard_member_files AS m SET damaged = 'undecodable'
-       FROM disk_files f
-       WHERE f.status = 'undecodable' AND f.sha256 IS NOT NULL AND f.clip_key = m.clip_key AND f.sha256 = m.sha256
-         AND m.damaged IS NOT 'undecodable' AND (${underRoots(roots, 'f.path')})`,
-    )
-    .run(...roots.flatMap(pathRange)).changes;
+export function settleMembersByDecoding(catalog: Catalog, roots: string[]): void {
+  const settle = (decoded: 0 | 1, from: string | null, to: string | null) =>
+    catalog.sqlite
+      .prepare(
+        `UPDATE shard_member_files AS m SET damaged = @to
+         FROM disk_files f
+         WHERE f.decoded = @decoded AND f.sha256 IS NOT NULL AND f.clip_key = m.clip_key AND f.sha256 = m.sha256
+           AND m.damaged IS @from AND (${underRoots(roots, 'f.path')})`,
+      )
+      .run({ decoded, from, to }, ...roots.flatMap(pathRange));
+  catalog.sqlite.transaction(() => {
+    settle(0, null, UNDECODABLE);
+    settle(1, UNDECODABLE, null);
+  }).immediate();
 }
 
 /** What one streaming of a shard showed: each member's bytes, and the status of those found damaged at the source. */

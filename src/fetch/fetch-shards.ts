@@ -17,6 +17,8 @@ import { clipDestination, videosRoot } from './video-layout.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
 
 const USABLE = new Set<string>(USABLE_STATUSES);
+/** The statuses `scan --decode` decodes (and fetch may know undecodable without decoding). */
+const DECODABLE = new Set<string>(['ok', 'short', 'unchecked']);
 const UNDECODABLE_AT_SOURCE = 'undecodable at the source: the same bytes as a copy scan --decode found undecodable';
 
 /** A written file read as `scan --verify` reads it. */
@@ -138,7 +140,7 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
       const member = { ...verifiedRecord(path, rootId), sha256: written.sha256 };
       if (member.status === 'short') member.detail = `${member.detail}; ${SHORT_AT_SOURCE}`;
       // Bytes `scan --decode` found undecodable before are so again: said without decoding them (decoded stays NULL).
-      if (USABLE.has(member.status) && undecodable.get(written.clipKey) === written.sha256) {
+      if (DECODABLE.has(member.status) && undecodable.get(written.clipKey) === written.sha256) {
         Object.assign(member, { status: 'undecodable', detail: UNDECODABLE_AT_SOURCE, serveRank: serveRank('undecodable', member.isReplacement) });
       }
       if (!USABLE.has(member.status) && member.clipKey !== null) damaged.set(member.clipKey, member.status);

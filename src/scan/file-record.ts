@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { dirname, sep } from 'node:path';
+import { basename, dirname, sep } from 'node:path';
 import { REPLACEMENT_FOLDER } from '../sources/bucket-layout.js';
 import { parseClipFileName, parseYoutubeFileName } from '../util/clip-key.js';
 import type { FileRecord, FileStatus } from '../catalog/disk-files.js';
@@ -52,8 +52,13 @@ export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, sc
   };
 }
 
+/** One file read as `scan --verify` reads it, named as `fileName` (by default its own name). */
+export function verifiedAgain(path: string, fileName = basename(path)): FileRecord {
+  const info = statSync(path);
+  return fileRecord({ path, dir: dirname(path), name: fileName, bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, 0, true, '');
+}
+
 /** How good one copy of a clip is, read as `scan --verify` reads it: the lower, the better. */
 export function copyRank(path: string, fileName: string): number {
-  const info = statSync(path);
-  return fileRecord({ path, dir: dirname(path), name: fileName, bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, 0, true, '').serveRank;
+  return verifiedAgain(path, fileName).serveRank;
 }

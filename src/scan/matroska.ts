@@ -5,6 +5,8 @@ export const MATROSKA_HEAD_BYTES = 64 << 10;
 
 const SEGMENT = 0x18538067;
 const CLUSTER = 0x1f43b675;
+const VOID = 0xec;
+const CRC32 = 0xbf;
 const INFO = 0x1549a966;
 const TIMECODE_SCALE = 0x2ad7b1;
 const DURATION = 0x4489;
@@ -87,7 +89,9 @@ function float(head: Buffer, element: Element): number | undefined {
  */
 export function checkMatroska(head: Buffer, bytes: number): IntegrityResult {
   const header = elementAt(head, 0);
-  const segment = header?.end !== undefined ? elementAt(head, header.end) : undefined;
+  let segment = header?.end !== undefined ? elementAt(head, header.end) : undefined;
+  // Void and CRC-32 elements may stand between the EBML header and the Segment.
+  while (segment && (segment.id === VOID || segment.id === CRC32) && segment.end !== undefined) segment = elementAt(head, segment.end);
   if (segment?.id !== SEGMENT) return damaged('no Segment after the EBML header');
   // A Segment of unknown size (a live recording's) says nothing of how long the file should be.
   if (segment.end !== undefined && segment.end > bytes) return damaged(`the Segment runs past the end of the file (${segment.end} > ${bytes} bytes): truncated`);
@@ -103,6 +107,7 @@ function checkSegment(head: Buffer, bytes: number, segment: Element): IntegrityR
   let rawDuration: number | undefined;
   let media: MediaInfo | undefined;
   let sawTracks = false;
+  let tracksCut = false;
   let hasAudio = false;
   for (const element of elements(head, segment.start, Math.min(segment.end ?? bytes, head.length))) {
     if (element.end === undefined) continue;
@@ -114,6 +119,7 @@ function checkSegment(head: Buffer, bytes: number, segment: Element): IntegrityR
     }
     if (element.id === TRACKS) {
       sawTracks = true;
+      tracksCut = element.end > head.length;
       for (const entry of elements(head, element.start, Math.min(element.end, head.length))) {
         if (entry.id !== TRACK_ENTRY || entry.end === undefined) continue;
         const track = trackOf(head, entry);
@@ -122,7 +128,8 @@ function checkSegment(head: Buffer, bytes: number, segment: Element): IntegrityR
       }
     }
   }
-  if (!sawTracks) return { status: 'unchecked', duration: null, detail: 'Matroska/WebM whose Tracks are not in its first 64 KiB: not checked further' };
+  // Tracks cut by the end of what was read may hold the video track further on: not judged.
+  if (!sawTracks || (!media && tracksCut)) return { status: 'unchecked', duration: null, detail: 'Matroska/WebM whose Tracks are not in its first 64 KiB: not checked further' };
   if (!media) return damaged('no video track (no TrackEntry of type video)');
   const duration = rawDuration === undefined ? null : (rawDuration * timecodeScale) / 1e9;
   return { status: 'ok', duration, detail: null, media: { ...media, hasAudio } };

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Catalog } from '../catalog/catalog.js';
 import {
   type DecodeOutcome,
+  type FileToDecode,
   FileWriter,
   type HashOutcome,
   type KnownFile,
@@ -27,8 +28,8 @@ import { eachLimited } from '../util/each-limited.js';
 import { sha256OfFile } from './checksum.js';
 import { NOT_JUDGED, decodeFile, decodeWindows, requireFfmpeg } from './decode-check.js';
 import { type VideoTimeline, videoTimeline } from './video-integrity.js';
-import { BEING_EXTRACTED, fileRecord, serveRank } from './file-record.js';
-import { markMembersUndecodable } from '../catalog/shards.js';
+import { BEING_EXTRACTED, fileRecord, serveRank, verifiedAgain } from './file-record.js';
+import { settleMembersByDecoding } from '../catalog/shards.js';
 import { canonicalPath } from '../util/canonical-path.js';
 import { walkWithFind } from './find-walk.js';
 import { type ArchiveFindings, recogniseShardArchives } from './shard-archives.js';
@@ -141,7 +142,7 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
   if (progress.verified > 0) noteShortAtSource(catalog, summary.roots);
   if (options.decode) {
     await decodeFilesUnder(catalog, summary.roots, options.decode, progress, options.onProgress);
-    markMembersUndecodable(catalog, summary.roots);
+    settleMembersByDecoding(catalog, summary.roots);
   }
   summary.decoded = progress.decoded;
   Object.assign(summary, fileFindings(catalog, summary.roots));
@@ -284,14 +285,32 @@ async function decodeFilesUnder(
     const complaint = await decodeFile(decode.ffmpeg, file.path, decodeWindows(videoTimelineIfThere(file.path)));
     // A file removed since the walk is the next scan's to record as gone, not undecodable; one whose ffmpeg was
     // stopped from outside is decoded again by the next scan.
-    if (complaint !== NOT_JUDGED && (complaint === undefined || existsSync(file.path))) {
-      outcomes.push({ id: file.id, complaint, undecodableRank: serveRank('undecodable', file.is_replacement) });
-    }
+    if (complaint !== NOT_JUDGED && (complaint === undefined || existsSync(file.path))) outcomes.push(decodeOutcome(file, complaint));
     progress.decoded++;
     if (outcomes.length >= DECODE_BATCH) record();
     onProgress?.(progress);
   });
   record();
+}
+
+/**
+ * What to record of a decoded file. An undecodable one is hashed now (a few files): a sum recorded when it was
+ * fetched may be of bytes it no longer has, and the sum decides whether its shard member is undecodable too. One
+ * called undecodable without decoding (from its member) that decodes after all is what its structure says.
+ */
+function decodeOutcome(file: FileToDecode, complaint: string | undefined): DecodeOutcome {
+  if (complaint !== undefined) {
+    let sha256: string | null = null;
+    try {
+      sha256 = sha256OfFile(file.path);
+    } catch {
+      // unreadable now: the sum stays as it was
+    }
+    return { id: file.id, undecodable: { complaint, serveRank: serveRank('undecodable', file.is_replacement), sha256 } };
+  }
+  if (file.status !== 'undecodable') return { id: file.id };
+  const record = verifiedAgain(file.path);
+  return { id: file.id, restored: { status: record.status, detail: record.detail, serveRank: record.serveRank } };
 }
 
 /** The file's timeline, unless it went since the walk (ffmpeg will then say so). */

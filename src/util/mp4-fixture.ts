@@ -28,9 +28,10 @@ export function minimalMp4(durationSeconds: number, payload: number | Buffer = 6
 /**
  * The smallest WebM a checker reads: an EBML header, and a Segment (of known size) with an Info of the given
  * duration, Tracks with one VP9 video track of 160×120 at 25 frames a second (and an Opus one unless `silent`), and
- * an empty Cluster. Not playable.
+ * an empty Cluster. Not playable. `voidBeforeSegment` puts a Void element between the EBML header and the Segment;
+ * `padTracks` puts a Void of that many bytes in the Tracks before its TrackEntries.
  */
-export function minimalWebm(durationSeconds: number, options: { silent?: boolean } = {}): Buffer {
+export function minimalWebm(durationSeconds: number, options: { silent?: boolean; voidBeforeSegment?: boolean; padTracks?: number } = {}): Buffer {
   const element = (id: number, ...parts: Buffer[]) => {
     const body = Buffer.concat(parts);
     const idBytes = Buffer.from(id.toString(16).padStart(id > 0xffffff ? 8 : id > 0xffff ? 6 : id > 0xff ? 4 : 2, '0'), 'hex');
@@ -53,6 +54,7 @@ export function minimalWebm(durationSeconds: number, options: { silent?: boolean
   const video = element(0xae, element(0x83, uint(1)), element(0x86, Buffer.from('V_VP9')), element(0x23e383, uint(40_000_000)),
     element(0xe0, element(0xb0, uint(160)), element(0xba, uint(120))));
   const audio = element(0xae, element(0x83, uint(2)), element(0x86, Buffer.from('A_OPUS')));
-  const tracks = element(0x1654ae6b, video, ...(options.silent ? [] : [audio]));
-  return Buffer.concat([header, element(0x18538067, info, tracks, element(0x1f43b675))]);
+  const padding = options.padTracks ? [element(0xec, Buffer.alloc(options.padTracks))] : [];
+  const tracks = element(0x1654ae6b, ...padding, video, ...(options.silent ? [] : [audio]));
+  return Buffer.concat([header, ...(options.voidBeforeSegment ? [element(0xec, Buffer.alloc(3))] : []), element(0x18538067, info, tracks, element(0x1f43b675))]);
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { minimalMp4 } from '../../src/util/mp4-fixture.js';
 import { encodeTestClip } from '../helpers/ffmpeg.js';
@@ -24,9 +24,10 @@ function scrambledClip(path: string): Buffer {
 
 /**
  * The bucket's copy of the class shard, repacked with one member cut in half (damaged), or replaced by a clip of
- * 3 s (short), or by a real clip whose bitstream is scrambled (sound in structure, undecodable), as a source may hold it.
+ * 3 s (short), or by a real clip whose bitstream is scrambled (sound in structure, undecodable), as a source may hold it;
+ * or by a real clip that decodes (`real`).
  */
-async function bucketWithOneDamagedMember(how: 'cut' | 'short' | 'scrambled' = 'cut'): Promise<{ bucket: string; damagedKey: string; goodKey: string }> {
+async function bucketWithOneDamagedMember(how: 'cut' | 'short' | 'scrambled' | 'real' = 'cut'): Promise<{ bucket: string; damagedKey: string; goodKey: string }> {
   const bucket = copyOfSampleBucket();
   const unpacked = tempDir();
   await extract({ file: join(bucket, SHARD), cwd: unpacked });
@@ -34,6 +35,7 @@ async function bucketWithOneDamagedMember(how: 'cut' | 'short' | 'scrambled' = '
   const damaged = names[0]!;
   if (how === 'short') writeFileSync(join(unpacked, damaged), minimalMp4(3));
   else if (how === 'scrambled') writeFileSync(join(unpacked, damaged), scrambledClip(join(unpacked, damaged)));
+  else if (how === 'real') encodeTestClip(join(unpacked, damaged));
   else truncateSync(join(unpacked, damaged), Math.floor(readFileSync(join(unpacked, damaged)).length / 2));
   copyFileSync(await makeTarball(Object.fromEntries(names.map((name) => [name, readFileSync(join(unpacked, name))]))), join(bucket, SHARD));
   return { bucket, damagedKey: damaged.replace(/\.mp4$/, ''), goodKey: names[1]!.replace(/\.mp4$/, '') };
@@ -170,3 +172,46 @@ test('a member scan --decode found undecodable is undecodable at the source: pla
   assert.deepEqual([file!.status, file!.detail], ['undecodable', 'undecodable at the source: the same bytes as a copy scan --decode found undecodable']);
   assert.deepEqual((await member()).map((row) => row.damaged), ['undecodable'], 'still so after streaming the same bytes again');
 });
+
+test('bytes that rotted on disk under the same size and mtime are undecodable there, not at the source; a mark left by a failed ffmpeg goes when the same bytes decode', async () => {
+  const { bucket, damagedKey: key } = await bucketWithOneDamagedMember('real');
+  const home = tempDir();
+  const db = join(home, 'catalog.db');
+  const cli = (...args: string[]) => runCli([...args, '--home', home]);
+  assert.equal((await cli('ingest', '--source', bucket, '--versions', 'k600', '--no-downstream')).code, 0);
+  assert.equal((await cli('subset', 'create', 'one', '--sql', `SELECT version, split, clip_key FROM clips WHERE version = 'k600' AND split = 'val' AND clip_key = '${key}'`)).code, 0);
+  assert.equal((await cli('fetch', 'one')).code, 0);
+  const [clip] = await queryAll<{ path: string }>(db, 'SELECT path FROM clips WHERE clip_key = ?', key);
+  const member = async () => (await queryAll<{ damaged: string | null }>(db, 'SELECT damaged FROM shard_members WHERE clip_key = ?', key))[0]!.damaged;
+
+  // Bit rot: the bytes change, the size and mtime stay, so the sum recorded at fetch is stale.
+  const good = readFileSync(clip!.path);
+  const before = statSync(clip!.path);
+  writeFileSync(clip!.path, rot(good));
+  utimesSync(clip!.path, before.atimeMs / 1000, before.mtimeMs / 1000);
+  assert.equal((await cli('scan', '--decode')).code, 0);
+  assert.equal((await queryAll<{ status: string }>(db, 'SELECT status FROM files WHERE path = ?', clip!.path))[0]!.status, 'undecodable');
+  assert.equal(await member(), null, 'the good member is not blamed for what rotted here');
+
+  // An ffmpeg that fails every file (a build without the decoder) blames the member of the same bytes ...
+  writeFileSync(clip!.path, good);
+  const broken = join(home, 'no-h264-ffmpeg');
+  writeFileSync(broken, '#!/bin/sh\ncase "$*" in *-version*) exec ffmpeg "$@";; esac\necho "Decoder (codec h264) not found for input stream #0:0" >&2\nexit 1\n');
+  chmodSync(broken, 0o755);
+  assert.equal(await runCli(['scan', '--decode', '--home', home], { env: { KINETICS_FFMPEG: broken } }).then((result) => result.code), 0);
+  assert.equal(await member(), 'undecodable');
+  // ... until the same bytes, streamed again (undecodable at once, not decoded), decode with a working ffmpeg.
+  assert.equal((await cli('fetch', 'one', '--retry-damaged')).code, 0);
+  assert.equal((await queryAll<{ status: string }>(db, 'SELECT status FROM clips WHERE clip_key = ?', key))[0]!.status, 'undecodable');
+  assert.equal((await cli('scan', '--decode')).code, 0);
+  assert.equal((await queryAll<{ status: string }>(db, 'SELECT status FROM clips WHERE clip_key = ?', key))[0]!.status, 'ok');
+  assert.equal(await member(), null);
+});
+
+/** The bytes with 400 of them, in the middle of the mdat, scrambled: the same size. */
+function rot(bytes: Buffer): Buffer {
+  const rotten = Buffer.from(bytes);
+  const mdat = rotten.indexOf('mdat', 0, 'latin1');
+  for (let at = mdat + 2000; at < mdat + 2400; at++) rotten[at] = (at * 131) % 251;
+  return rotten;
+}

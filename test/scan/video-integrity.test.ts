@@ -49,6 +49,9 @@ test('WebM/MKV: duration from the Info, codec, size, rate and sound from the Tra
   noVideo[noVideo.indexOf(Buffer.from([0x83, 0x01, 0, 0, 0, 0, 0, 0, 4])) + 12] = 2;
   assert.equal(check(noVideo).detail, 'no video track (no TrackEntry of type video)');
   assert.equal(check(Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(100)])).detail, 'no Segment after the EBML header');
+  assert.equal(check(minimalWebm(10, { voidBeforeSegment: true })).status, 'ok', 'a Void may stand before the Segment');
+  // Tracks that run past the 64 KiB read, their video track beyond it: not judged, never damaged.
+  assert.equal(check(minimalWebm(10, { padTracks: 70_000 })).status, 'unchecked');
 });
 
 test('a file cut exactly at a box boundary still lacks its mdat bytes only if a box says so', () => {
