@@ -41,6 +41,17 @@ async function bucketWithOneDamagedMember(how: 'cut' | 'short' | 'scrambled' | '
   return { bucket, damagedKey: damaged.replace(/\.mp4$/, ''), goodKey: names[1]!.replace(/\.mp4$/, '') };
 }
 
+/** A home whose catalog holds K600 from `source` (a URL or a folder) and a subset `one` of that one clip. */
+async function homeWithSubsetOf(source: string, key: string) {
+  const home = tempDir();
+  const db = join(home, 'catalog.db');
+  const cli = (...args: string[]) => runCli([...args, '--home', home]);
+  assert.equal((await cli('ingest', '--source', source, '--versions', 'k600', '--no-downstream')).code, 0);
+  const sql = `SELECT version, split, clip_key FROM clips WHERE version = 'k600' AND split = 'val' AND clip_key = '${key}'`;
+  assert.equal((await cli('subset', 'create', 'one', '--sql', sql)).code, 0);
+  return { home, db, cli };
+}
+
 test('a clip its shard sends damaged is reported as damaged at source, and its shard is not streamed again unless asked', async () => {
   const { bucket, damagedKey, goodKey } = await bucketWithOneDamagedMember();
   const server = await new BucketServer(bucket).start();
@@ -80,11 +91,7 @@ test('a copy on disk better than what its shard sends (short against damaged) is
   const { bucket, damagedKey } = await bucketWithOneDamagedMember();
   const server = await new BucketServer(bucket).start();
   try {
-    const home = tempDir();
-    const db = join(home, 'catalog.db');
-    const cli = (...args: string[]) => runCli([...args, '--home', home]);
-    assert.equal((await cli('ingest', '--source', server.url, '--versions', 'k600', '--no-downstream')).code, 0);
-    assert.equal((await cli('subset', 'create', 'one', '--sql', `SELECT version, split, clip_key FROM clips WHERE version = 'k600' AND split = 'val' AND clip_key = '${damagedKey}'`)).code, 0);
+    const { db, cli } = await homeWithSubsetOf(server.url, damagedKey);
     assert.equal((await cli('fetch', 'one')).code, 0);
     const [clip] = await queryAll<{ path: string; status: string }>(db, 'SELECT path, status FROM clips WHERE clip_key = ?', damagedKey);
     assert.equal(clip!.status, 'damaged');
@@ -106,11 +113,7 @@ test('a copy on disk better than what its shard sends (short against damaged) is
 
 test('a clip short at the source is said to be so, on the fetched file and on a copy of the same size; not on another', async () => {
   const { bucket, damagedKey: shortKey } = await bucketWithOneDamagedMember('short');
-  const home = tempDir();
-  const db = join(home, 'catalog.db');
-  const cli = (...args: string[]) => runCli([...args, '--home', home]);
-  assert.equal((await cli('ingest', '--source', bucket, '--versions', 'k600', '--no-downstream')).code, 0);
-  assert.equal((await cli('subset', 'create', 'one', '--sql', `SELECT version, split, clip_key FROM clips WHERE version = 'k600' AND split = 'val' AND clip_key = '${shortKey}'`)).code, 0);
+  const { db, cli } = await homeWithSubsetOf(bucket, shortKey);
   assert.equal((await cli('fetch', 'one')).code, 0);
   const [fetched] = await queryAll<{ path: string; status: string; detail: string }>(db, 'SELECT path, status, detail FROM files WHERE clip_key = ?', shortKey);
   assert.equal(fetched!.status, 'short');
@@ -131,11 +134,7 @@ test('a clip short at the source is said to be so, on the fetched file and on a 
 
 test('an undecodable copy is judged by what the catalog knows of it: never put back as ok, and the member stays damaged at source', async () => {
   const { bucket, damagedKey } = await bucketWithOneDamagedMember();
-  const home = tempDir();
-  const db = join(home, 'catalog.db');
-  const cli = (...args: string[]) => runCli([...args, '--home', home]);
-  assert.equal((await cli('ingest', '--source', bucket, '--versions', 'k600', '--no-downstream')).code, 0);
-  assert.equal((await cli('subset', 'create', 'one', '--sql', `SELECT version, split, clip_key FROM clips WHERE version = 'k600' AND split = 'val' AND clip_key = '${damagedKey}'`)).code, 0);
+  const { db, cli } = await homeWithSubsetOf(bucket, damagedKey);
   assert.equal((await cli('fetch', 'one')).code, 0);
   const [clip] = await queryAll<{ path: string }>(db, 'SELECT path FROM clips WHERE clip_key = ?', damagedKey);
   writeFileSync(clip!.path, scrambledClip(clip!.path));
@@ -152,11 +151,7 @@ test('an undecodable copy is judged by what the catalog knows of it: never put b
 
 test('a member scan --decode found undecodable is undecodable at the source: plan passes it over, and streamed again it is undecodable at once', async () => {
   const { bucket, damagedKey: key } = await bucketWithOneDamagedMember('scrambled');
-  const home = tempDir();
-  const db = join(home, 'catalog.db');
-  const cli = (...args: string[]) => runCli([...args, '--home', home]);
-  assert.equal((await cli('ingest', '--source', bucket, '--versions', 'k600', '--no-downstream')).code, 0);
-  assert.equal((await cli('subset', 'create', 'one', '--sql', `SELECT version, split, clip_key FROM clips WHERE version = 'k600' AND split = 'val' AND clip_key = '${key}'`)).code, 0);
+  const { db, cli } = await homeWithSubsetOf(bucket, key);
   assert.equal((await cli('fetch', 'one')).code, 0);
   assert.equal((await queryAll<{ status: string }>(db, 'SELECT status FROM clips WHERE clip_key = ?', key))[0]!.status, 'ok', 'fetch checks structure only');
   assert.equal((await cli('scan', '--decode')).code, 0);
@@ -175,11 +170,7 @@ test('a member scan --decode found undecodable is undecodable at the source: pla
 
 test('bytes that rotted on disk under the same size and mtime are undecodable there, not at the source; a mark left by a failed ffmpeg goes when the same bytes decode', async () => {
   const { bucket, damagedKey: key } = await bucketWithOneDamagedMember('real');
-  const home = tempDir();
-  const db = join(home, 'catalog.db');
-  const cli = (...args: string[]) => runCli([...args, '--home', home]);
-  assert.equal((await cli('ingest', '--source', bucket, '--versions', 'k600', '--no-downstream')).code, 0);
-  assert.equal((await cli('subset', 'create', 'one', '--sql', `SELECT version, split, clip_key FROM clips WHERE version = 'k600' AND split = 'val' AND clip_key = '${key}'`)).code, 0);
+  const { home, db, cli } = await homeWithSubsetOf(bucket, key);
   assert.equal((await cli('fetch', 'one')).code, 0);
   const [clip] = await queryAll<{ path: string }>(db, 'SELECT path FROM clips WHERE clip_key = ?', key);
   const member = async () => (await queryAll<{ damaged: string | null }>(db, 'SELECT damaged FROM shard_members WHERE clip_key = ?', key))[0]!.damaged;
