@@ -149,11 +149,13 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
       const record = settleSetAside(catalog, path, member);
       if (record) writer.add(record);
     }
-    writer.flush();
-    if (result.state === 'extracted') {
-      recordShardMembers(catalog, [{ ...shard, members: result.memberBytes, damaged, sha256 }], { extracted: true });
-      for (const clipKey of result.memberBytes.keys()) stillUnfound.delete(unfoundKey(shard.version, clipKey));
-    }
+    // The files and the shard extracted with its members are one commit: killed between the two, a shard stayed
+    // `downloaded` with its members unknown, and a rerun that found its clips on disk never learned them.
+    catalog.sqlite.transaction(() => {
+      writer.flush();
+      if (result.state === 'extracted') recordShardMembers(catalog, [{ ...shard, members: result.memberBytes, damaged, sha256 }], { extracted: true });
+    }).immediate();
+    if (result.state === 'extracted') for (const clipKey of result.memberBytes.keys()) stillUnfound.delete(unfoundKey(shard.version, clipKey));
     const summary: ShardResult = {
       name: shard.name,
       version: shard.version,
