@@ -3,7 +3,7 @@ import { basename, dirname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { type FileRecord, FileWriter, SHORT_AT_SOURCE, finishedRecordingFiles, recordedRank, scanRootId } from '../catalog/disk-files.js';
 import { ABSENT, recordShardMembers, recordShardSize, setShardState, undecodableMembers } from '../catalog/shards.js';
-import { copyRank, fileRecord, serveRank } from '../scan/file-record.js';
+import { copyRank, serveRank, verifiedAgain } from '../scan/file-record.js';
 import { REPLACEMENT_SPLIT } from '../sources/bucket-layout.js';
 import { MemberExtractor, SET_ASIDE, UnreadableArchiveError } from './extract-members.js';
 import { type HomeLock, lockHome } from './home-lock.js';
@@ -23,8 +23,7 @@ const UNDECODABLE_AT_SOURCE = 'undecodable at the source: the same bytes as a co
 
 /** A written file read as `scan --verify` reads it. */
 function verifiedRecord(path: string, rootId: number): FileRecord {
-  const info = statSync(path);
-  return fileRecord({ path, dir: dirname(path), name: basename(path), bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, rootId, true, new Date().toISOString());
+  return verifiedAgain(path, { rootId, scannedAt: new Date().toISOString() });
 }
 
 /**

@@ -52,13 +52,14 @@ export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, sc
   };
 }
 
-/** One file read as `scan --verify` reads it, named as `fileName` (by default its own name). */
-export function verifiedAgain(path: string, fileName = basename(path)): FileRecord {
+/** One file read as `scan --verify` reads it, named as `fileName` (by default its own name), recorded under a root. */
+export function verifiedAgain(path: string, options: { fileName?: string; rootId?: number; scannedAt?: string } = {}): FileRecord {
   const info = statSync(path);
-  return fileRecord({ path, dir: dirname(path), name: fileName, bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) }, 0, true, '');
+  const file = { path, dir: dirname(path), name: options.fileName ?? basename(path), bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) };
+  return fileRecord(file, options.rootId ?? 0, true, options.scannedAt ?? '');
 }
 
 /** How good one copy of a clip is, read as `scan --verify` reads it: the lower, the better. */
 export function copyRank(path: string, fileName: string): number {
-  return verifiedAgain(path, fileName).serveRank;
+  return verifiedAgain(path, { fileName }).serveRank;
 }
