@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
@@ -79,8 +80,9 @@ export class Catalog {
       if (existing) refuseOtherDatabases(sqlite, file, { allowEmpty: true });
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('synchronous = NORMAL');
-      migrate(sqlite, options.migrations ?? loadMigrations());
+      // What an interrupted load set aside comes back first: its definitions are of the schema before migrating.
       if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
+      migrate(sqlite, options.migrations ?? loadMigrations());
       return new Catalog(sqlite, file);
     } catch (error) {
       sqlite?.close();
@@ -148,6 +150,8 @@ function withLargeCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database 
   sqlite.pragma('cache_size = -262144');
   sqlite.pragma('mmap_size = 1073741824');
   sqlite.pragma('temp_store = MEMORY');
+  // Sorts (an index built, a refill ordered) use helper threads.
+  sqlite.pragma(`threads = ${availableParallelism()}`);
   return sqlite;
 }
 
@@ -204,8 +208,8 @@ function upgradeForReaders(file: string, migrations: Migration[]): void {
   try {
     writer = withLargeCache(new BetterSqlite3(file, { fileMustExist: true }));
     writer.pragma('busy_timeout = 5000');
-    migrate(writer, migrations);
     if (hasAbandonedIndexes(writer)) rebuildDeferredIndexes(writer);
+    migrate(writer, migrations);
   } catch (error) {
     // A read-only file system, no permission, or a writer holding the catalog: read it as it is.
     const code = (error as { code?: string }).code ?? '';

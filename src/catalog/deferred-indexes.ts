@@ -2,20 +2,22 @@ import type { Database } from 'better-sqlite3';
 import { isProcessRunning } from '../util/process-running.js';
 
 /**
- * Tables the triggers keep from a table's rows, which stand still while its indexes are set aside (they would need
- * them), and are filled set-based when the indexes are rebuilt: best_files, then the statuses it gives the clips
- * (one UPDATE costs a third less than a trigger run per file). Filled from scratch: a table's indexes are set aside
- * only while it is empty.
+ * Tables kept from a table's rows by triggers, which are set aside with its indexes (the triggers of the table and
+ * of what it derives), and filled set-based when the indexes are rebuilt, before the triggers come back: best_files,
+ * then the statuses it gives the clips (one UPDATE costs a third less than a trigger run per file). Filled from
+ * scratch: a table's indexes are set aside only while it is empty. Rows go in best first, so the first row of a
+ * clip is the one that serves it, as disk_files_best_first orders them.
  */
-const DERIVED_TABLES: Record<string, { name: string; sql: string }[]> = {
+const DERIVED_TABLES: Record<string, { name: string; sql: string; triggersOf: string }[]> = {
   disk_files: [
     {
       name: 'best_files (refill)',
-      sql: `INSERT OR REPLACE INTO best_files
+      triggersOf: 'best_files',
+      sql: `INSERT INTO best_files
             SELECT clip_key, id, serve_rank, mtime_ms, status, path, duration, bytes, is_replacement
-            FROM (SELECT f.*, row_number() OVER (PARTITION BY clip_key ORDER BY serve_rank, mtime_ms DESC, id) AS place
-                  FROM disk_files f WHERE status <> 'gone' AND clip_key IS NOT NULL)
-            WHERE place = 1 ORDER BY clip_key;
+            FROM disk_files NOT INDEXED WHERE status <> 'gone' AND clip_key IS NOT NULL
+            ORDER BY clip_key, serve_rank, mtime_ms DESC, id
+            ON CONFLICT (clip_key) DO NOTHING;
             UPDATE clip_annotations AS c SET disk_status = b.status, disk_duration = b.duration
             FROM best_files b WHERE b.clip_key = c.clip_key`,
     },
@@ -23,10 +25,11 @@ const DERIVED_TABLES: Record<string, { name: string; sql: string }[]> = {
 };
 
 /**
- * A bulk load into an empty table runs several times faster without its secondary indexes. Their definitions are
- * kept in `deferred_indexes` in the same transaction that drops them, with the process loading, so that an
- * interrupted load (even kill -9) gets them back the next time the catalog is opened (see Catalog.open), while a
- * load still running is left to rebuild them itself. The tables derived from it are refilled after them. Whether the
+ * A bulk load into an empty table runs several times faster without its secondary indexes, and without triggers
+ * run for every row. Their definitions are kept in `deferred_indexes` in the same transaction that drops them, with
+ * the process loading, so that an interrupted load (even kill -9) gets them back the next time the catalog is
+ * opened (see Catalog.open), while a load still running is left to rebuild them itself. They come back in the
+ * order they were set aside: indexes, the refill of derived tables (which reads through them), triggers. Whether the
  * load starts empty is asked inside that transaction: of two processes starting at once, only the first sets them
  * aside. Returns how many indexes were set aside.
  */
@@ -34,16 +37,21 @@ export function deferIndexesIfEmpty(db: Database, table: string, isEmpty: () => 
   return db
     .transaction(() => {
       if (!isEmpty()) return 0;
-      const indexes = db
-        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
-        .all(table) as { name: string; sql: string }[];
+      const derived = DERIVED_TABLES[table] ?? [];
+      const definitions = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = ? AND tbl_name = ? AND sql IS NOT NULL");
+      const indexes = definitions.all('index', table) as { name: string; sql: string }[];
+      const triggers = [table, ...derived.map((entry) => entry.triggersOf)].flatMap((name) => definitions.all('trigger', name) as { name: string; sql: string }[]);
       db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?)").run(String(process.pid));
       const keep = db.prepare('INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)');
       for (const index of indexes) {
         keep.run(index.name, index.sql);
         db.exec(`DROP INDEX "${index.name}"`);
       }
-      for (const derived of DERIVED_TABLES[table] ?? []) keep.run(derived.name, derived.sql);
+      for (const entry of derived) keep.run(entry.name, entry.sql);
+      for (const trigger of triggers) {
+        keep.run(trigger.name, trigger.sql);
+        db.exec(`DROP TRIGGER "${trigger.name}"`);
+      }
       return indexes.length;
     })
     .immediate();
@@ -65,15 +73,23 @@ export function hasAbandonedIndexes(db: Database): boolean {
 
 export function rebuildDeferredIndexes(db: Database): number {
   if (!hasDeferredIndexes(db)) return 0;
-  // In the order they were set aside: a derived table's refill comes after the indexes it reads through.
+  // In the order they were set aside: a derived table's refill comes after the indexes it reads through, and before
+  // the triggers that would otherwise run for each of its rows. Each index is kept once built; the refills and the
+  // triggers go in together, so that no other process writes a row between them that no trigger sees.
   const deferred = db.prepare('SELECT name, sql FROM deferred_indexes ORDER BY rowid').all() as { name: string; sql: string }[];
-  for (const index of deferred) {
-    db.transaction(() => {
-      const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(index.name);
-      if (!exists) db.exec(index.sql);
-      db.prepare('DELETE FROM deferred_indexes WHERE name = ?').run(index.name);
-      if (!db.prepare('SELECT 1 FROM deferred_indexes LIMIT 1').get()) db.prepare("DELETE FROM catalog_settings WHERE key = 'deferred_by'").run();
-    }).immediate();
-  }
+  const isIndex = (entry: { sql: string }) => /^CREATE\s+(UNIQUE\s+)?INDEX/i.test(entry.sql);
+  for (const index of deferred.filter(isIndex)) restore(db, [index]);
+  restore(db, deferred.filter((entry) => !isIndex(entry)));
   return deferred.length;
+}
+
+function restore(db: Database, entries: { name: string; sql: string }[]): void {
+  db.transaction(() => {
+    for (const entry of entries) {
+      const exists = db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(entry.name);
+      if (!exists) db.exec(entry.sql);
+      db.prepare('DELETE FROM deferred_indexes WHERE name = ?').run(entry.name);
+    }
+    if (!db.prepare('SELECT 1 FROM deferred_indexes LIMIT 1').get()) db.prepare("DELETE FROM catalog_settings WHERE key = 'deferred_by'").run();
+  }).immediate();
 }

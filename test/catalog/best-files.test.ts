@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
+import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
 import { loadMigrations } from '../../src/catalog/migrations.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -55,6 +56,37 @@ test('best_files, and the status on each clip row, are what the definition gives
     assert.deepEqual(db.prepare(STATUS_OF_CLIPS).all(), db.prepare(STATUS_BY_DEFINITION).all(), `statuses after step ${step}`);
   }
   assert.ok((db.prepare('SELECT count(*) FROM best_files').pluck().get() as number) > 0);
+  await catalog.close();
+});
+
+test('a first load with indexes and triggers set aside fills best_files as the definition gives, ties going to the first file recorded; the triggers then keep it', async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const db = catalog.sqlite;
+  db.exec(`INSERT INTO scan_roots (id, path) VALUES (1, '/v');
+           INSERT INTO source_files (id, path, bytes, sha256, rows, ingested_at, version, kind) VALUES (1, 'a.csv', 1, 'x', 4, 'now', 'k400', 'annotations')`);
+  const clipKeys = Array.from({ length: 40 }, (_, index) => `${String(index).padStart(11, 'k')}_000000_000010`);
+  for (const key of clipKeys.slice(0, 30)) {
+    db.prepare("INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end) VALUES (1, 'k400', 'val', ?, substr(?, 1, 11), 0, 10)").run(key, key);
+  }
+  assert.equal(deferIndexesIfEmpty(db, 'disk_files', () => true), 3);
+  assert.equal(db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").pluck().get(), 0, 'no trigger runs for each row of the load');
+  const insert = db.prepare(
+    `INSERT INTO disk_files (path, dir, root_id, bytes, mtime_ms, clip_key, is_replacement, status, scanned_at, serve_rank, duration)
+     VALUES (?, '/v', 1, 1, ?, ?, 0, ?, 'now', ?, ?)`,
+  );
+  // Few ranks and mtimes, so most clips have files that tie on both: the first recorded serves.
+  for (let index = 0; index < 400; index++) {
+    const status = STATUSES[(index * 7) % STATUSES.length]!;
+    insert.run(`/v/${index}.mp4`, (index * 13) % 3, clipKeys[(index * 11) % clipKeys.length], status, 2 * RANK[status]! + 1, index % 5 === 0 ? null : index / 10);
+  }
+  assert.equal(db.prepare('SELECT count(*) FROM best_files').pluck().get(), 0);
+  rebuildDeferredIndexes(db);
+  assert.deepEqual(db.prepare(KEPT).all(), db.prepare(BY_DEFINITION).all());
+  assert.deepEqual(db.prepare(STATUS_OF_CLIPS).all(), db.prepare(STATUS_BY_DEFINITION).all());
+  assert.ok((db.prepare("SELECT count(*) FROM clips WHERE status <> 'missing'").pluck().get() as number) > 20);
+  db.prepare("UPDATE disk_files SET serve_rank = 0, status = 'ok' WHERE path = '/v/399.mp4'").run();
+  assert.deepEqual(db.prepare(KEPT).all(), db.prepare(BY_DEFINITION).all(), 'kept by the triggers again');
+  assert.deepEqual(db.prepare(STATUS_OF_CLIPS).all(), db.prepare(STATUS_BY_DEFINITION).all());
   await catalog.close();
 });
 

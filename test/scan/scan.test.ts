@@ -307,6 +307,12 @@ test('files that fetch recorded in folders no scan has walked are marked gone on
 test('a reader of a catalog whose first scan was interrupted rebuilds the indexes the scan had set aside', async () => {
   const file = join(tempDir(), 'catalog.db');
   const catalog = Catalog.open(file);
+  const named = (sql: string) => (catalog.sqlite.prepare(sql).pluck().all() as string[]).sort();
+  const setAside = {
+    indexes: named("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'disk_files' AND sql IS NOT NULL"),
+    triggers: named("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('disk_files', 'best_files')"),
+  };
+  assert.equal(setAside.triggers.length, 6);
   deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => true);
   const loader = spawn('sleep', ['30']); // stands in for the scan that set them aside, still running
   catalog.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(String(loader.pid));
@@ -314,7 +320,12 @@ test('a reader of a catalog whose first scan was interrupted rebuilds the indexe
   try {
     const during = await runCli(['query', 'select count(*) n from clips', '--db', file]);
     assert.equal(during.code, 0, during.stderr);
-    assert.equal((await queryAll(file, 'SELECT name FROM deferred_indexes')).length, 4, 'left to the running scan (three indexes, and best_files to fill)');
+    const left = (await queryAll<{ name: string }>(file, 'SELECT name FROM deferred_indexes ORDER BY rowid')).map((row) => row.name);
+    const indexCount = setAside.indexes.length;
+    // Left to the running scan, in the order they come back: the indexes, best_files to fill, then the triggers.
+    assert.deepEqual(left.slice(0, indexCount).sort(), setAside.indexes);
+    assert.equal(left[indexCount], 'best_files (refill)');
+    assert.deepEqual(left.slice(indexCount + 1).sort(), setAside.triggers);
   } finally {
     loader.kill();
     await once(loader, 'exit');
@@ -324,4 +335,6 @@ test('a reader of a catalog whose first scan was interrupted rebuilds the indexe
   assert.equal(plan.code, 0, plan.stderr);
   assert.match(plan.stdout, /USING (COVERING )?INDEX disk_files_best_first/);
   assert.deepEqual(await queryAll(file, 'SELECT name FROM deferred_indexes'), []);
+  const restored = await queryAll<{ name: string }>(file, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('disk_files', 'best_files') ORDER BY name");
+  assert.deepEqual(restored.map((row) => row.name), setAside.triggers);
 });

@@ -77,7 +77,8 @@ test('at 80×24 and 200×50: names and counts never run together, the help fits,
   for (const [width, height] of [[80, 24], [200, 50]] as const) {
     useServer(`${width}x${height}`);
     tmux('new-session', '-d', '-s', 'tui', '-x', String(width), '-y', String(height), `CI=false CONTINUOUS_INTEGRATION=false '${process.execPath}' --import '${tsxLoader}' '${cliEntry}' tui --home '${home}'; sleep 30`);
-    const first = await until((text) => text.includes('versions / splits'), `the first frame at ${width}×${height}`);
+    // The whole frame: a capture can land while the terminal is still drawing its first rows.
+    const first = await until((text) => text.includes('versions / splits') && /^\? keys/m.test(text), `the first frame at ${width}×${height}`);
     const lines = first.split('\n').slice(0, height);
     for (const line of lines) assert.ok([...line].length <= width, `a line wider than ${width}: ${line}`);
     const splitRows = lines.map((line) => /^│(k\d[^│]*)│/.exec(line)?.[1]).filter((row): row is string => row !== undefined);
