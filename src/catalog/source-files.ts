@@ -19,27 +19,30 @@ export async function findSourceFile(catalog: Catalog, path: string): Promise<So
     .executeTakeFirst();
 }
 
-/** The id a file's rows are stored under, creating the file's record (inside the caller's transaction). */
+/**
+ * The id a file's rows are stored under, creating the file's record (inside the caller's transaction), and whether
+ * it was loaded before (it may have rows to replace).
+ */
 export async function sourceFileId(
   catalog: Catalog,
   path: string,
   version: string | null,
   kind: SourceKind,
   split: string | null,
-): Promise<number> {
+): Promise<{ id: number; loadedBefore: boolean }> {
   const existing = await catalog.db.selectFrom('source_files').select('id').where('path', '=', path).executeTakeFirst();
   if (existing) {
     // The layout decides these; a record from an older catalog (migration 004 could not tell an empty file's split)
     // is brought up to date when the file is loaded again.
     await catalog.db.updateTable('source_files').set({ version, kind, split }).where('id', '=', existing.id).execute();
-    return existing.id;
+    return { id: existing.id, loadedBefore: true };
   }
   const inserted = await catalog.db
     .insertInto('source_files')
     .values({ path, version, kind, split, bytes: 0, sha256: '', etag: null, mtime_ms: null, rows: 0, ingested_at: '' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return inserted.id;
+  return { id: inserted.id, loadedBefore: false };
 }
 
 export async function recordSourceFile(

@@ -70,10 +70,11 @@ export async function ingestFile(
 
   try {
     const result = await catalog.transaction(async () => {
-      const sourceId = await sourceFileId(catalog, file.path, file.version, kindOf(file.format), file.split ?? null);
+      const { id: sourceId, loadedBefore } = await sourceFileId(catalog, file.path, file.version, kindOf(file.format), file.split ?? null);
       const loaded = await loaders[file.format](hashed, {
         catalog,
         sourceId,
+        loadedBefore,
         file,
         displayName,
         locate: (path) => source.locate(path),

@@ -7,6 +7,8 @@ import type { BucketFile } from '../../sources/bucket-layout.js';
 export interface LoadContext {
   catalog: Catalog;
   sourceId: number;
+  /** Whether the file was loaded before: only then has it rows to replace. */
+  loadedBefore: boolean;
   file: BucketFile;
   /** How errors name the file: its URL or path in the source. */
   displayName: string;
@@ -25,6 +27,7 @@ export interface LoadResult {
   notes?: string[];
 }
 
+/** Forgets the rows an earlier load of the file left; a first load skips the look (a scan of each table). */
 export function deleteRowsOf(context: LoadContext, ...tables: SourceRowTable[]): void {
-  forgetRowsOf(context.catalog, context.sourceId, tables);
+  if (context.loadedBefore) forgetRowsOf(context.catalog, context.sourceId, tables);
 }
