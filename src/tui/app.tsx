@@ -16,6 +16,7 @@ import { SplitsPane } from './components/splits-pane.js';
 import { type TableView, TablePane } from './components/table-pane.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useRefState } from './hooks/use-ref-state.js';
+import { useSettledValue } from './hooks/use-settled-value.js';
 import { useJob } from './hooks/use-job.js';
 import { type Action, type FormField, type TuiState, initialState, reduce, unusedName, visibleClasses } from './state.js';
 import { appendHistory, readHistory } from './sql-history.js';
@@ -74,9 +75,11 @@ export function App({ catalog, home, runner }: AppProps) {
   const focusedClass = shown[state.classCursor];
   const paneHeight = Math.max(6, height - 2);
   const { leftWidth, middleWidth, rightWidth } = paneWidths(columns);
+  // The details pane reads the catalog for the class under the cursor: after the frame that moves the cursor.
+  const detailsLabel = useSettledValue(focusedClass?.label);
   const details = useMemo(
-    () => (split && focusedClass ? classDetails(catalog, split.version, split.split, focusedClass.label, paneHeight) : undefined),
-    [catalog, split, focusedClass?.label, paneHeight],
+    () => (split && detailsLabel !== undefined ? classDetails(catalog, split.version, split.split, detailsLabel, paneHeight) : undefined),
+    [catalog, split, detailsLabel, paneHeight],
   );
 
   useEffect(() => () => fetching.current?.abort(), []);
@@ -426,7 +429,7 @@ export function App({ catalog, home, runner }: AppProps) {
               filtering={mode.kind === 'filter'}
               sort={state.sort}
             />
-            <DetailsPane label={focusedClass?.label} details={details} height={paneHeight} width={rightWidth} />
+            <DetailsPane label={detailsLabel} details={details} height={paneHeight} width={rightWidth} />
           </>
         )}
       </Box>

@@ -7,7 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { render } from 'ink-testing-library';
 import { Catalog } from '../../src/catalog/catalog.js';
+import { classStats, splitRows } from '../../src/catalog/browse.js';
 import { App } from '../../src/tui/app.js';
+import { visibleClasses } from '../../src/tui/state.js';
 import { JobRunner } from '../../src/tui/work/job-runner.js';
 import { BucketServer } from '../helpers/bucket-server.js';
 import { ingestInto } from '../helpers/catalog.js';
@@ -107,6 +109,28 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       await until(() => frame().includes('refused: DELETE would change the catalog'), 'the refusal');
       app.stdin.write('?');
       await until(() => frame().includes('this help; esc closes'), 'the help');
+    } finally {
+      app.unmount();
+    }
+  });
+
+  test('the details pane follows the class cursor in the frame after the one that moved it', async () => {
+    const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
+    const plain = (text: string | undefined) => (text ?? '').replace(/\x1b\[[0-9;]*m/g, '');
+    // The details pane's title: the class it shows (the last pane of the first row inside the borders).
+    const detailsTitle = (text: string) => text.split('\n')[1]!.split('│').filter((part) => part.trim() !== '').at(-1)!.trim();
+    const split = splitRows(catalog)[0]!;
+    const labels = visibleClasses(classStats(catalog, split.version, split.split), '', 'name').map((row) => row.label);
+    try {
+      await until(() => detailsTitle(plain(app.lastFrame())) === labels[0], 'the first class in the details pane');
+      await sleep(50); // past Ink's frame interval: the next change is drawn at once
+      const drawn = app.frames.length;
+      for (let press = 0; press < 3; press++) app.stdin.write('j');
+      await until(() => detailsTitle(plain(app.lastFrame())) === labels[3], 'the details of the class under the cursor');
+      const moved = app.frames.slice(drawn).map(plain);
+      // (These frames have no colours, so the cursor's inverse row does not show in them.)
+      assert.ok(moved.length >= 2, 'the cursor moved in one frame, the details came in another');
+      assert.equal(detailsTitle(moved[0]!), labels[0], 'the frame that moves the cursor keeps the pane it had');
     } finally {
       app.unmount();
     }
