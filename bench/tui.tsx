@@ -2,7 +2,7 @@
  * npm run bench:tui — on a full-size catalog (≈1.45M clips): time to first frame of `kinetics tui` in a real
  * terminal (tmux, 80×24; goal < 400 ms) and, in process, keypress → updated frame while scrolling and filtering the
  * 700 classes of K700-2020 train (goal < 16 ms at the median: a frame at 60 Hz), and the key → the details pane
- * following the cursor (read from the catalog after the frame that moves the cursor); all 700 classes of
+ * following the cursor (read from the catalog 50 ms after the last key, by design); all 700 classes of
  * K700-2020 val made a subset with cap 3 in the TUI's job process: its first progress frame (goal < 100 ms) and
  * the subset made (goal ≤ 1 s).
  * The npm script runs it with NODE_ENV=production: the bundle users run has React's production build (esbuild

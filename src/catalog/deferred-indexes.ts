@@ -31,16 +31,19 @@ const DERIVED_TABLES: Record<string, { name: string; sql: string; triggersOf: st
  * opened (see Catalog.open), while a load still running is left to rebuild them itself. They come back in the
  * order they were set aside: indexes, the refill of derived tables (which reads through them), triggers. Whether the
  * load starts empty is asked inside that transaction: of two processes starting at once, only the first sets them
- * aside. Returns how many indexes were set aside.
+ * aside, and none does while another load has set its own aside. Returns how many indexes were set aside.
  */
 export function deferIndexesIfEmpty(db: Database, table: string, isEmpty: () => boolean): number {
   return db
     .transaction(() => {
-      if (!isEmpty()) return 0;
+      // Empty, and not being loaded already by a process that found it empty first.
+      if (!isEmpty() || hasDeferredIndexes(db)) return 0;
       const derived = DERIVED_TABLES[table] ?? [];
       const definitions = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = ? AND tbl_name = ? AND sql IS NOT NULL");
       const indexes = definitions.all('index', table) as { name: string; sql: string }[];
-      const triggers = [table, ...derived.map((entry) => entry.triggersOf)].flatMap((name) => definitions.all('trigger', name) as { name: string; sql: string }[]);
+      // Triggers only where a refill recomputes what they keep.
+      const triggerTables = derived.length > 0 ? [table, ...derived.map((entry) => entry.triggersOf)] : [];
+      const triggers = triggerTables.flatMap((name) => definitions.all('trigger', name) as { name: string; sql: string }[]);
       db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?)").run(String(process.pid));
       const keep = db.prepare('INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)');
       for (const index of indexes) {
@@ -86,9 +89,9 @@ export function rebuildDeferredIndexes(db: Database): number {
 function restore(db: Database, entries: { name: string; sql: string }[]): void {
   db.transaction(() => {
     for (const entry of entries) {
-      const exists = db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(entry.name);
-      if (!exists) db.exec(entry.sql);
-      db.prepare('DELETE FROM deferred_indexes WHERE name = ?').run(entry.name);
+      // Another process may have put it back since the list was read.
+      if (db.prepare('DELETE FROM deferred_indexes WHERE name = ?').run(entry.name).changes === 0) continue;
+      if (!db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(entry.name)) db.exec(entry.sql);
     }
     if (!db.prepare('SELECT 1 FROM deferred_indexes LIMIT 1').get()) db.prepare("DELETE FROM catalog_settings WHERE key = 'deferred_by'").run();
   }).immediate();

@@ -34,6 +34,9 @@ export interface AppProps {
   runner: JobRunner;
 }
 
+/** Longer than the interval of a repeating key (25–30 a second), short enough to read as at once. */
+const DETAILS_AFTER_MS = 50;
+
 const field = (label: string, value = '', choices?: readonly string[]): FormField => ({ label, value, choices });
 
 /** The key a single character of a multi-key chunk stands for. */
@@ -75,11 +78,13 @@ export function App({ catalog, home, runner }: AppProps) {
   const focusedClass = shown[state.classCursor];
   const paneHeight = Math.max(6, height - 2);
   const { leftWidth, middleWidth, rightWidth } = paneWidths(columns);
-  // The details pane reads the catalog for the class under the cursor: after the frame that moves the cursor.
-  const detailsLabel = useSettledValue(focusedClass?.label);
+  // The details pane reads the catalog for the class under the cursor after the frame that moves the cursor, once
+  // keys stop coming faster than a key repeats (split and class together, so that they never mismatch).
+  const detailsKey = useSettledValue(split && focusedClass ? JSON.stringify([split.version, split.split, focusedClass.label]) : undefined, DETAILS_AFTER_MS);
+  const [detailsVersion, detailsSplit, detailsLabel] = detailsKey === undefined ? [] : (JSON.parse(detailsKey) as [string, string, string]);
   const details = useMemo(
-    () => (split && detailsLabel !== undefined ? classDetails(catalog, split.version, split.split, detailsLabel, paneHeight) : undefined),
-    [catalog, split, detailsLabel, paneHeight],
+    () => (detailsKey === undefined ? undefined : classDetails(catalog, detailsVersion!, detailsSplit!, detailsLabel!, paneHeight)),
+    [catalog, detailsKey, paneHeight, splits],
   );
 
   useEffect(() => () => fetching.current?.abort(), []);

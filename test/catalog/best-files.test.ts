@@ -59,7 +59,7 @@ test('best_files, and the status on each clip row, are what the definition gives
   await catalog.close();
 });
 
-test('a first load with indexes and triggers set aside fills best_files as the definition gives, ties going to the first file recorded; the triggers then keep it', async () => {
+test('a first load with indexes and triggers set aside fills best_files as the definition gives, ties going to the lowest id; the triggers then keep it', async () => {
   const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
   const db = catalog.sqlite;
   db.exec(`INSERT INTO scan_roots (id, path) VALUES (1, '/v');
@@ -70,15 +70,21 @@ test('a first load with indexes and triggers set aside fills best_files as the d
   }
   assert.equal(deferIndexesIfEmpty(db, 'disk_files', () => true), 3);
   assert.equal(db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").pluck().get(), 0, 'no trigger runs for each row of the load');
+  assert.equal(deferIndexesIfEmpty(db, 'disk_files', () => true), 0, 'a second load finds them set aside already');
   const insert = db.prepare(
-    `INSERT INTO disk_files (path, dir, root_id, bytes, mtime_ms, clip_key, is_replacement, status, scanned_at, serve_rank, duration)
-     VALUES (?, '/v', 1, 1, ?, ?, 0, ?, 'now', ?, ?)`,
+    `INSERT INTO disk_files (id, path, dir, root_id, bytes, mtime_ms, clip_key, is_replacement, status, scanned_at, serve_rank, duration)
+     VALUES (?, ?, '/v', 1, 1, ?, ?, 0, ?, 'now', ?, ?)`,
   );
-  // Few ranks and mtimes, so most clips have files that tie on both: the first recorded serves.
+  // Few ranks and mtimes, so most clips have files that tie on both: the lowest id serves (ids fall as rows are
+  // written; a table is read in id order whatever the order of writing).
   for (let index = 0; index < 400; index++) {
     const status = STATUSES[(index * 7) % STATUSES.length]!;
-    insert.run(`/v/${index}.mp4`, (index * 13) % 3, clipKeys[(index * 11) % clipKeys.length], status, 2 * RANK[status]! + 1, index % 5 === 0 ? null : index / 10);
+    insert.run(1000 - index, `/v/${index}.mp4`, (index * 13) % 3, clipKeys[(index * 11) % clipKeys.length], status, 2 * RANK[status]! + 1, index % 5 === 0 ? null : index / 10);
   }
+  assert.deepEqual(
+    (db.prepare('SELECT name FROM deferred_indexes ORDER BY rowid').pluck().all() as string[]).map((name) => (name.startsWith('disk_files_best_on') || name.startsWith('best_files_status_on') ? 'trigger' : name.includes('refill') ? 'refill' : 'index')),
+    ['index', 'index', 'index', 'refill', 'trigger', 'trigger', 'trigger', 'trigger', 'trigger', 'trigger'],
+  );
   assert.equal(db.prepare('SELECT count(*) FROM best_files').pluck().get(), 0);
   rebuildDeferredIndexes(db);
   assert.deepEqual(db.prepare(KEPT).all(), db.prepare(BY_DEFINITION).all());
@@ -88,6 +94,22 @@ test('a first load with indexes and triggers set aside fills best_files as the d
   assert.deepEqual(db.prepare(KEPT).all(), db.prepare(BY_DEFINITION).all(), 'kept by the triggers again');
   assert.deepEqual(db.prepare(STATUS_OF_CLIPS).all(), db.prepare(STATUS_BY_DEFINITION).all());
   await catalog.close();
+});
+
+test('what an interrupted first scan set aside comes back before the migrations run, as they expect the schema it was set aside from', async () => {
+  const file = join(tempDir(), 'catalog.db');
+  const current = loadMigrations();
+  const loading = Catalog.open(file, { migrations: current });
+  deferIndexesIfEmpty(loading.sqlite, 'disk_files', () => true);
+  loading.sqlite.prepare("UPDATE catalog_settings SET value = '999999999' WHERE key = 'deferred_by'").run(); // a process gone
+  await loading.close();
+  const next = { id: current.at(-1)!.id + 1, name: 'next', sql: 'DROP TRIGGER disk_files_best_on_delete;', sha256: 'x' };
+  const upgraded = Catalog.open(file, { migrations: [...current, next] });
+  const triggers = upgraded.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").pluck().all();
+  assert.equal(triggers.length, 5);
+  assert.ok(!triggers.includes('disk_files_best_on_delete'));
+  assert.equal(upgraded.sqlite.prepare('SELECT count(*) FROM deferred_indexes').pluck().get(), 0);
+  await upgraded.close();
 });
 
 test('clips reads a status from the clip rows, and looks a path up by key only when asked for', async () => {
