@@ -84,6 +84,7 @@ export function App({ catalog, home, runner }: AppProps) {
   const [detailsVersion, detailsSplit, detailsLabel] = detailsKey === undefined ? [] : (JSON.parse(detailsKey) as [string, string, string]);
   const details = useMemo(
     () => (detailsKey === undefined ? undefined : classDetails(catalog, detailsVersion!, detailsSplit!, detailsLabel!, paneHeight)),
+    // `splits` changes when a finished job (fetch, scan) refreshes the screen: the clips' statuses are read again.
     [catalog, detailsKey, paneHeight, splits],
   );
 
