@@ -118,7 +118,7 @@ for (const [width, height] of [[80, 24], [200, 50]] as const) {
     await until((text) => /700 sel/.test(text), 'all 700 classes selected', 20);
     keys('n');
     await until((text) => text.includes(`name: ${SUBSET}`), 'the subset form', 20);
-    keys('Enter', '3', 'Enter', 'Enter');
+    keys('Enter', 'Enter', '3', 'Enter', 'Enter');
     const since = readFileSync(paneLog, 'utf8').length;
     keys('Enter');
     const progressMs = await msUntilOutput(`making subset ${SUBSET}`, since);
@@ -137,7 +137,7 @@ for (const [width, height] of [[80, 24], [200, 50]] as const) {
     await until((text) => text.includes('classes 700/700') || text.includes('700/700 · '), 'the classes again', 20);
     keys('n');
     await until((text) => text.includes(`name: ${SUBSET}-2`), 'a default name not taken', 20);
-    keys('BSpace', 'BSpace', 'Enter', 'Enter', 'Enter', 'Enter');
+    keys('BSpace', 'BSpace', 'Enter', 'Enter', 'Enter', 'Enter', 'Enter');
     await until((text) => text.includes(`replace the subset ${SUBSET}? (y/N)`) || text.includes(`a subset ${SUBSET} exists`), 'the question before replacing', 20);
     keys('Enter');
     await sleep(300);
@@ -145,7 +145,7 @@ for (const [width, height] of [[80, 24], [200, 50]] as const) {
     // A new one cancelled while it is made.
     keys('n');
     await until((text) => text.includes(`name: ${SUBSET}-2`), 'the form again', 20);
-    keys('Enter', '3', 'Enter', 'Enter', 'Enter');
+    keys('Enter', 'Enter', '3', 'Enter', 'Enter', 'Enter');
     await until((text) => text.includes(`making subset ${SUBSET}-2`) || text.includes(`planning ${SUBSET}-2`), 'the work', 20);
     keys('Escape');
     const cancelled = await until((text) => /cancelled/.test(text), 'cancelled', 20);

@@ -114,7 +114,7 @@ await press('\t', false);
 if (!frame().includes('classes 700/700')) throw new Error(`not on K700-2020 val:\n${frame()}`);
 await press('a');
 await press('n');
-for (const key of ['\r', '3', '\r', '\r']) await press(key, false);
+for (const key of ['\r', '\r', '3', '\r', '\r']) await press(key, false);
 async function until(check: () => boolean, what: string, started: number): Promise<number> {
   while (!check()) {
     if (performance.now() - started > 120_000) throw new Error(`no ${what} after 120 s:\n${frame()}`);

@@ -39,6 +39,16 @@ const DETAILS_AFTER_MS = 50;
 
 const field = (label: string, value = '', choices?: readonly string[]): FormField => ({ label, value, choices });
 
+/** Where a subset of the selected classes takes their clips from: the split on screen, or more of them. */
+const SCOPE = 'clips from';
+const SCOPES = ['this split', 'every split of this version', 'this split in every version', 'every version and split'] as const;
+
+function scopeOf(choice: string, version: VersionId, splitName: Split): { versions: VersionId[]; splits: Split[] } {
+  const everyVersion = choice === SCOPES[2] || choice === SCOPES[3];
+  const everySplit = choice === SCOPES[1] || choice === SCOPES[3];
+  return { versions: everyVersion ? [...VERSIONS] : [version], splits: everySplit ? [] : [splitName] };
+}
+
 /** The key a single character of a multi-key chunk stands for. */
 function keyOf(char: string, chunk: Key): Key {
   return {
@@ -185,8 +195,7 @@ export function App({ catalog, home, runner }: AppProps) {
           if (!/^\d*$/.test(text)) throw new Error(`the ${label} is a whole number, not "${text}"`);
         }
         const definition = {
-          versions: sql || !split ? [...VERSIONS] : [split.version as VersionId],
-          splits: sql || !split ? [] : [split.split as Split],
+          ...(sql || !split ? { versions: [...VERSIONS], splits: [] } : scopeOf(value(SCOPE), split.version as VersionId, split.split as Split)),
           classes: sql ? [] : [...state.selected].filter((label) => label !== '(unlabeled)'),
           match: null,
           perClass: perClass === '' ? null : Number(perClass),
@@ -262,7 +271,13 @@ export function App({ catalog, home, runner }: AppProps) {
         purpose: 'subset',
         field: 0,
         sql,
-        fields: [field('name', name), field('per-class cap (blank: all)'), field('seed', '0'), field('only missing? (y/n)', 'n')],
+        fields: [
+          field('name', name),
+          ...(sql ? [] : [field(SCOPE, SCOPES[0], SCOPES)]),
+          field('per-class cap (blank: all)'),
+          field('seed', '0'),
+          field('only missing? (y/n)', 'n'),
+        ],
       },
     });
   };

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { render } from 'ink-testing-library';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { classStats, splitRows } from '../../src/catalog/browse.js';
+import { dropSubset, subsetNames } from '../../src/catalog/subsets.js';
 import { App } from '../../src/tui/app.js';
 import { visibleClasses } from '../../src/tui/state.js';
 import { JobRunner } from '../../src/tui/work/job-runner.js';
@@ -77,7 +78,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       await until(() => frame().includes('1 selected'), 'the selection');
       app.stdin.write('n');
       await until(() => frame().includes('name: tui-k700-2020-val'), 'the subset form');
-      for (const answer of ['\r', '3', '\r', '\r', '\r']) {
+      for (const answer of ['\r', '\r', '3', '\r', '\r', '\r']) {
         app.stdin.write(answer);
         await sleep(20);
       }
@@ -152,6 +153,50 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
     }
   });
 
+  test('a subset of the selected classes takes their clips from the split on screen, every split of its version, or that split in every version', async () => {
+    const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
+    const frame = () => app.lastFrame() ?? '';
+    const spread = (name: string) =>
+      catalog.sqlite.prepare('SELECT DISTINCT version, split FROM subset_clips WHERE subset = ? ORDER BY version, split').all(name) as { version: string; split: string }[];
+    const [first] = splitRows(catalog);
+    const labels = visibleClasses(classStats(catalog, first!.version, first!.split), '', 'name').map((row) => row.label).filter((label) => label !== '(unlabeled)');
+    // Every split and version that has one of those classes.
+    const having = (versions: string[], splits: string[]) =>
+      (catalog.sqlite
+        .prepare(`SELECT DISTINCT version, split FROM clips WHERE label IN (SELECT value FROM json_each(?)) AND version IN (SELECT value FROM json_each(?))
+                  AND (json_array_length(?) = 0 OR split IN (SELECT value FROM json_each(?))) ORDER BY version, split`)
+        .all(JSON.stringify(labels), JSON.stringify(versions), JSON.stringify(splits), JSON.stringify(splits))) as { version: string; split: string }[];
+    const makeSubset = async (name: string, rightArrows: number) => {
+      app.stdin.write('n');
+      await until(() => frame().includes('name: tui-'), 'the subset form');
+      for (const key of ['\x7f'.repeat(40), name, '\r', ...Array<string>(rightArrows).fill('\x1b[C'), '\r', '1', '\r', '\r', '\r']) {
+        app.stdin.write(key);
+        await sleep(20);
+      }
+      await until(() => frame().includes(`plan ${name}:`), `the plan of ${name}`);
+      app.stdin.write('\x1b'); // back to the classes, the selection kept
+      await sleep(100); // a key right after esc would be read with it as one escape sequence
+    };
+    try {
+      await until(() => frame().includes('versions / splits'), 'the first frame');
+      app.stdin.write('a');
+      await until(() => frame().includes(`${labels.length + 1} selected`) || frame().includes(`${labels.length} selected`), 'all classes selected');
+      await makeSubset('scope-split', 0);
+      assert.deepEqual(spread('scope-split'), [{ version: first!.version, split: first!.split }]);
+      await makeSubset('scope-version', 1);
+      const everySplit = having([first!.version], []);
+      assert.ok(everySplit.length > 1, 'the sample has these classes in more than one split');
+      assert.deepEqual(spread('scope-version'), everySplit);
+      await makeSubset('scope-versions', 2);
+      const everyVersion = having(['k400', 'k600', 'k700-2020'], [first!.split]);
+      assert.ok(new Set(everyVersion.map((row) => row.version)).size > 1, 'and in more than one version');
+      assert.deepEqual(spread('scope-versions'), everyVersion);
+    } finally {
+      app.unmount();
+      for (const name of ['scope-split', 'scope-version', 'scope-versions']) if (subsetNames(catalog).has(name)) dropSubset(catalog, name);
+    }
+  });
+
   test('n never replaces a subset unasked: the default name is a new one; an existing name asks, and only y replaces it', async () => {
     const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
     const frame = () => app.lastFrame() ?? '';
@@ -161,7 +206,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       app.stdin.write('n');
       await until(() => frame().includes('name: tui-'), 'the subset form');
       for (let index = 0; index < dropSuffix; index++) app.stdin.write('\x7f');
-      for (const key of ['\r', cap, '\r', '\r', '\r']) {
+      for (const key of ['\r', '\r', cap, '\r', '\r', '\r']) {
         app.stdin.write(key);
         await sleep(20);
       }
@@ -235,7 +280,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       app.stdin.write('a');
       app.stdin.write('n');
       await until(() => frame().includes('name: tui-'), 'the subset form');
-      for (const key of ['\r', '1', '\r', '\r', '\r']) {
+      for (const key of ['\r', '\r', '1', '\r', '\r', '\r']) {
         app.stdin.write(key);
         await sleep(20);
       }
@@ -379,7 +424,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       app.stdin.write('a');
       app.stdin.write('n');
       await until(() => frame().includes('name: tui-'), 'the subset form');
-      for (const answer of ['\r', '2', '\r', '\r', '\r']) {
+      for (const answer of ['\r', '\r', '2', '\r', '\r', '\r']) {
         app.stdin.write(answer);
         await sleep(20);
       }

@@ -52,7 +52,7 @@ test('kinetics tui in a real terminal (tmux, 80×24): filter, select, make a sub
   await until((text) => /· 1 sel/.test(text), 'the selection');
   tmux('send-keys', '-t', 'tui', 'n');
   await until((text) => text.includes('name: tui-k400-train'), 'the subset form');
-  tmux('send-keys', '-t', 'tui', 'Enter', '2', 'Enter', 'Enter', 'Enter');
+  tmux('send-keys', '-t', 'tui', 'Enter', 'Enter', '2', 'Enter', 'Enter', 'Enter');
   const plan = await until((text) => text.includes('plan tui-k400-'), 'the plan');
   assert.match(plan, /^subset tui-k400-train: 2 clips · p plan/m, 'the subset made, under the plan');
   assert.match(plan, /k400 +train +part_0/);
