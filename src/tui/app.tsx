@@ -16,7 +16,7 @@ import { SplitsPane } from './components/splits-pane.js';
 import { type TableView, TablePane } from './components/table-pane.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useRefState } from './hooks/use-ref-state.js';
-import { useSettledValue } from './hooks/use-settled-value.js';
+import { useClassDetails } from './hooks/use-class-details.js';
 import { useJob } from './hooks/use-job.js';
 import { type Action, type FormField, type TuiState, initialState, reduce, unusedName, visibleClasses } from './state.js';
 import { appendHistory, readHistory } from './sql-history.js';
@@ -33,9 +33,6 @@ export interface AppProps {
   /** Runs subset, plan, export and SQL off the render loop. */
   runner: JobRunner;
 }
-
-/** Longer than the interval of a repeating key (25–30 a second), short enough to read as at once. */
-const DETAILS_AFTER_MS = 50;
 
 const field = (label: string, value = '', choices?: readonly string[]): FormField => ({ label, value, choices });
 
@@ -88,15 +85,19 @@ export function App({ catalog, home, runner }: AppProps) {
   const focusedClass = shown[state.classCursor];
   const paneHeight = Math.max(6, height - 2);
   const { leftWidth, middleWidth, rightWidth } = paneWidths(columns);
-  // The details pane reads the catalog for the class under the cursor after the frame that moves the cursor, once
-  // keys stop coming faster than a key repeats (split and class together, so that they never mismatch).
-  const detailsKey = useSettledValue(split && focusedClass ? JSON.stringify([split.version, split.split, focusedClass.label]) : undefined, DETAILS_AFTER_MS);
-  const [detailsVersion, detailsSplit, detailsLabel] = detailsKey === undefined ? [] : (JSON.parse(detailsKey) as [string, string, string]);
-  const details = useMemo(
-    () => (detailsKey === undefined ? undefined : classDetails(catalog, detailsVersion!, detailsSplit!, detailsLabel!, paneHeight)),
-    // `splits` changes when a finished job (fetch, scan) refreshes the screen: the clips' statuses are read again.
-    [catalog, detailsKey, paneHeight, splits],
+  // The details pane: the split and class together, so that they never mismatch.
+  const classKey = (label: string | undefined) => (split && label !== undefined ? JSON.stringify([split.version, split.split, label]) : undefined);
+  const { key: detailsKey, details } = useClassDetails(
+    classKey(focusedClass?.label),
+    [classKey(shown[state.classCursor + 1]?.label), classKey(shown[state.classCursor - 1]?.label)],
+    (key) => {
+      const [version, splitName, label] = JSON.parse(key) as [string, string, string];
+      return classDetails(catalog, version, splitName, label, paneHeight);
+    },
+    // A finished job (fetch, scan) refreshes the splits: the clips' statuses are read again.
+    useMemo(() => ({}), [catalog, splits, paneHeight]),
   );
+  const detailsLabel = detailsKey === undefined ? undefined : (JSON.parse(detailsKey) as string[])[2];
 
   useEffect(() => () => fetching.current?.abort(), []);
   const schema = useMemo(
