@@ -40,6 +40,19 @@ const field = (label: string, value = '', choices?: readonly string[]): FormFiel
 const SCOPE = 'clips from';
 const SCOPES = ['this split', 'every split of this version', 'this split in every version', 'every version and split'] as const;
 
+const UNLABELED = '(unlabeled)';
+const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** The clips of these classes and the unlabeled ones, where the scope takes them from, as SQL over `clips`. */
+function unlabeledSelectionSql(scope: { versions: VersionId[]; splits: Split[] }, labels: string[]): string {
+  const list = (values: string[]) => values.map(quoted).join(', ');
+  return (
+    `SELECT version, split, clip_key FROM clips WHERE version IN (${list(scope.versions)})` +
+    (scope.splits.length > 0 ? ` AND split IN (${list(scope.splits)})` : '') +
+    ` AND (label IS NULL${labels.length > 0 ? ` OR label IN (${list(labels)})` : ''})`
+  );
+}
+
 function scopeOf(choice: string, version: VersionId, splitName: Split): { versions: VersionId[]; splits: Split[] } {
   const everyVersion = choice === SCOPES[2] || choice === SCOPES[3];
   const everySplit = choice === SCOPES[1] || choice === SCOPES[3];
@@ -166,10 +179,13 @@ export function App({ catalog, home, runner }: AppProps) {
           `${controller.signal.aborted ? 'cancelled: ' : ''}${plural(summary.extracted, 'clip')} extracted, ${summary.stillMissing.toLocaleString('en-US')} still missing` +
             `${absent > 0 ? ` (${plural(absent, 'shard')} not in the source: kinetics fetch --retry-absent asks again)` : ''}`,
         );
-        refresh();
       })
       .catch((error: unknown) => setMessage(inWords(error, catalog.file)))
-      .finally(() => (fetching.current = null));
+      .finally(() => {
+        fetching.current = null;
+        // Clips extracted before a failure are on disk too.
+        refresh();
+      });
   };
 
   const submitForm = () => {
@@ -195,16 +211,20 @@ export function App({ catalog, home, runner }: AppProps) {
         for (const [label, text] of [['per-class cap', perClass], ['seed', value('seed')]] as const) {
           if (!/^\d*$/.test(text)) throw new Error(`the ${label} is a whole number, not "${text}"`);
         }
+        const scope = sql || !split ? { versions: [...VERSIONS], splits: [] } : scopeOf(value(SCOPE), split.version as VersionId, split.split as Split);
+        const labels = [...state.selected].filter((label) => label !== UNLABELED);
+        // Clips without a label are no class a definition can name: with them, the selection is written as SQL.
+        const withUnlabeled = !sql && state.selected.has(UNLABELED);
         const definition = {
-          ...(sql || !split ? { versions: [...VERSIONS], splits: [] } : scopeOf(value(SCOPE), split.version as VersionId, split.split as Split)),
-          classes: sql ? [] : [...state.selected].filter((label) => label !== '(unlabeled)'),
+          ...scope,
+          classes: sql || withUnlabeled ? [] : labels,
           match: null,
           perClass: perClass === '' ? null : Number(perClass),
           limit: null,
           seed: Number(value('seed') || 0),
           onlyMissing: /^y/i.test(value('only missing? (y/n)')),
           onlyOnDisk: false,
-          sql: sql ?? null,
+          sql: sql ?? (withUnlabeled ? unlabeledSelectionSql(scope, labels) : null),
         };
         run(`making subset ${name}`, { kind: 'subset', name, definition }, (result) => {
           if (result.kind !== 'subset') return;
@@ -285,7 +305,6 @@ export function App({ catalog, home, runner }: AppProps) {
 
   /** A class's clips as a table: o opens the one under the cursor, n makes a subset of them. */
   const showClips = (version: string, splitName: string, label: string) => {
-    const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
     const sql =
       `SELECT version, split, clip_key, time_start, time_end, status, path FROM clips ` +
       `WHERE version = ${quoted(version)} AND split = ${quoted(splitName)} AND label = ${quoted(label)} ORDER BY clip_key`;

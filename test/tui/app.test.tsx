@@ -153,7 +153,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
     }
   });
 
-  test('a subset of the selected classes takes their clips from the split on screen, every split of its version, or that split in every version', async () => {
+  test('a subset of the selected classes takes their clips from the split on screen, every split of its version, that split in every version, or all', async () => {
     const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
     const frame = () => app.lastFrame() ?? '';
     const spread = (name: string) =>
@@ -191,9 +191,67 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       const everyVersion = having(['k400', 'k600', 'k700-2020'], [first!.split]);
       assert.ok(new Set(everyVersion.map((row) => row.version)).size > 1, 'and in more than one version');
       assert.deepEqual(spread('scope-versions'), everyVersion);
+      await makeSubset('scope-all', 3);
+      assert.deepEqual(spread('scope-all'), having(['k400', 'k600', 'k700-2020'], []));
     } finally {
       app.unmount();
-      for (const name of ['scope-split', 'scope-version', 'scope-versions']) if (subsetNames(catalog).has(name)) dropSubset(catalog, name);
+      for (const name of ['scope-split', 'scope-version', 'scope-versions', 'scope-all']) if (subsetNames(catalog).has(name)) dropSubset(catalog, name);
+    }
+  });
+
+  test('details read before the cursor came are read again once it stands: another process may have changed the catalog', async () => {
+    const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
+    const split = splitRows(catalog)[0]!;
+    const label = visibleClasses(classStats(catalog, split.version, split.split), '', 'name')[0]!.label;
+    const clip = catalog.sqlite
+      .prepare('SELECT clip_key, disk_status FROM clip_annotations WHERE version = ? AND split = ? AND label = ? ORDER BY clip_key LIMIT 1')
+      .get(split.version, split.split, label) as { clip_key: string; disk_status: string };
+    const setStatus = catalog.sqlite.prepare('UPDATE clip_annotations SET disk_status = ? WHERE version = ? AND split = ? AND clip_key = ?');
+    const frame = () => app.lastFrame() ?? '';
+    try {
+      await until(() => frame().includes(clip.clip_key.slice(0, 11)), 'the first class with its first clip');
+      assert.doesNotMatch(frame(), /damaged/);
+      app.stdin.write('j');
+      await sleep(150);
+      setStatus.run('damaged', split.version, split.split, clip.clip_key); // as a scan beside the TUI would
+      app.stdin.write('k');
+      await until(() => /damaged/.test(frame()), 'the first class read again, its clip now damaged');
+    } finally {
+      setStatus.run(clip.disk_status, split.version, split.split, clip.clip_key);
+      app.unmount();
+    }
+  });
+
+  test('(unlabeled) selected makes a subset of the unlabeled clips (with the classes beside it), where the scope says', async () => {
+    const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
+    const frame = () => app.lastFrame() ?? '';
+    const rows = splitRows(catalog);
+    const at = rows.findIndex((row) => row.version === 'k600' && row.split === 'test');
+    const unlabeled = catalog.sqlite.prepare("SELECT count(*) FROM clips WHERE version = 'k600' AND label IS NULL").pluck().get() as number;
+    try {
+      await until(() => frame().includes('versions / splits'), 'the first frame');
+      app.stdin.write('\t');
+      await sleep(30);
+      for (let index = 0; index < at; index++) app.stdin.write('j');
+      app.stdin.write('\t');
+      await until(() => frame().includes('(unlabeled)'), 'the unlabeled clips of K600 test');
+      app.stdin.write(' ');
+      await until(() => frame().includes('1 selected'), 'the selection');
+      app.stdin.write('n');
+      await until(() => frame().includes('name: tui-'), 'the subset form');
+      for (const key of ['\x7f'.repeat(40), 'unlabeled-k600', '\r', '\x1b[C', '\r', '\r', '\r', '\r']) {
+        app.stdin.write(key);
+        await sleep(20);
+      }
+      await until(() => frame().includes('plan unlabeled-k600:'), 'the plan');
+      const made = catalog.sqlite
+        .prepare("SELECT count(*) AS clips, count(*) FILTER (WHERE c.label IS NULL AND c.version = 'k600') AS unlabeled FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'unlabeled-k600'")
+        .get() as { clips: number; unlabeled: number };
+      assert.ok(unlabeled > 0);
+      assert.deepEqual(made, { clips: unlabeled, unlabeled }, 'every unlabeled clip of every K600 split, and no other');
+    } finally {
+      app.unmount();
+      if (subsetNames(catalog).has('unlabeled-k600')) dropSubset(catalog, 'unlabeled-k600');
     }
   });
 
