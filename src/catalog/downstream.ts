@@ -6,19 +6,10 @@ import type { Catalog } from './catalog.js';
 
 /** AVA-Kinetics keyframe rows of one source file, many at a time. */
 export function avaBoxWriter(catalog: Catalog, sourceId: number) {
-  const boxes = new BulkInserter(catalog.sqlite, 'ava_kinetics_boxes', [
-    'source_id',
-    'split',
-    'youtube_id',
-    'timestamp',
-    'x1',
-    'y1',
-    'x2',
-    'y2',
-    'action_id',
-  ]);
+  const columns = ['split', 'youtube_id', 'timestamp', 'x1', 'y1', 'x2', 'y2', 'action_id'];
+  const boxes = new BulkInserter(catalog.sqlite, 'ava_kinetics_boxes', columns, 256, '', { source_id: sourceId });
   return {
-    add: (row: AvaKineticsRow) => boxes.add(sourceId, row.split, row.youtubeId, row.timestamp, ...(row.box ?? [null, null, null, null]), row.actionId),
+    add: (row: AvaKineticsRow) => boxes.add(row.split, row.youtubeId, row.timestamp, ...(row.box ?? [null, null, null, null]), row.actionId),
     flush: () => boxes.flush(),
   };
 }
@@ -32,20 +23,11 @@ export function storeAvaActionNames(catalog: Catalog, sourceId: number, actions:
 
 /** Countix rows of one source file, many at a time. */
 export function countixWriter(catalog: Catalog, sourceId: number) {
-  const counts = new BulkInserter(catalog.sqlite, 'countix_counts', [
-    'source_id',
-    'split',
-    'youtube_id',
-    'label',
-    'kinetics_start',
-    'kinetics_end',
-    'repetition_start',
-    'repetition_end',
-    'count',
-  ]);
+  const columns = ['split', 'youtube_id', 'label', 'kinetics_start', 'kinetics_end', 'repetition_start', 'repetition_end', 'count'];
+  const counts = new BulkInserter(catalog.sqlite, 'countix_counts', columns, 256, '', { source_id: sourceId });
   return {
     add: (row: CountixRow) =>
-      counts.add(sourceId, row.split, row.youtubeId, row.label, row.kineticsStart, row.kineticsEnd, row.repetitionStart, row.repetitionEnd, row.count),
+      counts.add(row.split, row.youtubeId, row.label, row.kineticsStart, row.kineticsEnd, row.repetitionStart, row.repetitionEnd, row.count),
     flush: () => counts.flush(),
   };
 }
