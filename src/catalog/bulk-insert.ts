@@ -12,15 +12,24 @@ export class BulkInserter {
   private readonly bound: unknown[];
   inserted = 0;
 
+  private readonly rowsPerStatement: number;
+
   constructor(
     db: Database,
     table: string,
     columns: readonly string[],
-    private readonly rowsPerStatement = 256,
-    /** Appended to the statement, e.g. an ON CONFLICT clause. */
-    conflictClause = '',
-    constants: Record<string, unknown> = {},
+    {
+      rowsPerStatement = 256,
+      conflictClause = '',
+      constants = {},
+    }: {
+      rowsPerStatement?: number;
+      /** Appended to the statement, e.g. an ON CONFLICT clause. */
+      conflictClause?: string;
+      constants?: Record<string, unknown>;
+    } = {},
   ) {
+    this.rowsPerStatement = rowsPerStatement;
     this.width = columns.length;
     const fixed = Object.keys(constants);
     this.bound = fixed.length > 0 ? [constants] : [];

@@ -29,14 +29,13 @@ export function finishedLoadingAnnotations(catalog: Catalog): void {
 }
 
 /**
- * The clip rows of one annotation file (one version and split), many at a time; `finish` records how many clips each label has in the file,
- * gives the new rows the status of the files that serve them, and renews the version's class list.
+ * The clip rows of one annotation file (one version and split), many at a time; `finish` records how many clips
+ * each label has in the file, gives the new rows the status of the files that serve them, and renews the version's
+ * class list.
  */
 export function annotationWriter(catalog: Catalog, sourceId: number, version: string, split: string) {
-  const clips = new BulkInserter(catalog.sqlite, 'clip_annotations', ['clip_key', 'youtube_id', 'time_start', 'time_end', 'label', 'is_cc'], 256, '', {
-    source_id: sourceId,
-    version,
-    split,
+  const clips = new BulkInserter(catalog.sqlite, 'clip_annotations', ['clip_key', 'youtube_id', 'time_start', 'time_end', 'label', 'is_cc'], {
+    constants: { source_id: sourceId, version, split },
   });
   return {
     add: (record: AnnotationRecord) => clips.add(record.clipKey, record.youtubeId, record.timeStart, record.timeEnd, record.label, record.isCc),

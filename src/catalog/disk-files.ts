@@ -178,10 +178,11 @@ export class FileWriter {
         catalog.sqlite,
         'disk_files',
         columns,
-        256,
-        `ON CONFLICT (path) DO UPDATE SET ${FILE_COLUMNS.filter((column) => column !== 'path')
-          .map((column) => `${column} = ${columns.includes(column) ? `excluded.${column}` : 'NULL'}`)
-          .join(', ')}, gone_at = NULL`,
+        {
+          conflictClause: `ON CONFLICT (path) DO UPDATE SET ${FILE_COLUMNS.filter((column) => column !== 'path')
+            .map((column) => `${column} = ${columns.includes(column) ? `excluded.${column}` : 'NULL'}`)
+            .join(', ')}, gone_at = NULL`,
+        },
       );
     const plain = upsert(PLAIN_COLUMNS);
     const full = upsert([...PLAIN_COLUMNS, ...MEDIA_COLUMNS]);

@@ -7,7 +7,7 @@ import type { Catalog } from './catalog.js';
 /** AVA-Kinetics keyframe rows of one source file, many at a time. */
 export function avaBoxWriter(catalog: Catalog, sourceId: number) {
   const columns = ['split', 'youtube_id', 'timestamp', 'x1', 'y1', 'x2', 'y2', 'action_id'];
-  const boxes = new BulkInserter(catalog.sqlite, 'ava_kinetics_boxes', columns, 256, '', { source_id: sourceId });
+  const boxes = new BulkInserter(catalog.sqlite, 'ava_kinetics_boxes', columns, { constants: { source_id: sourceId } });
   return {
     add: (row: AvaKineticsRow) => boxes.add(row.split, row.youtubeId, row.timestamp, ...(row.box ?? [null, null, null, null]), row.actionId),
     flush: () => boxes.flush(),
@@ -24,7 +24,7 @@ export function storeAvaActionNames(catalog: Catalog, sourceId: number, actions:
 /** Countix rows of one source file, many at a time. */
 export function countixWriter(catalog: Catalog, sourceId: number) {
   const columns = ['split', 'youtube_id', 'label', 'kinetics_start', 'kinetics_end', 'repetition_start', 'repetition_end', 'count'];
-  const counts = new BulkInserter(catalog.sqlite, 'countix_counts', columns, 256, '', { source_id: sourceId });
+  const counts = new BulkInserter(catalog.sqlite, 'countix_counts', columns, { constants: { source_id: sourceId } });
   return {
     add: (row: CountixRow) =>
       counts.add(row.split, row.youtubeId, row.label, row.kineticsStart, row.kineticsEnd, row.repetitionStart, row.repetitionEnd, row.count),
