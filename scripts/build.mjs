@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/entry.ts', 'src/query/query-runner.ts', 'src/tui/work/job-process.ts'],
+  entryPoints: ['src/cli/entry.ts', 'src/query/query-runner.ts', 'src/tui/work/job-process.ts', 'src/ingest/off-thread/csv-thread.ts'],
   outbase: 'src',
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',

@@ -3,7 +3,8 @@ import { InputError } from '../../errors.js';
 import { type Split, normaliseSplit } from '../../sources/bucket-layout.js';
 import { YOUTUBE_ID, clipKey } from '../../util/clip-key.js';
 import { checkClassName } from './class-name.js';
-import { mapHeader, parseWholeNumber, readCsvRecords } from './csv-records.js';
+import { readCsvRecordsOffThread } from '../off-thread/read-csv-off-thread.js';
+import { mapHeader, parseWholeNumber } from './csv-records.js';
 
 export interface AnnotationRecord {
   split: Split;
@@ -34,8 +35,9 @@ export async function parseAnnotationsCsv(
   type ColumnIndexes = Record<(typeof COLUMNS)[number], number>;
   let at: ColumnIndexes | undefined;
   const seen = new Set<string>();
+  const checkedLabels = new Set<string>();
   let repeats = 0;
-  await readCsvRecords(input, file, (fields, line) => {
+  await readCsvRecordsOffThread(input, file, (fields, line) => {
     if (at === undefined) {
       columns = mapHeader(fields, COLUMNS, REQUIRED, file, EXPECTED_HEADER);
       at = Object.fromEntries(COLUMNS.map((column) => [column, columns!.get(column) ?? -1])) as ColumnIndexes;
@@ -54,7 +56,10 @@ export async function parseAnnotationsCsv(
       throw new InputError(file, line, `expected split "${split}" in this file, found "${fields[at.split]}"`);
     }
     const label = at.label >= 0 ? fields[at.label]! : null;
-    if (label !== null) checkClassName(label, file, line);
+    if (label !== null && !checkedLabels.has(label)) {
+      checkClassName(label, file, line);
+      checkedLabels.add(label);
+    }
     const isCcText = at.is_cc >= 0 ? fields[at.is_cc]! : undefined;
     if (isCcText !== undefined && isCcText !== '0' && isCcText !== '1') {
       throw new InputError(file, line, `expected is_cc 0 or 1, found "${isCcText}"`);
