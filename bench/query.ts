@@ -43,6 +43,11 @@ const questions: { name: string; sql: string }[] = [
   { name: 'K400 val clips in K700 train', sql: "SELECT count(*) AS n FROM clips a JOIN clips b ON a.clip_key = b.clip_key WHERE a.version = 'k400' AND a.split = 'val' AND b.version = 'k700-2020' AND b.split = 'train'" },
   { name: 'label changes K400 → K700', sql: "SELECT a.label AS k400, b.label AS k700, count(*) AS n FROM clips a JOIN clips b ON a.clip_key = b.clip_key WHERE a.version = 'k400' AND b.version = 'k700-2020' AND a.label <> b.label GROUP BY 1, 2" },
   { name: 'same clip, another label, any versions', sql: 'SELECT count(*) AS n FROM clips a JOIN clips b ON a.clip_key = b.clip_key WHERE a.version < b.version AND a.label <> b.label' },
+  // The same question as the README's cookbook writes it: only the keys listed more than once are joined.
+  {
+    name: 'same clip, another label, keys listed twice',
+    sql: 'SELECT count(*) AS n FROM clips a JOIN clips b ON a.clip_key = b.clip_key WHERE a.version < b.version AND a.label <> b.label AND a.clip_key IN (SELECT clip_key FROM clips GROUP BY clip_key HAVING count(*) > 1)',
+  },
   { name: 'youtube ids in all three versions', sql: 'SELECT count(*) AS n FROM (SELECT youtube_id FROM clips GROUP BY youtube_id HAVING count(DISTINCT version) = 3)' },
   { name: 'K400 val overlapping K700 train windows', sql: "SELECT count(DISTINCT a.clip_key) AS n FROM clips a JOIN clips b ON b.youtube_id = a.youtube_id AND b.time_start < a.time_end AND a.time_start < b.time_end WHERE a.version = 'k400' AND a.split = 'val' AND b.version = 'k700-2020' AND b.split = 'train'" },
   { name: 'AVA keyframes per K700 class', sql: "SELECT c.label, count(*) AS keyframes FROM ava_kinetics a JOIN clips c ON c.youtube_id = a.youtube_id WHERE c.version = 'k700-2020' GROUP BY c.label ORDER BY keyframes DESC, c.label LIMIT 10" },
