@@ -122,15 +122,39 @@ function checkSelectQuery(db: Database, sql: string, query: string): void {
   }
 }
 
+export type SelectionParams = Record<string, string | number | null>;
+
+export interface Selection {
+  sql: string;
+  params: SelectionParams;
+  limit: number | null;
+}
+
+/** Every shuffle rank is below it: the pre-filter that lets every clip through. */
+const EVERY_RANK = 2 ** 32;
+
+/** How many clip rows the chosen versions and splits hold (every split when none is chosen), and the catalog in all. */
+function rowsOfChoice(db: Database, definition: SubsetDefinition): { chosen: number; all: number } {
+  const rows = db
+    .prepare("SELECT version, split, rows FROM source_files WHERE kind IN ('annotations', 'listing')")
+    .all() as { version: string; split: string; rows: number }[];
+  const splits = definition.splits as string[];
+  const chosen = rows.filter((row) => (definition.versions as string[]).includes(row.version) && (splits.length === 0 || splits.includes(row.split)));
+  const sum = (list: typeof rows) => list.reduce((total, row) => total + row.rows, 0);
+  return { chosen: sum(chosen), all: sum(rows) };
+}
+
 /**
  * The SQL that lists a definition's clips as (version, split, clip_key), sampled deterministically by the seed's
  * shuffle (per class, then overall), all inside SQLite: only the chosen clips ever leave it. `--sql` may name any
  * clips by (version, split, clip_key). Registers the shuffle's rank as the SQL function kinetics_rank(seed, key).
+ * Run it through `runSelection`.
  */
-export function selectionSql(db: Database, definition: SubsetDefinition): { sql: string; params: Record<string, string | number | null> } {
+export function selectionSql(db: Database, definition: SubsetDefinition): Selection {
   db.function('kinetics_rank', { deterministic: true }, (seed, clipKey) => shuffleRank(Number(seed), String(clipKey)));
   const conditions: string[] = [];
   let chosen: string;
+  let candidates: number | undefined;
   if (definition.sql !== null) {
     const query = definition.sql.trim().replace(/;+$/, '');
     chosen = `SELECT DISTINCT c.version, c.split, c.clip_key, c.label, c.status FROM (${query}) q
@@ -139,29 +163,41 @@ export function selectionSql(db: Database, definition: SubsetDefinition): { sql:
   } else {
     checkVersionsAndSplits(db, definition);
     checkClasses(db, definition);
-    conditions.push('version IN (SELECT value FROM json_each(@kinetics_versions))');
-    if (definition.splits.length > 0) conditions.push('split IN (SELECT value FROM json_each(@kinetics_splits))');
+    const rows = rowsOfChoice(db, definition);
+    candidates = rows.chosen;
+    const keysAlone =
+      definition.classes.length === 0 && definition.match === null && definition.perClass === null && !definition.onlyMissing && !definition.onlyOnDisk;
+    // A large share of the catalog, by key alone: the key index holds version, split and clip_key, and reading it
+    // whole beats looking up each clip's row through the label index (~0.1 s less for K700-2020 train's 536k).
+    const wholeKeyIndex = keysAlone && rows.chosen * 4 > rows.all;
+    const unindexed = wholeKeyIndex ? '+' : '';
+    conditions.push(`${unindexed}version IN (SELECT value FROM json_each(@kinetics_versions))`);
+    if (definition.splits.length > 0) conditions.push(`${unindexed}split IN (SELECT value FROM json_each(@kinetics_splits))`);
     if (definition.classes.length > 0) conditions.push('label IN (SELECT value FROM json_each(@kinetics_classes))');
     if (definition.match !== null) conditions.push('label GLOB @kinetics_match');
-    chosen = 'SELECT version, split, clip_key, label, status FROM clips';
+    chosen = wholeKeyIndex ? 'SELECT version, split, clip_key FROM clip_annotations' : 'SELECT version, split, clip_key, label, status FROM clips';
   }
   if (definition.onlyMissing || definition.onlyOnDisk) conditions.push(`status ${definition.onlyMissing ? 'NOT IN' : 'IN'} ${USABLE_STATUS_LIST}`);
   const filtered = `SELECT * FROM (${chosen}) ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}`;
   // Equal ranks are ordered by clip_key; one key in several versions or splits (one rank) by version and split.
-  // With no sampling, nothing is ranked; a limit alone keeps the best N as it goes (SQLite's top-N sort); a per-class cap ranks by class.
+  // With no sampling, nothing is ranked. A limit alone first lets through only ranks below a bound that about the
+  // limit's number of clips reach (most of a split never reaches the sort; runSelection widens it when too few
+  // passed). A per-class cap ranks by class.
   const sql =
     definition.perClass === null && definition.limit === null
       ? `SELECT version, split, clip_key FROM (${filtered})`
       : definition.perClass === null
-        ? `SELECT version, split, clip_key FROM (${filtered}) ORDER BY kinetics_rank(@kinetics_seed, clip_key), clip_key, version, split LIMIT @kinetics_limit`
+        ? `SELECT version, split, clip_key FROM (SELECT version, split, clip_key, kinetics_rank(@kinetics_seed, clip_key) AS rank FROM (${filtered}))
+           WHERE rank < @kinetics_below ORDER BY rank, clip_key, version, split LIMIT @kinetics_limit`
         : `WITH ranked AS MATERIALIZED (SELECT version, split, clip_key, label, kinetics_rank(@kinetics_seed, clip_key) AS rank FROM (${filtered})),
                 placed AS (SELECT *, row_number() OVER (PARTITION BY version, split, label ORDER BY rank, clip_key) AS place FROM ranked)
            SELECT version, split, clip_key FROM placed WHERE place <= @kinetics_per_class ORDER BY rank, clip_key, version, split
            LIMIT coalesce(@kinetics_limit, -1)`;
   // Named so that they cannot meet a parameter of the user's --sql (which is refused any: there is no -p here).
-  const params: Record<string, string | number | null> = {};
+  const params: SelectionParams = {};
   if (definition.limit !== null || definition.perClass !== null) Object.assign(params, { kinetics_seed: definition.seed, kinetics_limit: definition.limit });
   if (definition.perClass !== null) params.kinetics_per_class = definition.perClass;
+  else if (definition.limit !== null) params.kinetics_below = rankBound(definition.limit, candidates);
   if (definition.sql === null) {
     Object.assign(params, {
       kinetics_versions: JSON.stringify(definition.versions),
@@ -170,11 +206,30 @@ export function selectionSql(db: Database, definition: SubsetDefinition): { sql:
       kinetics_match: definition.match,
     });
   }
-  return { sql, params };
+  return { sql, params, limit: definition.perClass === null ? definition.limit : null };
+}
+
+/** A rank below which `limit` of `candidates` clips fall with a margin of six standard deviations (and 100 clips). */
+function rankBound(limit: number, candidates: number | undefined): number {
+  if (candidates === undefined || candidates === 0) return EVERY_RANK;
+  return Math.min(EVERY_RANK, Math.ceil((EVERY_RANK * (limit + 6 * Math.sqrt(limit) + 100)) / candidates));
+}
+
+/**
+ * Runs a selection (`run` returns how many clips it found); when the limit's rank bound let fewer clips through than
+ * the limit (the classes or statuses chosen hold fewer clips than their versions' rows), runs it again with every
+ * rank. Either way the clips are those the plain sort would choose: every clip it keeps ranks below the bound.
+ */
+export function runSelection(selection: Selection, run: (params: SelectionParams) => number): number {
+  const found = run(selection.params);
+  const bound = selection.params.kinetics_below;
+  if (selection.limit === null || bound === undefined || bound === EVERY_RANK || found >= selection.limit) return found;
+  return run({ ...selection.params, kinetics_below: EVERY_RANK });
 }
 
 /** How many clips a definition selects, without storing them. */
 export function countSelection(catalog: Catalog, definition: SubsetDefinition): number {
   const selection = selectionSql(catalog.sqlite, definition);
-  return Number(catalog.sqlite.prepare(`SELECT count(*) FROM (${selection.sql})`).pluck().get(selection.params));
+  const count = catalog.sqlite.prepare(`SELECT count(*) FROM (${selection.sql})`).pluck();
+  return runSelection(selection, (params) => Number(count.get(params)));
 }

@@ -2,7 +2,7 @@ import type { Catalog } from './catalog.js';
 import { KineticsError, UsageError } from '../errors.js';
 import type { SubsetDefinition } from '../subset/definition.js';
 import { USABLE_STATUS_LIST } from './clips.js';
-import { selectionSql } from './clip-selection.js';
+import { runSelection, selectionSql } from './clip-selection.js';
 
 export interface StoredSubset {
   name: string;
@@ -36,7 +36,11 @@ export function createSubset(catalog: Catalog, name: string, definition: SubsetD
   const selection = selectionSql(sqlite, definition);
   // The clips are chosen before the old subset goes: a --replace --sql may read the subset it replaces.
   return sqlite.transaction(() => {
-    sqlite.prepare(`CREATE TEMP TABLE chosen_clips AS ${selection.sql}`).run(selection.params);
+    runSelection(selection, (params) => {
+      sqlite.exec('DROP TABLE IF EXISTS temp.chosen_clips');
+      sqlite.prepare(`CREATE TEMP TABLE chosen_clips AS ${selection.sql}`).run(params);
+      return Number(sqlite.prepare('SELECT count(*) FROM temp.chosen_clips').pluck().get());
+    });
     try {
       return storeSubset(catalog, name, definition, replace, () =>
         sqlite.prepare('INSERT INTO subset_members (subset, version, split, clip_key) SELECT ?, version, split, clip_key FROM temp.chosen_clips').run(name).changes,

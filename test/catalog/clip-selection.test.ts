@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import type { SubsetDefinition } from '../../src/subset/definition.js';
-import { shuffleRank } from '../../src/catalog/clip-selection.js';
+import { runSelection, shuffleRank } from '../../src/catalog/clip-selection.js';
 import { createSubset } from '../../src/catalog/subsets.js';
 import { ingestInto, newCatalogFile } from '../helpers/catalog.js';
 import { sampleBucket } from '../helpers/temp.js';
@@ -55,6 +55,19 @@ test("the seed's shuffle: stable, spread evenly, and another seed gives another 
   assert.ok(shared < 150, `the first 1000 of seeds 7 and 8 share ${shared} keys (about 50 expected by chance)`);
 });
 
+test("a limit's rank bound is widened to every rank only when fewer clips than the limit passed it", () => {
+  const bounds = (found: number[]) => {
+    const seen: unknown[] = [];
+    runSelection({ sql: '', limit: 10, params: { kinetics_below: 1000 } }, (params) => {
+      seen.push(params.kinetics_below);
+      return found[seen.length - 1]!;
+    });
+    return seen;
+  };
+  assert.deepEqual(bounds([10]), [1000]);
+  assert.deepEqual(bounds([4, 6]), [1000, 2 ** 32]);
+});
+
 describe('subset selection inside SQLite', () => {
   before(async () => {
     await ingestInto(file, sampleBucket);
@@ -63,6 +76,8 @@ describe('subset selection inside SQLite', () => {
   for (const [name, change] of [
     ['everything', {}],
     ['a limit', { limit: 17 }],
+    ['a limit of one split of one version', { versions: ['k700-2020'], limit: 40, seed: 11 }],
+    ['a limit beyond the classes chosen', { classes: ['abseiling'], limit: 1000 }],
     ['a per-class cap', { perClass: 2 }],
     ['a per-class cap and a limit', { perClass: 3, limit: 11 }],
     ['classes and another seed', { classes: ['abseiling', 'air drumming'], seed: 3, limit: 5 }],
