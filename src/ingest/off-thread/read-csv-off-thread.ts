@@ -23,21 +23,8 @@ function startCsvThread(): Worker {
   });
 }
 
-/** One CSV thread for a whole ingest (files load one at a time); it does not keep the process alive. */
-let shared: Worker | undefined;
-
-function csvThread(): Worker {
-  if (!shared) {
-    shared = startCsvThread();
-    shared.unref();
-  }
-  return shared;
-}
-
-function stopCsvThread(): void {
-  void shared?.terminate();
-  shared = undefined;
-}
+/** CSV threads reading no file: one serves a whole ingest (its files load one at a time); none keeps the process alive. */
+const idle: Worker[] = [];
 
 /**
  * `readCsvRecords`, with csv-parse on a thread of its own: tokenizing is most of an ingest's JavaScript, and while
@@ -52,28 +39,26 @@ export function readCsvRecordsOffThread(
   options: CsvReadOptions = {},
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = csvThread();
+    const worker = idle.pop() ?? startCsvThread();
+    worker.unref();
     const send = (message: ToCsvThread, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
     let credit = CHUNKS_AHEAD;
     let wakeReader: (() => void) | undefined;
     let settled = false;
 
-    const settle = (error?: Error) => {
+    /** A thread that finished its file (or refused it) reads the next; one stopped midway is ended. */
+    const settle = (error: Error | undefined, thread: 'finished' | 'midway' | 'gone') => {
       if (settled) return;
       settled = true;
       worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      if (thread === 'finished') idle.push(worker);
+      else if (thread === 'midway') void worker.terminate();
       wakeReader?.();
       if (error) reject(error);
       else resolve();
     };
-    const onError = (error: Error) => {
-      stopCsvThread();
-      settle(new KineticsError(`${file}: the CSV thread failed: ${error.message}`));
-    };
-    const onExit = () => {
-      shared = undefined;
-      settle(new KineticsError(`${file}: the CSV thread stopped`));
-    };
+    const onError = (error: Error) => settle(new KineticsError(`${file}: the CSV thread failed: ${error.message}`), 'midway');
+    const onExit = () => settle(new KineticsError(`${file}: the CSV thread stopped`), 'gone');
     const onMessage = (message: FromCsvThread) => {
       if (message.type === 'more') {
         credit++;
@@ -82,14 +67,12 @@ export function readCsvRecordsOffThread(
         try {
           deliver(message, onRecord);
         } catch (error) {
-          // The thread is mid-file and this file is abandoned: the next file starts a fresh thread.
-          stopCsvThread();
-          settle(error as Error);
+          settle(error as Error, 'midway');
         }
       } else if (message.type === 'done') {
-        settle();
+        settle(undefined, 'finished');
       } else {
-        settle(message.input ? new InputError(message.input.file, message.input.line, message.input.expected) : new KineticsError(message.message));
+        settle(message.input ? new InputError(message.input.file, message.input.line, message.input.expected) : new KineticsError(message.message), 'finished');
       }
     };
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
@@ -106,8 +89,7 @@ export function readCsvRecordsOffThread(
         }
         send({ type: 'end' });
       } catch (error) {
-        stopCsvThread();
-        settle(error as Error);
+        settle(error as Error, 'midway');
       }
     })();
   });

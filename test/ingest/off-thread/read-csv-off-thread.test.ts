@@ -80,3 +80,14 @@ test('a source that fails midway fails the read with its own error', async () =>
   });
   await assert.rejects(readCsvRecordsOffThread(failing, 'test.csv', () => {}), /connection reset/);
 });
+
+test('two files read at once in one process each get their own records', async () => {
+  const bytes = largeFile();
+  const other = Buffer.from(bytes.toString().replaceAll('class', 'other'));
+  const [first, second] = await Promise.all([
+    recordsOf(readCsvRecordsOffThread, inChunks(bytes, 8191)),
+    recordsOf(readCsvRecordsOffThread, inChunks(other, 5000)),
+  ]);
+  assert.deepEqual(first, await recordsOf(readCsvRecords, inChunks(bytes, 8191)));
+  assert.deepEqual(second, await recordsOf(readCsvRecords, inChunks(other, 5000)));
+});
