@@ -74,7 +74,7 @@ writeFileSync(
     ...csvFiles.map((file) => `.import --csv '${file}' clips`),
     'COMMIT;',
     // The catalog's keys, built after the load as the ingester builds them (its status index has no column here).
-    'CREATE UNIQUE INDEX clips_by_key ON clips (clip_key, version, split);',
+    'CREATE INDEX clips_by_key ON clips (clip_key, version, split, label);',
     'CREATE INDEX clips_by_split_label ON clips (version, split, label);',
     'CREATE INDEX clips_by_youtube_id ON clips (youtube_id, version, split, time_start, time_end);',
   ].join('\n') + '\n',

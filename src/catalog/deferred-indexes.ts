@@ -2,11 +2,13 @@ import type { Database } from 'better-sqlite3';
 import { isProcessRunning } from '../util/process-running.js';
 
 /**
- * Tables kept from a table's rows by triggers, which are set aside with its indexes (the triggers of the table and
- * of what it derives), and filled set-based when the indexes are rebuilt, before the triggers come back: best_files,
- * then the statuses it gives the clips (one UPDATE costs a third less than a trigger run per file). Filled from
- * scratch: a table's indexes are set aside only while it is empty. Rows go in best first, so the first row of a
- * clip is the one that serves it, as disk_files_best_first orders them.
+ * What a table's triggers do row by row, done at once when its indexes are rebuilt, before the triggers come back;
+ * the triggers are set aside with the indexes only where such a statement stands in for them. For disk_files:
+ * best_files refilled, then the statuses it gives the clips (one UPDATE costs a third less than a trigger run per
+ * file); a table's indexes are set aside only while it is empty, so it is filled from scratch, best rows first, as
+ * disk_files_best_first orders them, so that the first row of a clip is the one that serves it. For
+ * clip_annotations: one row per (clip_key, version, split), checked once (RAISE() stands only in triggers: a
+ * temporary table's trigger refuses the first key found twice).
  */
 const DERIVED_TABLES: Record<string, { name: string; sql: string; triggersOf: string }[]> = {
   disk_files: [
@@ -20,6 +22,20 @@ const DERIVED_TABLES: Record<string, { name: string; sql: string; triggersOf: st
             ON CONFLICT (clip_key) DO NOTHING;
             UPDATE clip_annotations AS c SET disk_status = b.status, disk_duration = b.duration
             FROM best_files b WHERE b.clip_key = c.clip_key`,
+    },
+  ],
+  clip_annotations: [
+    {
+      name: 'clip_annotations (one row per key)',
+      triggersOf: 'clip_annotations',
+      sql: `CREATE TEMP TABLE clip_keys_listed_twice (clip_key TEXT);
+            CREATE TEMP TRIGGER clip_keys_listed_twice_refused BEFORE INSERT ON clip_keys_listed_twice
+            BEGIN
+              SELECT RAISE(ABORT, 'UNIQUE constraint failed: clip_annotations.clip_key, clip_annotations.version, clip_annotations.split');
+            END;
+            INSERT INTO clip_keys_listed_twice
+            SELECT clip_key FROM clip_annotations GROUP BY clip_key, version, split HAVING count(*) > 1 LIMIT 1;
+            DROP TABLE clip_keys_listed_twice`,
     },
   ],
 };
@@ -42,7 +58,7 @@ export function deferIndexesIfEmpty(db: Database, table: string, isEmpty: () => 
       const definitions = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = ? AND tbl_name = ? AND sql IS NOT NULL");
       const indexes = definitions.all('index', table) as { name: string; sql: string }[];
       // Triggers only where a refill recomputes what they keep.
-      const triggerTables = derived.length > 0 ? [table, ...derived.map((entry) => entry.triggersOf)] : [];
+      const triggerTables = derived.length > 0 ? [...new Set([table, ...derived.map((entry) => entry.triggersOf)])] : [];
       const triggers = triggerTables.flatMap((name) => definitions.all('trigger', name) as { name: string; sql: string }[]);
       db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?)").run(String(process.pid));
       const keep = db.prepare('INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)');

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
+import { tempDir } from '../helpers/temp.js';
+
+const ADD_CLIP = `INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end, label)
+                  VALUES (1, ?, ?, ?, substr(?, 1, 11), 0, 10, ?)`;
+
+function newCatalog(): Catalog {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  catalog.sqlite.exec("INSERT INTO source_files (id, path, bytes, sha256, rows, ingested_at, version, kind) VALUES (1, 'a.csv', 1, 'x', 4, 'now', 'k400', 'annotations')");
+  return catalog;
+}
+
+const objectsOf = (catalog: Catalog) =>
+  catalog.sqlite.prepare("SELECT type, name FROM sqlite_master WHERE tbl_name = 'clip_annotations' AND type IN ('index', 'trigger') ORDER BY name").all();
+
+test('one row per (clip_key, version, split): another label, no label, or a key moved onto another row is refused', () => {
+  const catalog = newCatalog();
+  const add = catalog.sqlite.prepare(ADD_CLIP);
+  const key = 'aaaaaaaaaaa_000000_000010';
+  add.run('k400', 'val', key, key, 'abseiling');
+  add.run('k400', 'train', key, key, 'abseiling');
+  add.run('k700-2020', 'val', key, key, 'abseiling (rope)');
+  for (const label of ['abseiling', 'zumba', null]) assert.throws(() => add.run('k400', 'val', key, key, label), /UNIQUE constraint failed: clip_annotations\.clip_key/);
+  add.run('k600', 'test', 'bbbbbbbbbbb_000000_000010', 'bbbbbbbbbbb', null);
+  assert.throws(() => add.run('k600', 'test', 'bbbbbbbbbbb_000000_000010', 'bbbbbbbbbbb', null), /UNIQUE constraint failed/);
+  assert.throws(() => catalog.sqlite.exec("UPDATE clip_annotations SET split = 'val' WHERE split = 'train'"), /UNIQUE constraint failed/);
+  catalog.sqlite.exec("UPDATE clip_annotations SET split = 'test' WHERE split = 'train'");
+  assert.equal(catalog.sqlite.prepare('SELECT count(*) FROM clip_annotations').pluck().get(), 4);
+  void catalog.close();
+});
+
+test("a first load sets the key's triggers aside with the indexes, checks every key once, and puts them back", () => {
+  const catalog = newCatalog();
+  const before = objectsOf(catalog);
+  assert.equal(deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true), 3);
+  assert.deepEqual(objectsOf(catalog), [], 'nothing runs for each row of the load');
+  const add = catalog.sqlite.prepare(ADD_CLIP);
+  for (let index = 0; index < 500; index++) {
+    const key = `${String(index).padStart(11, 'k')}_000000_000010`;
+    add.run('k400', 'val', key, key, `class ${index % 7}`);
+    add.run('k700-2020', 'val', key, key, `class ${index % 7}`);
+  }
+  rebuildDeferredIndexes(catalog.sqlite);
+  assert.deepEqual(objectsOf(catalog), before);
+  assert.equal(catalog.sqlite.prepare('SELECT count(*) FROM deferred_indexes').pluck().get(), 0);
+  assert.throws(() => add.run('k400', 'val', 'kkkkkkkkkk1_000000_000010', 'kkkkkkkkkk1', 'other'), /UNIQUE constraint failed/);
+  void catalog.close();
+});
+
+test('a key a first load wrote twice is refused when the triggers would come back: they wait for the next try', () => {
+  const catalog = newCatalog();
+  deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true);
+  const add = catalog.sqlite.prepare(ADD_CLIP);
+  const key = 'aaaaaaaaaaa_000000_000010';
+  add.run('k400', 'val', key, key, 'abseiling');
+  add.run('k400', 'val', key, key, 'zumba');
+  assert.throws(() => rebuildDeferredIndexes(catalog.sqlite), /UNIQUE constraint failed: clip_annotations\.clip_key, clip_annotations\.version, clip_annotations\.split/);
+  const waiting = catalog.sqlite.prepare('SELECT name FROM deferred_indexes ORDER BY rowid').pluck().all();
+  assert.deepEqual(waiting, ['clip_annotations (one row per key)', 'clip_annotations_one_per_key', 'clip_annotations_one_per_key_on_update']);
+  catalog.sqlite.exec("DELETE FROM clip_annotations WHERE label = 'zumba'");
+  rebuildDeferredIndexes(catalog.sqlite);
+  assert.equal(catalog.sqlite.prepare('SELECT count(*) FROM deferred_indexes').pluck().get(), 0, 'the next try puts them back');
+  void catalog.close();
+});
