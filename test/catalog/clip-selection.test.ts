@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import type { SubsetDefinition } from '../../src/subset/definition.js';
-import { runSelection, shuffleRank } from '../../src/catalog/clip-selection.js';
+import { runSelection, selectionSql, shuffleRank } from '../../src/catalog/clip-selection.js';
 import { createSubset } from '../../src/catalog/subsets.js';
 import { ingestInto, newCatalogFile } from '../helpers/catalog.js';
 import { sampleBucket } from '../helpers/temp.js';
@@ -58,7 +58,7 @@ test("the seed's shuffle: stable, spread evenly, and another seed gives another 
 test("a limit's rank bound is widened to every rank only when fewer clips than the limit passed it", () => {
   const bounds = (found: number[]) => {
     const seen: unknown[] = [];
-    runSelection({ sql: '', limit: 10, params: { kinetics_below: 1000 } }, (params) => {
+    runSelection({ sql: '', params: { kinetics_limit: 10, kinetics_below: 1000 } }, (params) => {
       seen.push(params.kinetics_below);
       return found[seen.length - 1]!;
     });
@@ -77,6 +77,7 @@ describe('subset selection inside SQLite', () => {
     ['everything', {}],
     ['a limit', { limit: 17 }],
     ['a limit of one split of one version', { versions: ['k700-2020'], limit: 40, seed: 11 }],
+    ['a limit of a small share of the catalog', { versions: ['k400'], limit: 10, seed: 5 }],
     ['a limit beyond the classes chosen', { classes: ['abseiling'], limit: 1000 }],
     ['a per-class cap', { perClass: 2 }],
     ['a per-class cap and a limit', { perClass: 3, limit: 11 }],
@@ -106,6 +107,24 @@ describe('subset selection inside SQLite', () => {
       }
     });
   }
+
+  test('a limit ranks under a bound only over whole versions and splits; a large share of them is read from the key index', async () => {
+    const catalog = Catalog.open(file, { readonly: true });
+    try {
+      const selection = (change: Partial<SubsetDefinition>) => selectionSql(catalog.sqlite, { ...base, ...change });
+      const plan = (change: Partial<SubsetDefinition>) => {
+        const { sql, params } = selection(change);
+        return (catalog.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((row) => row.detail).join('\n');
+      };
+      assert.ok(Number(selection({ limit: 10 }).params.kinetics_below) < 2 ** 32);
+      assert.equal(selection({ limit: 10, classes: ['abseiling'] }).params.kinetics_below, 2 ** 32);
+      assert.equal(selection({ limit: 10, onlyOnDisk: true }).params.kinetics_below, 2 ** 32);
+      assert.match(plan({ versions: ['k700-2020'], limit: 10 }), /SCAN clip_annotations USING COVERING INDEX clip_annotations_by_key/);
+      assert.match(selection({ versions: ['k400'], limit: 10 }).sql, /FROM clips\b/, 'a small share: the planner chooses');
+    } finally {
+      await catalog.close();
+    }
+  });
 
   test('an empty selection stores nothing, and an existing subset is kept unless replaced', async () => {
     const catalog = Catalog.open(file);

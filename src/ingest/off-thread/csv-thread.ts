@@ -4,22 +4,25 @@ import { InputError } from '../../errors.js';
 import { readCsvRecords } from '../parsers/csv-records.js';
 import { FIELD_SEPARATOR, type FromCsvThread, type ToCsvThread } from './protocol.js';
 
-/** The CSV thread: tokenizes one file at a time from the bytes the main thread sends, and sends back its records. */
+// The CSV thread: tokenizes one file at a time from the bytes the main thread sends, and sends back its records.
+
 const RECORDS_PER_BATCH = 4096;
 const port = parentPort!;
 const send = (message: FromCsvThread, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-let input: Readable | undefined;
+/** The read being served, and the stream its bytes go into. */
+let current: { read: number; input: Readable } | undefined;
 
 port.on('message', (message: ToCsvThread) => {
   if (message.type === 'start') void tokenize(message);
-  else if (message.type === 'bytes') input?.push(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength));
-  else input?.push(null);
+  else if (message.read !== current?.read) return; // sent for a read that has ended
+  else if (message.type === 'bytes') current.input.push(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength));
+  else current.input.push(null);
 });
 
-async function tokenize({ file, options }: Extract<ToCsvThread, { type: 'start' }>): Promise<void> {
-  const bytes = new Readable({ read: () => send({ type: 'more' }) });
-  input = bytes;
+async function tokenize({ read, file, options }: Extract<ToCsvThread, { type: 'start' }>): Promise<void> {
+  const input = new Readable({ read: () => send({ read, type: 'more' }) });
+  current = { read, input };
   let fields: string[] = [];
   let hasSeparator = false;
   const shapes = new Int32Array(RECORDS_PER_BATCH * 2);
@@ -27,14 +30,14 @@ async function tokenize({ file, options }: Extract<ToCsvThread, { type: 'start' 
   const flush = () => {
     if (records === 0) return;
     const used = shapes.slice(0, records * 2);
-    send({ type: 'records', fields: hasSeparator ? fields : fields.join(FIELD_SEPARATOR), shapes: used }, [used.buffer]);
+    send({ read, type: 'records', fields: hasSeparator ? fields : fields.join(FIELD_SEPARATOR), shapes: used }, [used.buffer]);
     fields = [];
     hasSeparator = false;
     records = 0;
   };
   try {
     await readCsvRecords(
-      bytes,
+      input,
       file,
       (record, line) => {
         for (const field of record) {
@@ -48,12 +51,14 @@ async function tokenize({ file, options }: Extract<ToCsvThread, { type: 'start' 
       options,
     );
     flush();
-    send({ type: 'done' });
+    send({ read, type: 'done' });
   } catch (error) {
-    bytes.destroy();
+    // The records before the bad one go first: an error the main thread finds in them comes first in the file.
+    flush();
+    input.destroy();
     const inputError = error instanceof InputError ? { file: error.file, line: error.line, expected: error.expected } : undefined;
-    send({ type: 'failed', input: inputError, message: (error as Error).message });
+    send({ read, type: 'failed', inputError, message: (error as Error).message });
   } finally {
-    if (input === bytes) input = undefined;
+    if (current?.read === read) current = undefined;
   }
 }

@@ -23,14 +23,27 @@ function startCsvThread(): Worker {
   });
 }
 
-/** CSV threads reading no file: one serves a whole ingest (its files load one at a time); none keeps the process alive. */
+/** CSV threads reading no file: one serves a whole ingest (its files load one at a time). */
 const idle: Worker[] = [];
+let reads = 0;
+
+function takeCsvThread(): Worker {
+  const reused = idle.pop();
+  if (reused) return reused;
+  const worker = startCsvThread();
+  // A thread that ends while idle is no longer offered; while it reads, the read's own listeners report it.
+  worker.on('error', () => {}).on('exit', () => {
+    const at = idle.indexOf(worker);
+    if (at >= 0) idle.splice(at, 1);
+  });
+  return worker;
+}
 
 /**
  * `readCsvRecords`, with csv-parse on a thread of its own: tokenizing is most of an ingest's JavaScript, and while
  * it runs there this thread checks the records and inserts them. Same contract: `onRecord(fields, line)` in file
  * order (`fields` is reused: valid during the call), synchronously per batch; csv-parse's errors and `onRecord`'s
- * stop the read with `file:line`.
+ * stop the read with `file:line`, whichever comes first in the file.
  */
 export function readCsvRecordsOffThread(
   input: Readable,
@@ -39,27 +52,31 @@ export function readCsvRecordsOffThread(
   options: CsvReadOptions = {},
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = idle.pop() ?? startCsvThread();
-    worker.unref();
+    const worker = takeCsvThread();
+    worker.ref(); // while it reads: an idle thread does not keep the process alive
+    const read = ++reads;
     const send = (message: ToCsvThread, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
     let credit = CHUNKS_AHEAD;
     let wakeReader: (() => void) | undefined;
     let settled = false;
 
-    /** A thread that finished its file (or refused it) reads the next; one stopped midway is ended. */
-    const settle = (error: Error | undefined, thread: 'finished' | 'midway' | 'gone') => {
+    /** A thread that read its file to the end (or refused it) serves the next read; one stopped midway is ended. */
+    const settle = (error: Error | undefined, thread: 'reusable' | 'midway' | 'gone') => {
       if (settled) return;
       settled = true;
-      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      if (thread === 'finished') idle.push(worker);
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit).unref();
+      if (thread === 'reusable') idle.push(worker);
       else if (thread === 'midway') void worker.terminate();
       wakeReader?.();
-      if (error) reject(error);
-      else resolve();
+      if (error) {
+        input.destroy();
+        reject(error);
+      } else resolve();
     };
     const onError = (error: Error) => settle(new KineticsError(`${file}: the CSV thread failed: ${error.message}`), 'midway');
     const onExit = () => settle(new KineticsError(`${file}: the CSV thread stopped`), 'gone');
     const onMessage = (message: FromCsvThread) => {
+      if (message.read !== read) return;
       if (message.type === 'more') {
         credit++;
         wakeReader?.();
@@ -70,24 +87,28 @@ export function readCsvRecordsOffThread(
           settle(error as Error, 'midway');
         }
       } else if (message.type === 'done') {
-        settle(undefined, 'finished');
+        settle(undefined, 'reusable');
+      } else if (message.inputError) {
+        const { file: where, line, expected } = message.inputError;
+        settle(new InputError(where, line, expected), 'reusable');
       } else {
-        settle(message.input ? new InputError(message.input.file, message.input.line, message.input.expected) : new KineticsError(message.message), 'finished');
+        settle(new KineticsError(`${file}: ${message.message}`), 'midway');
       }
     };
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-    send({ type: 'start', file, options });
+    send({ type: 'start', read, file, options });
 
     void (async () => {
       try {
-        for await (const chunk of input as AsyncIterable<Buffer>) {
+        for await (const chunk of input as AsyncIterable<Buffer | string>) {
           while (credit === 0 && !settled) await new Promise<void>((wake) => (wakeReader = wake));
           if (settled) return;
           credit--;
-          const bytes = new Uint8Array(chunk); // a buffer of its own, moved to the thread rather than copied again
-          send({ type: 'bytes', bytes }, [bytes.buffer]);
+          // A buffer of its own, moved to the thread rather than copied again.
+          const bytes = new Uint8Array(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+          send({ type: 'bytes', read, bytes }, [bytes.buffer]);
         }
-        send({ type: 'end' });
+        send({ type: 'end', read });
       } catch (error) {
         settle(error as Error, 'midway');
       }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { InputError } from '../../../src/errors.js';
 import { readCsvRecordsOffThread } from '../../../src/ingest/off-thread/read-csv-off-thread.js';
@@ -90,4 +91,42 @@ test('two files read at once in one process each get their own records', async (
   ]);
   assert.deepEqual(first, await recordsOf(readCsvRecords, inChunks(bytes, 8191)));
   assert.deepEqual(second, await recordsOf(readCsvRecords, inChunks(other, 5000)));
+});
+
+test("the records before a CSV error are checked first: the first error in the file is the one reported", async () => {
+  const text = 'label,youtube_id\nabseiling,a\nzumba,bad\nyoga,c\n"unterminated,d\n';
+  const checked: number[] = [];
+  await assert.rejects(
+    readCsvRecordsOffThread(streamOf(text), 'test.csv', (fields, line) => {
+      checked.push(line);
+      if (fields[1] === 'bad') throw new InputError('test.csv', line, 'expected a good id');
+    }),
+    /^InputError: test\.csv:3: expected a good id/,
+  );
+  const lines: number[] = [];
+  await assert.rejects(readCsvRecordsOffThread(streamOf(text), 'test.csv', (_fields, line) => lines.push(line)), /test\.csv:5: expected well-formed CSV/);
+  assert.deepEqual(lines, [1, 2, 3, 4]);
+});
+
+test('a refused file whose source ends later cannot end the next read of its thread early', async () => {
+  async function* refused() {
+    yield Buffer.from('a,b\n1,2,3\n4,5\n');
+    await sleep(150);
+  }
+  async function* slow() {
+    yield Buffer.from('a,b\n');
+    for (let row = 0; row < 20; row++) {
+      await sleep(20);
+      yield Buffer.from(`${row},x\n`);
+    }
+  }
+  await assert.rejects(readCsvRecordsOffThread(Readable.from(refused()), 'refused.csv', () => {}), /refused\.csv:2: expected 2 columns/);
+  const records = await recordsOf(readCsvRecordsOffThread, Readable.from(slow()));
+  assert.equal(records.length, 21);
+});
+
+test('a stream of text reads as its bytes would', async () => {
+  const records = await recordsOf(readCsvRecordsOffThread, Readable.from(['a,b\n', '1,2\n']));
+  assert.deepEqual(records, await recordsOf(readCsvRecords, Readable.from(['a,b\n', '1,2\n'])));
+  assert.equal(records.length, 2);
 });
