@@ -10,7 +10,7 @@ import { isProcessRunning } from '../util/process-running.js';
  * clip_annotations: one row per (clip_key, version, split), checked once (RAISE() stands only in triggers: a
  * temporary table's trigger refuses the first key found twice).
  */
-const DERIVED_TABLES: Record<string, { name: string; sql: string; triggersOf: string }[]> = {
+const TRIGGER_STAND_INS: Record<string, { name: string; sql: string; triggersOf: string }[]> = {
   disk_files: [
     {
       name: 'best_files (refill)',
@@ -45,7 +45,7 @@ const DERIVED_TABLES: Record<string, { name: string; sql: string; triggersOf: st
  * run for every row. Their definitions are kept in `deferred_indexes` in the same transaction that drops them, with
  * the process loading, so that an interrupted load (even kill -9) gets them back the next time the catalog is
  * opened (see Catalog.open), while a load still running is left to rebuild them itself. They come back in the
- * order they were set aside: indexes, the refill of derived tables (which reads through them), triggers. Whether the
+ * order they were set aside: indexes, what stands in for the triggers (it reads through them), triggers. Whether the
  * load starts empty is asked inside that transaction: of two processes starting at once, only the first sets them
  * aside, and none does while another load has set its own aside. Returns how many indexes were set aside.
  */
@@ -54,11 +54,11 @@ export function deferIndexesIfEmpty(db: Database, table: string, isEmpty: () => 
     .transaction(() => {
       // Empty, and not being loaded already by a process that found it empty first.
       if (!isEmpty() || hasDeferredIndexes(db)) return 0;
-      const derived = DERIVED_TABLES[table] ?? [];
+      const standIns = TRIGGER_STAND_INS[table] ?? [];
       const definitions = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = ? AND tbl_name = ? AND sql IS NOT NULL");
       const indexes = definitions.all('index', table) as { name: string; sql: string }[];
-      // Triggers only where a refill recomputes what they keep.
-      const triggerTables = derived.length > 0 ? [...new Set([table, ...derived.map((entry) => entry.triggersOf)])] : [];
+      // Triggers only where a statement stands in for them.
+      const triggerTables = standIns.length > 0 ? [...new Set([table, ...standIns.map((entry) => entry.triggersOf)])] : [];
       const triggers = triggerTables.flatMap((name) => definitions.all('trigger', name) as { name: string; sql: string }[]);
       db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?)").run(String(process.pid));
       const keep = db.prepare('INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)');
@@ -66,7 +66,7 @@ export function deferIndexesIfEmpty(db: Database, table: string, isEmpty: () => 
         keep.run(index.name, index.sql);
         db.exec(`DROP INDEX "${index.name}"`);
       }
-      for (const entry of derived) keep.run(entry.name, entry.sql);
+      for (const entry of standIns) keep.run(entry.name, entry.sql);
       for (const trigger of triggers) {
         keep.run(trigger.name, trigger.sql);
         db.exec(`DROP TRIGGER "${trigger.name}"`);
@@ -92,8 +92,8 @@ export function hasAbandonedIndexes(db: Database): boolean {
 
 export function rebuildDeferredIndexes(db: Database): number {
   if (!hasDeferredIndexes(db)) return 0;
-  // In the order they were set aside: a derived table's refill comes after the indexes it reads through, and before
-  // the triggers that would otherwise run for each of its rows. Each index is kept once built; the refills and the
+  // In the order they were set aside: what stands in for the triggers comes after the indexes it reads through, and
+  // before the triggers that would otherwise run for each row. Each index is kept once built; the stand-ins and the
   // triggers go in together, so that no other process writes a row between them that no trigger sees.
   const deferred = db.prepare('SELECT name, sql FROM deferred_indexes ORDER BY rowid').all() as { name: string; sql: string }[];
   const isIndex = (entry: { sql: string }) => /^CREATE\s+(UNIQUE\s+)?INDEX/i.test(entry.sql);
