@@ -1,4 +1,4 @@
-import { Box, type Key, useApp, useInput } from 'ink';
+import { Box, type Key, useApp } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Catalog } from '../catalog/catalog.js';
 import { EXPORT_FORMATS, type ExportFormat, defaultPaths } from '../export/formats.js';
@@ -18,6 +18,7 @@ import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useRefState } from './hooks/use-ref-state.js';
 import { useClassDetails } from './hooks/use-class-details.js';
 import { useJob } from './hooks/use-job.js';
+import { useLatestInput } from './hooks/use-latest-input.js';
 import { type Action, type FormField, type TuiState, initialState, reduce, unusedName, visibleClasses } from './state.js';
 import { appendHistory, readHistory } from './sql-history.js';
 import { busyLine, cancelledLine } from './work/busy.js';
@@ -424,7 +425,7 @@ export function App({ catalog, home, runner }: AppProps) {
     }
   };
 
-  useInput((input, key) => {
+  useLatestInput((input, key) => {
     const plain = !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && !key.backspace && !key.delete;
     // Keys that arrive together (tmux, a paste) come as one string: take them one by one.
     if (plain && input.length > 1) for (const char of input) handleKey(char, keyOf(char, key));

@@ -232,13 +232,16 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       await until(() => frame().includes('versions / splits'), 'the first frame');
       app.stdin.write('\t');
       await sleep(30);
-      for (let index = 0; index < at; index++) app.stdin.write('j');
+      for (let index = 0; index < at; index++) {
+        app.stdin.write('j');
+        await sleep(10);
+      }
       app.stdin.write('\t');
       await until(() => frame().includes('(unlabeled)'), 'the unlabeled clips of K600 test');
       app.stdin.write(' ');
       await until(() => frame().includes('1 selected'), 'the selection');
       app.stdin.write('n');
-      await until(() => frame().includes('name: tui-'), 'the subset form');
+      await until(() => frame().includes('name: tui-k600-test'), 'the subset form, on K600 test');
       for (const key of ['\x7f'.repeat(40), 'unlabeled-k600', '\r', '\x1b[C', '\r', '\r', '\r', '\r']) {
         app.stdin.write(key);
         await sleep(20);
