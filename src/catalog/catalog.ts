@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
 import { KineticsError } from '../errors.js';
 import { BUSY_WAIT_SECONDS, fromDatabaseError } from './catalog-errors.js';
-import { hasAbandonedIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
+import { hasAbandonedIndexes, isLoadingElsewhere, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { type Migration, hasPendingMigrations, loadMigrations, migrate } from './migrations.js';
 import type { CatalogSchema } from './schema.js';
 
@@ -82,7 +82,7 @@ export class Catalog {
       sqlite.pragma('synchronous = NORMAL');
       // What an interrupted load set aside comes back first: its definitions are of the schema before migrating.
       if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
-      migrate(sqlite, options.migrations ?? loadMigrations());
+      migrateUnlessLoadingElsewhere(sqlite, options.migrations ?? loadMigrations(), file);
       return new Catalog(sqlite, file);
     } catch (error) {
       sqlite?.close();
@@ -199,6 +199,20 @@ function recoverAsWriter(file: string): void {
 }
 
 /**
+ * Migrations wait while another process's first load has indexes and triggers set aside: their definitions are of
+ * the schema before migrating, and that load puts them back when it ends.
+ */
+function migrateUnlessLoadingElsewhere(sqlite: BetterSqlite3.Database, migrations: Migration[], file: string): void {
+  if (hasPendingMigrations(sqlite, migrations) && isLoadingElsewhere(sqlite)) {
+    throw new KineticsError(
+      `the catalog ${file} is being loaded for the first time by another process (an older build); run this again when it has finished`,
+      75,
+    );
+  }
+  migrate(sqlite, migrations);
+}
+
+/**
  * A catalog made by an older build is upgraded by its first reader as by a writer. A first scan or ingest sets
  * indexes aside while it loads; one that was interrupted would leave a reader's clips view to look through every
  * file for every clip. Either costs seconds once. A catalog this process may not write to is read as it is.
@@ -209,7 +223,7 @@ function upgradeForReaders(file: string, migrations: Migration[]): void {
     writer = withLargeCache(new BetterSqlite3(file, { fileMustExist: true }));
     writer.pragma('busy_timeout = 5000');
     if (hasAbandonedIndexes(writer)) rebuildDeferredIndexes(writer);
-    migrate(writer, migrations);
+    migrateUnlessLoadingElsewhere(writer, migrations, file);
   } catch (error) {
     // A read-only file system, no permission, or a writer holding the catalog: read it as it is.
     const code = (error as { code?: string }).code ?? '';

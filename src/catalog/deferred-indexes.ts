@@ -28,13 +28,14 @@ const TRIGGER_STAND_INS: Record<string, { name: string; sql: string; triggersOf:
     {
       name: 'clip_annotations (one row per key)',
       triggersOf: 'clip_annotations',
-      sql: `CREATE TEMP TABLE clip_keys_listed_twice (clip_key TEXT);
+      sql: `CREATE TEMP TABLE clip_keys_listed_twice (clip_key TEXT, version TEXT, split TEXT);
             CREATE TEMP TRIGGER clip_keys_listed_twice_refused BEFORE INSERT ON clip_keys_listed_twice
             BEGIN
-              SELECT RAISE(ABORT, 'UNIQUE constraint failed: clip_annotations.clip_key, clip_annotations.version, clip_annotations.split');
+              SELECT RAISE(ABORT, 'UNIQUE constraint failed: clip_annotations.clip_key, clip_annotations.version, clip_annotations.split (' ||
+                NEW.clip_key || ' twice in ' || NEW.version || ' ' || NEW.split || ')');
             END;
             INSERT INTO clip_keys_listed_twice
-            SELECT clip_key FROM clip_annotations GROUP BY clip_key, version, split HAVING count(*) > 1 LIMIT 1;
+            SELECT clip_key, version, split FROM clip_annotations GROUP BY clip_key, version, split HAVING count(*) > 1 LIMIT 1;
             DROP TABLE clip_keys_listed_twice`,
     },
   ],
@@ -81,6 +82,11 @@ function hasDeferredIndexes(db: Database): boolean {
     db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deferred_indexes'").get() &&
       db.prepare('SELECT 1 FROM deferred_indexes LIMIT 1').get(),
   );
+}
+
+/** Indexes set aside by another process's load that is still running (it puts them back itself). */
+export function isLoadingElsewhere(db: Database): boolean {
+  return hasDeferredIndexes(db) && !hasAbandonedIndexes(db);
 }
 
 /** Indexes set aside by a load that is no longer running (another process's that is, it rebuilds itself). */

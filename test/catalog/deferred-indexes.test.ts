@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
+import { loadMigrations } from '../../src/catalog/migrations.js';
+import { KineticsError } from '../../src/errors.js';
 import { tempDir } from '../helpers/temp.js';
 
 const ADD_CLIP = `INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end, label)
@@ -29,6 +31,7 @@ test('one row per (clip_key, version, split): another label, no label, or a key 
   assert.throws(() => add.run('k600', 'test', 'bbbbbbbbbbb_000000_000010', 'bbbbbbbbbbb', null), /UNIQUE constraint failed/);
   assert.throws(() => catalog.sqlite.exec("UPDATE clip_annotations SET split = 'val' WHERE split = 'train'"), /UNIQUE constraint failed/);
   catalog.sqlite.exec("UPDATE clip_annotations SET split = 'test' WHERE split = 'train'");
+  catalog.sqlite.exec('UPDATE clip_annotations SET version = version, clip_key = clip_key'); // each row keeps its own key
   assert.equal(catalog.sqlite.prepare('SELECT count(*) FROM clip_annotations').pluck().get(), 4);
   void catalog.close();
 });
@@ -42,6 +45,7 @@ test("a first load sets the key's triggers aside with the indexes, checks every 
   for (let index = 0; index < 500; index++) {
     const key = `${String(index).padStart(11, 'k')}_000000_000010`;
     add.run('k400', 'val', key, key, `class ${index % 7}`);
+    add.run('k400', 'train', key, key, `class ${index % 7}`);
     add.run('k700-2020', 'val', key, key, `class ${index % 7}`);
   }
   rebuildDeferredIndexes(catalog.sqlite);
@@ -58,11 +62,39 @@ test('a key a first load wrote twice is refused when the triggers would come bac
   const key = 'aaaaaaaaaaa_000000_000010';
   add.run('k400', 'val', key, key, 'abseiling');
   add.run('k400', 'val', key, key, 'zumba');
-  assert.throws(() => rebuildDeferredIndexes(catalog.sqlite), /UNIQUE constraint failed: clip_annotations\.clip_key, clip_annotations\.version, clip_annotations\.split/);
+  assert.throws(
+    () => rebuildDeferredIndexes(catalog.sqlite),
+    /UNIQUE constraint failed: clip_annotations\.clip_key, clip_annotations\.version, clip_annotations\.split \(aaaaaaaaaaa_000000_000010 twice in k400 val\)/,
+  );
   const waiting = catalog.sqlite.prepare('SELECT name FROM deferred_indexes ORDER BY rowid').pluck().all();
   assert.deepEqual(waiting, ['clip_annotations (one row per key)', 'clip_annotations_one_per_key', 'clip_annotations_one_per_key_on_update']);
   catalog.sqlite.exec("DELETE FROM clip_annotations WHERE label = 'zumba'");
   rebuildDeferredIndexes(catalog.sqlite);
   assert.equal(catalog.sqlite.prepare('SELECT count(*) FROM deferred_indexes').pluck().get(), 0, 'the next try puts them back');
   void catalog.close();
+});
+
+test("a catalog an older build is still loading for the first time is not migrated under it; once that load is gone, it is", async () => {
+  const file = join(tempDir(), 'catalog.db');
+  const older = loadMigrations().filter((migration) => migration.id < 16);
+  const loading = Catalog.open(file, { migrations: older });
+  deferIndexesIfEmpty(loading.sqlite, 'clip_annotations', () => true);
+  loading.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(String(process.ppid)); // alive
+  await loading.close();
+  assert.throws(
+    () => Catalog.open(file),
+    (error: unknown) => error instanceof KineticsError && error.exitCode === 75 && /being loaded for the first time by another process/.test(error.message),
+  );
+  assert.throws(() => Catalog.open(file, { readonly: true }), /being loaded for the first time/);
+  const still = Catalog.open(file, { migrations: older });
+  assert.equal(still.sqlite.prepare('SELECT max(id) FROM schema_migrations').pluck().get(), 15);
+  still.sqlite.prepare("UPDATE catalog_settings SET value = '999999999' WHERE key = 'deferred_by'").run(); // gone
+  await still.close();
+  const upgraded = Catalog.open(file);
+  assert.deepEqual(
+    objectsOf(upgraded).map((object) => (object as { name: string }).name),
+    ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id', 'clip_annotations_one_per_key', 'clip_annotations_one_per_key_on_update'],
+  );
+  assert.match(String(upgraded.sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'clip_annotations_by_key'").pluck().get()), /clip_key, version, split, label/);
+  await upgraded.close();
 });

@@ -61,5 +61,6 @@ test('the fast way of recipe 19 (only keys listed twice) finds exactly what the 
   assert.notEqual(plain, fast);
   const found = rowsOf(fast);
   assert.equal(found.reduce((sum, row) => sum + Number(row.at(-1)), 0), 7);
-  assert.deepEqual(found, rowsOf(plain));
+  const sorted = (rows: unknown[][]) => rows.map((row) => JSON.stringify(row)).sort();
+  assert.deepEqual(sorted(found), sorted(rowsOf(plain)));
 });
