@@ -7,7 +7,7 @@ import { type Split, VERSIONS, type VersionId } from '../sources/bucket-layout.j
 import { type StoredSubset, dropSubset, listSubsets, subsetNames } from '../catalog/subsets.js';
 import { describeDefinition } from '../subset/describe.js';
 import { videosRoot } from '../fetch/video-layout.js';
-import { classDetails, classStats, splitRows, viewColumns } from '../catalog/browse.js';
+import { classDetails, splitRows, viewColumns } from '../catalog/browse.js';
 import { ClassesPane } from './components/classes-pane.js';
 import { DetailsPane } from './components/details-pane.js';
 import { HelpOverlay } from './components/help-overlay.js';
@@ -19,6 +19,7 @@ import { useRefState } from './hooks/use-ref-state.js';
 import { useClassDetails } from './hooks/use-class-details.js';
 import { useJob } from './hooks/use-job.js';
 import { useLatestInput } from './hooks/use-latest-input.js';
+import { useSplitClasses } from './hooks/use-split-classes.js';
 import { type Action, type FormField, type TuiState, initialState, reduce, unusedName, visibleClasses } from './state.js';
 import { appendHistory, readHistory } from './sql-history.js';
 import { busyLine, cancelledLine } from './work/busy.js';
@@ -93,8 +94,9 @@ export function App({ catalog, home, runner }: AppProps) {
   const fetching = useRef<AbortController | null>(null);
   const job = useJob(runner);
 
+  const classesOf = useSplitClasses(catalog, splits);
   const split = splits[state.splitCursor];
-  const classes = useMemo(() => (split ? classStats(catalog, split.version, split.split) : []), [catalog, split?.version, split?.split, splits]);
+  const classes = classesOf(split);
   const shown = useMemo(() => visibleClasses(classes, state.filter, state.sort), [classes, state.filter, state.sort]);
   const focusedClass = shown[state.classCursor];
   const paneHeight = Math.max(6, height - 2);
@@ -192,6 +194,7 @@ export function App({ catalog, home, runner }: AppProps) {
   const submitForm = () => {
     const state = stateRef.current;
     const subset = subsetRef.current;
+    const split = splits[state.splitCursor];
     if (state.mode.kind !== 'form') return;
     const { purpose, fields, sql } = state.mode;
     const value = (label: string) => fields.find((entry) => entry.label === label)!.value.trim();
@@ -322,7 +325,9 @@ export function App({ catalog, home, runner }: AppProps) {
     const state = stateRef.current;
     const table = tableRef.current;
     const subset = subsetRef.current;
-    const shown = visibleClasses(classes, state.filter, state.sort);
+    // Of the state the keys before this one left, which the screen may not show yet.
+    const split = splits[state.splitCursor];
+    const shown = visibleClasses(classesOf(split), state.filter, state.sort);
     const focusedClass = shown[state.classCursor];
     const mode = state.mode;
     if (key.ctrl && input === 'c') return exit();

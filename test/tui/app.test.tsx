@@ -258,6 +258,24 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
     }
   });
 
+  test('keys that arrive in one read act on what the keys before them showed: across a split change, space selects the new split\'s class', async () => {
+    const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
+    const frame = () => app.lastFrame() ?? '';
+    const rows = splitRows(catalog);
+    const at = rows.findIndex((row) => row.version === 'k600' && row.split === 'holdout_test');
+    try {
+      await until(() => frame().includes('versions / splits'), 'the first frame');
+      app.stdin.write('\t');
+      await sleep(30);
+      // As tmux sends `j j … Tab Space`: one chunk, handled before any render in between.
+      app.stdin.write(`${'j'.repeat(at)}\t `);
+      await until(() => frame().includes('1 selected'), 'the selection');
+      assert.match(frame(), /●\(unlabeled\)/, 'the class selected is the one on screen, of K600 holdout_test');
+    } finally {
+      app.unmount();
+    }
+  });
+
   test('n never replaces a subset unasked: the default name is a new one; an existing name asks, and only y replaces it', async () => {
     const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
     const frame = () => app.lastFrame() ?? '';
