@@ -70,7 +70,7 @@ describe('annotation CSVs', () => {
     ['split of another file', 'label,youtube_id,time_start,time_end,split\nabseiling,abcdefghijk,1,11,train\n', 2, /expected split "val"/],
     ['a label that is a path', 'label,youtube_id,time_start,time_end,split\n../../etc,abcdefghijk,1,11,val\n', 2, /expected a class name/],
     ['end before start', 'label,youtube_id,time_start,time_end,split\nabseiling,abcdefghijk,11,1,val\n', 2, /time_end after time_start/],
-    ['unterminated quote', 'label,youtube_id,time_start,time_end,split\n"abseiling,abcdefghijk,1,11,val\n', 2, /well-formed CSV/],
+    ['unterminated quote', 'label,youtube_id,time_start,time_end,split\n"abseiling,abcdefghijk,1,11,val\n', 2, /closing quote/],
     ['a youtube id of 10 characters', 'label,youtube_id,time_start,time_end,split\nabseiling,abcdefghij,1,11,val\n', 2, /youtube_id of 11 characters/],
     ['a youtube id of 12 characters', 'label,youtube_id,time_start,time_end,split\nabseiling,abcdefghijkl,1,11,val\n', 2, /youtube_id of 11 characters/],
     ['a class name of 201 characters', `label,youtube_id,time_start,time_end,split\n${'a'.repeat(201)},abcdefghijk,1,11,val\n`, 2, /at most 200 characters, found one of 201/],
@@ -118,4 +118,17 @@ test('line numbers stay exact deep into a large streamed file (many chunks, blan
     parseAnnotationsCsv(Readable.from(chunks), 'big.csv', 'val', () => {}),
     /^InputError: big\.csv:54322: expected a youtube_id/,
   );
+});
+
+test('an unclosed quote deep in a CRLF file is reported on the line it opens, not where csv-parse gives up', async () => {
+  const lines = ['label,youtube_id,time_start,time_end,split'];
+  for (let row = 2; row <= 1000; row++) lines.push(`${row === 100 ? '"' : ''}abseiling,${String(row).padStart(11, 'a')},1,11,val`);
+  for (const ending of ['\r\n', '\n']) {
+    await assert.rejects(collect(parseAnnotationsCsv, `${lines.join(ending)}${ending}`), (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.equal(error.line, 100, `${JSON.stringify(ending)}: ${error.message}`);
+      assert.match(error.message, /expected a closing quote/);
+      return true;
+    });
+  }
 });

@@ -29,9 +29,11 @@ export async function readCsvRecords(
   });
   // A record is emitted synchronously while csv-parse sits at its last line, so info.lines is that record's line;
   // cheaper than on_record, which builds an info object per record.
+  let lastLine = 0;
   parser.on('data', (fields: string[]) => {
+    lastLine = parser.info.lines;
     try {
-      onRecord(fields, parser.info.lines);
+      onRecord(fields, lastLine);
     } catch (error) {
       parser.destroy(error as Error);
     }
@@ -39,12 +41,17 @@ export async function readCsvRecords(
   try {
     await pipeline(input, parser);
   } catch (error) {
-    throw asInputError(error, file);
+    throw asInputError(error, file, lastLine);
   }
 }
 
-function asInputError(error: unknown, file: string): unknown {
+function asInputError(error: unknown, file: string, lastLine: number): unknown {
   if (!(error instanceof CsvError)) return error;
+  // csv-parse finds an unclosed quote at the end of the file, and counts the lines after it its own way (CRLF twice):
+  // the field opens in the record after the last one read.
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return new InputError(file, lastLine + 1, 'expected a closing quote: the quoted field that opens on this line runs to the end of the file');
+  }
   const details = error as CsvError & { lines?: number; record?: string[] };
   if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
     const match = /expect (\d+), got (\d+)/.exec(error.message);

@@ -50,7 +50,7 @@ test("csv-parse's error on the thread comes back as file:line", async () => {
   const input = streamOf('label,youtube_id,time_start,time_end\nabseiling,aaaaaaaaaaa,1,11\n"broken,bbbbbbbbbbb,2,12\n');
   await assert.rejects(readCsvRecordsOffThread(input, 'bad.csv', () => {}), (error: unknown) => {
     assert.ok(error instanceof InputError);
-    assert.match(error.message, /^bad\.csv:3: expected well-formed CSV/);
+    assert.match(error.message, /^bad\.csv:3: expected a closing quote/);
     return true;
   });
 });
@@ -104,7 +104,7 @@ test("the records before a CSV error are checked first: the first error in the f
     /^InputError: test\.csv:3: expected a good id/,
   );
   const lines: number[] = [];
-  await assert.rejects(readCsvRecordsOffThread(streamOf(text), 'test.csv', (_fields, line) => lines.push(line)), /test\.csv:5: expected well-formed CSV/);
+  await assert.rejects(readCsvRecordsOffThread(streamOf(text), 'test.csv', (_fields, line) => lines.push(line)), /test\.csv:5: expected a closing quote/);
   assert.deepEqual(lines, [1, 2, 3, 4]);
 });
 
