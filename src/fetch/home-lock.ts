@@ -24,6 +24,7 @@ export function lockHome(home: string, name = 'fetch.lock', conflictsWith: (othe
         linkSync(mine, lock); // atomic: the lock appears with its content, or not at all
         held.add(lock);
         refuseConflicts(home, lock, conflictsWith);
+        removeStrayCopies(home, name);
         return () => release(lock);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -40,6 +41,17 @@ export function lockHome(home: string, name = 'fetch.lock', conflictsWith: (othe
     }
   } finally {
     rmSync(mine, { force: true });
+  }
+}
+
+/**
+ * The copy a taker writes before linking it as the lock (`<lock>.<pid>`) is removed when it returns; a kill -9 in
+ * between leaves it. The holder of the lock removes those of processes no longer running.
+ */
+function removeStrayCopies(home: string, name: string): void {
+  for (const entry of readdirSync(home)) {
+    const pid = entry.startsWith(`${name}.`) ? entry.slice(name.length + 1) : '';
+    if (/^\d+$/.test(pid) && Number(pid) !== process.pid && !isProcessRunning(Number(pid))) rmSync(join(home, entry), { force: true });
   }
 }
 

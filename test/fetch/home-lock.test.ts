@@ -31,6 +31,17 @@ test('one process at a time streams shards into a home; the lock of a process th
   assert.throws(() => lockHome(home), /another fetch \(process 999999999@another-node\)/);
 });
 
+test("the copy a taker killed before linking it left behind goes with the next lock; a running taker's stays", () => {
+  const home = tempDir();
+  writeFileSync(join(home, 'fetch.lock.999999999'), '999999999@somewhere\n'); // kill -9 between writing and linking
+  writeFileSync(join(home, `fetch.lock.${process.ppid}`), `${process.ppid}@${hostname()}\n`); // a taker running now
+  writeFileSync(join(home, 'fetch.lock.takeover'), 'x\n');
+  lockHome(home)();
+  assert.ok(!existsSync(join(home, 'fetch.lock.999999999')));
+  assert.ok(existsSync(join(home, `fetch.lock.${process.ppid}`)));
+  assert.ok(existsSync(join(home, 'fetch.lock.takeover')), 'not a copy: the takeover mark has its own expiry');
+});
+
 test('a lock file holding no process id (garbage, empty, a fraction, a FIFO, a link, a folder) is stale: taken over at once, no spinning', () => {
   const home = tempDir();
   // In a child process with a deadline: a lock that is never taken over would spin this one forever.
