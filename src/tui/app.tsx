@@ -325,10 +325,11 @@ export function App({ catalog, home, runner }: AppProps) {
     const state = stateRef.current;
     const table = tableRef.current;
     const subset = subsetRef.current;
-    // Of the state the keys before this one left, which the screen may not show yet.
+    // Of the state the keys before this one left, which the screen may not show yet; the class list is read only by
+    // a key that needs it (moving down the splits passes theirs by).
     const split = splits[state.splitCursor];
-    const shown = visibleClasses(classesOf(split), state.filter, state.sort);
-    const focusedClass = shown[state.classCursor];
+    const shown = () => visibleClasses(classesOf(split), state.filter, state.sort);
+    const focusedClass = () => shown()[state.classCursor];
     const mode = state.mode;
     if (key.ctrl && input === 'c') return exit();
     // Keys typed while work runs would act on a screen not yet seen: only esc (cancel) counts.
@@ -399,12 +400,12 @@ export function App({ catalog, home, runner }: AppProps) {
       if (input !== 'p' && input !== 'f' && input !== 'e') return;
       if (input !== 'f') setTable(null);
     }
-    const count = state.focus === 'splits' ? splits.length : shown.length;
+    const count = () => (state.focus === 'splits' ? splits.length : shown().length);
     if (input === 'q') return exit();
-    if (key.upArrow || input === 'k') return dispatch({ type: 'move', delta: -1, count });
-    if (key.downArrow || input === 'j') return dispatch({ type: 'move', delta: 1, count });
-    if (key.pageUp) return dispatch({ type: 'move', delta: -(paneHeight - 4), count });
-    if (key.pageDown) return dispatch({ type: 'move', delta: paneHeight - 4, count });
+    if (key.upArrow || input === 'k') return dispatch({ type: 'move', delta: -1, count: count() });
+    if (key.downArrow || input === 'j') return dispatch({ type: 'move', delta: 1, count: count() });
+    if (key.pageUp) return dispatch({ type: 'move', delta: -(paneHeight - 4), count: count() });
+    if (key.pageDown) return dispatch({ type: 'move', delta: paneHeight - 4, count: count() });
     if (key.tab || key.leftArrow || key.rightArrow) return dispatch({ type: 'focus', focus: state.focus === 'splits' ? 'classes' : 'splits' });
     if (input === '/') return dispatch({ type: 'mode', mode: { kind: 'filter' } });
     if (input === '?') return dispatch({ type: 'mode', mode: { kind: 'help' } });
@@ -414,9 +415,10 @@ export function App({ catalog, home, runner }: AppProps) {
     }
     if (input === ':') return dispatch({ type: 'mode', mode: { kind: 'sql', input: '', recall: null } });
     if (input === 's') return dispatch({ type: 'cycle-sort' });
-    if (input === ' ' && focusedClass) return dispatch({ type: 'toggle', label: focusedClass.label });
-    if (key.return && state.focus === 'classes' && focusedClass && split) return showClips(split.version, split.split, focusedClass.label);
-    if (input === 'a') return dispatch({ type: 'select-all', labels: shown.map((row) => row.label) });
+    const focused = input === ' ' || key.return ? focusedClass() : undefined;
+    if (input === ' ' && focused) return dispatch({ type: 'toggle', label: focused.label });
+    if (key.return && state.focus === 'classes' && focused && split) return showClips(split.version, split.split, focused.label);
+    if (input === 'a') return dispatch({ type: 'select-all', labels: shown().map((row) => row.label) });
     if (input === 'c') return dispatch({ type: 'clear-selection' });
     if (input === 'n') {
       if (state.selected.size === 0) return setMessage('select classes first (space, or a for all shown)');
