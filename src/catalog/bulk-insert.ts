@@ -10,9 +10,8 @@ export class BulkInserter {
   private readonly batch: Statement;
   private readonly single: Statement;
   private readonly bound: unknown[];
-  inserted = 0;
-
   private readonly rowsPerStatement: number;
+  inserted = 0;
 
   constructor(
     db: Database,

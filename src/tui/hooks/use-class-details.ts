@@ -9,8 +9,8 @@ export const DETAILS_AFTER_MS = 50;
  * cursor; others once the cursor has stood DETAILS_AFTER_MS, so that a repeating key reads none of the classes it
  * passes. Once the cursor stands, the classes beside it are read ahead (the next key down or up shows them at
  * once), and the class under it is read again if what is shown was read before the cursor came: another process
- * may have changed the catalog since. What was read is dropped when `generation` changes (the catalog refreshed after a job, another pane
- * height).
+ * may have changed the catalog since. What was read is dropped when `generation` changes (the catalog refreshed
+ * after a job, another pane height).
  */
 export function useClassDetails<T>(
   focused: string | undefined,
