@@ -227,6 +227,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     return folder;
   };
   const pathOf = exportPaths(options);
+  const outsideRoot = filesOutsideRoot(options);
   let read = 0;
   for (const row of exportableClips(catalog, options.subset, splits)) {
     options.onProgress?.(++read, subset.clips, 'listing');
@@ -248,6 +249,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     if (labelIndex === undefined) throw new UsageError(`label "${row.label}" is not in the label map (${labelMap.source})`);
     const file = row.path ?? `${folderOf(row)}${sep}${row.clip_key}.mp4`;
     const exportPath = pathOf(file);
+    outsideRoot?.note(file);
     if (WHITESPACE_SPLIT.has(options.format) && /\s/.test(exportPath)) {
       // A tree refuses unlabeled clips: for them, only formats that keep spaces in a path are offered.
       const instead = row.label === null ? 'pytorchvideo, csv or jsonl' : "tree (with --class-names torchvision) or pytorchvideo";
@@ -316,7 +318,32 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   });
   removeStale(options.out, earlier, new Set([...laidOut, ...files.map((file) => file.name), 'manifest.json']));
   const splitFolders = [...new Set(laidOut.map((path) => path.slice(0, path.indexOf(sep))))].sort();
-  return { listed: listedCount, excluded: excluded.length, excludedByStatus, overlapping: overlapCount, files, warnings: [...partNotice(subset.definition, options), ...warnings], splitFolders };
+  return { listed: listedCount, excluded: excluded.length, excludedByStatus, overlapping: overlapCount, files, warnings: [...partNotice(subset.definition, options), ...(outsideRoot?.warning() ?? []), ...warnings], splitFolders };
+}
+
+/**
+ * A list of relative paths names files outside its videos folder with `../`: right where it is written, wrong once
+ * that folder alone is copied or mounted elsewhere (what relative paths are for). Counted, to say so.
+ */
+function filesOutsideRoot(options: ExportOptions): { note(file: string): void; warning(): string[] } | undefined {
+  if (options.paths !== 'relative' || options.pathPrefix !== undefined || FILE_FORMATS.has(options.format)) return undefined;
+  const root = options.videoRoot.endsWith(sep) ? options.videoRoot : options.videoRoot + sep;
+  let count = 0;
+  let first: string | undefined;
+  return {
+    note(file) {
+      if (file.startsWith(root)) return;
+      count++;
+      first ??= file;
+    },
+    warning: () =>
+      count === 0
+        ? []
+        : [
+            `${count} listed ${count === 1 ? 'file lies' : 'files lie'} outside ${options.videoRoot} (${first}): ${count === 1 ? 'its path climbs' : 'their paths climb'} out of it with ../, ` +
+              'and break where that folder is copied or mounted alone; pass --root with a folder that holds every clip, or --paths absolute',
+          ],
+  };
 }
 
 /** A part exported alone keeps its Kinetics split names, and compact labels count its own classes only: say so. */

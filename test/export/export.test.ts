@@ -293,6 +293,22 @@ describe('kinetics export', () => {
     assert.equal(both.code, 64);
   });
 
+  test('relative paths out of --root still resolve, with a warning that they climb out of it; none when every file is under it', async () => {
+    const inside = await cli('export', 'k7', '--format', 'mmaction', '--out', join(tempDir(), 'inside'));
+    assert.equal(inside.code, 0, inside.stderr);
+    assert.doesNotMatch(inside.stderr, /outside/);
+    const root = join(home, 'videos', 'k700-2020', 'val', 'abseiling');
+    const out = join(tempDir(), 'climbing');
+    const climbing = await cli('export', 'k7', '--format', 'mmaction', '--root', root, '--out', out);
+    assert.equal(climbing.code, 0, climbing.stderr);
+    const listed = readBack.mmaction!(readFileSync(join(out, 'k700-2020_val_list_videos.txt'), 'utf8'));
+    const outside = listed.filter((clip) => clip.path.startsWith('../'));
+    assert.ok(outside.length > 0 && outside.length < listed.length, `${outside.length} of ${listed.length}`);
+    for (const clip of listed) assert.ok(existsSync(join(root, clip.path)), clip.path);
+    assert.match(climbing.stderr, new RegExp(`warning: ${outside.length} listed files lie outside ${root} \\(/.*\\.mp4\\): their paths climb out of it with \\.\\./`));
+    assert.match(climbing.stderr, /pass --root with a folder that holds every clip, or --paths absolute/);
+  });
+
   test('a tree whose class folders a folder loader would number otherwise than classes.txt is exported with a warning naming why', async () => {
     const [baby] = await queryAll<{ clip_key: string }>(db, "SELECT clip_key FROM clips WHERE version = 'k700-2020' AND split = 'val' AND label = 'hugging baby' LIMIT 1");
     writeTree(join(home, 'videos', 'k700-2020', 'val'), { [`hugging_baby/${baby!.clip_key}.mp4`]: 'ok' });
