@@ -54,8 +54,28 @@ export function splitRows({ sqlite: db }: Catalog): SplitRow[] {
     .all() as SplitRow[];
 }
 
+/** The statuses copied onto a split's clip rows (see migration 007), read through the label index. */
+const ON_DISK_BY_CLIP_ROWS = `
+  SELECT label,
+         count(*) FILTER (WHERE disk_status IN ${USABLE_STATUS_LIST}) AS on_disk,
+         count(*) FILTER (WHERE disk_status IN ${broken}) AS damaged
+  FROM clip_annotations WHERE version = @version AND split = @split AND disk_status <> 'missing' GROUP BY label`;
+
+/**
+ * What a probe by key from a serving file costs against a clip row read in label order, measured with 200k files on
+ * disk: 1.35 µs against 0.55 µs (over K700 train, 0.27 s either way; over K400 val, 87 ms against 4 ms). Fewer files
+ * than the split's clips over this are probed; else the split's rows are read.
+ */
+const PROBE_COST = 2.5;
+
 /** Annotated counts come from the per-label counts kept for each annotation file; clips without a label are the rest. */
 export function classStats({ sqlite: db }: Catalog, version: string, split: string): ClassStats[] {
+  const splitClips = db
+    .prepare("SELECT coalesce(sum(rows), 0) FROM source_files WHERE version = ? AND split = ? AND kind IN ('annotations', 'listing')")
+    .pluck()
+    .get(version, split) as number;
+  const servedClips = db.prepare('SELECT count(*) FROM best_files').pluck().get() as number;
+  const onDisk = servedClips * PROBE_COST < splitClips ? `${ON_DISK} WHERE c.version = @version AND c.split = @split GROUP BY c.label` : ON_DISK_BY_CLIP_ROWS;
   return db
     .prepare(
       `WITH files AS (
@@ -69,7 +89,7 @@ export function classStats({ sqlite: db }: Catalog, version: string, split: stri
          SELECT '(unlabeled)', (SELECT sum(rows) FROM files) - (SELECT coalesce(sum(annotated), 0) FROM labelled)),
        disk AS (
          SELECT coalesce(label, '(unlabeled)') AS label, on_disk, damaged
-         FROM (${ON_DISK} WHERE c.version = @version AND c.split = @split GROUP BY c.label))
+         FROM (${onDisk}))
        SELECT counts.label, annotated, coalesce(on_disk, 0) AS onDisk, coalesce(damaged, 0) AS damaged
        FROM counts LEFT JOIN disk USING (label)
        WHERE annotated > 0`,
