@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { type IngestSummary, ingest } from '../../src/ingest/ingest.js';
+import { VERSIONS } from '../../src/sources/bucket-layout.js';
+import { openSource } from '../../src/sources/open-source.js';
 import { runCli } from '../helpers/run-cli.js';
 import { copyOfSampleBucket, sampleBucket, tempDir } from '../helpers/temp.js';
 
@@ -102,6 +106,40 @@ describe('ingest from a directory bucket', () => {
     assert.equal(k400Val.length, 11);
     assert.ok(k400Val.some((row) => row.clip_key === 'zzzzzzzzzzz_000000_000010'));
     assert.deepEqual(await queryAll(file, "SELECT * FROM clips WHERE version = 'k700-2020' ORDER BY split, clip_key"), k700Before);
+  });
+
+  test('a bucket copied again (every mtime new, the same bytes) loads nothing, not even in a transaction rolled back', async () => {
+    const bucket = copyOfSampleBucket();
+    const catalog = Catalog.open(newCatalogFile());
+    const load = () => ingest(catalog, { source: openSource(bucket), versions: VERSIONS, downstream: true });
+    await load();
+    // Rows deleted and inserted count here even when their transaction is rolled back.
+    const changesOf = async (run: () => Promise<IngestSummary>) => {
+      const before = catalog.sqlite.prepare('SELECT total_changes()').pluck().get() as number;
+      const summary = await run();
+      assert.equal(summary.unchanged, 24);
+      return (catalog.sqlite.prepare('SELECT total_changes()').pluck().get() as number) - before;
+    };
+    const untouched = await changesOf(load);
+    const future = new Date(Date.now() + 5000);
+    for (const name of readdirSync(bucket, { recursive: true }) as string[]) utimesSync(join(bucket, name), future, future);
+    // One change a file: its new mtime, kept so that the next run does not read it again.
+    assert.equal(await changesOf(load), untouched + 24);
+    assert.equal(await changesOf(load), untouched);
+
+    // The same size and other bytes: loaded.
+    const valPath = join(bucket, '700_2020/annotations/val.csv');
+    const text = readFileSync(valPath, 'utf8');
+    const relabelled = text.replace(/\r\nabseiling,/, '\r\nskydiving,');
+    assert.equal(Buffer.byteLength(relabelled), Buffer.byteLength(text));
+    assert.notEqual(relabelled, text);
+    writeFileSync(valPath, relabelled);
+    const changed = await load();
+    assert.deepEqual(changed.files.filter((outcome) => outcome.status === 'loaded').map((outcome) => outcome.path), ['700_2020/annotations/val.csv']);
+    const labels = catalog.sqlite.prepare("SELECT label, count(*) AS n FROM clips WHERE version = 'k700-2020' AND split = 'val' AND label IN ('abseiling', 'skydiving') GROUP BY label").all();
+    const counted = (label: string) => relabelled.split('\r\n').filter((line) => line.startsWith(`${label},`)).length;
+    assert.deepEqual(labels, [{ label: 'abseiling', n: counted('abseiling') }, { label: 'skydiving', n: counted('skydiving') }]);
+    await catalog.close();
   });
 
   test('a malformed file stops with file:line, exit code ≠ 0, and keeps that file\'s previous rows; the rest loads', async () => {
