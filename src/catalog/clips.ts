@@ -2,7 +2,7 @@ import type { AnnotationRecord } from '../ingest/parsers/annotations-csv.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
 import { BulkInserter } from './bulk-insert.js';
 import type { Catalog } from './catalog.js';
-import { deferIndexesIfEmpty, rebuildDeferredIndexes } from './deferred-indexes.js';
+import { deferIndexesIfEmpty, dropIndexesForReload, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { refreshAnnotationStatistics } from './statistics.js';
 
 /** The statuses of a clip usable on disk, as an SQL list: `('ok', 'unchecked', 'unverified')`. */
@@ -33,7 +33,8 @@ export function finishedLoadingAnnotations(catalog: Catalog): void {
  * each label has in the file, gives the new rows the status of the files that serve them, and renews the version's
  * class list.
  */
-export function annotationWriter(catalog: Catalog, sourceId: number, version: string, split: string) {
+export function annotationWriter(catalog: Catalog, sourceId: number, version: string, split: string, loadedBefore: boolean) {
+  const putIndexesBack = loadedBefore ? forgetClipRowsOf(catalog, sourceId) : undefined;
   const clips = new BulkInserter(catalog.sqlite, 'clip_annotations', ['clip_key', 'youtube_id', 'time_start', 'time_end', 'label', 'is_cc'], {
     constants: { source_id: sourceId, version, split },
   });
@@ -41,12 +42,30 @@ export function annotationWriter(catalog: Catalog, sourceId: number, version: st
     add: (record: AnnotationRecord) => clips.add(record.clipKey, record.youtubeId, record.timeStart, record.timeEnd, record.label, record.isCc),
     finish(clipsByLabel: Map<string, number>): void {
       clips.flush();
+      putIndexesBack?.();
       copyDiskStatuses(catalog, sourceId);
       const addLabel = catalog.sqlite.prepare('INSERT INTO source_labels (source_id, label, clips) VALUES (?, ?, ?)');
       for (const [label, count] of clipsByLabel) addLabel.run(sourceId, label, count);
       refreshClassLabels(catalog, version);
     },
   };
+}
+
+/**
+ * Share of all clip rows above which a file loaded again is loaded with the table's indexes dropped, and rebuilt
+ * after in its transaction. Measured on the full-size catalog: K700-2020 train (37 % of the rows) 12.7 s with the
+ * indexes live, 8.6 s rebuilt; K400 train (17 %) 5.7–5.8 s live, 6.2–6.7 s rebuilt.
+ */
+const RELOAD_WITH_INDEXES_REBUILT = 0.2;
+
+/** Forgets a file's clip rows before it is loaded again; returns what puts the indexes back, if they were dropped. */
+function forgetClipRowsOf({ sqlite }: Catalog, sourceId: number): (() => void) | undefined {
+  const { rows, all } = sqlite
+    .prepare("SELECT sum(rows) FILTER (WHERE id = ?) AS rows, sum(rows) AS \"all\" FROM source_files WHERE kind IN ('annotations', 'listing')")
+    .get(sourceId) as { rows: number | null; all: number | null };
+  const putIndexesBack = (rows ?? 0) > RELOAD_WITH_INDEXES_REBUILT * (all ?? 0) ? dropIndexesForReload(sqlite, 'clip_annotations') : undefined;
+  sqlite.prepare('DELETE FROM clip_annotations WHERE source_id = ?').run(sourceId);
+  return putIndexesBack;
 }
 
 /**

@@ -55,26 +55,41 @@ export function deferIndexesIfEmpty(db: Database, table: string, isEmpty: () => 
     .transaction(() => {
       // Empty, and not being loaded already by a process that found it empty first.
       if (!isEmpty() || hasDeferredIndexes(db)) return 0;
-      const standIns = TRIGGER_STAND_INS[table] ?? [];
-      const definitions = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = ? AND tbl_name = ? AND sql IS NOT NULL");
-      const indexes = definitions.all('index', table) as { name: string; sql: string }[];
-      // Triggers only where a statement stands in for them.
-      const triggerTables = standIns.length > 0 ? [...new Set([table, ...standIns.map((entry) => entry.triggersOf)])] : [];
-      const triggers = triggerTables.flatMap((name) => definitions.all('trigger', name) as { name: string; sql: string }[]);
       db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?)").run(String(process.pid));
       const keep = db.prepare('INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)');
-      for (const index of indexes) {
-        keep.run(index.name, index.sql);
-        db.exec(`DROP INDEX "${index.name}"`);
-      }
-      for (const entry of standIns) keep.run(entry.name, entry.sql);
-      for (const trigger of triggers) {
-        keep.run(trigger.name, trigger.sql);
-        db.exec(`DROP TRIGGER "${trigger.name}"`);
-      }
-      return indexes.length;
+      const { indexes, entries } = setAside(db, table);
+      for (const entry of entries) keep.run(entry.name, entry.sql);
+      return indexes;
     })
     .immediate();
+}
+
+/**
+ * Drops a table's indexes and the triggers a stand-in replaces; returns them with the stand-ins, in the order they
+ * come back: indexes, what stands in for the triggers (it reads through them), triggers.
+ */
+function setAside(db: Database, table: string): { indexes: number; entries: { name: string; sql: string }[] } {
+  const standIns = TRIGGER_STAND_INS[table] ?? [];
+  const definitions = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = ? AND tbl_name = ? AND sql IS NOT NULL");
+  const indexes = definitions.all('index', table) as { name: string; sql: string }[];
+  // Triggers only where a statement stands in for them.
+  const triggerTables = standIns.length > 0 ? [...new Set([table, ...standIns.map((entry) => entry.triggersOf)])] : [];
+  const triggers = triggerTables.flatMap((name) => definitions.all('trigger', name) as { name: string; sql: string }[]);
+  for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
+  for (const trigger of triggers) db.exec(`DROP TRIGGER "${trigger.name}"`);
+  return { indexes: indexes.length, entries: [...indexes, ...standIns, ...triggers] };
+}
+
+/**
+ * Inside the caller's transaction, for a load that replaces much of a table: its indexes and triggers dropped, and
+ * what puts them back (rebuilt, the stand-ins run) returned. A rollback takes the drops back with everything else,
+ * so nothing is recorded aside.
+ */
+export function dropIndexesForReload(db: Database, table: string): () => void {
+  const { entries } = setAside(db, table);
+  return () => {
+    for (const entry of entries) db.exec(entry.sql);
+  };
 }
 
 function hasDeferredIndexes(db: Database): boolean {

@@ -9,6 +9,8 @@ import { VERSIONS } from '../../src/sources/bucket-layout.js';
 import { openSource } from '../../src/sources/open-source.js';
 import { runCli } from '../helpers/run-cli.js';
 import { copyOfSampleBucket, sampleBucket, tempDir } from '../helpers/temp.js';
+import { writeTree } from '../helpers/video-tree.js';
+import { scan } from '../../src/scan/scan.js';
 
 const lines = (path: string) => readFileSync(join(sampleBucket, path), 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
 
@@ -139,6 +141,50 @@ describe('ingest from a directory bucket', () => {
     const labels = catalog.sqlite.prepare("SELECT label, count(*) AS n FROM clips WHERE version = 'k700-2020' AND split = 'val' AND label IN ('abseiling', 'skydiving') GROUP BY label").all();
     const counted = (label: string) => relabelled.split('\r\n').filter((line) => line.startsWith(`${label},`)).length;
     assert.deepEqual(labels, [{ label: 'abseiling', n: counted('abseiling') }, { label: 'skydiving', n: counted('skydiving') }]);
+    await catalog.close();
+  });
+
+  test('a file holding much of the catalog is loaded again with the indexes rebuilt: the same schema, its files\' statuses, or nothing on error', async () => {
+    const bucket = copyOfSampleBucket();
+    const catalog = Catalog.open(newCatalogFile());
+    const load = () => ingest(catalog, { source: openSource(bucket), versions: VERSIONS, downstream: true });
+    await load();
+    const share = catalog.sqlite
+      .prepare("SELECT 1.0 * sum(rows) FILTER (WHERE path = '700_2020/annotations/val.csv') / sum(rows) FROM source_files WHERE kind IN ('annotations', 'listing')")
+      .pluck()
+      .get() as number;
+    assert.ok(share > 0.2, `K700 val holds ${share} of the rows: more than the share reloaded with indexes rebuilt`);
+    const keys = catalog.sqlite.prepare("SELECT clip_key FROM clip_annotations WHERE version = 'k700-2020' AND split = 'val' ORDER BY clip_key LIMIT 3").pluck().all() as string[];
+    const videos = tempDir();
+    writeTree(videos, { [`${keys[0]}.mp4`]: 'ok', [`${keys[1]}.mp4`]: 'truncated' });
+    await scan(catalog, { roots: [videos], verify: true, quick: false });
+    const schema = () => catalog.sqlite.prepare("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'clip_annotations' ORDER BY name").all();
+    const clips = () => catalog.sqlite.prepare("SELECT clip_key, label, status FROM clips WHERE version = 'k700-2020' AND split = 'val' ORDER BY clip_key").all();
+    const schemaBefore = schema();
+    assert.ok(schemaBefore.filter((entry) => (entry as { type: string }).type === 'trigger').length >= 2);
+
+    const valPath = join(bucket, '700_2020/annotations/val.csv');
+    const text = readFileSync(valPath, 'utf8');
+    writeFileSync(valPath, `${text.trimEnd()}\r\nabseiling,zzzzzzzzzzz,0,10,val\r\nabseiling,zzzzzzzzzzz,10,oops,val\r\n`);
+    const before = clips();
+    const failed = await load();
+    assert.equal(failed.failed, 1);
+    assert.match(failed.files.find((outcome) => outcome.status === 'failed')!.error!, /val\.csv:\d+: expected a whole number for time_end, found "oops"/);
+    assert.deepEqual(schema(), schemaBefore);
+    assert.deepEqual(clips(), before);
+
+    writeFileSync(valPath, `${text.trimEnd()}\r\nabseiling,zzzzzzzzzzz,0,10,val\r\n`);
+    const loaded = await load();
+    assert.deepEqual(loaded.files.filter((outcome) => outcome.status === 'loaded').map((outcome) => outcome.path), ['700_2020/annotations/val.csv']);
+    assert.deepEqual(schema(), schemaBefore);
+    const after = clips() as { clip_key: string; status: string }[];
+    assert.deepEqual(after.filter((clip) => clip.clip_key !== 'zzzzzzzzzzz_000000_000010'), before);
+    assert.deepEqual(after.filter((clip) => keys.includes(clip.clip_key)).map((clip) => clip.status), ['ok', 'damaged', 'missing']);
+    // The one-row-per-key trigger is back: a second row for a key is refused.
+    assert.throws(
+      () => catalog.sqlite.prepare("INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end) SELECT source_id, version, split, clip_key, youtube_id, time_start, time_end FROM clip_annotations WHERE clip_key = ?").run(keys[2]),
+      /UNIQUE constraint failed/,
+    );
     await catalog.close();
   });
 

@@ -6,8 +6,8 @@ import { type LoadContext, type Loader, deleteRowsOf } from './load-context.js';
 /** Annotation CSVs and K600's `ls -R` listings both become clip rows; the version's class list follows. */
 function annotationLoader(parse: typeof parseAnnotationsCsv): Loader {
   return async (body, context: LoadContext) => {
-    deleteRowsOf(context, 'clip_annotations', 'source_labels');
-    const writer = annotationWriter(context.catalog, context.sourceId, context.file.version!, context.file.split!);
+    deleteRowsOf(context, 'source_labels');
+    const writer = annotationWriter(context.catalog, context.sourceId, context.file.version!, context.file.split!, context.loadedBefore);
     const clipsByLabel = new Map<string, number>();
     const { rows, repeats } = await parse(body, context.displayName, context.file.split!, (record) => {
       if (record.label !== null) clipsByLabel.set(record.label, (clipsByLabel.get(record.label) ?? 0) + 1);
