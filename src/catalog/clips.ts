@@ -63,9 +63,14 @@ function forgetClipRowsOf({ sqlite }: Catalog, sourceId: number): (() => void) |
   const { rows, all } = sqlite
     .prepare("SELECT sum(rows) FILTER (WHERE id = ?) AS rows, sum(rows) AS \"all\" FROM source_files WHERE kind IN ('annotations', 'listing')")
     .get(sourceId) as { rows: number | null; all: number | null };
-  const putIndexesBack = (rows ?? 0) > RELOAD_WITH_INDEXES_REBUILT * (all ?? 0) ? dropIndexesForReload(sqlite, 'clip_annotations') : undefined;
+  const rebuild = (rows ?? 0) > RELOAD_WITH_INDEXES_REBUILT * (all ?? 0) ? dropIndexesForReload(sqlite, 'clip_annotations') : undefined;
   sqlite.prepare('DELETE FROM clip_annotations WHERE source_id = ?').run(sourceId);
-  return putIndexesBack;
+  if (!rebuild) return undefined;
+  return () => {
+    rebuild();
+    // A dropped index takes its statistics with it; were the ingest to stop before its own ANALYZE, none would come back.
+    refreshAnnotationStatistics(sqlite);
+  };
 }
 
 /**

@@ -27,21 +27,25 @@ class SameContent extends Error {}
  * They are read and hashed first (an annotation file is tens of MB at most), so that the same bytes are not loaded
  * only to be rolled back: that replaced every row, indexes and all (~35 s for a re-synced full-size bucket).
  */
-async function unlessSameBytes(body: Readable, sha256: string): Promise<Readable> {
+async function unlessSameBytes(body: Readable, sha256: string, progress: { bytes: number }): Promise<Readable> {
   const chunks: Buffer[] = [];
   const hash = createHash('sha256');
   for await (const chunk of body as AsyncIterable<Buffer>) {
     hash.update(chunk);
     chunks.push(chunk);
+    progress.bytes += chunk.length;
   }
   if (hash.digest('hex') === sha256) throw new SameContent();
+  // Counted again as the loader reads them: what arrived is checked against the size the source gave.
+  progress.bytes = 0;
   return Readable.from(chunks);
 }
 
 /**
- * Reads one source file into the catalog: skipped when the source says it is unchanged (size and mtime, or ETag),
- * else streamed through a hash into its loader inside one transaction, which is rolled back when the bytes turn out
- * to be the same as last time or when anything is wrong with them.
+ * Reads one source file into the catalog: skipped when the source says it is unchanged (size and mtime, or ETag) or
+ * when, of the size it had, its bytes hash as before (only the new stamp is kept); else streamed through a hash into
+ * its loader inside one transaction, rolled back when anything is wrong with them (or, of a size the source did not
+ * tell, they turn out the same).
  */
 export async function ingestFile(
   catalog: Catalog,
@@ -82,7 +86,7 @@ export async function ingestFile(
     },
   });
   try {
-    const body = prior && opened.bytes === prior.bytes ? await unlessSameBytes(opened.body, prior.sha256) : opened.body;
+    const body = prior && opened.bytes === prior.bytes ? await unlessSameBytes(opened.body, prior.sha256, progress) : opened.body;
     // Errors reach the loader through `hashed`; this promise only keeps an early one from going unhandled.
     const piping = pipeline(body, hashed).catch(() => {});
     const result = await catalog.transaction(async () => {

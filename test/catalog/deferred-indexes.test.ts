@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
+import { annotationWriter } from '../../src/catalog/clips.js';
 import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
 import { loadMigrations } from '../../src/catalog/migrations.js';
 import { KineticsError } from '../../src/errors.js';
@@ -97,4 +98,27 @@ test("a catalog an older build is still loading for the first time is not migrat
   );
   assert.match(String(upgraded.sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'clip_annotations_by_key'").pluck().get()), /clip_key, version, split, label/);
   await upgraded.close();
+});
+
+test('a file loaded again that holds most clip rows drops the indexes and triggers in its transaction, and puts them back with their statistics', () => {
+  const catalog = newCatalog();
+  const add = catalog.sqlite.prepare(ADD_CLIP);
+  const keys = ['aaaaaaaaaaa_000000_000010', 'bbbbbbbbbbb_000000_000010', 'ccccccccccc_000000_000010', 'ddddddddddd_000000_000010'];
+  for (const key of keys) add.run('k400', 'val', key, key, 'abseiling');
+  catalog.sqlite.exec('ANALYZE');
+  const objects = objectsOf(catalog);
+  const statistics = () => catalog.sqlite.prepare("SELECT idx FROM sqlite_stat1 WHERE tbl = 'clip_annotations' ORDER BY idx").pluck().all();
+  const analysed = statistics();
+  assert.ok(objects.length >= 5 && analysed.length >= 3);
+  catalog.sqlite.transaction(() => {
+    const writer = annotationWriter(catalog, 1, 'k400', 'val', true);
+    assert.deepEqual(objectsOf(catalog), [], 'dropped while the rows are replaced');
+    assert.equal(catalog.sqlite.prepare('SELECT count(*) FROM clip_annotations').pluck().get(), 0);
+    for (const key of keys.slice(1)) writer.add({ split: 'val', youtubeId: key.slice(0, 11), timeStart: 0, timeEnd: 10, label: 'zumba', isCc: null, clipKey: key });
+    writer.finish(new Map([['zumba', 3]]));
+  })();
+  assert.deepEqual(objectsOf(catalog), objects);
+  assert.deepEqual(statistics(), analysed);
+  assert.deepEqual(catalog.sqlite.prepare('SELECT clip_key, label FROM clip_annotations ORDER BY clip_key').all(), keys.slice(1).map((clip_key) => ({ clip_key, label: 'zumba' })));
+  void catalog.close();
 });

@@ -180,6 +180,18 @@ describe('ingest from a directory bucket', () => {
     const after = clips() as { clip_key: string; status: string }[];
     assert.deepEqual(after.filter((clip) => clip.clip_key !== 'zzzzzzzzzzz_000000_000010'), before);
     assert.deepEqual(after.filter((clip) => keys.includes(clip.clip_key)).map((clip) => clip.status), ['ok', 'damaged', 'missing']);
+    // A key the new rows share with another file's is found by the check run when the indexes come back (it names
+    // the key, where the live trigger does not), and the whole file is rolled back: indexes, triggers and rows.
+    catalog.sqlite
+      .prepare("UPDATE clip_annotations SET version = 'k700-2020', split = 'val', clip_key = 'yyyyyyyyyyy_000000_000010' WHERE rowid = (SELECT min(rowid) FROM clip_annotations WHERE version = 'k400' AND split = 'test')")
+      .run();
+    const withShared = clips();
+    writeFileSync(valPath, `${text.trimEnd()}\r\nabseiling,yyyyyyyyyyy,0,10,val\r\n`);
+    const refused = await load();
+    assert.match(refused.files.find((outcome) => outcome.status === 'failed')!.error!, /yyyyyyyyyyy_000000_000010 twice in k700-2020 val/);
+    assert.deepEqual(schema(), schemaBefore);
+    assert.deepEqual(clips(), withShared);
+
     // The one-row-per-key trigger is back: a second row for a key is refused.
     assert.throws(
       () => catalog.sqlite.prepare("INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end) SELECT source_id, version, split, clip_key, youtube_id, time_start, time_end FROM clip_annotations WHERE clip_key = ?").run(keys[2]),
