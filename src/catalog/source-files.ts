@@ -65,12 +65,22 @@ export async function recordSourceFile(
 }
 
 /** The same bytes came back under a new ETag or mtime: remember those so the next run can skip the file. */
+/**
+ * Keeps a file's new stamp (mtime, ETag) for the bytes it was found to hold, unless another process has recorded
+ * other bytes for it since (then nothing changes, and false says so).
+ */
 export async function refreshSourceFileStamp(
   catalog: Catalog,
-  id: number,
+  record: { id: number; sha256: string },
   stamp: { etag: string | null; mtimeMs: number | null },
-): Promise<void> {
-  await catalog.db.updateTable('source_files').set({ etag: stamp.etag, mtime_ms: stamp.mtimeMs }).where('id', '=', id).execute();
+): Promise<boolean> {
+  const result = await catalog.db
+    .updateTable('source_files')
+    .set({ etag: stamp.etag, mtime_ms: stamp.mtimeMs })
+    .where('id', '=', record.id)
+    .where('sha256', '=', record.sha256)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 export async function writeSetting(catalog: Catalog, key: string, value: string): Promise<void> {

@@ -3,7 +3,7 @@ import { Readable, Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { Catalog } from '../catalog/catalog.js';
 import { fromDatabaseError } from '../catalog/catalog-errors.js';
-import { findSourceFile, recordSourceFile, refreshSourceFileStamp, sourceFileId } from '../catalog/source-files.js';
+import { type SourceFileRecord, findSourceFile, recordSourceFile, refreshSourceFileStamp, sourceFileId } from '../catalog/source-files.js';
 import { InputError, KineticsError, SourceUnreachableError } from '../errors.js';
 import { type BucketFile, kindOf } from '../sources/bucket-layout.js';
 import type { Source } from '../sources/source.js';
@@ -20,14 +20,15 @@ export interface FileOutcome {
   exitCode?: number;
 }
 
-class SameContent extends Error {}
+/** The bytes of a file are those recorded for it. */
+class SameContent extends Error {
+  constructor(readonly record: SourceFileRecord) {
+    super('same content');
+  }
+}
 
-/**
- * A file of the size it had: maybe the same bytes under another mtime or ETag (a copy, a sync, a download again).
- * They are read and hashed first (an annotation file is tens of MB at most), so that the same bytes are not loaded
- * only to be rolled back: that replaced every row, indexes and all (~35 s for a re-synced full-size bucket).
- */
-async function unlessSameBytes(body: Readable, sha256: string, progress: { bytes: number }): Promise<Readable> {
+/** A file's bytes in memory, hashed, counted as they arrive. */
+async function readWhole(body: Readable, progress: { bytes: number }): Promise<{ sha256: string; chunks: Buffer[] }> {
   const chunks: Buffer[] = [];
   const hash = createHash('sha256');
   for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -35,10 +36,7 @@ async function unlessSameBytes(body: Readable, sha256: string, progress: { bytes
     chunks.push(chunk);
     progress.bytes += chunk.length;
   }
-  if (hash.digest('hex') === sha256) throw new SameContent();
-  // Counted again as the loader reads them: what arrived is checked against the size the source gave.
-  progress.bytes = 0;
-  return Readable.from(chunks);
+  return { sha256: hash.digest('hex'), chunks };
 }
 
 /**
@@ -85,8 +83,21 @@ export async function ingestFile(
       done(null, chunk);
     },
   });
+  const stamp = { etag: opened.etag, mtimeMs: opened.mtimeMs };
   try {
-    const body = prior && opened.bytes === prior.bytes ? await unlessSameBytes(opened.body, prior.sha256, progress) : opened.body;
+    let body = opened.body;
+    if (prior && opened.bytes === prior.bytes) {
+      // The size it had: maybe the same bytes under another mtime or ETag (a copy, a sync, a download again). Read
+      // and hashed first (an annotation file is tens of MB at most), so that the same bytes are not loaded only to
+      // be rolled back, which replaced every row, indexes and all (~35 s for a re-synced full-size bucket).
+      const whole = await readWhole(opened.body, progress);
+      if (whole.sha256 === prior.sha256 && (await refreshSourceFileStamp(catalog, prior, stamp))) {
+        return outcome('unchanged', { rows: prior.rows, bytes: prior.bytes });
+      }
+      // Counted again as the loader reads them: what arrived is checked against the size the source gave.
+      progress.bytes = 0;
+      body = Readable.from(whole.chunks);
+    }
     // Errors reach the loader through `hashed`; this promise only keeps an early one from going unhandled.
     const piping = pipeline(body, hashed).catch(() => {});
     const result = await catalog.transaction(async () => {
@@ -107,7 +118,9 @@ export async function ingestFile(
         throw new KineticsError(`${displayName}: received ${progress.bytes} of ${opened.bytes} bytes`);
       }
       const sha256 = hash.digest('hex');
-      if (prior && prior.sha256 === sha256) throw new SameContent();
+      // Read again inside the transaction: another process may have loaded the file since `prior` was read.
+      const recorded = await findSourceFile(catalog, file.path);
+      if (recorded?.sha256 === sha256) throw new SameContent(recorded);
       await recordSourceFile(catalog, sourceId, {
         bytes: progress.bytes,
         sha256,
@@ -122,9 +135,9 @@ export async function ingestFile(
     // Closing the loader's end lets the pipeline close the source; an error sent to the source instead would reach
     // a line reader that has already stopped listening.
     hashed.destroy();
-    if (error instanceof SameContent && prior) {
-      await refreshSourceFileStamp(catalog, prior.id, { etag: opened.etag, mtimeMs: opened.mtimeMs });
-      return outcome('unchanged', { rows: prior.rows, bytes: prior.bytes });
+    if (error instanceof SameContent) {
+      await refreshSourceFileStamp(catalog, error.record, stamp);
+      return outcome('unchanged', { rows: error.record.rows, bytes: error.record.bytes });
     }
     if (error instanceof InputError) return outcome('failed', { error: error.message, exitCode: error.exitCode });
     // A full disk, a read-only or busy catalog: no later file can load either; the files loaded before stand.

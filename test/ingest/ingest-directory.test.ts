@@ -7,6 +7,7 @@ import { Catalog } from '../../src/catalog/catalog.js';
 import { type IngestSummary, ingest } from '../../src/ingest/ingest.js';
 import { VERSIONS } from '../../src/sources/bucket-layout.js';
 import { openSource } from '../../src/sources/open-source.js';
+import type { Source } from '../../src/sources/source.js';
 import { runCli } from '../helpers/run-cli.js';
 import { copyOfSampleBucket, sampleBucket, tempDir } from '../helpers/temp.js';
 import { writeTree } from '../helpers/video-tree.js';
@@ -141,6 +142,45 @@ describe('ingest from a directory bucket', () => {
     const labels = catalog.sqlite.prepare("SELECT label, count(*) AS n FROM clips WHERE version = 'k700-2020' AND split = 'val' AND label IN ('abseiling', 'skydiving') GROUP BY label").all();
     const counted = (label: string) => relabelled.split('\r\n').filter((line) => line.startsWith(`${label},`)).length;
     assert.deepEqual(labels, [{ label: 'abseiling', n: counted('abseiling') }, { label: 'skydiving', n: counted('skydiving') }]);
+    await catalog.close();
+  });
+
+  test('bytes found the same as recorded, while another process recorded other bytes for the file, are loaded, not stamped', async () => {
+    const original = copyOfSampleBucket();
+    const catalog = Catalog.open(newCatalogFile());
+    const loadFrom = (bucket: string, into = catalog) => ingest(into, { source: openSource(bucket), versions: VERSIONS, downstream: true });
+    await loadFrom(original);
+    const path = '400/annotations/val.csv';
+    const text = readFileSync(join(original, path), 'utf8');
+    // Other bytes of the same size, in another copy of the bucket.
+    const changed = copyOfSampleBucket();
+    const swapped = text.replace(/\nabseiling,/, '\nabsieling,');
+    assert.equal(swapped.length, text.length);
+    writeFileSync(join(changed, path), swapped);
+    // The original bytes under a new mtime: read and found the same as what the catalog held when the run began.
+    const future = new Date(Date.now() + 5000);
+    utimesSync(join(original, path), future, future);
+    const directory = openSource(original);
+    const racing: Source = {
+      location: directory.location,
+      locate: (file) => directory.locate(file),
+      async open(file, known) {
+        if (file === path) {
+          // Between this run's look at the file's record and its hashing, another process loads the other bytes.
+          const other = Catalog.open(catalog.file);
+          await loadFrom(changed, other);
+          await other.close();
+        }
+        return directory.open(file, known);
+      },
+    };
+    const raced = await ingest(catalog, { source: racing, versions: VERSIONS, downstream: true });
+    assert.deepEqual(raced.files.filter((outcome) => outcome.status === 'loaded').map((outcome) => outcome.path), [path]);
+    const labelCount = (label: string) => catalog.sqlite.prepare("SELECT count(*) FROM clips WHERE version = 'k400' AND split = 'val' AND label = ?").pluck().get(label);
+    assert.equal(labelCount('absieling'), 0);
+    assert.ok((labelCount('abseiling') as number) > 0);
+    const again = await loadFrom(original);
+    assert.equal(again.loaded, 0);
     await catalog.close();
   });
 
