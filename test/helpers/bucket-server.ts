@@ -52,6 +52,12 @@ export class BucketServer {
   }
 
   private readonly etags = new Map<string, string>();
+  private uploads = 1;
+
+  /** Every file as uploaded again in parts: the same bytes, each with another ETag (S3's is then not their MD5). */
+  uploadAgainInParts(): void {
+    this.uploads++;
+  }
 
   /**
    * The content's MD5, as S3 answers for an object uploaded in one part; computed once per file version (benchmarks
@@ -61,10 +67,10 @@ export class BucketServer {
     const key = `${file}\0${size}\0${mtimeMs}`;
     let etag = this.etags.get(key);
     if (!etag) {
-      etag = `"${createHash('md5').update(readFileSync(file)).digest('hex')}"`;
+      etag = createHash('md5').update(readFileSync(file)).digest('hex');
       this.etags.set(key, etag);
     }
-    return etag;
+    return this.uploads === 1 ? `"${etag}"` : `"${createHash('md5').update(etag).digest('hex')}-${this.uploads}"`;
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {

@@ -5,6 +5,10 @@ import { BucketServer } from '../helpers/bucket-server.js';
 import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
 import { copyOfSampleBucket } from '../helpers/temp.js';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { ingest } from '../../src/ingest/ingest.js';
+import { VERSIONS } from '../../src/sources/bucket-layout.js';
+import { openSource } from '../../src/sources/open-source.js';
 
 const bucket = copyOfSampleBucket();
 
@@ -35,6 +39,25 @@ describe('ingest over HTTP from a local bucket server', () => {
     assert.equal(again.unchanged, 24);
     assert.equal(server.log.length, 24);
     assert.ok(server.log.every((entry) => entry.status === 304 && entry.ifNoneMatch));
+
+    // The same bytes under new ETags: each file is sent, found the same by its sha256 before any transaction (rows
+    // deleted and inserted would count in total_changes even rolled back), and keeps its new ETag.
+    const catalog = Catalog.open(file);
+    const changesOf = async () => {
+      const before = catalog.sqlite.prepare('SELECT total_changes()').pluck().get() as number;
+      const summary = await ingest(catalog, { source: openSource(server.url), versions: VERSIONS, downstream: true });
+      assert.equal(summary.unchanged, 24);
+      return (catalog.sqlite.prepare('SELECT total_changes()').pluck().get() as number) - before;
+    };
+    const untouched = await changesOf();
+    server.uploadAgainInParts();
+    server.log.length = 0;
+    assert.equal(await changesOf(), untouched + 24);
+    assert.ok(server.log.every((entry) => entry.status === 200), JSON.stringify(server.log.map((entry) => entry.status)));
+    server.log.length = 0;
+    assert.equal(await changesOf(), untouched);
+    await catalog.close();
+    assert.ok(server.log.every((entry) => entry.status === 304 && /-2"$/.test(entry.ifNoneMatch ?? '')));
   });
 
   test('5xx and 429 are retried; a reset mid-body is resumed with Range and the file loads whole', async () => {
