@@ -64,7 +64,6 @@ export async function recordSourceFile(
     .execute();
 }
 
-/** The same bytes came back under a new ETag or mtime: remember those so the next run can skip the file. */
 /**
  * Keeps a file's new stamp (mtime, ETag) for the bytes it was found to hold, unless another process has recorded
  * other bytes for it since (then nothing changes, and false says so).

@@ -42,8 +42,8 @@ async function readWhole(body: Readable, progress: { bytes: number }): Promise<{
 /**
  * Reads one source file into the catalog: skipped when the source says it is unchanged (size and mtime, or ETag) or
  * when, of the size it had, its bytes hash as before (only the new stamp is kept); else streamed through a hash into
- * its loader inside one transaction, rolled back when anything is wrong with them (or, of a size the source did not
- * tell, they turn out the same).
+ * its loader inside one transaction, rolled back when anything is wrong with them, or when they turn out to be the
+ * bytes recorded by then (a size the source did not tell; another process that loaded the same bytes meanwhile).
  */
 export async function ingestFile(
   catalog: Catalog,
@@ -89,7 +89,7 @@ export async function ingestFile(
     if (prior && opened.bytes === prior.bytes) {
       // The size it had: maybe the same bytes under another mtime or ETag (a copy, a sync, a download again). Read
       // and hashed first (an annotation file is tens of MB at most), so that the same bytes are not loaded only to
-      // be rolled back, which replaced every row, indexes and all (~35 s for a re-synced full-size bucket).
+      // be rolled back, which replaced every row, indexes and all (34 s for a re-synced full-size bucket).
       const whole = await readWhole(opened.body, progress);
       if (whole.sha256 === prior.sha256 && (await refreshSourceFileStamp(catalog, prior, stamp))) {
         return outcome('unchanged', { rows: prior.rows, bytes: prior.bytes });

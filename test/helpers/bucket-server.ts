@@ -54,14 +54,17 @@ export class BucketServer {
   private readonly etags = new Map<string, string>();
   private uploads = 1;
 
-  /** Every file as uploaded again in parts: the same bytes, each with another ETag (S3's is then not their MD5). */
+  /**
+   * Every file as uploaded again in parts: the same bytes, each with another ETag (S3's is then not their MD5, and
+   * ends in `-<parts>`; here `-<uploads>`, so that each call gives new ones).
+   */
   uploadAgainInParts(): void {
     this.uploads++;
   }
 
   /**
-   * The content's MD5, as S3 answers for an object uploaded in one part; computed once per file version (benchmarks
-   * serve files of hundreds of MB).
+   * The content's MD5, as S3 answers for an object uploaded in one part (until uploadAgainInParts); computed once per
+   * file version (benchmarks serve files of hundreds of MB).
    */
   private etagOf(file: string, size: number, mtimeMs: number): string {
     const key = `${file}\0${size}\0${mtimeMs}`;

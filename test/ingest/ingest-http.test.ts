@@ -53,10 +53,12 @@ describe('ingest over HTTP from a local bucket server', () => {
     server.uploadAgainInParts();
     server.log.length = 0;
     assert.equal(await changesOf(), untouched + 24);
+    assert.equal(server.log.length, 24);
     assert.ok(server.log.every((entry) => entry.status === 200), JSON.stringify(server.log.map((entry) => entry.status)));
     server.log.length = 0;
     assert.equal(await changesOf(), untouched);
     await catalog.close();
+    assert.equal(server.log.length, 24);
     assert.ok(server.log.every((entry) => entry.status === 304 && /-2"$/.test(entry.ifNoneMatch ?? '')));
   });
 
