@@ -108,7 +108,7 @@ export function forgetRowsOf(catalog: Catalog, sourceId: number, tables: SourceR
   for (const table of tables) catalog.sqlite.prepare(`DELETE FROM ${table} WHERE source_id = ?`).run(sourceId);
 }
 
-export type SourceRowTable = 'clip_annotations' | 'source_labels' | 'ava_kinetics_boxes' | 'ava_action_names' | 'countix_counts';
+export type SourceRowTable = 'source_labels' | 'ava_kinetics_boxes' | 'ava_action_names' | 'countix_counts';
 
 export function storeReadme(catalog: Catalog, sourceId: number, version: string | null, text: string): void {
   catalog.sqlite.prepare('INSERT OR REPLACE INTO readme_files (source_id, version, text) VALUES (?, ?, ?)').run(sourceId, version, text);
