@@ -1,5 +1,6 @@
 import type { Catalog } from './catalog.js';
 import { USABLE_STATUS_LIST } from './clips.js';
+import { CLIP_ROW_FILES, clipRowFiles } from './source-files.js';
 
 /** The numbers the TUI shows, read with plain synchronous statements on the catalog's handle. */
 
@@ -44,7 +45,7 @@ export function splitRows({ sqlite: db }: Catalog): SplitRow[] {
     .prepare(
       `WITH counts AS (
          SELECT version, split, sum(rows) AS clips FROM source_files
-         WHERE kind IN ('annotations', 'listing') AND rows > 0 GROUP BY version, split),
+         WHERE ${CLIP_ROW_FILES} AND rows > 0 GROUP BY version, split),
             disk AS (SELECT version, split, sum(on_disk) AS ok, sum(damaged) AS damaged FROM (${ON_DISK} GROUP BY c.version, c.split) GROUP BY version, split)
        SELECT counts.version, counts.split, clips, coalesce(ok, 0) AS ok,
               clips - coalesce(ok, 0) - coalesce(damaged, 0) AS missing, coalesce(damaged, 0) AS damaged
@@ -70,17 +71,16 @@ const PROBE_COST = 2.5;
 
 /** Annotated counts come from the per-label counts kept for each annotation file; clips without a label are the rest. */
 export function classStats({ sqlite: db }: Catalog, version: string, split: string): ClassStats[] {
-  const splitClips = db
-    .prepare("SELECT coalesce(sum(rows), 0) FROM source_files WHERE version = ? AND split = ? AND kind IN ('annotations', 'listing')")
-    .pluck()
-    .get(version, split) as number;
+  const splitClips = clipRowFiles(db)
+    .filter((file) => file.version === version && file.split === split)
+    .reduce((total, file) => total + file.rows, 0);
   const servedClips = db.prepare('SELECT count(*) FROM best_files').pluck().get() as number;
   const onDisk = servedClips * PROBE_COST < splitClips ? `${ON_DISK} WHERE c.version = @version AND c.split = @split GROUP BY c.label` : ON_DISK_BY_CLIP_ROWS;
   return db
     .prepare(
       `WITH files AS (
          SELECT id, rows FROM source_files
-         WHERE version = @version AND split = @split AND kind IN ('annotations', 'listing')),
+         WHERE version = @version AND split = @split AND ${CLIP_ROW_FILES}),
        labelled AS (
          SELECT l.label, sum(l.clips) AS annotated FROM source_labels l JOIN files f ON f.id = l.source_id GROUP BY l.label),
        counts AS (

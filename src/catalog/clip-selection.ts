@@ -5,6 +5,7 @@ import { prepareReadOnly } from './read-only-query.js';
 import { closestNames } from '../util/closest-names.js';
 import type { SubsetDefinition } from '../subset/definition.js';
 import { USABLE_STATUS_LIST } from './clips.js';
+import { CLIP_ROW_FILES, clipRowFiles } from './source-files.js';
 
 /**
  * A clip's place in the seed's shuffle: the same for the same seed and clip, whatever else the catalog holds.
@@ -40,7 +41,7 @@ function ingestedVersions(db: Database, definition: SubsetDefinition): string[] 
 /** Refuses versions the catalog holds no clips of, and splits none of the chosen versions has: naming what it holds. */
 function checkVersionsAndSplits(db: Database, definition: SubsetDefinition): void {
   const held = db
-    .prepare("SELECT DISTINCT version, split FROM source_files WHERE kind IN ('annotations', 'listing') AND rows > 0 ORDER BY version, split")
+    .prepare(`SELECT DISTINCT version, split FROM source_files WHERE ${CLIP_ROW_FILES} AND rows > 0 ORDER BY version, split`)
     .all() as { version: string; split: string }[];
   const chosen = held.filter((row) => (definition.versions as string[]).includes(row.version));
   if (chosen.length === 0) {
@@ -134,9 +135,7 @@ const EVERY_RANK = 2 ** 32;
 
 /** How many clip rows the chosen versions and splits hold (every split when none is chosen), and the catalog in all. */
 function rowsOfChoice(db: Database, definition: SubsetDefinition): { chosen: number; all: number } {
-  const rows = db
-    .prepare("SELECT version, split, rows FROM source_files WHERE kind IN ('annotations', 'listing')")
-    .all() as { version: string; split: string; rows: number }[];
+  const rows = clipRowFiles(db);
   const splits: readonly string[] = definition.splits;
   const versions: readonly string[] = definition.versions;
   const chosen = rows.filter((row) => versions.includes(row.version) && (splits.length === 0 || splits.includes(row.split)));

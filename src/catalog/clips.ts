@@ -3,6 +3,7 @@ import { USABLE_STATUSES } from '../subset/definition.js';
 import { BulkInserter } from './bulk-insert.js';
 import type { Catalog } from './catalog.js';
 import { deferIndexesIfEmpty, dropIndexesForReload, rebuildDeferredIndexes } from './deferred-indexes.js';
+import { clipRowFiles } from './source-files.js';
 import { refreshAnnotationStatistics } from './statistics.js';
 
 /** The statuses of a clip usable on disk, as an SQL list: `('ok', 'unchecked', 'unverified')`. */
@@ -60,10 +61,10 @@ const RELOAD_WITH_INDEXES_REBUILT = 0.2;
 
 /** Forgets a file's clip rows before it is loaded again; returns what puts the indexes back, if they were dropped. */
 function forgetClipRowsOf({ sqlite }: Catalog, sourceId: number): (() => void) | undefined {
-  const { rows, all } = sqlite
-    .prepare("SELECT sum(rows) FILTER (WHERE id = ?) AS rows, sum(rows) AS \"all\" FROM source_files WHERE kind IN ('annotations', 'listing')")
-    .get(sourceId) as { rows: number | null; all: number | null };
-  const rebuild = (rows ?? 0) > RELOAD_WITH_INDEXES_REBUILT * (all ?? 0) ? dropIndexesForReload(sqlite, 'clip_annotations') : undefined;
+  const files = clipRowFiles(sqlite);
+  const rows = files.find((file) => file.id === sourceId)?.rows ?? 0;
+  const all = files.reduce((total, file) => total + file.rows, 0);
+  const rebuild = rows > RELOAD_WITH_INDEXES_REBUILT * all ? dropIndexesForReload(sqlite, 'clip_annotations') : undefined;
   sqlite.prepare('DELETE FROM clip_annotations WHERE source_id = ?').run(sourceId);
   if (!rebuild) return undefined;
   return () => {

@@ -1,5 +1,19 @@
+import type { Database } from 'better-sqlite3';
 import type { Catalog } from './catalog.js';
 import type { SourceKind } from './schema.js';
+
+/** The source files whose rows are clips: annotation CSVs and K600's `ls -R` listings (an SQL condition). */
+export const CLIP_ROW_FILES = "kind IN ('annotations', 'listing')";
+
+/** Each source file of clip rows with its row count: a few dozen rows, read whole where a share of them is wanted. */
+export function clipRowFiles(db: Database): { id: number; version: string; split: string; rows: number }[] {
+  return db.prepare(`SELECT id, version, split, rows FROM source_files WHERE ${CLIP_ROW_FILES}`).all() as {
+    id: number;
+    version: string;
+    split: string;
+    rows: number;
+  }[];
+}
 
 export interface SourceFileRecord {
   id: number;
@@ -98,7 +112,7 @@ export function readSetting(catalog: Catalog, key: string): string | undefined {
 export function annotationSourcesOf(catalog: Catalog, versions: string[]): { path: string; sha256: string; bytes: number }[] {
   return catalog.sqlite
     .prepare(
-      `SELECT path, sha256, bytes FROM sources WHERE kind IN ('annotations', 'listing') AND version IN (SELECT value FROM json_each(?)) ORDER BY path`,
+      `SELECT path, sha256, bytes FROM sources WHERE ${CLIP_ROW_FILES} AND version IN (SELECT value FROM json_each(?)) ORDER BY path`,
     )
     .all(JSON.stringify(versions)) as { path: string; sha256: string; bytes: number }[];
 }

@@ -108,12 +108,15 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** What every path under a folder starts with: the folder and a separator. */
+const folderPrefix = (folder: string) => (folder.endsWith(sep) ? folder : folder + sep);
+
 /**
  * Files relative to `root`, with `/`: a plain cut under the root, else path.relative once per folder (it resolves
  * both paths every call, which costs seconds over half a million files).
  */
 function relativePaths(root: string): (file: string) => string {
-  const prefix = root.endsWith(sep) ? root : root + sep;
+  const prefix = folderPrefix(root);
   const folders = new Map<string, string>();
   const relativeFolder = (folder: string) => {
     let relativeFolder = folders.get(folder);
@@ -148,7 +151,7 @@ function exportPaths(options: ExportOptions): (file: string) => string {
   const relativeToRoot = relativePaths(options.videoRoot);
   const prefix = options.pathPrefix;
   if (prefix === undefined) return relativeToRoot;
-  const root = options.videoRoot.endsWith(sep) ? options.videoRoot : options.videoRoot + sep;
+  const root = folderPrefix(options.videoRoot);
   const joined = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
   return (file) => {
     if (!file.startsWith(root)) {
@@ -327,7 +330,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
  */
 function filesOutsideRoot(options: ExportOptions): { note(file: string): void; warning(): string[] } | undefined {
   if (options.paths !== 'relative' || options.pathPrefix !== undefined || FILE_FORMATS.has(options.format)) return undefined;
-  const root = options.videoRoot.endsWith(sep) ? options.videoRoot : options.videoRoot + sep;
+  const root = folderPrefix(options.videoRoot);
   let count = 0;
   let first: string | undefined;
   return {
