@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { type IngestSummary, ingest } from '../../src/ingest/ingest.js';
+import type { FileProgress } from '../../src/ingest/progress.js';
 import { VERSIONS } from '../../src/sources/bucket-layout.js';
 import { openSource } from '../../src/sources/open-source.js';
 import type { Source } from '../../src/sources/source.js';
@@ -126,8 +127,13 @@ describe('ingest from a directory bucket', () => {
     const untouched = await changesOf(load);
     const future = new Date(Date.now() + 5000);
     for (const name of readdirSync(bucket, { recursive: true }) as string[]) utimesSync(join(bucket, name), future, future);
-    // One change a file: its new mtime, kept so that the next run does not read it again.
-    assert.equal(await changesOf(load), untouched + 24);
+    // One change a file: its new mtime, kept so that the next run does not read it again. Each file is read and
+    // hashed before anything else; its progress counts those bytes as they arrive.
+    const started: FileProgress[] = [];
+    const reporter = { fileStarted: (progress: FileProgress) => started.push(progress), fileFinished: () => {} };
+    assert.equal(await changesOf(() => ingest(catalog, { source: openSource(bucket), versions: VERSIONS, downstream: true, reporter })), untouched + 24);
+    assert.equal(started.length, 24);
+    for (const progress of started) assert.equal(progress.bytes, progress.totalBytes, progress.path);
     assert.equal(await changesOf(load), untouched);
 
     // The same size and other bytes: loaded.
