@@ -34,6 +34,7 @@ test('a copy named by YouTube id: the one clip with that id is matched, several 
     'test/--Cn3baGeM4.mp4': 'ok',
     'test/zzzzzzzzzzz.mp4': 'ok',
     'val/-54Bs-0kdhA_000003_000013.MP4': 'ok',
+    'val/zzzzzzzzzzz_000003_000013.mp4': 'ok',
     'README.txt': 'junk',
   });
   const scanned = await cli('scan', root, '--verify', '--report');
@@ -50,10 +51,12 @@ test('a copy named by YouTube id: the one clip with that id is matched, several 
   assert.deepEqual(byName.get('test/--Cn3baGeM4.mp4')!.candidates!.split(',').sort(), ['--Cn3baGeM4_000000_000010', '--Cn3baGeM4_000005_000015']);
   assert.equal(byName.get('test/zzzzzzzzzzz.mp4')!.matched_by, 'none');
   assert.equal(byName.get('val/-54Bs-0kdhA_000003_000013.MP4')!.matched_by, 'name');
+  assert.equal(byName.get('val/zzzzzzzzzzz_000003_000013.mp4')!.matched_by, 'name', 'named by a clip key, whether or not a version lists it');
   assert.equal(byName.get('README.txt')!.matched_by, null);
 
   // The report: per root, each way of matching with a count and an example.
-  assert.match(scanned.stdout, /exact name +1 /);
+  assert.match(scanned.stdout, /exact name +1 .*-54Bs-0kdhA/);
+  assert.match(scanned.stdout, /clip name no version lists +1 .*zzzzzzzzzzz_000003_000013\.mp4/);
   assert.match(scanned.stdout, /by youtube id +2 /);
   assert.match(scanned.stdout, /ambiguous youtube id +1 .*--Cn3baGeM4\.mp4/);
   assert.match(scanned.stdout, /youtube id of no clip +1 /);
