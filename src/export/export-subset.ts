@@ -3,7 +3,7 @@ import { copyFileSync, linkSync, mkdirSync, renameSync, rmSync, symlinkSync } fr
 import { dirname, extname, join, relative, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import type { SubsetDefinition } from '../subset/definition.js';
-import { UsageError } from '../errors.js';
+import { KineticsError, UsageError } from '../errors.js';
 import { classFolder, clipFolder, safeFolderName } from '../fetch/video-layout.js';
 import { type ExportableClip, exportableClips, findSubset, partOfClips, subsetSourceShards, subsetSplits } from '../catalog/subsets.js';
 import { annotationSourcesOf } from '../catalog/source-files.js';
@@ -50,9 +50,16 @@ export interface ExportOptions {
   onProgress?: (done: number, total: number, phase: 'listing' | 'laying out') => void;
 }
 
-/** Why an export that lists no clip is refused (its lists are written all the same, empty). */
-export const NOTHING_LISTED =
-  "no clip listed: none of the subset's clips is on disk with status ok. Fetch it first (kinetics fetch), verify what is there (kinetics scan --verify), or list them anyway (--include-missing)";
+/** Why an export that would list no clip is refused, before anything is written. */
+function nothingListed(options: ExportOptions, excludedByStatus: Record<string, number>, overlapping: number): KineticsError {
+  const dropped = overlapping > 0 ? [`${overlapping} dropped as overlapping ${options.excludeOverlapWith.map((entry) => `${entry.version}:${entry.split}`).join(', ')}`] : [];
+  if (options.includeMissing) return new KineticsError(`no clip listed, nothing written: every clip of ${options.subset} was ${dropped.join('')}`);
+  const statuses = Object.entries(excludedByStatus).map(([status, count]) => `${count} ${status}`);
+  return new KineticsError(
+    `no clip listed, nothing written: none of ${options.subset}'s clips is on disk with status ok (${[...statuses, ...dropped].join(', ')}). ` +
+      'Fetch it first (kinetics fetch), verify what is there (kinetics scan --verify), or list them anyway (--include-missing)',
+  );
+}
 
 export interface WrittenFile {
   name: string;
@@ -269,6 +276,9 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     byClass.add(row.label ?? '(unlabeled)');
   }
 
+  const excludedByStatus: Record<string, number> = {};
+  for (const row of excluded) excludedByStatus[row.status] = (excludedByStatus[row.status] ?? 0) + 1;
+  if (listedCount === 0) throw nothingListed(options, excludedByStatus, overlapCount);
   const earlier = earlierExport(options.out);
   mkdirSync(options.out, { recursive: true });
   const files: WrittenFile[] = [];
@@ -277,8 +287,6 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     output.write(name, text);
     files.push({ name, sha256: sha256(text), lines: countLines(text) });
   };
-  const excludedByStatus: Record<string, number> = {};
-  for (const row of excluded) excludedByStatus[row.status] = (excludedByStatus[row.status] ?? 0) + 1;
   const { laidOut, warnings } = output.allOrNothing(() => {
     const { laidOut, warnings, manifest: formatManifest } = sink.finish(write, (file) => files.push(file), (name) => output.stage(name));
     write('classes.txt', labelMap.labels.map((label) => `${label}\n`).join(''));

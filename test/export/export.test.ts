@@ -151,6 +151,24 @@ describe('kinetics export', () => {
     assert.ok(readFileSync(join(listed, 'test.csv'), 'utf8').trim().split('\n').every((line) => line.endsWith(' -1')), 'unlabeled clips get label index -1');
   });
 
+  test('an export that would list no clip is refused before anything is written: no folder made, an earlier export left whole', async () => {
+    const created = await cli('subset', 'create', 'none-on-disk', '--version', 'k700-2020', '--split', 'val', '--limit', '3', '--only-missing');
+    assert.equal(created.code, 0, created.stderr);
+    const fresh = join(tempDir(), 'fresh');
+    const refused = await cli('export', 'none-on-disk', '--format', 'mmaction', '--out', fresh);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^kinetics: no clip listed, nothing written: none of none-on-disk's clips is on disk with status ok \(3 missing\)\. Fetch it first/m);
+    assert.doesNotMatch(refused.stderr, /listed in/);
+    assert.equal(existsSync(fresh), false);
+
+    const earlier = join(tempDir(), 'earlier');
+    assert.equal((await cli('export', 'k7', '--format', 'mmaction', '--out', earlier)).code, 0);
+    const contents = () => readdirSync(earlier).sort().map((name) => [name, readFileSync(join(earlier, name), 'utf8')]);
+    const before = contents();
+    assert.equal((await cli('export', 'none-on-disk', '--format', 'mmaction', '--out', earlier)).code, 1);
+    assert.deepEqual(contents(), before);
+  });
+
   test('exporting into a folder an earlier export used leaves none of its files; a folder of other files is refused', async () => {
     const out = join(tempDir(), 'reused');
     const created = await cli('subset', 'create', 'one-class', '--version', 'k700-2020', '--split', 'val', '--class', 'abseiling', '--limit', '2', '--only-on-disk');

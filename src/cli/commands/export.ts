@@ -2,8 +2,8 @@ import { versionOption } from '../name-options.js';
 import { plural } from '../../util/words.js';
 import { join, resolve } from 'node:path';
 import { Catalog } from '../../catalog/catalog.js';
-import { KineticsError, UsageError } from '../../errors.js';
-import { NOTHING_LISTED, exportSubset } from '../../export/export-subset.js';
+import { UsageError } from '../../errors.js';
+import { exportSubset } from '../../export/export-subset.js';
 import { EXPORT_FORMATS, type ExportFormat, defaultPaths } from '../../export/formats.js';
 import { parseShardSize } from '../../export/webdataset.js';
 import { parseVersionSplits } from '../../export/overlap.js';
@@ -113,9 +113,6 @@ export const exportCommand: Command = {
         globals.io.stderr.write(`each split is a folder of its own: load ${summary.splitFolders.map((folder) => join(values.out!, folder)).join(', ')}, not ${values.out}\n`);
       }
       for (const warning of summary.warnings) globals.io.stderr.write(`warning: ${warning}\n`);
-      if (summary.listed === 0) {
-        throw new KineticsError(NOTHING_LISTED, 1);
-      }
     } finally {
       progress.close();
       await catalog.close();

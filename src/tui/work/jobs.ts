@@ -1,7 +1,7 @@
 import type { Catalog } from '../../catalog/catalog.js';
 import { runReadOnlyQuery } from '../../catalog/read-only-query.js';
 import { createSubset, hasClipOnDisk } from '../../catalog/subsets.js';
-import { type ExportOptions, type ExportSummary, NOTHING_LISTED, exportSubset } from '../../export/export-subset.js';
+import { type ExportOptions, type ExportSummary, exportSubset } from '../../export/export-subset.js';
 import { type Plan, planSubset } from '../../fetch/plan.js';
 import { shardSizeInWords } from '../../fetch/plan-words.js';
 import type { SubsetDefinition } from '../../subset/definition.js';
@@ -54,10 +54,9 @@ export async function runJob(catalog: Catalog, job: Job, progress: (done: number
     case 'plan':
       return { kind: 'table', view: planView(await planSubset(catalog, job.subset, job.home), job.subset) };
     case 'export': {
-      // Said before anything is written (the CLI writes the empty lists, then refuses): the TUI has no --include-missing.
+      // Said before the subset is read: the TUI has no --include-missing.
       if (!job.options.includeMissing && !hasClipOnDisk(catalog, job.options.subset)) throw new Error(`no clip of ${job.options.subset} is on disk yet: f fetches it, then e exports it`);
       const summary = exportSubset(catalog, { ...job.options, onProgress: progress });
-      if (summary.listed === 0) throw new Error(NOTHING_LISTED);
       return { kind: 'export', out: job.options.out, summary };
     }
     case 'query': {
