@@ -73,6 +73,11 @@ describe('kinetics query', () => {
   test('@label-changes finds hugging → hugging (not baby); @cross-version-overlap finds shared clips', async () => {
     const changes = JSON.parse((await runCli(['query', '@label-changes', '--db', file])).stdout) as { label: string; other_label: string; clips: number }[];
     assert.ok(changes.some((row) => row.label === 'hugging' && row.other_label === 'hugging (not baby)' && row.clips > 0), JSON.stringify(changes));
+    // Joining only the keys listed more than once loses no change: the same rows as every clip joined.
+    const everyClip = `SELECT a.version, a.label, b.version AS other_version, b.label AS other_label, count(*) AS clips
+      FROM clips a JOIN clips b ON b.clip_key = a.clip_key AND b.version > a.version WHERE a.label <> b.label
+      GROUP BY a.version, a.label, b.version, b.label ORDER BY clips DESC, a.version, a.label`;
+    assert.deepEqual(changes, JSON.parse((await runCli(['query', everyClip, '--db', file])).stdout));
     const overlap = await runCli(['query', '@cross-version-overlap', '-p', 'version', 'k400', '-p', 'split', 'val', '-p', 'other_version', 'k700-2020', '-p', 'other_split', 'val', '--nl', '--db', file]);
     const lines = overlap.stdout.trim().split('\n').map((line) => JSON.parse(line));
     assert.ok(lines.length > 0);
