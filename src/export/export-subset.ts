@@ -278,9 +278,13 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
 
   const excludedByStatus: Record<string, number> = {};
   for (const row of excluded) excludedByStatus[row.status] = (excludedByStatus[row.status] ?? 0) + 1;
-  if (listedCount === 0) throw nothingListed(options, excludedByStatus, overlapCount);
   const earlier = earlierExport(options.out);
-  mkdirSync(options.out, { recursive: true });
+  const made = mkdirSync(options.out, { recursive: true });
+  if (listedCount === 0) {
+    // Refused after the folder is known usable (a file in the way, another tool's folder: those are said first).
+    if (made !== undefined) rmSync(made, { recursive: true });
+    throw nothingListed(options, excludedByStatus, overlapCount);
+  }
   const files: WrittenFile[] = [];
   const output = new StagedOutput(options.out);
   const write = (name: string, text: string) => {
