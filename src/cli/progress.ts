@@ -1,4 +1,4 @@
-import { formatBytes, pluralNoun } from '../util/words.js';
+import { formatBytes, formatCount, pluralNoun } from '../util/words.js';
 import { secondsFromEnv } from '../util/env-seconds.js';
 import type { CommandIo } from './command.js';
 import type { Output } from '../util/output.js';
@@ -33,14 +33,13 @@ export function formatDuration(seconds: number): string {
  * the work counts them (items of very different sizes make an item rate lie), else items.
  */
 export function statusLine(label: string, counts: ProgressCounts, seconds: number): string {
-  const number = (value: number) => value.toLocaleString('en-US');
   const parts =
-    counts.done === undefined ? [] : [`${number(counts.done)}${counts.total === undefined ? '' : ` of ${number(counts.total)}`} ${pluralNoun(counts.total ?? counts.done, counts.unit)}`];
+    counts.done === undefined ? [] : [`${formatCount(counts.done)}${counts.total === undefined ? '' : ` of ${formatCount(counts.total)}`} ${pluralNoun(counts.total ?? counts.done, counts.unit)}`];
   if (counts.bytes !== undefined) parts.push(counts.totalBytes === undefined ? formatBytes(counts.bytes) : `${formatBytes(counts.bytes)} of ${formatBytes(counts.totalBytes)}`);
   const elapsed = Math.max(seconds, 0.001);
   const [moved, total] = counts.bytes !== undefined ? [counts.bytes, counts.totalBytes] : [counts.done ?? 0, counts.total];
   const rate = moved / elapsed;
-  if (seconds >= 1 && moved > 0) parts.push(counts.bytes !== undefined ? `${formatBytes(rate)}/s` : `${number(Math.round(rate))} ${pluralNoun(2, counts.unit)}/s`);
+  if (seconds >= 1 && moved > 0) parts.push(counts.bytes !== undefined ? `${formatBytes(rate)}/s` : `${formatCount(Math.round(rate))} ${pluralNoun(2, counts.unit)}/s`);
   if (seconds >= 1 && rate > 0 && total !== undefined && total > moved) parts.push(`ETA ${formatDuration((total - moved) / rate)}`);
   if (counts.detail) parts.push(counts.detail);
   return `${label}  ${parts.join(' · ')}`;

@@ -2,7 +2,7 @@ import { Box, type Key, useApp } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Catalog } from '../catalog/catalog.js';
 import { EXPORT_FORMATS, type ExportFormat, defaultPaths } from '../export/formats.js';
-import { formatBytes, plural } from '../util/words.js';
+import { formatBytes, formatCount, plural } from '../util/words.js';
 import { type Split, VERSIONS, type VersionId } from '../sources/bucket-layout.js';
 import { type StoredSubset, dropSubset, listSubsets, subsetNames } from '../catalog/subsets.js';
 import { describeDefinition } from '../subset/describe.js';
@@ -179,7 +179,7 @@ export function App({ catalog, home, runner }: AppProps) {
         title = `fetch ${name}: ${controller.signal.aborted ? 'cancelled' : 'done'}`;
         render();
         setMessage(
-          `${controller.signal.aborted ? 'cancelled: ' : ''}${plural(summary.extracted, 'clip')} extracted, ${summary.stillMissing.toLocaleString('en-US')} still missing` +
+          `${controller.signal.aborted ? 'cancelled: ' : ''}${plural(summary.extracted, 'clip')} extracted, ${formatCount(summary.stillMissing)} still missing` +
             `${absent > 0 ? ` (${plural(absent, 'shard')} not in the source: kinetics fetch --retry-absent asks again)` : ''}`,
         );
       })

@@ -3,10 +3,14 @@ export function pluralNoun(count: number, noun: string): string {
   return count === 1 ? noun : /(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`;
 }
 
-/** `1 clip`, `2 clips`, `1,200 clips`; `1 class`, `3 classes`. */
+/** `1,200`: every count a message gives, grouped the same way. */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}
 
+/** `1 clip`, `2 clips`, `1,200 clips`; `1 class`, `3 classes`. */
 export function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en-US')} ${pluralNoun(count, noun)}`;
+  return `${formatCount(count)} ${pluralNoun(count, noun)}`;
 }
 
 const SHOWN = 8;

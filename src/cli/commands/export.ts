@@ -1,5 +1,5 @@
 import { versionOption } from '../name-options.js';
-import { plural } from '../../util/words.js';
+import { formatCount, plural } from '../../util/words.js';
 import { join, resolve } from 'node:path';
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
@@ -106,8 +106,8 @@ export const exportCommand: Command = {
       const excluded = Object.entries(summary.excludedByStatus).map(([status, count]) => `${count} ${status}`).join(', ');
       if (!values.json) globals.io.stderr.write(
         `${plural(summary.listed, 'clip')} listed in ${values.out}` +
-          `${summary.excluded > 0 ? `; ${summary.excluded} not listed (${excluded}: see excluded.csv, or --include-missing)` : ''}` +
-          `${summary.overlapping > 0 ? `; ${summary.overlapping} dropped as overlapping ${values['exclude-overlap-with']}` : ''}\n`,
+          `${summary.excluded > 0 ? `; ${formatCount(summary.excluded)} not listed (${excluded}: see excluded.csv, or --include-missing)` : ''}` +
+          `${summary.overlapping > 0 ? `; ${formatCount(summary.overlapping)} dropped as overlapping ${values['exclude-overlap-with']}` : ''}\n`,
       );
       if ((format === 'tree' || format === 'fiftyone') && summary.listed > 0 && !values.json) {
         globals.io.stderr.write(`each split is a folder of its own: load ${summary.splitFolders.map((folder) => join(values.out!, folder)).join(', ')}, not ${values.out}\n`);

@@ -8,7 +8,7 @@ import { defaultWorkerCatalog, prepareWorker } from '../../fetch/worker-fetch.js
 import { type Worker, parseWorker } from '../../fetch/worker-share.js';
 import { canonicalPath } from '../../util/canonical-path.js';
 import type { Output } from '../../util/output.js';
-import { formatBytes, plural } from '../../util/words.js';
+import { formatBytes, formatCount, plural } from '../../util/words.js';
 import { type ProgressRenderer, progressFor } from '../progress.js';
 import { JOBS, QUIET, SUMMARY_JSON, type Command, type GlobalOptions, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { jobsOption } from '../number-options.js';
@@ -123,16 +123,16 @@ function reportSummary(summary: Omit<FetchSummary, 'subset'> & { subset: string 
   const failed = count('failed');
   stderr.write(
     `${summary.subset === null ? label : `subset ${summary.subset}`}: ${plural(summary.extracted, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
-      `${count('skipped') > 0 ? ` (${count('skipped').toLocaleString('en-US')} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}${count('absent') > 0 ? `, ${plural(count('absent'), 'shard')} not in the source` : ''}${label === 'extract' ? '' : `, ${formatBytes(summary.transferredBytes)} downloaded`} in ${summary.seconds.toFixed(1)} s; ` +
-      `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${summary.notInAnyShard} in no shard` : ''}` +
-      `${summary.damagedAtSource > 0 ? `, ${summary.damagedAtSource} damaged at source (--retry-damaged streams their shards again)` : ''}\n`,
+      `${count('skipped') > 0 ? ` (${formatCount(count('skipped'))} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}${count('absent') > 0 ? `, ${plural(count('absent'), 'shard')} not in the source` : ''}${label === 'extract' ? '' : `, ${formatBytes(summary.transferredBytes)} downloaded`} in ${summary.seconds.toFixed(1)} s; ` +
+      `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${formatCount(summary.notInAnyShard)} in no shard` : ''}` +
+      `${summary.damagedAtSource > 0 ? `, ${formatCount(summary.damagedAtSource)} damaged at source (--retry-damaged streams their shards again)` : ''}\n`,
   );
   // A clip's status only where it says more than the word at the start of the line.
   for (const clip of summary.stillMissingClips) stderr.write(`missing    ${clip.version}/${clip.split}/${clip.clip_key}${clip.status === 'missing' ? '' : ` (${clip.status} on disk)`}\n`);
   const more = (listed: number, total: number) => {
     if (total <= listed) return;
     const where = summary.subset === null ? '`kinetics repair --dry-run --json` lists them' : `\`kinetics status --subset ${summary.subset}\` counts them, \`kinetics query\` on subset_clips lists them`;
-    stderr.write(`           … and ${total - listed} more: ${where}\n`);
+    stderr.write(`           … and ${formatCount(total - listed)} more: ${where}\n`);
   };
   more(summary.stillMissingClips.length, summary.stillMissing);
   for (const clip of summary.damagedAtSourceClips) stderr.write(`damaged    ${clip.version}/${clip.split}/${clip.clip_key} (${clip.status} at source)\n`);

@@ -6,7 +6,7 @@ import { type IngestSummary, ingest } from '../../ingest/ingest.js';
 import type { FileProgress, IngestReporter } from '../../ingest/progress.js';
 import type { FileOutcome } from '../../ingest/ingest-file.js';
 import { CVDF_BUCKET_URL, VERSIONS, type VersionId, bucketFiles } from '../../sources/bucket-layout.js';
-import { formatBytes, pluralNoun } from '../../util/words.js';
+import { formatBytes, formatCount, pluralNoun } from '../../util/words.js';
 import { type ProgressRenderer, progressFor } from '../progress.js';
 import { openSource } from '../../sources/open-source.js';
 import { QUIET, SUMMARY_JSON, type Command, type GlobalOptions, type OptionSpecs, parseCommandArgs } from '../command.js';
@@ -43,7 +43,7 @@ export async function runIngest(
 function outcomeLine(outcome: FileOutcome): string {
   switch (outcome.status) {
     case 'loaded':
-      return `loaded     ${outcome.path}  ${outcome.rows.toLocaleString('en-US')} ${pluralNoun(outcome.rows, 'row')}, ${formatBytes(outcome.bytes)}${
+      return `loaded     ${outcome.path}  ${formatCount(outcome.rows)} ${pluralNoun(outcome.rows, 'row')}, ${formatBytes(outcome.bytes)}${
         outcome.notes.length > 0 ? ` (${outcome.notes.join('; ')})` : ''
       }`;
     case 'unchanged':
@@ -65,7 +65,7 @@ function ingestProgress(progress: ProgressRenderer, files: number): IngestReport
     total: files,
     unit: 'file',
     bytes: bytesBefore + (current?.bytes ?? 0),
-    detail: current && `${current.path} ${formatBytes(current.bytes)}${current.totalBytes ? ` of ${formatBytes(current.totalBytes)}` : ''}, ${current.rows.toLocaleString('en-US')} rows`,
+    detail: current && `${current.path} ${formatBytes(current.bytes)}${current.totalBytes ? ` of ${formatBytes(current.totalBytes)}` : ''}, ${formatCount(current.rows)} rows`,
   }));
   return {
     fileStarted: (file) => void (current = file),
@@ -81,7 +81,7 @@ function ingestProgress(progress: ProgressRenderer, files: number): IngestReport
 export function printIngestSummary(summary: IngestSummary, globals: GlobalOptions): void {
   const bytes = summary.files.reduce((sum, file) => sum + (file.status === 'loaded' ? file.bytes : 0), 0);
   globals.io.stderr.write(
-    `${summary.loaded} loaded (${summary.rows.toLocaleString('en-US')} rows, ${formatBytes(bytes)}), ` +
+    `${summary.loaded} loaded (${formatCount(summary.rows)} rows, ${formatBytes(bytes)}), ` +
       `${summary.unchanged} unchanged, ${summary.missing} missing, ${summary.failed} failed ` +
       `in ${summary.seconds.toFixed(2)} s → ${globals.db}\n`,
   );

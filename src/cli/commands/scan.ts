@@ -9,7 +9,7 @@ import { writeRows } from '../../query/output-formats.js';
 import { videosRoot } from '../../fetch/video-layout.js';
 import { type ScanProgress, type ScanSummary, scan } from '../../scan/scan.js';
 import type { Output } from '../../util/output.js';
-import { plural } from '../../util/words.js';
+import { formatCount, plural } from '../../util/words.js';
 import { jobsOption } from '../number-options.js';
 import { progressFor } from '../progress.js';
 import { QUIET, SUMMARY_JSON, type Command, type GlobalOptions, type OptionSpecs, parseCommandArgs } from '../command.js';
@@ -20,11 +20,11 @@ function printSummary(summary: ScanSummary, stderr: Output): void {
   // What could not be read comes first: the counts after it leave those folders out.
   for (const entry of summary.unreadable) stderr.write(`kinetics: cannot read ${entry.path} (${entry.error})\n`);
   stderr.write(
-    `${plural(summary.seen, 'file')} seen (${summary.new} new, ${summary.changed} changed, ${summary.unchanged} unchanged, ` +
-      `${summary.gone} gone${summary.skippedDirs > 0 ? `, ${summary.skippedDirs} folders unchanged and skipped` : ''}); ` +
-      `${summary.verified} verified${summary.hashed > 0 ? `, ${summary.hashed.toLocaleString('en-US')} hashed` : ''}${summary.decoded > 0 ? `, ${summary.decoded.toLocaleString('en-US')} decoded` : ''}; ` +
-      `findings: ${summary.damaged} damaged, ${summary.undecodable > 0 ? `${summary.undecodable} undecodable, ` : ''}${summary.empty} empty, ${summary.short} short, ` +
-      `${summary.unknown} unknown, in ${summary.seconds.toFixed(2)} s\n`,
+    `${plural(summary.seen, 'file')} seen (${formatCount(summary.new)} new, ${formatCount(summary.changed)} changed, ${formatCount(summary.unchanged)} unchanged, ` +
+      `${formatCount(summary.gone)} gone${summary.skippedDirs > 0 ? `, ${formatCount(summary.skippedDirs)} folders unchanged and skipped` : ''}); ` +
+      `${formatCount(summary.verified)} verified${summary.hashed > 0 ? `, ${formatCount(summary.hashed)} hashed` : ''}${summary.decoded > 0 ? `, ${formatCount(summary.decoded)} decoded` : ''}; ` +
+      `findings: ${formatCount(summary.damaged)} damaged, ${summary.undecodable > 0 ? `${formatCount(summary.undecodable)} undecodable, ` : ''}${formatCount(summary.empty)} empty, ${formatCount(summary.short)} short, ` +
+      `${formatCount(summary.unknown)} unknown, in ${summary.seconds.toFixed(2)} s\n`,
   );
   if (summary.corrupted > 0) {
     stderr.write(`${plural(summary.corrupted, 'file')} of the same size as a shard member but another sha256: damaged (\`kinetics files --status damaged\` lists them; \`kinetics repair\` fetches them again)\n`);
@@ -37,8 +37,8 @@ function printSummary(summary: ScanSummary, stderr: Output): void {
   const named = summary.byYoutubeId;
   if (named.matched + named.ambiguous + named.none > 0) {
     stderr.write(
-      `${plural(named.matched + named.ambiguous + named.none, 'file')} named by YouTube id alone: ${named.matched.toLocaleString('en-US')} matched to the one clip with that id, ` +
-        `${named.ambiguous.toLocaleString('en-US')} ambiguous (several clips have the id: \`kinetics scan --report\` counts them, the files view's candidates column lists them), ${named.none.toLocaleString('en-US')} of no clip` +
+      `${plural(named.matched + named.ambiguous + named.none, 'file')} named by YouTube id alone: ${formatCount(named.matched)} matched to the one clip with that id, ` +
+        `${formatCount(named.ambiguous)} ambiguous (several clips have the id: \`kinetics scan --report\` counts them, the files view's candidates column lists them), ${formatCount(named.none)} of no clip` +
         `${named.ambiguous > 0 ? '; --version and --split narrow which clips they may be' : ''}\n`,
     );
   }
@@ -106,7 +106,7 @@ export const scanCommand: Command = {
     progress.watch(() => {
       if (latest.toDecode > 0) return { done: latest.decoded, total: latest.toDecode, unit: 'file', detail: 'decoded' };
       if (latest.toHash > 0) return { done: latest.hashed, total: latest.toHash, unit: 'file', detail: 'hashed' };
-      return { done: latest.files, unit: 'file', detail: `${plural(latest.dirs, 'folder')}${verify ? `, ${latest.verified.toLocaleString('en-US')} verified` : ''}` };
+      return { done: latest.files, unit: 'file', detail: `${plural(latest.dirs, 'folder')}${verify ? `, ${formatCount(latest.verified)} verified` : ''}` };
     });
     let summary: ScanSummary;
     try {

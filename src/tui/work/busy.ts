@@ -1,3 +1,5 @@
+import { formatCount } from '../../util/words.js';
+
 /** Long work under way: what it is, since when, how far (when it can tell), and whether esc was pressed. */
 export interface Busy {
   label: string;
@@ -15,8 +17,7 @@ const SPINNER = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
 export function busyLine(busy: Busy, now: number): string {
   const seconds = (now - busy.started) / 1000;
   const frame = SPINNER[Math.floor(seconds * 10) % SPINNER.length];
-  const count = (value: number) => value.toLocaleString('en-US');
-  const far = busy.total === undefined ? '' : ` ${count(busy.done ?? 0)} of ${count(busy.total)}`;
+  const far = busy.total === undefined ? '' : ` ${formatCount(busy.done ?? 0)} of ${formatCount(busy.total)}`;
   return busy.cancelling ? `${frame} cancelling ${busy.label}…` : `${frame} ${busy.label}${far} · ${seconds.toFixed(1)} s · esc cancels`;
 }
 

@@ -5,7 +5,7 @@ import { type ExportOptions, type ExportSummary, exportSubset } from '../../expo
 import { type Plan, planSubset } from '../../fetch/plan.js';
 import { shardSizeInWords } from '../../fetch/plan-words.js';
 import type { SubsetDefinition } from '../../subset/definition.js';
-import { formatBytes, plural } from '../../util/words.js';
+import { formatBytes, formatCount, plural } from '../../util/words.js';
 import type { TableView } from '../components/table-pane.js';
 
 /** Work the TUI hands to its job process, so that the screen keeps drawing and `esc` can stop it. */
@@ -29,7 +29,7 @@ export function planView(plan: Plan, name: string): TableView {
   const one = places.length === 1;
   return {
     title:
-      `plan ${name}: ${plan.wanted.toLocaleString('en-US')} of ${plural(plan.clips, 'clip')} to fetch, ${formatBytes(plan.bytesToDownload)}${one ? ` from ${places[0]}` : ''}` +
+      `plan ${name}: ${formatCount(plan.wanted)} of ${plural(plan.clips, 'clip')} to fetch, ${formatBytes(plan.bytesToDownload)}${one ? ` from ${places[0]}` : ''}` +
       `${plan.shardsAbsentFromSource > 0 ? `; ${plural(plan.shardsAbsentFromSource, 'shard')} not in the source` : ''}`,
     columns: [...(one ? [] : ['version', 'split']), 'shard', 'label', 'bytes', 'clips', 'members'],
     rows: plan.shards.map((shard) => [
