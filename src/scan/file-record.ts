@@ -25,10 +25,11 @@ export function fileRecord(file: WalkedFile, rootId: number, verify: boolean, sc
   const clip = parseClipFileName(file.name);
   const youtubeId = clip ? null : (parseYoutubeFileName(file.name) ?? null);
   let integrity: IntegrityResult & { verified: number };
-  if (file.bytes === 0) integrity = { status: 'empty', detail: null, duration: null, verified: 1 };
-  else if (!clip && !VIDEO_EXTENSION.test(file.name)) {
+  // A file of another name says nothing about a clip, empty or not (a `.complete` marker, a lock).
+  if (!clip && !VIDEO_EXTENSION.test(file.name)) {
     integrity = { status: 'unchecked', detail: 'not a video file name', duration: null, verified: 1 };
-  } else if (!verify) integrity = { status: 'unverified', detail: null, duration: null, verified: 0 };
+  } else if (file.bytes === 0) integrity = { status: 'empty', detail: null, duration: null, verified: 1 };
+  else if (!verify) integrity = { status: 'unverified', detail: null, duration: null, verified: 0 };
   else integrity = { ...checkVideoFile(file.path, file.bytes, clip ? clip.timeEnd - clip.timeStart : null), verified: 1 };
   const isReplacement = file.path.includes(IN_REPLACEMENT_FOLDER) ? 1 : 0;
   return {

@@ -338,3 +338,11 @@ test('a reader of a catalog whose first scan was interrupted rebuilds the indexe
   const restored = await queryAll<{ name: string }>(file, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('disk_files', 'best_files') ORDER BY name");
   assert.deepEqual(restored.map((row) => row.name), setAside.triggers);
 });
+
+test('an empty file: empty when named as a clip or a video, unchecked when named otherwise (a marker, a lock)', () => {
+  const recordOf = (name: string) => fileRecord({ path: join('/videos', name), dir: '/videos', name, bytes: 0, mtimeMs: 0 }, 1, false, 'now');
+  assert.equal(recordOf('-1DARulHLgw_000007_000017.mp4').status, 'empty');
+  assert.equal(recordOf('-1DARulHLgw.mp4').status, 'empty');
+  assert.deepEqual([recordOf('.complete').status, recordOf('.complete').detail], ['unchecked', 'not a video file name']);
+  assert.equal(recordOf('notes.txt').status, 'unchecked');
+});
