@@ -1,4 +1,5 @@
 import type { SourceKind } from '../catalog/schema.js';
+import { nearestName } from '../util/closest-names.js';
 
 /** What CVDF publishes under https://s3.amazonaws.com/kinetics/, file by file. */
 
@@ -14,9 +15,10 @@ export const REPLACEMENT_FOLDER = 'replacement_for_corrupted_k400';
 /** The splits shards are filed under: the annotation splits, and K400's replacement archive. */
 export const SHARD_SPLITS = [...SPLITS, REPLACEMENT_SPLIT] as const;
 
-/** The words of a usage error for a name outside `known`: `unknown --split "trian"; one of train, val, …`. */
+/** The words of a usage error for a name outside `known`: `unknown split "trian" (did you mean train?); one of train, val, …`. */
 export function unknownName(what: string, text: string, known: readonly string[]): string {
-  return `unknown ${what.replace(/^-+/, '')} "${text}"; one of ${known.join(', ')}`;
+  const near = nearestName(text, known);
+  return `unknown ${what.replace(/^-+/, '')} "${text}"${near ? ` (did you mean ${near}?)` : ''}; one of ${known.join(', ')}`;
 }
 
 export const CVDF_BUCKET_URL = 'https://s3.amazonaws.com/kinetics';

@@ -35,7 +35,8 @@ export function nearestName(wrong: string, known: Iterable<string>): string | un
     return { name, distance: prefix ? 0 : editDistance(needle, hay) };
   });
   scored.sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name));
-  const best = scored[0];
+  const [best, next] = scored;
   const allowed = needle.length < 5 ? 1 : Math.max(2, Math.floor(needle.length / 4));
-  return best && best.distance <= allowed ? best.name : undefined;
+  // Two as near (`k500`: k400 or k600) is no reason to pick one.
+  return best && best.distance <= allowed && next?.distance !== best.distance ? best.name : undefined;
 }

@@ -46,7 +46,10 @@ test('KINETICS_HOME and --db choose the catalog; unknown commands and options ar
   assert.match(badOption.stderr, /^kinetics: unknown option --sauce for ingest \(did you mean --[a-z-]+\?\)\nusage: kinetics ingest/);
   const badVersion = await runCli(['ingest', '--versions', 'k500', '--db', join(home, 'x.db'), '--source', home]);
   assert.equal(badVersion.code, 64);
-  assert.match(badVersion.stderr, /unknown version "k500"; one of k400, k600, k700-2020/);
+  assert.match(badVersion.stderr, /unknown version "k500"; one of k400, k600, k700-2020/, 'k400 and k600 are as near: neither is guessed');
+  const badFormat = await runCli(['export', 'x', '--format', 'mmaction2', '--out', join(home, 'out'), '--db', join(home, 'x.db')]);
+  assert.equal(badFormat.code, 64);
+  assert.match(badFormat.stderr, /^kinetics: unknown format "mmaction2" \(did you mean mmaction\?\); one of csv, jsonl, mmaction, /);
   const before = await runCli(['--home', home, 'status', '--json']);
   assert.equal(before.code, 66, 'global options may come before the command');
   assert.match(before.stderr, new RegExp(`no catalog at ${join(home, 'catalog.db')}`));

@@ -110,7 +110,7 @@ test('usage errors say what was typed: a global option without its value, a valu
     [['export', 's', '--format', 'csv', '--out', 'x', '--copy'], /^kinetics: --copy is for --format tree, fiftyone or hf/],
     [['export', 's', '--format', 'csv', '--out', 'x', '--class-names', 'torchvision'], /^kinetics: --class-names is for --format tree/],
     [['export', 's', '--format', 'csv', '--out', '-'], /^kinetics: --out names a folder \(an export is several files\), not - \(stdout\)/],
-    [['overlap', '--train', 'k401:train', '--eval', 'k400:val'], /^kinetics: unknown version "k401"; one of k400, k600, k700-2020 \(in "k401:train"\)/],
+    [['overlap', '--train', 'k401:train', '--eval', 'k400:val'], /^kinetics: unknown version "k401" \(did you mean k400\?\); one of k400, k600, k700-2020 \(in "k401:train"\)/],
     [['query', '@class-count'], /^kinetics: no named query @class-count \(did you mean @class-counts\?\)/],
     [['query', '@subset-status', '-p', 'subset', 'nope'], /^kinetics: no subset "nope"/],
   ];

@@ -109,5 +109,5 @@ test('shards index --split replacement learns the archive; an unknown split name
   assert.match(indexed.stderr, /1 shard indexed, 3 members learned/);
   const wrong = await cli('shards', 'index', '--version', 'k400', '--split', 'replacment');
   assert.equal(wrong.code, 64);
-  assert.match(wrong.stderr, /unknown split "replacment"; one of train, val, test, holdout_test, replacement/);
+  assert.match(wrong.stderr, /unknown split "replacment" \(did you mean replacement\?\); one of train, val, test, holdout_test, replacement/);
 });

@@ -74,7 +74,7 @@ test('a copy named by YouTube id: the one clip with that id is matched, several 
   assert.deepEqual(summary.byYoutubeId, { matched: 2, ambiguous: 0, none: 2 });
   const wrongScope = await cli('scan', root, '--split', 'trian');
   assert.equal(wrongScope.code, 64);
-  assert.match(wrongScope.stderr, /unknown split "trian"; one of/);
+  assert.match(wrongScope.stderr, /unknown split "trian" \(did you mean train\?\); one of/);
 });
 
 test('status --root: the coverage of one copy per version and split, whatever other copies hold', async () => {

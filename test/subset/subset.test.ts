@@ -40,9 +40,9 @@ describe('kinetics subset', () => {
     assert.equal(badClass.code, 64);
     assert.match(badClass.stderr, /unknown class "air drums" in k400; closest: "air drumming"/);
     const badVersion = await runCli(['subset', 'create', 'x', '--version', 'k401', '--db', file]);
-    assert.match(badVersion.stderr, /unknown version "k401"; one of k400, k600, k700-2020/);
+    assert.match(badVersion.stderr, /unknown version "k401" \(did you mean k400\?\); one of k400, k600, k700-2020/);
     const badSplit = await runCli(['subset', 'create', 'x', '--split', 'valid', '--db', file]);
-    assert.match(badSplit.stderr, /unknown split "valid"; one of train, val, test/);
+    assert.match(badSplit.stderr, /unknown split "valid" \(did you mean val\?\); one of train, val, test/);
     const absentSplit = await runCli(['subset', 'create', 'x', '--version', 'k400', '--split', 'holdout_test', '--db', file]);
     assert.equal(absentSplit.code, 64);
     assert.match(absentSplit.stderr, /no clips of k400 in holdout_test; this catalog holds k400 test, k400 train, k400 val/);

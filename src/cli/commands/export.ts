@@ -8,6 +8,7 @@ import { EXPORT_FORMATS, type ExportFormat, defaultPaths } from '../../export/fo
 import { parseShardSize } from '../../export/webdataset.js';
 import { parseVersionSplits } from '../../export/overlap.js';
 import { videosRoot } from '../../fetch/video-layout.js';
+import { unknownName } from '../../sources/bucket-layout.js';
 import { canonicalPath } from '../../util/canonical-path.js';
 import { readUserInput } from '../../util/read-user-file.js';
 import { QUIET, SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
@@ -56,7 +57,7 @@ export const exportCommand: Command = {
       usage,
     );
     if (positionals.length !== 1 || !values.out || !values.format) throw new UsageError(`export needs NAME, --format and --out\nusage: ${usage}`);
-    if (!EXPORT_FORMATS.includes(values.format as ExportFormat)) throw new UsageError(`unknown format "${values.format}"; formats: ${EXPORT_FORMATS.join(', ')}`);
+    if (!EXPORT_FORMATS.includes(values.format as ExportFormat)) throw new UsageError(unknownName('format', values.format, EXPORT_FORMATS));
     const format = values.format as ExportFormat;
     const paths = values.paths ?? (values['path-prefix'] === undefined ? defaultPaths(format) : 'relative');
     if (paths !== 'relative' && paths !== 'absolute') throw new UsageError(`--paths is relative or absolute, not "${paths}"`);
