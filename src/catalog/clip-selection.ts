@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { prepareReadOnly } from './read-only-query.js';
 import { closestNames } from '../util/closest-names.js';
+import { someOf } from '../util/words.js';
 import type { SubsetDefinition } from '../subset/definition.js';
 import { USABLE_STATUS_LIST } from './clips.js';
 import { CLIP_ROW_FILES, clipRowFiles } from './source-files.js';
@@ -68,6 +69,37 @@ function checkClasses(db: Database, definition: SubsetDefinition): void {
     const problem = classProblem(db, label, versions, chosen);
     if (problem) throw new UsageError(problem);
   }
+}
+
+/**
+ * Refuses classes asked of splits that have none (K600's holdout_test, the test splits of K600 and K700-2020), and a
+ * --match that fits no class: GLOB minds case, so the classes it would fit in another case are named.
+ */
+function checkLabelChoice(db: Database, definition: SubsetDefinition): void {
+  if (definition.classes.length === 0 && definition.match === null) return;
+  const versions = JSON.stringify(definition.versions);
+  const splits = JSON.stringify(definition.splits);
+  const scope = db
+    .prepare(
+      `SELECT f.version, f.split, EXISTS (SELECT 1 FROM source_labels l WHERE l.source_id = f.id) AS labelled FROM source_files f
+       WHERE ${CLIP_ROW_FILES} AND f.rows > 0 AND f.version IN (SELECT value FROM json_each(?))
+         AND (json_array_length(?) = 0 OR f.split IN (SELECT value FROM json_each(?)))
+       ORDER BY f.version, f.split`,
+    )
+    .all(versions, splits, splits) as { version: string; split: string; labelled: number }[];
+  if (scope.length > 0 && scope.every((row) => !row.labelled)) {
+    const option = definition.classes.length > 0 ? '--class' : '--match';
+    throw new UsageError(`${scope.map((row) => `${row.version} ${row.split}`).join(', ')} has no labels: ${option} picks no clip there`);
+  }
+  if (definition.match === null) return;
+  const fitting = (condition: string) =>
+    db.prepare(`SELECT DISTINCT label FROM classes WHERE version IN (SELECT value FROM json_each(?)) AND ${condition} ORDER BY label`).pluck().all(versions, definition.match) as string[];
+  if (fitting('label GLOB ?').length > 0) return;
+  const anyCase = fitting('lower(label) GLOB lower(?)');
+  throw new UsageError(
+    `--match "${definition.match}" fits no class of ${definition.versions.join(', ')}` +
+      (anyCase.length > 0 ? `; it minds case (GLOB): in another case it fits ${someOf(anyCase.map((label) => `"${label}"`), 3)}` : ''),
+  );
 }
 
 function classProblem(db: Database, label: string, versionsOfLabel: string[], chosen: string[]): string | undefined {
@@ -163,6 +195,7 @@ export function selectionSql(db: Database, definition: SubsetDefinition): Select
   } else {
     checkVersionsAndSplits(db, definition);
     checkClasses(db, definition);
+    checkLabelChoice(db, definition);
     const rows = rowsOfChoice(db, definition);
     const keysAlone =
       definition.classes.length === 0 && definition.match === null && definition.perClass === null && !definition.onlyMissing && !definition.onlyOnDisk;

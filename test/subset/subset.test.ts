@@ -49,6 +49,21 @@ describe('kinetics subset', () => {
     assert.deepEqual(await members('x'), []);
   });
 
+  test('classes asked of a split without labels, and a --match that fits no class, are errors saying why', async () => {
+    const unlabelled = await runCli(['subset', 'create', 'x', '--version', 'k700-2020', '--split', 'test', '--class', 'abseiling', '--db', file]);
+    assert.equal(unlabelled.code, 64);
+    assert.match(unlabelled.stderr, /^kinetics: k700-2020 test has no labels: --class picks no clip there$/m);
+    const withLabelled = await runCli(['subset', 'create', 'x', '--version', 'k700-2020', '--split', 'test', '--split', 'val', '--class', 'abseiling', '--db', file]);
+    assert.equal(withLabelled.code, 0, withLabelled.stderr);
+    assert.equal((await runCli(['subset', 'drop', 'x', '--db', file])).code, 0);
+    const otherCase = await runCli(['subset', 'create', 'x', '--version', 'k700-2020', '--match', '*Drumming*', '--db', file]);
+    assert.equal(otherCase.code, 64);
+    assert.match(otherCase.stderr, /--match "\*Drumming\*" fits no class of k700-2020; it minds case \(GLOB\): in another case it fits "air drumming"/);
+    const none = await runCli(['subset', 'create', 'x', '--version', 'k700-2020', '--match', '*zzz*', '--db', file]);
+    assert.match(none.stderr, /^kinetics: --match "\*zzz\*" fits no class of k700-2020$/m);
+    assert.deepEqual(await members('x'), []);
+  });
+
   test('a class some chosen versions lack is a note; a class only other versions have is an error naming them', async () => {
     const both = await runCli(['subset', 'create', 'split-classes', '--version', 'k400', '--version', 'k700-2020', '--split', 'val', '--class', 'hugging', '--class', 'photobombing', '--db', file]);
     assert.equal(both.code, 0, both.stderr);
