@@ -265,10 +265,14 @@ export async function planSubset(
         const size = await shardSize(shard.url).catch(() => undefined);
         if (size === 'absent') {
           shard.absentFromSource = true;
+          shard.state = ABSENT;
           setShardState(catalog, shard, ABSENT, 'not in the source');
         }
         if (size === 'absent' || size === undefined) return;
-        if (shard.state === ABSENT) setShardState(catalog, shard, 'remote', null);
+        if (shard.state === ABSENT) {
+          shard.state = 'remote';
+          setShardState(catalog, shard, 'remote', null);
+        }
         shard.bytes = size.bytes;
         shard.etag = size.etag;
         recordShardSize(catalog, shard, size.bytes, size.etag);

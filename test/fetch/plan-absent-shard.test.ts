@@ -9,7 +9,7 @@ import { copyOfSampleBucket, sampleBucket, tempDir } from '../helpers/temp.js';
 
 interface PlanJson {
   shardsAbsentFromSource: number;
-  shards: { name: string; bytes: number | null; absentFromSource: boolean }[];
+  shards: { name: string; bytes: number | null; absentFromSource: boolean; state: string }[];
 }
 
 test('plan says which listed shards the source does not have (a directory bucket, and 404 over HTTP)', async () => {
@@ -26,6 +26,7 @@ test('plan says which listed shards the source does not have (a directory bucket
       assert.equal(plan.shardsAbsentFromSource, 1, source);
       const absent = plan.shards.find((shard) => shard.absentFromSource);
       assert.equal(absent?.name, 'swinging baseball bat.tar.gz');
+      assert.equal(absent?.state, 'absent', 'the plan that found it absent says so, as shards list does after');
       assert.ok(plan.shards.some((shard) => !shard.absentFromSource && shard.bytes! > 0));
       const text = await cli('plan', 's');
       assert.match(text.stdout, /swinging baseball bat\.tar\.gz.*not in source/);
