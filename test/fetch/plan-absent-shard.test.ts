@@ -30,6 +30,7 @@ test('plan says which listed shards the source does not have (a directory bucket
       assert.ok(plan.shards.some((shard) => !shard.absentFromSource && shard.bytes! > 0));
       const text = await cli('plan', 's');
       assert.match(text.stdout, /swinging baseball bat\.tar\.gz.*not in source/);
+      assert.match(text.stdout, source === bucket ? /B to read from the source folder/ : /B to download/, 'a folder source is read in place, not downloaded');
       assert.match(text.stdout, /1 shard is listed but not in the source: fetch skips them \(--retry-absent asks again\)/);
       if (source === server.url) {
         // Known absent: neither plan nor fetch asks the source for it again, unless told to.

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import { ENGINE_FORMATS, type EngineFormat, engineList, shardsToDownload } from '../../fetch/engine-lists.js';
 import { type Plan, archivesRoot, planSubset } from '../../fetch/plan.js';
 import { shardSizeInWords } from '../../fetch/plan-words.js';
+import { isRemote } from '../../fetch/shard-size.js';
 import { formatBytes, formatCount, isAre, plural } from '../../util/words.js';
 import { OUTPUT_FORMATS, OUTPUT_OPTIONS, OUTPUT_USAGE, type OutputFormat, chooseFormat, writeRows } from '../../query/output-formats.js';
 import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
@@ -29,7 +30,7 @@ export function printPlan(plan: Plan, write: (text: string) => void, format: Out
   writeRows(format, ['version', 'split', 'shard', 'label', 'bytes', 'clips', 'members', 'state'], rows, write);
   (format === 'table' ? write : note)(
     `${format === 'table' ? '\n' : ''}${name}: ${plural(plan.clips, 'clip')}, ${formatCount(plan.onDisk)} already on disk, ${formatCount(plan.wanted)} to fetch from ${plural(plan.shards.length, 'shard')}; ` +
-      `${formatBytes(plan.bytesToDownload)} to download${plan.shardsWithUnknownSize > 0 ? ` (+${plural(plan.shardsWithUnknownSize, 'shard')} of unknown size)` : ''}` +
+      `${formatBytes(plan.bytesToDownload)} ${plan.shards.length > 0 && !plan.shards.some((shard) => isRemote(shard.url)) ? 'to read from the source folder' : 'to download'}${plan.shardsWithUnknownSize > 0 ? ` (+${plural(plan.shardsWithUnknownSize, 'shard')} of unknown size)` : ''}` +
       `${plan.undiscovered.length > 0 ? `; ${plural(plan.undiscovered.length, 'clip')} ${isAre(plan.undiscovered.length)} in shards whose members are not known yet` : ''}` +
       `${plan.notInAnyShard.length > 0 ? `; ${plural(plan.notInAnyShard.length, 'clip')} ${isAre(plan.notInAnyShard.length)} in no shard` : ''}` +
       `${plan.damagedAtSource.length > 0 ? `; ${plural(plan.damagedAtSource.length, 'clip')} ${isAre(plan.damagedAtSource.length)} damaged at source: fetch skips them (--retry-damaged streams their shards again)` : ''}` +
