@@ -574,7 +574,7 @@ function treeSink(options: ExportOptions, labels: string[]): ListSink {
       write('tree.tsv', lines.map((line) => `${line}\n`).join(''));
       const warnings =
         options.format === 'tree'
-          ? [...foldersBySplit].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([split, folders]) => folderLoaderMismatch(split, folders, labels) ?? [])
+          ? [...foldersBySplit].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([split, folders]) => folderLoaderMismatch(split, folders, labels, options.labels === 'version' && options.labelMapFile === undefined) ?? [])
           : [];
       return { laidOut: lines.map((line) => line.slice(0, line.indexOf('\t'))), warnings };
     },

@@ -6,9 +6,15 @@ import { someOf } from '../util/words.js';
  * present, in sorted order of their names: a split that lacks classes, or folder names that sort otherwise than the
  * label map, gives targets other than `classes.txt`. Undefined when every folder's number is its label index.
  *
- * `folders` maps each class folder present to its label index and clip count; `labels` is the label map.
+ * `folders` maps each class folder present to its label index and clip count; `labels` is the label map, the whole
+ * version's unless `offerCompact` is false (--labels compact, or a label map file).
  */
-export function folderLoaderMismatch(split: string, folders: Map<string, { labelIdx: number; clips: number }>, labels: string[]): string | undefined {
+export function folderLoaderMismatch(
+  split: string,
+  folders: Map<string, { labelIdx: number; clips: number }>,
+  labels: string[],
+  offerCompact = false,
+): string | undefined {
   const sorted = [...folders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const misnumbered = sorted.filter(([, folder], position) => folder.labelIdx !== position);
   if (misnumbered.length === 0) return undefined;
@@ -27,6 +33,7 @@ export function folderLoaderMismatch(split: string, folders: Map<string, { label
   return (
     `${split}: a folder loader (torchvision DatasetFolder or datasets.Kinetics, pytorchvideo from_directory) numbers the ` +
     `${sorted.length} class folders there by sorted name, so ${clips(misnumbered)} of its ${clips(sorted)} clips would get targets ` +
-    `other than classes.txt: ${reasons.join('; ')}. Read the targets from tree.tsv, or export a list format`
+    `other than classes.txt: ${reasons.join('; ')}. Read the targets from tree.tsv, or export a list format` +
+    (offerCompact && absent.length > 0 ? ', or number only the subset\'s classes (--labels compact)' : '')
   );
 }
