@@ -7,6 +7,7 @@ import { type Split, VERSIONS, type VersionId } from '../sources/bucket-layout.j
 import { type StoredSubset, dropSubset, listSubsets, subsetNames } from '../catalog/subsets.js';
 import { describeDefinition } from '../subset/describe.js';
 import { videosRoot } from '../fetch/video-layout.js';
+import { canonicalPath } from '../util/canonical-path.js';
 import { classDetails, splitRows, viewColumns } from '../catalog/browse.js';
 import { ClassesPane } from './components/classes-pane.js';
 import { DetailsPane } from './components/details-pane.js';
@@ -40,6 +41,7 @@ const field = (label: string, value = '', choices?: readonly string[]): FormFiel
 
 /** Where a subset of the selected classes takes their clips from: the split on screen, or more of them. */
 const SCOPE = 'clips from';
+const PATHS_RELATIVE_TO = 'paths relative to';
 const SCOPES = ['this split', 'every split of this version', 'this split in every version', 'every version and split'] as const;
 
 const UNLABELED = '(unlabeled)';
@@ -238,7 +240,8 @@ export function App({ catalog, home, runner }: AppProps) {
       } else if (purpose === 'export' && subset) {
         const format = value('format') as ExportFormat;
         const out = exportFolder(home, value('folder (relative: under --home)'));
-        const options = { subset, format, out, paths: defaultPaths(format), videoRoot: videosRoot(home), includeMissing: false, excludeOverlapWith: [], link: 'symlink' as const, classNames: 'labels' as const };
+        const videoRoot = canonicalPath(exportFolder(home, value(PATHS_RELATIVE_TO) || videosRoot(home)));
+        const options = { subset, format, out, paths: defaultPaths(format), videoRoot, includeMissing: false, excludeOverlapWith: [], link: 'symlink' as const, classNames: 'labels' as const };
         run(`exporting ${subset} as ${format}`, { kind: 'export', options }, (result) => {
           if (result.kind !== 'export') return;
           const { summary } = result;
@@ -318,7 +321,17 @@ export function App({ catalog, home, runner }: AppProps) {
   const openExportForm = (subset: string) =>
     dispatch({
       type: 'mode',
-      mode: { kind: 'form', purpose: 'export', field: 0, fields: [field('format', 'mmaction', EXPORT_FORMATS), field('folder (relative: under --home)', defaultExportFolder(home, subset))] },
+      mode: {
+        kind: 'form',
+        purpose: 'export',
+        field: 0,
+        fields: [
+          field('format', 'mmaction', EXPORT_FORMATS),
+          field('folder (relative: under --home)', defaultExportFolder(home, subset)),
+          // export --root: clips scanned in a tree of their own are listed relative to it, not with ../ paths.
+          field(PATHS_RELATIVE_TO, videosRoot(home)),
+        ],
+      },
     });
 
   const handleKey = (input: string, key: Key) => {

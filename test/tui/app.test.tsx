@@ -378,6 +378,8 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       app.stdin.write('\r');
       await until(() => frame().includes(`folder (relative: under --home): ${join(home, 'exports', subset)}`), 'the folder under --home');
       app.stdin.write('\r');
+      await until(() => frame().includes(`paths relative to: ${join(home, 'videos')}`), 'the root of the paths, --home/videos unless typed');
+      app.stdin.write('\r');
       await until(() => frame().includes(`no clip of ${subset} is on disk yet: f fetches it, then e exports it`), 'the refusal of an empty export');
       assert.ok(!existsSync(join(home, 'exports', subset)), 'refused before anything is written');
     } finally {
