@@ -414,11 +414,19 @@ export function App({ catalog, home, runner }: AppProps) {
       if (input !== 'f') setTable(null);
     }
     const count = () => (state.focus === 'splits' ? splits.length : shown().length);
+    const move = (delta: number) => {
+      // Another split's classes are others: what was selected or filtered in the split left goes, and is said to.
+      if (state.focus === 'splits' && (state.selected.size > 0 || state.filter !== '')) {
+        const dropped = [...(state.selected.size > 0 ? [`${plural(state.selected.size, 'class')} selected`] : []), ...(state.filter !== '' ? [`the filter "${state.filter}"`] : [])];
+        setMessage(`${dropped.join(' and ')} of the split left cleared`);
+      }
+      dispatch({ type: 'move', delta, count: count() });
+    };
     if (input === 'q') return exit();
-    if (key.upArrow || input === 'k') return dispatch({ type: 'move', delta: -1, count: count() });
-    if (key.downArrow || input === 'j') return dispatch({ type: 'move', delta: 1, count: count() });
-    if (key.pageUp) return dispatch({ type: 'move', delta: -(paneHeight - 4), count: count() });
-    if (key.pageDown) return dispatch({ type: 'move', delta: paneHeight - 4, count: count() });
+    if (key.upArrow || input === 'k') return move(-1);
+    if (key.downArrow || input === 'j') return move(1);
+    if (key.pageUp) return move(-(paneHeight - 4));
+    if (key.pageDown) return move(paneHeight - 4);
     if (key.tab || key.leftArrow || key.rightArrow) return dispatch({ type: 'focus', focus: state.focus === 'splits' ? 'classes' : 'splits' });
     if (input === '/') return dispatch({ type: 'mode', mode: { kind: 'filter' } });
     if (input === '?') return dispatch({ type: 'mode', mode: { kind: 'help' } });
@@ -497,7 +505,15 @@ export function App({ catalog, home, runner }: AppProps) {
       </Box>
       <HintBar
         width={columns}
-        mode={job.busy.current ? 'busy' : table && mode.kind === 'browse' ? (table.sql === undefined ? 'table' : 'result') : mode.kind}
+        mode={
+          job.busy.current
+            ? 'busy'
+            : table && mode.kind === 'browse'
+              ? table.sql === undefined ? 'table' : 'result'
+              : mode.kind === 'form' && mode.fields[mode.field]!.choices
+                ? 'pick'
+                : mode.kind
+        }
         status={
           job.busy.current
             ? busyLine(job.busy.current, Date.now())

@@ -131,7 +131,7 @@ describe('subset selection inside SQLite', () => {
     try {
       createSubset(catalog, 'kept', { ...base, limit: 3 }, true);
       assert.throws(() => createSubset(catalog, 'kept', { ...base, limit: 4 }), /exists; drop it first or pass --replace/);
-      assert.throws(() => createSubset(catalog, 'none', { ...base, match: 'no such class*' }), /would hold no clips/);
+      assert.throws(() => createSubset(catalog, 'none', { ...base, sql: 'SELECT version, split, clip_key FROM clips WHERE 0' }), /would hold no clips/);
       assert.equal(catalog.sqlite.prepare("SELECT count(*) FROM subsets WHERE name = 'none'").pluck().get(), 0);
       assert.equal(catalog.sqlite.prepare("SELECT count(*) FROM subset_members WHERE subset = 'kept'").pluck().get(), 3);
     } finally {

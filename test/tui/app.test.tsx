@@ -276,6 +276,23 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
     }
   });
 
+  test('moving to another split clears the selection and the filter of the split left, and says so', async () => {
+    const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
+    const frame = () => app.lastFrame() ?? '';
+    try {
+      await until(() => frame().includes('versions / splits'), 'the first frame');
+      app.stdin.write(' ');
+      await until(() => frame().includes('1 selected'), 'a class selected');
+      app.stdin.write('\t');
+      await sleep(30);
+      app.stdin.write('j');
+      await until(() => frame().includes('1 class selected of the split left cleared'), 'the selection said cleared');
+      assert.doesNotMatch(frame(), /1 selected/);
+    } finally {
+      app.unmount();
+    }
+  });
+
   test('n never replaces a subset unasked: the default name is a new one; an existing name asks, and only y replaces it', async () => {
     const app = render(<App catalog={catalog} home={home} runner={new JobRunner(catalog.file)} />);
     const frame = () => app.lastFrame() ?? '';
@@ -367,6 +384,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       const subset = /plan (tui-\S+):/.exec(frame())![1]!;
       app.stdin.write('e');
       await until(() => frame().includes('format: csv jsonl [mmaction]'), 'the format picker');
+      assert.match(frame(), /←→ pick · enter next · esc cancel/);
       app.stdin.write('x');
       await sleep(30);
       assert.match(frame(), /format: csv jsonl \[mmaction\]/, 'typing does not change a picked field');
@@ -379,6 +397,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       await until(() => frame().includes(`folder (relative: under --home): ${join(home, 'exports', subset)}`), 'the folder under --home');
       app.stdin.write('\r');
       await until(() => frame().includes(`paths relative to: ${join(home, 'videos')}`), 'the root of the paths, --home/videos unless typed');
+      assert.match(frame(), /type · enter next · esc cancel/, 'a typed field offers no picking');
       app.stdin.write('\r');
       await until(() => frame().includes(`no clip of ${subset} is on disk yet: f fetches it, then e exports it`), 'the refusal of an empty export');
       assert.ok(!existsSync(join(home, 'exports', subset)), 'refused before anything is written');

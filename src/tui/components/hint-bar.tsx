@@ -2,7 +2,7 @@ import { Text } from 'ink';
 import type { Mode } from '../state.js';
 import { firstThatFits } from '../layout.js';
 
-export type HintMode = Mode['kind'] | 'table' | 'result' | 'busy';
+export type HintMode = Mode['kind'] | 'pick' | 'table' | 'result' | 'busy';
 
 const hints: Record<HintMode, string | string[]> = {
   browse: [
@@ -13,7 +13,8 @@ const hints: Record<HintMode, string | string[]> = {
   filter: 'type to filter · enter keep · esc clear',
   help: 'esc close',
   sql: 'type a read-only query · enter run · esc cancel',
-  form: 'type (←→ pick) · enter next · esc cancel',
+  form: 'type · enter next · esc cancel',
+  pick: '←→ pick · enter next · esc cancel',
   table: ['↑↓ PgUp PgDn g G scroll · ←→ columns · esc back · p plan · f fetch · e export', '↑↓ scroll · ←→ columns · esc back'],
   result: [
     '↑↓ PgUp PgDn g G scroll · ←→ columns · esc back · o open the clip (path) · n subset of its clips (version, split, clip_key)',
