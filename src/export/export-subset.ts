@@ -9,6 +9,7 @@ import { type ExportableClip, exportableClips, findSubset, partOfClips, subsetSo
 import { annotationSourcesOf } from '../catalog/source-files.js';
 import { findOverlap, type VersionSplit } from '../catalog/clips.js';
 import { packageVersion } from '../util/package-root.js';
+import { formatCount } from '../util/words.js';
 import { folderLoaderMismatch } from './folder-loader-order.js';
 import { loadLabelMap } from './label-map.js';
 import { DEFAULT_SHARD_SIZE, type Sample, type ShardSize, balancedOrder, writeShards } from './webdataset.js';
@@ -52,9 +53,9 @@ export interface ExportOptions {
 
 /** Why an export that would list no clip is refused, before anything is written. */
 function nothingListed(options: ExportOptions, excludedByStatus: Record<string, number>, overlapping: number): KineticsError {
-  const dropped = overlapping > 0 ? [`${overlapping} dropped as overlapping ${options.excludeOverlapWith.map((entry) => `${entry.version}:${entry.split}`).join(', ')}`] : [];
+  const dropped = overlapping > 0 ? [`${formatCount(overlapping)} dropped as overlapping ${options.excludeOverlapWith.map((entry) => `${entry.version}:${entry.split}`).join(', ')}`] : [];
   if (options.includeMissing) return new KineticsError(`no clip listed, nothing written: every clip of ${options.subset} was ${dropped.join('')}`);
-  const statuses = Object.entries(excludedByStatus).map(([status, count]) => `${count} ${status}`);
+  const statuses = Object.entries(excludedByStatus).map(([status, count]) => `${formatCount(count)} ${status}`);
   return new KineticsError(
     `no clip listed, nothing written: none of ${options.subset}'s clips is on disk with status ok (${[...statuses, ...dropped].join(', ')}). ` +
       'Fetch it first (kinetics fetch), verify what is there (kinetics scan --verify), or list them anyway (--include-missing)',

@@ -246,7 +246,7 @@ export function App({ catalog, home, runner }: AppProps) {
           if (result.kind !== 'export') return;
           const { summary } = result;
           const warned = summary.warnings.length > 0 ? ` · warning: ${summary.warnings.join(' · ')}` : '';
-          setMessage(`exported ${plural(summary.listed, 'clip')} to ${out}${summary.excluded > 0 ? ` (${summary.excluded} not on disk: excluded.csv)` : ''}${warned}`);
+          setMessage(`exported ${plural(summary.listed, 'clip')} to ${out}${summary.excluded > 0 ? ` (${formatCount(summary.excluded)} not on disk: excluded.csv)` : ''}${warned}`);
         }, setMessage);
       }
     } catch (error) {

@@ -104,7 +104,7 @@ export const exportCommand: Command = {
       });
       progress.close();
       if (values.json) globals.io.stdout.write(`${JSON.stringify({ out: resolve(values.out), ...summary }, null, 2)}\n`);
-      const excluded = Object.entries(summary.excludedByStatus).map(([status, count]) => `${count} ${status}`).join(', ');
+      const excluded = Object.entries(summary.excludedByStatus).map(([status, count]) => `${formatCount(count)} ${status}`).join(', ');
       if (!values.json) globals.io.stderr.write(
         `${plural(summary.listed, 'clip')} listed in ${values.out}` +
           `${summary.excluded > 0 ? `; ${formatCount(summary.excluded)} not listed (${excluded}: see excluded.csv, or --include-missing)` : ''}` +
