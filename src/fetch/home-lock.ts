@@ -7,6 +7,19 @@ import { isProcessRunning } from '../util/process-running.js';
 /** Locks this process holds: a lock naming this process's id but not among these was left by an earlier one. */
 const held = new Set<string>();
 
+const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Ctrl-C (or SIGTERM, SIGHUP) ends the process without running its `finally` blocks: the locks it holds are removed
+ * first, then the signal takes its usual course. A lock left behind names a process that is gone; on a home shared
+ * by several hosts, the others cannot tell, and would refuse to fetch until it was removed by hand.
+ */
+function releaseOnSignal(signal: NodeJS.Signals): void {
+  for (const lock of [...held]) release(lock);
+  process.stderr.write('kinetics: fetch interrupted: the shards done stand, and the same command resumes the rest\n');
+  process.kill(process.pid, signal);
+}
+
 /**
  * One process at a time streams shards into a home: two would append to the same part files and download the
  * same shards twice (the workers of a split fetch stream disjoint shares, each under a lock `name` of its own). The
@@ -23,6 +36,7 @@ export function lockHome(home: string, name = 'fetch.lock', conflictsWith: (othe
       try {
         linkSync(mine, lock); // atomic: the lock appears with its content, or not at all
         held.add(lock);
+        if (held.size === 1) for (const signal of STOPPING_SIGNALS) process.on(signal, releaseOnSignal);
         refuseConflicts(home, lock, conflictsWith);
         removeStrayCopies(home, name);
         return () => release(lock);
@@ -128,5 +142,7 @@ function takeOver(lock: string, stale: string, mine: string): void {
 
 function release(lock: string): void {
   held.delete(lock);
+  // With no listener left, a signal has its default effect again (the re-raised one too: it ends the process).
+  if (held.size === 0) for (const signal of STOPPING_SIGNALS) process.removeListener(signal, releaseOnSignal);
   if (readHolder(lock) === ME) rmSync(lock, { force: true });
 }

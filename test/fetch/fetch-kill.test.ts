@@ -64,6 +64,37 @@ test('SIGKILL mid-download: the next fetch resumes with Range, never asks for fi
   assert.ok(!existsSync(part));
 });
 
+test('Ctrl-C mid-download: the fetch lock goes with the process (another host could not tell it stale), one line says how to resume', async () => {
+  const home = tempDir();
+  const db = join(home, 'catalog.db');
+  await ingestInto(db, server.url);
+  const [shard] = await queryAll<{ name: string }>(db, "SELECT name FROM shards WHERE version = 'k700-2020' AND split = 'val' AND label = 'swimming with dolphins'");
+  const clips = await queryAll<{ clip_key: string }>(db, "SELECT clip_key FROM clips WHERE version = 'k700-2020' AND split = 'val' AND label = 'swimming with dolphins' ORDER BY clip_key LIMIT 4");
+  writeFileSync(join(bucket, '700_2020/val', shard!.name), rawTar(clips.map((clip) => ({ path: `${clip.clip_key}.mp4`, content: minimalMp4(10, randomBytes(2 << 20)) }))));
+  const sql = "select version, split, clip_key from clips where version = 'k700-2020' and split = 'val' and label = 'swimming with dolphins' order by clip_key limit 4";
+  assert.equal((await runCli(['subset', 'create', 'dolphins', '--sql', sql, '--home', home])).code, 0);
+  assert.equal((await runCli(['plan', 'dolphins', '--home', home])).code, 0);
+  server.fail(`700_2020/val/${shard!.name}`, 'trickle');
+
+  const part = join(home, 'archives', 'k700-2020', 'val', `${shard!.name}.part`);
+  const child = spawn(process.execPath, ['--import', tsxLoader, cliEntry, 'fetch', 'dolphins', '--home', home], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  const deadline = Date.now() + 60_000;
+  while (!(existsSync(part) && statSync(part).size > 0)) {
+    assert.ok(Date.now() < deadline, 'the download got going');
+    await sleep(20);
+  }
+  assert.ok(existsSync(join(home, 'fetch.lock')), 'held while it streams');
+  child.kill('SIGINT');
+  assert.equal(await exited, 'SIGINT', 'ended by the signal, as without the lock');
+  assert.ok(!existsSync(join(home, 'fetch.lock')));
+  assert.match(stderr, /^kinetics: fetch interrupted: the shards done stand, and the same command resumes the rest$/m);
+  const resumed = await runCli(['fetch', 'dolphins', '--home', home, '--json']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+});
+
 test('cancelled is not failed: a fetch stopped by its caller says cancelled, keeps the shard downloading with its part file, and the next one resumes it', async () => {
   const home = tempDir();
   const db = join(home, 'catalog.db');
