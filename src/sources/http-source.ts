@@ -48,14 +48,19 @@ function resumingBody(url: string, first: Readable, etag: string | null, total: 
       offset += (chunk as Buffer).length;
       if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
     }
-    if (total !== undefined && offset < total) throw new RetryableError(`${url}: body ended at byte ${offset} of ${total}`);
+    if (total !== undefined && offset < total) throw new RetryableError(`the body ended at byte ${offset} of ${total}`);
   };
   const rest = async () => {
     const response = await request(url, { method: 'GET', headers: { range: `bytes=${offset}-`, ...(etag ? { 'if-range': etag } : {}) } });
+    // A busy server (S3's 503 SlowDown) is asked again, as for the first request.
+    if (response.statusCode === 429 || response.statusCode >= 500) {
+      await response.body.dump();
+      throw new RetryableError(`HTTP ${response.statusCode} when asked for the rest from byte ${offset}`, parseRetryAfter(response.headers['retry-after']));
+    }
     const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(headerValue(response.headers['content-range']) ?? '');
     if (response.statusCode !== 206 || range === null || Number(range[1]) !== offset) {
       await response.body.dump();
-      throw new Error(`${url}: the transfer was cut at byte ${offset}, and the server would not send the rest (HTTP ${response.statusCode})`);
+      throw new Error(`the transfer was cut at byte ${offset}, and the server would not send the rest (HTTP ${response.statusCode})`);
     }
     await copy(response.body);
   };

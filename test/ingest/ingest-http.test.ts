@@ -67,6 +67,7 @@ describe('ingest over HTTP from a local bucket server', () => {
     server.fail('400/annotations/val.csv', '500', '429');
     server.fail('700_2020/annotations/val.csv', 'reset');
     server.fail('400/annotations/test.csv', 'short');
+    server.fail('600/annotations/test.csv', 'reset', '500');
     const summary = await ingestInto(file, server.url);
     assert.equal(summary.exitCode, 0, JSON.stringify(summary.files.filter((outcome) => outcome.status !== 'loaded')));
     assert.deepEqual(server.requestsFor('400/annotations/val.csv').slice(-3).map((entry) => entry.status), [500, 429, 200]);
@@ -75,6 +76,8 @@ describe('ingest over HTTP from a local bucket server', () => {
       assert.deepEqual(requests.map((entry) => entry.status), [200, 206], path);
       assert.match(requests[1]!.range!, /^bytes=[1-9]\d*-$/, 'the rest, from where the cut came');
     }
+    const busy = server.requestsFor('600/annotations/test.csv').slice(-3);
+    assert.deepEqual(busy.map((entry) => entry.status), [200, 500, 206], 'a 5xx to the request for the rest is asked again');
     const clean = newCatalogFile();
     await ingestInto(clean, bucket);
     const counts = 'SELECT version, split, count(*) n, count(DISTINCT label) labels FROM clips GROUP BY 1, 2 ORDER BY 1, 2';
@@ -87,7 +90,7 @@ describe('ingest over HTTP from a local bucket server', () => {
     const summary = await ingestInto(file, server.url);
     const outcome = summary.files.find((candidate) => candidate.path === '700_2020/annotations/val.csv')!;
     assert.equal(outcome.status, 'failed');
-    assert.match(outcome.error!, /the transfer was cut at byte \d+, and the server would not send the rest \(HTTP 200\)/);
+    assert.match(outcome.error!, /^http:\/\/127\.0\.0\.1:\d+\/700_2020\/annotations\/val\.csv: the transfer was cut at byte \d+, and the server would not send the rest \(HTTP 200\)$/, 'the file named once');
     assert.notEqual(summary.exitCode, 0);
     const [partial] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM clips WHERE version = 'k700-2020' AND split = 'val'");
     assert.equal(partial!.n, 0, 'no partial file is visible');
