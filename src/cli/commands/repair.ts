@@ -1,12 +1,13 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { countSelection } from '../../catalog/clip-selection.js';
-import { createSubset, dropSubset, subsetNames } from '../../catalog/subsets.js';
+import { createSubset, dropClipsNeverOnDisk, dropSubset, subsetNames } from '../../catalog/subsets.js';
 import { planSubset } from '../../fetch/plan.js';
 import { JOBS, QUIET, SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { jobsOption } from '../number-options.js';
 import { runFetch } from './fetch.js';
 import { printPlan } from './plan.js';
 import { parseDefinition } from './subset.js';
+import { plural } from '../../util/words.js';
 
 const usage = 'kinetics repair [--version V ...] [--split S ...] [--class LABEL ...] [--dry-run] [--jobs N] [--json] [--quiet] [--home DIR] [--db FILE]';
 
@@ -33,10 +34,20 @@ export const repairCommand: Command = {
     const jobs = jobsOption(values.jobs);
     const catalog = Catalog.open(globals.db, { mustExist: true });
     let clips = 0;
+    let neverOnDisk = 0;
     try {
-      // Every clip of the scope without a usable file: missing, empty, damaged (a damaged one is sought again even in
-      // a shard that sent it damaged before, and K400's replacement archive is tried for it).
-      if (countSelection(catalog, definition) > 0) clips = createSubset(catalog, REPAIR_SUBSET, definition, subsetNames(catalog).has(REPAIR_SUBSET));
+      // Every clip of the scope that had a file and has no usable one now: gone, empty, damaged (a damaged one is
+      // sought again even in a shard that sent it damaged before, and K400's replacement archive is tried for it).
+      // A clip never on disk is fetch's to get: left out, the default scope would plan the whole dataset.
+      if (countSelection(catalog, definition) > 0) {
+        clips = createSubset(catalog, REPAIR_SUBSET, definition, subsetNames(catalog).has(REPAIR_SUBSET));
+        neverOnDisk = dropClipsNeverOnDisk(catalog, REPAIR_SUBSET);
+        clips -= neverOnDisk;
+        if (clips === 0) dropSubset(catalog, REPAIR_SUBSET);
+      }
+      if (neverOnDisk > 0 && !values.json) {
+        globals.io.stderr.write(`${plural(neverOnDisk, 'clip')} of the scope never on disk left out: \`kinetics subset create\` and \`kinetics fetch\` get them\n`);
+      }
       if (clips > 0 && values['dry-run']) {
         const plan = await planSubset(catalog, REPAIR_SUBSET, globals.home, { retryDamaged: true });
         if (values.json) globals.io.stdout.write(`${JSON.stringify({ ...plan, subset: null }, null, 2)}\n`);
@@ -48,7 +59,7 @@ export const repairCommand: Command = {
     if (clips === 0) {
       // The summary a repair gives, with nothing in it: scripts read one shape whatever happened.
       if (values.json) globals.io.stdout.write(`${JSON.stringify({ subset: null, wanted: 0, shards: [], extracted: 0, stillMissing: 0, exitCode: 0 }, null, 2)}\n`);
-      else globals.io.stderr.write('nothing to repair: every clip of the scope has a usable file\n');
+      else globals.io.stderr.write('nothing to repair: every clip of the scope that was on disk has a usable file\n');
       return 0;
     }
     try {
