@@ -77,6 +77,7 @@ describe('a fetch split over workers, each with its own catalog, then merged', (
       const merged = await runCli(['merge', '--json', '--home', home]);
       assert.equal(merged.code, 0, merged.stderr);
       assert.equal((JSON.parse(merged.stdout) as unknown[]).length, count);
+      assert.equal(merged.stderr, '', '--json: the summary alone');
       assert.deepEqual(await outcome(home), reference);
       const again = await runCli(['merge', '--json', '--home', home]);
       for (const summary of JSON.parse(again.stdout) as { files: number; shards: number; learnedShards: number }[]) {

@@ -40,7 +40,10 @@ export const mergeCommand: Command = {
     const catalog = Catalog.open(globals.db, { mustExist: true });
     try {
       const merged = files.map((file) => ({ file, ...mergeWorkerCatalog(catalog, file) }));
-      if (values.json) globals.io.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
+      if (values.json) {
+        globals.io.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
+        return 0;
+      }
       for (const { file, files: changed, shards, learnedShards } of merged) {
         globals.io.stderr.write(
           `merged     ${file}: ${plural(changed, 'file')} recorded, ${plural(shards, 'shard')} further along, members of ${plural(learnedShards, 'shard')} learned\n`,
