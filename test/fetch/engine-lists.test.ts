@@ -181,6 +181,17 @@ describe('extract', () => {
     assert.match(result.stderr, new RegExp(`^extracted  k700-2020/val/${bucketPaths[2]!.split('/').at(-1)!.replace('.', '\\.')}`, 'm'));
     assert.match(result.stderr, /extracted from 2 shards \(2 skipped\) in [\d.]+ s;/);
     assert.doesNotMatch(result.stderr, /downloaded|--retry-absent/, 'extract reads archives: it downloads nothing and takes no --retry-absent');
+
+    // Flat, as `wget -c -i` of the urls list leaves them: taken where the source's size is known and matches.
+    const flat = tempDir();
+    for (const path of bucketPaths) copyFileSync(join(sampleBucket, path), join(flat, path.split('/').at(-1)!));
+    const otherSplits = bucketPaths[0]!.split('/').at(-1)!;
+    writeFileSync(join(flat, otherSplits), readFileSync(join(sampleBucket, bucketPaths[1]!)));
+    // The two skipped above are left: one flat copy is whole, the other holds another shard's bytes.
+    const fromFlat = await cli('extract', 'few', '--archives', flat);
+    assert.match(fromFlat.stderr, /extracted from 1 shard \(1 skipped\)/, 'a file of the name but another size is not taken');
+    assert.match(fromFlat.stderr, new RegExp(`^extracted  [\\w-]+/\\w+/${bucketPaths[1]!.split('/').at(-1)!.replace('.', '\\.')}`, 'm'));
+    assert.match(fromFlat.stderr, new RegExp(`^skipped    [\\w-]+/\\w+/${otherSplits.replace('.', '\\.')} `, 'm'));
     const nowhere = await cli('extract', 'few', '--archives', join(archives, 'nowhere'));
     assert.equal(nowhere.code, 66);
     assert.match(nowhere.stderr, /^kinetics: .*nowhere: no such folder; --archives names the folder the shard archives were downloaded into\n$/);
