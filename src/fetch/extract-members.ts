@@ -47,11 +47,16 @@ export class MemberExtractor {
   private readonly incomplete = new Set<WriteStream>();
   private readonly ended: Promise<void>;
   private failure: Error | undefined;
+  private fail: (reason: string) => void = () => {};
   /** Each destination written so far, with the copy that holds it and that copy's rank (taken once a second comes). */
   private readonly placed = new Map<string, { copy: number; rank?: number }>();
 
+  /**
+   * `archiveName` is the file read, named in the errors; null for a stream from the source, which the caller names
+   * (the shard) where it reports them.
+   */
   constructor(
-    private readonly archiveName: string,
+    private readonly archiveName: string | null,
     private readonly hooks: ExtractHooks,
   ) {
     this.parser = new Parser({ strict: true, onReadEntry: (entry: ReadEntry) => this.onEntry(entry) });
@@ -59,9 +64,9 @@ export class MemberExtractor {
     let sawEndBlocks = false;
     this.parser.on('nullBlock', () => (sawEndBlocks = true));
     this.ended = new Promise((resolve, reject) => {
-      const fail = (reason: string) => reject((this.failure ??= new UnreadableArchiveError(`${this.archiveName}: ${reason}`)));
-      this.parser.on('end', () => (sawEndBlocks ? resolve() : fail('cut off: the archive ends without its end-of-archive blocks')));
-      this.parser.on('error', (error: Error) => fail(`not a readable tar archive (${error.message})`));
+      this.fail = (reason: string) => reject((this.failure ??= new UnreadableArchiveError(this.named(reason))));
+      this.parser.on('end', () => (sawEndBlocks ? resolve() : this.fail('cut off: the archive ends without its end-of-archive blocks')));
+      this.parser.on('error', (error: Error) => this.fail(`not a readable tar archive (${error.message})`));
     });
     this.ended.catch(() => {});
   }
@@ -124,8 +129,12 @@ export class MemberExtractor {
     });
     this.parser.on('drain', () => gunzip.resume());
     gunzip.on('end', () => this.parser.end());
-    gunzip.on('error', (error) => this.parser.emit('error', error));
+    gunzip.on('error', (error) => this.fail(`not a readable gzip stream (${error.message})`));
     return gunzip;
+  }
+
+  private named(reason: string): string {
+    return this.archiveName === null ? reason : `${this.archiveName}: ${reason}`;
   }
 
   private onEntry(entry: ReadEntry): void {
@@ -182,7 +191,7 @@ export class MemberExtractor {
       entry.on('error', reject);
     })
       .then(() => {
-        if (!whole) throw new Error(`${this.archiveName}: ${path} was cut off`);
+        if (!whole) throw new Error(this.named(`${path} was cut off`));
         this.place(temporary, destination, copy, basename, clip.clipKey, hash.digest('hex'));
       })
       .catch((error: unknown) => {

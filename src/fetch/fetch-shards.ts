@@ -198,7 +198,7 @@ async function transferShard(
     result.written = new Map();
     result.refused = [];
     // Named by its file when it is read from disk: the one to look at, or to delete, when it does not read.
-    return new MemberExtractor(shard.archive ?? shard.name, {
+    return new MemberExtractor(shard.archive, {
       destinationOf: (clipKey, fileName) => {
         const clip = wanted.get(clipKey);
         return clip ? clipDestination(root, clip, fileName, shard.split === REPLACEMENT_SPLIT) : undefined;

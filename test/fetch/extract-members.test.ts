@@ -131,8 +131,12 @@ for (const gzip of [true, false]) {
   });
 }
 
-test('bytes that are no archive fail clearly', async () => {
+test('bytes that are no archive fail clearly; a gzip stream broken inside is said to be one', async () => {
   await assert.rejects(extract(Buffer.from('<html>AccessDenied</html>'.repeat(40)), () => true), /test\.tar\.gz: not a readable tar archive/);
+  const gz = rawTar([{ path: `${key(1)}.mp4`, content: minimalMp4(10, Buffer.alloc(1 << 16, 7)) }]);
+  const broken = Buffer.from(gz);
+  for (let at = 40; at < broken.length - 20; at += 5) broken[at] ^= 0xff;
+  await assert.rejects(extract(broken, () => true), /^Error: test\.tar\.gz: not a readable gzip stream \(/);
 });
 
 test('an archive broken after some members: those written whole are kept and reported, nothing half-written stays', async () => {
