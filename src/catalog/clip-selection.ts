@@ -104,14 +104,16 @@ function checkLabelChoice(db: Database, definition: SubsetDefinition): void {
 
 function classProblem(db: Database, label: string, versionsOfLabel: string[], chosen: string[]): string | undefined {
   if (versionsOfLabel.some((version) => chosen.includes(version))) return undefined;
-  if (versionsOfLabel.length > 0) return `class "${label}" is not in ${chosen.join(', ')}; it is a class of ${versionsOfLabel.join(', ')}`;
   const known = new Set(
     db
       .prepare('SELECT DISTINCT label FROM classes WHERE version IN (SELECT value FROM json_each(?))')
       .pluck()
       .all(JSON.stringify(chosen)) as string[],
   );
-  return `unknown class "${label}" in ${chosen.join(', ')}; closest: ${closestNames(label, known).map((name) => `"${name}"`).join(', ')}`;
+  const closest = closestNames(label, known).map((name) => `"${name}"`).join(', ');
+  // A class renamed between versions (K400's "hugging", K700-2020's "hugging (not baby)") is among the closest.
+  if (versionsOfLabel.length > 0) return `class "${label}" is not in ${chosen.join(', ')}; it is a class of ${versionsOfLabel.join(', ')}; closest in ${chosen.join(', ')}: ${closest}`;
+  return `unknown class "${label}" in ${chosen.join(', ')}; closest: ${closest}`;
 }
 
 /**

@@ -74,6 +74,9 @@ describe('kinetics subset', () => {
     const elsewhere = await runCli(['subset', 'create', 'y', '--version', 'k400', '--class', 'photobombing', '--db', file]);
     assert.equal(elsewhere.code, 64);
     assert.match(elsewhere.stderr, /class "photobombing" is not in k400; it is a class of k600, k700-2020/);
+    const renamed = await runCli(['subset', 'create', 'y', '--version', 'k700-2020', '--class', 'hugging', '--db', file]);
+    assert.equal(renamed.code, 64);
+    assert.match(renamed.stderr, /class "hugging" is not in k700-2020; it is a class of k400; closest in k700-2020: "hugging \(not baby\)", "hugging baby"/);
   });
 
   test('versions never ingested are not counted as lacking a class', async () => {
