@@ -46,7 +46,7 @@ export function engineList(plan: Plan, format: EngineFormat, home: string): stri
   const local = shards.find((shard) => !isRemote(shard.url));
   if (local) {
     throw new UsageError(
-      `the catalog's source is a folder (${dirname(local.url)}): fetch reads its shards in place; ` +
+      `the catalog's source is a folder (${bucketFolderOf(local)}): fetch reads its shards in place; ` +
         `--format ${format} lists http(s) URLs, so ingest from the bucket's URL first, or use --format s5cmd or rclone`,
     );
   }
@@ -61,4 +61,9 @@ export function engineList(plan: Plan, format: EngineFormat, home: string): stri
       })
       .join('')
   );
+}
+
+/** The bucket folder a shard of a folder source lies in: its file, less the bucket path it has there. */
+function bucketFolderOf(shard: PlannedShard): string {
+  return shard.url.endsWith(`/${shard.path}`) ? shard.url.slice(0, -shard.path.length - 1) : dirname(shard.url);
 }

@@ -163,6 +163,9 @@ describe('extract', () => {
     const classes = ['abseiling', 'air drumming', 'skateboarding', 'swinging baseball bat'].flatMap((label) => ['--class', label]);
     assert.equal((await cli('subset', 'create', 'few', '--version', 'k700-2020', '--split', 'val', ...classes, '--per-class', '2')).code, 0);
     const bucketPaths = (await cli('plan', 'few', '--format', 'rclone')).stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    const urls = await cli('plan', 'few', '--format', 'urls');
+    assert.equal(urls.code, 64);
+    assert.ok(urls.stderr.startsWith(`kinetics: the catalog's source is a folder (${sampleBucket}): fetch reads its shards in place`), urls.stderr);
     assert.equal(bucketPaths.length, 4);
     const archives = tempDir();
     for (const path of bucketPaths) {
