@@ -12,11 +12,13 @@ const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /**
  * Ctrl-C (or SIGTERM, SIGHUP) ends the process without running its `finally` blocks: the locks it holds are removed
  * first, then the signal takes its usual course. A lock left behind names a process that is gone; on a home shared
- * by several hosts, the others cannot tell, and would refuse to fetch until it was removed by hand.
+ * by several hosts, the others cannot tell, and would refuse to fetch until it was removed by hand. Where something
+ * else listens for the signal too (the TUI), it decides whether the process ends, and the lock stays with it.
  */
 function releaseOnSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
   for (const lock of [...held]) release(lock);
-  process.stderr.write('kinetics: fetch interrupted: the shards done stand, and the same command resumes the rest\n');
+  process.stderr.write('kinetics: interrupted: the shards done stand, and the same command resumes the rest\n');
   process.kill(process.pid, signal);
 }
 

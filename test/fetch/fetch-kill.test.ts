@@ -90,7 +90,7 @@ test('Ctrl-C mid-download: the fetch lock goes with the process (another host co
   child.kill('SIGINT');
   assert.equal(await exited, 'SIGINT', 'ended by the signal, as without the lock');
   assert.ok(!existsSync(join(home, 'fetch.lock')));
-  assert.match(stderr, /^kinetics: fetch interrupted: the shards done stand, and the same command resumes the rest$/m);
+  assert.match(stderr, /^kinetics: interrupted: the shards done stand, and the same command resumes the rest$/m);
   const resumed = await runCli(['fetch', 'dolphins', '--home', home, '--json']);
   assert.equal(resumed.code, 0, resumed.stderr);
 });

@@ -84,3 +84,21 @@ test('a second `kinetics fetch` into the same home is refused with exit 75 while
   assert.equal(fetched.code, 0, fetched.stderr);
   assert.ok(!existsSync(join(home, 'fetch.lock')), 'released at the end');
 });
+
+test('a lock listens for Ctrl-C only while held, and leaves the signal to another listener when there is one (the TUI)', () => {
+  const home = tempDir();
+  const listeners = () => ['SIGINT', 'SIGTERM', 'SIGHUP'].map((signal) => process.listenerCount(signal));
+  const before = listeners();
+  const release = lockHome(home);
+  assert.deepEqual(listeners(), before.map((count) => count + 1));
+  const another = () => {};
+  process.on('SIGTERM', another);
+  try {
+    process.emit('SIGTERM', 'SIGTERM');
+    assert.ok(existsSync(join(home, 'fetch.lock')), 'the other listener decides: the lock stays with the process');
+  } finally {
+    process.removeListener('SIGTERM', another);
+  }
+  release();
+  assert.deepEqual(listeners(), before, 'none left once released');
+});
