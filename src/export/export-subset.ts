@@ -53,9 +53,12 @@ export interface ExportOptions {
 
 /** Why an export that would list no clip is refused, before anything is written. */
 function nothingListed(options: ExportOptions, excludedByStatus: Record<string, number>, overlapping: number): KineticsError {
-  const dropped = overlapping > 0 ? [`${formatCount(overlapping)} dropped as overlapping ${options.excludeOverlapWith.map((entry) => `${entry.version}:${entry.split}`).join(', ')}`] : [];
-  if (options.includeMissing) return new KineticsError(`no clip listed, nothing written: every clip of ${options.subset} was ${dropped.join('')}`);
+  const overlapWith = options.excludeOverlapWith.map((entry) => `${entry.version}:${entry.split}`).join(', ');
   const statuses = Object.entries(excludedByStatus).map(([status, count]) => `${formatCount(count)} ${status}`);
+  if (statuses.length === 0) {
+    return new KineticsError(`no clip listed, nothing written: every clip of ${options.subset} overlaps ${overlapWith} (--exclude-overlap-with)`);
+  }
+  const dropped = overlapping > 0 ? [`${formatCount(overlapping)} dropped as overlapping ${overlapWith}`] : [];
   return new KineticsError(
     `no clip listed, nothing written: none of ${options.subset}'s clips is on disk with status ok (${[...statuses, ...dropped].join(', ')}). ` +
       'Fetch it first (kinetics fetch), verify what is there (kinetics scan --verify), or list them anyway (--include-missing)',

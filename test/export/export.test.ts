@@ -539,6 +539,13 @@ describe('cross-version leakage on the real K400 and K700-2020 val files', () =>
     const overlap = JSON.parse((await runCli(['overlap', '--train', 'k700-2020:val', '--eval', 'k400:val', '--json', '--db', file])).stdout) as { total: number };
     assert.equal(manifest.counts.dropped_as_overlapping, overlap.total);
     assert.equal(manifest.counts.listed, 19_906 - overlap.total);
+
+    // A subset of overlapping clips alone: refused, saying why.
+    const overlapping = "SELECT a.version, a.split, a.clip_key FROM clips a JOIN clips b USING (clip_key) WHERE a.version = 'k400' AND b.version = 'k700-2020' LIMIT 5";
+    assert.equal((await runCli(['subset', 'create', 'shared', '--sql', overlapping, '--db', file])).code, 0);
+    const refused = await runCli(['export', 'shared', '--format', 'csv', '--include-missing', '--exclude-overlap-with', 'k700-2020:val', '--out', join(bucket, 'none'), '--db', file, '--home', home2]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^kinetics: no clip listed, nothing written: every clip of shared overlaps k700-2020:val \(--exclude-overlap-with\)$/m);
   });
 
   test('every K400 class as a tree, with each class-name rule: the order a folder loader gives against classes.txt', async () => {
