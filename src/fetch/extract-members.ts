@@ -129,7 +129,9 @@ export class MemberExtractor {
     });
     this.parser.on('drain', () => gunzip.resume());
     gunzip.on('end', () => this.parser.end());
-    gunzip.on('error', (error) => this.fail(`not a readable gzip stream (${error.message})`));
+    gunzip.on('error', (error: NodeJS.ErrnoException) =>
+      this.fail(error.code === 'Z_BUF_ERROR' ? 'cut off: the gzip stream ends before its end' : `not a readable gzip stream (${error.message})`),
+    );
     return gunzip;
   }
 

@@ -62,11 +62,13 @@ export function archivesRoot(home: string): string {
  * A shard's archive in `dir`, laid out by version and split (as `fetch --keep-archives` and the engine lists of
  * `plan --format` put it) or as in the bucket (as `rclone --files-from` does), when it is whole: not still being
  * written by aria2c (its `.aria2` control file beside it) and of the source's size when that is known. Flat in `dir`
- * (as `wget -i` and `xargs curl -O` leave the `urls` list's files) only when the size is known and matches: names
- * repeat across splits (K600's per-class shards), and another split's archive must not pass for this one.
+ * (as `wget -i` and `xargs curl -O` leave the `urls` list's files, named as decoded or as in the URL) only when the
+ * size is known and matches: names repeat across splits (K600's per-class shards), and another split's archive
+ * must not pass for this one.
  */
 export function archiveOnDisk(dir: string, shard: { version: string; split: string; name: string; path: string; bytes: number | null }): string | null {
-  const candidates = [join(dir, shard.version, shard.split, shard.name), join(dir, shard.path), ...(shard.bytes === null ? [] : [join(dir, shard.name)])];
+  const flat = shard.bytes === null ? [] : [...new Set([shard.name, encodeURIComponent(shard.name)])].map((name) => join(dir, name));
+  const candidates = [join(dir, shard.version, shard.split, shard.name), join(dir, shard.path), ...flat];
   for (const candidate of candidates) {
     const info = statSync(candidate, { throwIfNoEntry: false });
     if (!info?.isFile() || existsSync(`${candidate}.aria2`)) continue;

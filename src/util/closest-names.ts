@@ -37,6 +37,7 @@ export function nearestName(wrong: string, known: Iterable<string>): string | un
   scored.sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name));
   const [best, next] = scored;
   const allowed = needle.length < 5 ? 1 : Math.max(2, Math.floor(needle.length / 4));
-  // Two as near (`k500`: k400 or k600) is no reason to pick one.
-  return best && best.distance <= allowed && next?.distance !== best.distance ? best.name : undefined;
+  // Two typos as near (`k500`: k400 or k600) are no reason to pick one; of names it begins, the first is meant.
+  const tied = best !== undefined && best.distance > 0 && next?.distance === best.distance;
+  return best && best.distance <= allowed && !tied ? best.name : undefined;
 }

@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFile
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { archiveOnDisk } from '../../src/fetch/plan.js';
 import { BucketServer } from '../helpers/bucket-server.js';
 import { ingestInto, queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -199,4 +200,13 @@ describe('extract', () => {
     assert.equal(nowhere.code, 66);
     assert.match(nowhere.stderr, /^kinetics: .*nowhere: no such folder; --archives names the folder the shard archives were downloaded into\n$/);
   });
+});
+
+test('an archive flat in the folder is taken under its name or its URL-encoded one, only where its size is known and matches', () => {
+  const dir = tempDir();
+  const shard = { version: 'k600', split: 'val', name: 'air drumming.tar.gz', path: '600/val/air drumming.tar.gz', bytes: 5 };
+  writeFileSync(join(dir, 'air%20drumming.tar.gz'), '12345');
+  assert.equal(archiveOnDisk(dir, shard), join(dir, 'air%20drumming.tar.gz'), 'as curl -O names it');
+  assert.equal(archiveOnDisk(dir, { ...shard, bytes: null }), null, 'a size unknown: another split\'s archive of the name could pass');
+  assert.equal(archiveOnDisk(dir, { ...shard, bytes: 6 }), null);
 });

@@ -137,6 +137,7 @@ test('bytes that are no archive fail clearly; a gzip stream broken inside is sai
   const broken = Buffer.from(gz);
   for (let at = 40; at < broken.length - 20; at += 5) broken[at] ^= 0xff;
   await assert.rejects(extract(broken, () => true), /^Error: test\.tar\.gz: not a readable gzip stream \(/);
+  await assert.rejects(extract(gz.subarray(0, gz.length - 100), () => true), /^Error: test\.tar\.gz: cut off: the gzip stream ends before its end$/);
 });
 
 test('an archive broken after some members: those written whole are kept and reported, nothing half-written stays', async () => {
