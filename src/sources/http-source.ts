@@ -51,6 +51,8 @@ function resumingBody(url: string, first: Readable, etag: string | null, total: 
     if (total !== undefined && offset < total) throw new RetryableError(`the body ended at byte ${offset} of ${total}`);
   };
   const rest = async () => {
+    // A reader that has stopped wants no more: a retry (a RetryableError is always one) ends here.
+    if (out.destroyed) throw new Error('the reader stopped');
     const response = await request(url, { method: 'GET', headers: { range: `bytes=${offset}-`, ...(etag ? { 'if-range': etag } : {}) } });
     // A busy server (S3's 503 SlowDown) is asked again, as for the first request.
     if (response.statusCode === 429 || response.statusCode >= 500) {
@@ -107,9 +109,9 @@ export class HttpSource implements Source {
         if (statusCode === 304) return { kind: 'unchanged' };
         if (statusCode === 404 || statusCode === 403) return { kind: 'missing' };
         if (statusCode === 429 || statusCode >= 500) {
-          throw new RetryableError(`HTTP ${statusCode} for ${path}`, parseRetryAfter(response.headers['retry-after']));
+          throw new RetryableError(`HTTP ${statusCode}`, parseRetryAfter(response.headers['retry-after']));
         }
-        throw new Error(`HTTP ${statusCode} for ${this.locate(path)}`);
+        throw new Error(`HTTP ${statusCode}`);
       }, isTransientNetworkError);
     } catch (error) {
       const code = errorCode(error);
