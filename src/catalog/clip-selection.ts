@@ -72,32 +72,36 @@ function checkClasses(db: Database, definition: SubsetDefinition): void {
 }
 
 /**
- * Refuses classes asked of splits that have none (K600's holdout_test, the test splits of K600 and K700-2020), and a
- * --match that fits no class: GLOB minds case, so the classes it would fit in another case are named.
+ * Refuses classes asked only of splits that have none (K600's holdout_test, the test splits of K600 and K700-2020),
+ * and a --match that fits no class of the chosen splits: GLOB minds case, so the classes it would fit in another
+ * case are named.
  */
 function checkLabelChoice(db: Database, definition: SubsetDefinition): void {
   if (definition.classes.length === 0 && definition.match === null) return;
-  const versions = JSON.stringify(definition.versions);
   const splits = JSON.stringify(definition.splits);
   const scope = db
     .prepare(
-      `SELECT f.version, f.split, EXISTS (SELECT 1 FROM source_labels l WHERE l.source_id = f.id) AS labelled FROM source_files f
+      `SELECT f.id, f.version, f.split, EXISTS (SELECT 1 FROM source_labels l WHERE l.source_id = f.id) AS labelled FROM source_files f
        WHERE ${CLIP_ROW_FILES} AND f.rows > 0 AND f.version IN (SELECT value FROM json_each(?))
          AND (json_array_length(?) = 0 OR f.split IN (SELECT value FROM json_each(?)))
        ORDER BY f.version, f.split`,
     )
-    .all(versions, splits, splits) as { version: string; split: string; labelled: number }[];
+    .all(JSON.stringify(definition.versions), splits, splits) as { id: number; version: string; split: string; labelled: number }[];
   if (scope.length > 0 && scope.every((row) => !row.labelled)) {
     const option = definition.classes.length > 0 ? '--class' : '--match';
-    throw new UsageError(`${scope.map((row) => `${row.version} ${row.split}`).join(', ')} has no labels: ${option} picks no clip there`);
+    const named = scope.map((row) => `${row.version} ${row.split}`).join(', ');
+    throw new UsageError(`${named} ${scope.length === 1 ? 'has' : 'have'} no labels: ${option} picks no clip there`);
   }
   if (definition.match === null) return;
   const fitting = (condition: string) =>
-    db.prepare(`SELECT DISTINCT label FROM classes WHERE version IN (SELECT value FROM json_each(?)) AND ${condition} ORDER BY label`).pluck().all(versions, definition.match) as string[];
+    db
+      .prepare(`SELECT DISTINCT label FROM source_labels WHERE source_id IN (SELECT value FROM json_each(?)) AND ${condition} ORDER BY label`)
+      .pluck()
+      .all(JSON.stringify(scope.map((row) => row.id)), definition.match) as string[];
   if (fitting('label GLOB ?').length > 0) return;
   const anyCase = fitting('lower(label) GLOB lower(?)');
   throw new UsageError(
-    `--match "${definition.match}" fits no class of ${definition.versions.join(', ')}` +
+    `--match "${definition.match}" fits no class of ${definition.splits.length === 0 ? definition.versions.join(', ') : scope.map((row) => `${row.version} ${row.split}`).join(', ')}` +
       (anyCase.length > 0 ? `; it minds case (GLOB): in another case it fits ${someOf(anyCase.map((label) => `"${label}"`), 3)}` : ''),
   );
 }

@@ -61,6 +61,15 @@ describe('kinetics subset', () => {
     assert.match(otherCase.stderr, /--match "\*Drumming\*" fits no class of k700-2020; it minds case \(GLOB\): in another case it fits "air drumming"/);
     const none = await runCli(['subset', 'create', 'x', '--version', 'k700-2020', '--match', '*zzz*', '--db', file]);
     assert.match(none.stderr, /^kinetics: --match "\*zzz\*" fits no class of k700-2020$/m);
+    // Fitted against the classes of the splits chosen, not of the whole version.
+    const k600ValLabels = await queryAll<{ label: string }>(file, "SELECT DISTINCT label FROM clips WHERE version = 'k600' AND split = 'val' AND label IS NOT NULL");
+    const elsewhereOnly = await queryAll<{ label: string }>(file, "SELECT DISTINCT label FROM clips WHERE version = 'k600' AND split = 'train' AND label NOT IN (SELECT label FROM clips WHERE version = 'k600' AND split = 'val' AND label IS NOT NULL) LIMIT 1");
+    assert.ok(k600ValLabels.length > 0 && elsewhereOnly.length === 1);
+    const notInVal = await runCli(['subset', 'create', 'x', '--version', 'k600', '--split', 'val', '--match', elsewhereOnly[0]!.label, '--db', file]);
+    assert.equal(notInVal.code, 64);
+    assert.match(notInVal.stderr, /fits no class of k600 val/);
+    const tests = await runCli(['subset', 'create', 'x', '--version', 'k600', '--split', 'test', '--split', 'holdout_test', '--class', 'abseiling', '--db', file]);
+    assert.match(tests.stderr, /^kinetics: k600 holdout_test, k600 test have no labels: --class picks no clip there$/m);
     assert.deepEqual(await members('x'), []);
   });
 
