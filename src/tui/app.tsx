@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Box, type Key, useApp } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Catalog } from '../catalog/catalog.js';
@@ -41,7 +42,7 @@ const field = (label: string, value = '', choices?: readonly string[]): FormFiel
 
 /** Where a subset of the selected classes takes their clips from: the split on screen, or more of them. */
 const SCOPE = 'clips from';
-const PATHS_RELATIVE_TO = 'paths relative to';
+const PATHS_RELATIVE_TO = 'paths relative to (relative: under --home)';
 const SCOPES = ['this split', 'every split of this version', 'this split in every version', 'every version and split'] as const;
 
 const UNLABELED = '(unlabeled)';
@@ -240,7 +241,8 @@ export function App({ catalog, home, runner }: AppProps) {
       } else if (purpose === 'export' && subset) {
         const format = value('format') as ExportFormat;
         const out = exportFolder(home, value('folder (relative: under --home)'));
-        const videoRoot = canonicalPath(exportFolder(home, value(PATHS_RELATIVE_TO) || videosRoot(home)));
+        const typedRoot = value(PATHS_RELATIVE_TO).trim();
+        const videoRoot = canonicalPath(typedRoot === '' ? videosRoot(home) : resolve(home, typedRoot));
         const options = { subset, format, out, paths: defaultPaths(format), videoRoot, includeMissing: false, excludeOverlapWith: [], link: 'symlink' as const, classNames: 'labels' as const };
         run(`exporting ${subset} as ${format}`, { kind: 'export', options }, (result) => {
           if (result.kind !== 'export') return;
@@ -415,10 +417,12 @@ export function App({ catalog, home, runner }: AppProps) {
     }
     const count = () => (state.focus === 'splits' ? splits.length : shown().length);
     const move = (delta: number) => {
-      // Another split's classes are others: what was selected or filtered in the split left goes, and is said to.
-      if (state.focus === 'splits' && (state.selected.size > 0 || state.filter !== '')) {
+      // Leaving a split drops its selection and filter (see the reducer): said, when there were any.
+      const left = splits[state.splitCursor];
+      const leaving = state.focus === 'splits' && Math.max(0, Math.min(state.splitCursor + delta, count() - 1)) !== state.splitCursor;
+      if (leaving && left && (state.selected.size > 0 || state.filter !== '')) {
         const dropped = [...(state.selected.size > 0 ? [`${plural(state.selected.size, 'class')} selected`] : []), ...(state.filter !== '' ? [`the filter "${state.filter}"`] : [])];
-        setMessage(`${dropped.join(' and ')} of the split left cleared`);
+        setMessage(`left ${left.version} ${left.split}: cleared ${dropped.join(' and ')}`);
       }
       dispatch({ type: 'move', delta, count: count() });
     };

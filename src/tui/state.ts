@@ -83,10 +83,12 @@ function setField(state: TuiState, value: string): TuiState {
 
 export function reduce(state: TuiState, action: Action): TuiState {
   switch (action.type) {
-    case 'move':
-      return state.focus === 'splits'
-        ? { ...state, splitCursor: clamp(state.splitCursor + action.delta, action.count), classCursor: 0, selected: new Set(), filter: '' }
-        : { ...state, classCursor: clamp(state.classCursor + action.delta, action.count) };
+    case 'move': {
+      if (state.focus === 'classes') return { ...state, classCursor: clamp(state.classCursor + action.delta, action.count) };
+      const splitCursor = clamp(state.splitCursor + action.delta, action.count);
+      // Another split's classes are others: what was selected or filtered in the split left goes.
+      return splitCursor === state.splitCursor ? state : { ...state, splitCursor, classCursor: 0, selected: new Set(), filter: '' };
+    }
     case 'focus':
       return { ...state, focus: action.focus };
     case 'cycle-sort':

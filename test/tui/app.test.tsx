@@ -286,7 +286,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       app.stdin.write('\t');
       await sleep(30);
       app.stdin.write('j');
-      await until(() => frame().includes('1 class selected of the split left cleared'), 'the selection said cleared');
+      await until(() => /left \S+ \S+: cleared 1 class selected/.test(frame()), 'the selection said cleared');
       assert.doesNotMatch(frame(), /1 selected/);
     } finally {
       app.unmount();
@@ -396,7 +396,7 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
       app.stdin.write('\r');
       await until(() => frame().includes(`folder (relative: under --home): ${join(home, 'exports', subset)}`), 'the folder under --home');
       app.stdin.write('\r');
-      await until(() => frame().includes(`paths relative to: ${join(home, 'videos')}`), 'the root of the paths, --home/videos unless typed');
+      await until(() => frame().includes(`paths relative to (relative: under --home): ${join(home, 'videos')}`), 'the root of the paths, --home/videos unless typed');
       assert.match(frame(), /type · enter next · esc cancel/, 'a typed field offers no picking');
       app.stdin.write('\r');
       await until(() => frame().includes(`no clip of ${subset} is on disk yet: f fetches it, then e exports it`), 'the refusal of an empty export');

@@ -25,7 +25,9 @@ test('moving clamps; moving between splits clears cursor, filter and selection',
   state = reduce(state, { type: 'toggle', label: 'zumba' });
   state = reduce(reduce(state, { type: 'mode', mode: { kind: 'filter' } }), { type: 'type', text: 'zu' });
   assert.equal(state.filter, 'zu');
-  state = reduce(reduce(state, { type: 'focus', focus: 'splits' }), { type: 'move', delta: 1, count: 4 });
+  state = reduce(reduce(state, { type: 'focus', focus: 'splits' }), { type: 'move', delta: -1, count: 4 });
+  assert.deepEqual([state.splitCursor, state.filter, state.selected.size], [0, 'zu', 1], 'up from the top split stays on it, and keeps its selection');
+  state = reduce(state, { type: 'move', delta: 1, count: 4 });
   assert.deepEqual([state.splitCursor, state.classCursor, state.filter, state.selected.size], [1, 0, '', 0]);
 });
 
