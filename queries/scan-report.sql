@@ -3,28 +3,28 @@
 -- of each.
 -- params: none
 WITH matched AS (
-  SELECT f.root_id, f.path,
+  SELECT root, path,
          CASE
-           WHEN f.matched_by = 'name' AND EXISTS (SELECT 1 FROM clip_annotations c WHERE c.clip_key = f.clip_key) THEN 0
-           WHEN f.matched_by = 'name' THEN 1
-           WHEN f.matched_by = 'youtube_id' THEN 2
-           WHEN f.matched_by = 'ambiguous' THEN 3
-           WHEN f.matched_by = 'none' THEN 4
+           WHEN matched_by = 'name' AND known THEN 0
+           WHEN matched_by = 'name' THEN 1
+           WHEN matched_by = 'youtube_id' THEN 2
+           WHEN matched_by = 'ambiguous' THEN 3
+           WHEN matched_by = 'none' THEN 4
            ELSE 5
          END AS kind
-  FROM disk_files f
-  WHERE f.status <> 'gone')
-SELECT r.path AS root,
-       CASE m.kind
+  FROM files
+  WHERE status <> 'gone')
+SELECT root,
+       CASE kind
          WHEN 0 THEN 'exact name'
-         WHEN 1 THEN 'clip name no version lists'
+         WHEN 1 THEN 'clip name of no clip'
          WHEN 2 THEN 'by youtube id'
          WHEN 3 THEN 'ambiguous youtube id'
          WHEN 4 THEN 'youtube id of no clip'
          ELSE 'not a clip name'
        END AS matched,
        count(*) AS files,
-       min(m.path) AS example
-FROM matched m JOIN scan_roots r ON r.id = m.root_id
-GROUP BY r.path, m.kind
-ORDER BY r.path, m.kind;
+       min(path) AS example
+FROM matched
+GROUP BY root, kind
+ORDER BY root, kind;

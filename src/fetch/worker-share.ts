@@ -11,7 +11,7 @@ export function parseWorker(text: string): Worker {
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (!match || count < 1 || index < 1 || index > count) {
-    throw new UsageError(`--worker takes I/N with 1 ≤ I ≤ N (e.g. 3/8, or $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT in an array numbered from 1: --array=1-N, as kinetics slurm writes), not "${text}"`);
+    throw new UsageError(`--worker takes I/N with 1 ≤ I ≤ N (e.g. 3/8, or $SLURM_ARRAY_TASK_ID/8 in an array numbered from 1, --array=1-8, as kinetics slurm writes it), not "${text}"`);
   }
   return { index, count };
 }

@@ -29,7 +29,7 @@ test('shares: every shard in exactly one, balanced by bytes, the same whatever o
   assert.deepEqual(parseWorker('3/8'), { index: 3, count: 8 });
   for (const wrong of ['0/4', '5/4', '1/0', '2', 'a/b']) assert.throws(() => parseWorker(wrong), /--worker takes I\/N with 1 ≤ I ≤ N/);
   // The example given is the form kinetics slurm writes (an array numbered from 1), not one that ends on N+1/N there.
-  assert.throws(() => parseWorker('0/4'), /\$SLURM_ARRAY_TASK_ID\/\$SLURM_ARRAY_TASK_COUNT in an array numbered from 1: --array=1-N/);
+  assert.throws(() => parseWorker('0/4'), /\$SLURM_ARRAY_TASK_ID\/8 in an array numbered from 1, --array=1-8, as kinetics slurm writes it/);
 });
 
 describe('a fetch split over workers, each with its own catalog, then merged', () => {

@@ -56,7 +56,7 @@ test('a copy named by YouTube id: the one clip with that id is matched, several 
 
   // The report: per root, each way of matching with a count and an example.
   assert.match(scanned.stdout, /exact name +1 .*-54Bs-0kdhA/);
-  assert.match(scanned.stdout, /clip name no version lists +1 .*zzzzzzzzzzz_000003_000013\.mp4/);
+  assert.match(scanned.stdout, /clip name of no clip +1 .*zzzzzzzzzzz_000003_000013\.mp4/);
   assert.match(scanned.stdout, /by youtube id +2 /);
   assert.match(scanned.stdout, /ambiguous youtube id +1 .*--Cn3baGeM4\.mp4/);
   assert.match(scanned.stdout, /youtube id of no clip +1 /);
