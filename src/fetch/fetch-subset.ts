@@ -4,6 +4,7 @@ import type { SubsetClip } from '../catalog/subsets.js';
 import { type PlannedShard, planSubset } from './plan.js';
 import type { HomeLock } from './home-lock.js';
 import { shardKeyOf } from './worker-share.js';
+import { isRemote } from './shard-size.js';
 
 export interface FetchSummary {
   subset: string;
@@ -19,6 +20,8 @@ export interface FetchSummary {
   damagedAtSource: number;
   damagedAtSourceClips: { version: string; split: string; clip_key: string; status: string }[];
   transferredBytes: number;
+  /** Every shard streamed was read in place from a folder source: nothing was downloaded. */
+  readInPlace: boolean;
   seconds: number;
   exitCode: number;
 }
@@ -93,6 +96,7 @@ export async function fetchSubset(
     damagedAtSource: after.damagedAtSource.length,
     damagedAtSourceClips: firstOf(after.damagedAtSource),
     transferredBytes: shards.reduce((sum, shard) => sum + shard.transferred, 0),
+    readInPlace: mine.length > 0 && !mine.some((shard) => isRemote(shard.url)),
     seconds: (performance.now() - started) / 1000,
     exitCode: stillMissing === 0 ? 0 : 1,
   };

@@ -17,6 +17,8 @@ test('demo (npm start): ingests the sample bucket into --home and prints the spl
   assert.match(result.stdout, new RegExp(`k700-2020\\s+val\\s+${k700Val!.n}\\s`));
   assert.match(result.stdout, /countix\s+test\s+40\s/);
   assert.match(result.stderr, /24 loaded/);
+  assert.match(result.stdout, /B to read from the source folder/);
+  assert.match(result.stdout, /clips extracted from \d+ shards .*, read in place from the bucket folder; \d+ clips still missing/, 'a folder bucket is not downloaded');
 });
 
 test('the demo refuses a catalog ingested from another source, and runs again over its own', async () => {

@@ -85,7 +85,7 @@ export const demoCommand: Command = {
       const count = (state: string) => fetched.shards.filter((shard) => shard.state === state).length;
       write(
         `   ${fetched.extracted} clips extracted from ${count('extracted')} shards (${count('skipped')} skipped once their clips were found, ` +
-          `${count('failed')} failed), ${formatBytes(fetched.transferredBytes)} downloaded; ${fetched.stillMissing} clips still missing\n`,
+          `${count('failed')} failed), ${fetched.readInPlace ? 'read in place from the bucket folder' : `${formatBytes(fetched.transferredBytes)} downloaded`}; ${fetched.stillMissing} clips still missing\n`,
       );
       write('\n5. status');
       printQuery(write, catalog, 'status', { version: null, split: 'val' });

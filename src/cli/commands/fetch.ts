@@ -121,12 +121,15 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
 function reportSummary(summary: Omit<FetchSummary, 'subset'> & { subset: string | null }, stderr: Output, label: string): void {
   const count = (state: string) => summary.shards.filter((shard) => shard.state === state).length;
   const failed = count('failed');
-  // A shard that fails part way keeps the clips written whole before the break.
-  const fromFailed = summary.shards.filter((shard) => shard.state !== 'extracted').reduce((sum, shard) => sum + shard.extracted, 0);
+  // A shard that fails or is cancelled part way keeps the clips written whole before it stopped.
+  const unfinished = summary.shards.filter((shard) => shard.state !== 'extracted').reduce((sum, shard) => sum + shard.extracted, 0);
+  const aside = [
+    ...(unfinished > 0 ? [`and ${formatCount(unfinished)} kept from shards that stopped part way`] : []),
+    ...(count('skipped') > 0 ? [`${formatCount(count('skipped'))} skipped`] : []),
+  ];
   stderr.write(
-    `${summary.subset === null ? label : `subset ${summary.subset}`}: ${plural(summary.extracted - fromFailed, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
-      `${fromFailed > 0 ? ` (and ${formatCount(fromFailed)} kept from shards that broke part way)` : ''}` +
-      `${count('skipped') > 0 ? ` (${formatCount(count('skipped'))} skipped)` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}${count('absent') > 0 ? `, ${plural(count('absent'), 'shard')} not in the source` : ''}${label === 'extract' ? '' : `, ${formatBytes(summary.transferredBytes)} downloaded`} in ${summary.seconds.toFixed(1)} s; ` +
+    `${summary.subset === null ? label : `subset ${summary.subset}`}: ${plural(summary.extracted - unfinished, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
+      `${aside.length > 0 ? ` (${aside.join('; ')})` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}${count('absent') > 0 ? `, ${plural(count('absent'), 'shard')} not in the source` : ''}${label === 'extract' || summary.readInPlace ? '' : `, ${formatBytes(summary.transferredBytes)} downloaded`} in ${summary.seconds.toFixed(1)} s; ` +
       `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${formatCount(summary.notInAnyShard)} in no shard` : ''}` +
       `${summary.damagedAtSource > 0 ? `, ${formatCount(summary.damagedAtSource)} damaged at source (--retry-damaged streams their shards again)` : ''}\n`,
   );
