@@ -1,6 +1,7 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { countSelection } from '../../catalog/clip-selection.js';
 import { createSubset, dropClipsNeverOnDisk, dropSubset, subsetNames } from '../../catalog/subsets.js';
+import { isProcessRunning } from '../../util/process-running.js';
 import { planSubset } from '../../fetch/plan.js';
 import { JOBS, QUIET, SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 import { jobsOption } from '../number-options.js';
@@ -32,46 +33,52 @@ export const repairCommand: Command = {
     const { values } = parseCommandArgs(args, options, usage);
     const definition = { ...parseDefinition({ version: values.version, split: values.split, class: values.class }), onlyMissing: true };
     const jobs = jobsOption(values.jobs);
-    const catalog = Catalog.open(globals.db, { mustExist: true });
-    let clips = 0;
-    let neverOnDisk = 0;
+    // The repair's own subset goes however the command ends; one left by a repair killed (kill -9) goes with the next.
+    const dropOwnSubsets = async (includingMine: boolean) => {
+      const catalog = Catalog.open(globals.db, { mustExist: true });
+      try {
+        for (const name of subsetNames(catalog)) {
+          const pid = /^\.repair-(\d+)$/.exec(name)?.[1];
+          if (pid !== undefined && (Number(pid) === process.pid ? includingMine : !isProcessRunning(Number(pid)))) dropSubset(catalog, name);
+        }
+      } finally {
+        await catalog.close();
+      }
+    };
+    await dropOwnSubsets(false);
     try {
-      // Every clip of the scope that had a file and has no usable one now: gone, empty, damaged (a damaged one is
-      // sought again even in a shard that sent it damaged before, and K400's replacement archive is tried for it).
-      // A clip never on disk is fetch's to get: left out, the default scope would plan the whole dataset.
-      if (countSelection(catalog, definition) > 0) {
-        clips = createSubset(catalog, REPAIR_SUBSET, definition, subsetNames(catalog).has(REPAIR_SUBSET));
-        neverOnDisk = dropClipsNeverOnDisk(catalog, REPAIR_SUBSET);
-        clips -= neverOnDisk;
-        if (clips === 0) dropSubset(catalog, REPAIR_SUBSET);
+      const catalog = Catalog.open(globals.db, { mustExist: true });
+      let clips = 0;
+      try {
+        // Every clip of the scope that had a file and has no usable one now: gone, empty, damaged (a damaged one is
+        // sought again even in a shard that sent it damaged before, and K400's replacement archive is tried for it).
+        // A clip never on disk is fetch's to get: left out, the default scope would plan the whole dataset.
+        if (countSelection(catalog, definition) > 0) {
+          clips = createSubset(catalog, REPAIR_SUBSET, definition, subsetNames(catalog).has(REPAIR_SUBSET));
+          const neverOnDisk = dropClipsNeverOnDisk(catalog, REPAIR_SUBSET);
+          clips -= neverOnDisk;
+          if (neverOnDisk > 0 && !values.json) {
+            globals.io.stderr.write(`${plural(neverOnDisk, 'clip')} of the scope never on disk left out: \`kinetics subset create\` and \`kinetics fetch\` get them\n`);
+          }
+        }
+        if (clips > 0 && values['dry-run']) {
+          const plan = await planSubset(catalog, REPAIR_SUBSET, globals.home, { retryDamaged: true });
+          if (values.json) globals.io.stdout.write(`${JSON.stringify({ ...plan, subset: null }, null, 2)}\n`);
+          else printPlan(plan, (text) => globals.io.stdout.write(text), 'table', undefined, 'repair');
+        }
+      } finally {
+        await catalog.close();
       }
-      if (neverOnDisk > 0 && !values.json) {
-        globals.io.stderr.write(`${plural(neverOnDisk, 'clip')} of the scope never on disk left out: \`kinetics subset create\` and \`kinetics fetch\` get them\n`);
+      if (clips === 0) {
+        // The summary a repair gives, with nothing in it: scripts read one shape whatever happened.
+        if (values.json) globals.io.stdout.write(`${JSON.stringify({ subset: null, wanted: 0, shards: [], extracted: 0, stillMissing: 0, exitCode: 0 }, null, 2)}\n`);
+        else globals.io.stderr.write('nothing to repair: every clip of the scope that was on disk has a usable file\n');
+        return 0;
       }
-      if (clips > 0 && values['dry-run']) {
-        const plan = await planSubset(catalog, REPAIR_SUBSET, globals.home, { retryDamaged: true });
-        if (values.json) globals.io.stdout.write(`${JSON.stringify({ ...plan, subset: null }, null, 2)}\n`);
-        else printPlan(plan, (text) => globals.io.stdout.write(text), 'table', undefined, 'repair');
-      }
-    } finally {
-      await catalog.close();
-    }
-    if (clips === 0) {
-      // The summary a repair gives, with nothing in it: scripts read one shape whatever happened.
-      if (values.json) globals.io.stdout.write(`${JSON.stringify({ subset: null, wanted: 0, shards: [], extracted: 0, stillMissing: 0, exitCode: 0 }, null, 2)}\n`);
-      else globals.io.stderr.write('nothing to repair: every clip of the scope that was on disk has a usable file\n');
-      return 0;
-    }
-    try {
       if (values['dry-run']) return 0;
       return await runFetch({ subset: REPAIR_SUBSET, jobs, json: values.json ?? false, quiet: values.quiet, label: 'repair', ownSubset: true, retryDamaged: true }, globals);
     } finally {
-      const cleanup = Catalog.open(globals.db);
-      try {
-        dropSubset(cleanup, REPAIR_SUBSET);
-      } finally {
-        await cleanup.close();
-      }
+      await dropOwnSubsets(true);
     }
   },
 };
