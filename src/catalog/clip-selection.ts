@@ -204,7 +204,7 @@ export function selectionSql(db: Database, definition: SubsetDefinition): Select
     checkLabelChoice(db, definition);
     const rows = rowsOfChoice(db, definition);
     const keysAlone =
-      definition.classes.length === 0 && definition.match === null && definition.perClass === null && !definition.onlyMissing && !definition.onlyOnDisk;
+      definition.classes.length === 0 && definition.match === null && definition.perClass === null && !definition.onlyMissing && !definition.onlyOnDisk && !definition.onceOnDisk;
     if (keysAlone) ranked = rows.chosen;
     // A large share of the catalog, by key alone: the key index holds version, split and clip_key, and reading it
     // whole beats looking up each clip's row through the label index (~0.1 s less for K700-2020 train's 536k).
@@ -217,6 +217,7 @@ export function selectionSql(db: Database, definition: SubsetDefinition): Select
     chosen = wholeKeyIndex ? 'SELECT version, split, clip_key FROM clip_annotations' : 'SELECT version, split, clip_key, label, status FROM clips';
   }
   if (definition.onlyMissing || definition.onlyOnDisk) conditions.push(`status ${definition.onlyMissing ? 'NOT IN' : 'IN'} ${USABLE_STATUS_LIST}`);
+  if (definition.onceOnDisk) conditions.push('clip_key IN (SELECT clip_key FROM disk_files WHERE clip_key IS NOT NULL)');
   const filtered = `SELECT * FROM (${chosen}) ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}`;
   // Equal ranks are ordered by clip_key; one key in several versions or splits (one rank) by version and split.
   // With no sampling, nothing is ranked. A limit alone over whole versions and splits first lets through only the

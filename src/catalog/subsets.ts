@@ -115,13 +115,6 @@ export function partOfClips(catalog: Catalog, parent: string): Map<string, strin
   return partOf;
 }
 
-/** Takes out of a subset the clips no file was ever recorded for (by a scan or a fetch); returns how many. */
-export function dropClipsNeverOnDisk(catalog: Catalog, name: string): number {
-  return catalog.sqlite
-    .prepare('DELETE FROM subset_members WHERE subset = ? AND clip_key NOT IN (SELECT clip_key FROM disk_files WHERE clip_key IS NOT NULL)')
-    .run(name).changes;
-}
-
 export function dropSubset(catalog: Catalog, name: string): void {
   findSubset(catalog, name);
   catalog.sqlite.transaction(() => {

@@ -12,6 +12,8 @@ export interface SubsetDefinition {
   onlyMissing: boolean;
   onlyOnDisk: boolean;
   sql: string | null;
+  /** Only clips a scan or fetch once recorded a file for (repair: the others were never on disk). */
+  onceOnDisk?: boolean;
   /** A part of another subset, made by `subset split`: the subset, this part, all parts, and how they were dealt. */
   partOf?: { subset: string; part: string; parts: Record<string, number>; seed: number; stratify: boolean };
 }

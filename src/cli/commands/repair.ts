@@ -1,6 +1,6 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { countSelection } from '../../catalog/clip-selection.js';
-import { createSubset, dropClipsNeverOnDisk, dropSubset, subsetNames } from '../../catalog/subsets.js';
+import { createSubset, dropSubset, subsetNames } from '../../catalog/subsets.js';
 import { isProcessRunning } from '../../util/process-running.js';
 import { planSubset } from '../../fetch/plan.js';
 import { JOBS, QUIET, SUMMARY_JSON, type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
@@ -53,13 +53,12 @@ export const repairCommand: Command = {
         // Every clip of the scope that had a file and has no usable one now: gone, empty, damaged (a damaged one is
         // sought again even in a shard that sent it damaged before, and K400's replacement archive is tried for it).
         // A clip never on disk is fetch's to get: left out, the default scope would plan the whole dataset.
-        if (countSelection(catalog, definition) > 0) {
-          clips = createSubset(catalog, REPAIR_SUBSET, definition, subsetNames(catalog).has(REPAIR_SUBSET));
-          const neverOnDisk = dropClipsNeverOnDisk(catalog, REPAIR_SUBSET);
-          clips -= neverOnDisk;
-          if (neverOnDisk > 0 && !values.json) {
-            globals.io.stderr.write(`${plural(neverOnDisk, 'clip')} of the scope never on disk left out: \`kinetics subset create\` and \`kinetics fetch\` get them\n`);
-          }
+        const broken = { ...definition, onceOnDisk: true };
+        const repairable = countSelection(catalog, broken);
+        if (repairable > 0) clips = createSubset(catalog, REPAIR_SUBSET, broken, subsetNames(catalog).has(REPAIR_SUBSET));
+        const neverOnDisk = countSelection(catalog, definition) - repairable;
+        if (neverOnDisk > 0 && !values.json) {
+          globals.io.stderr.write(`${plural(neverOnDisk, 'clip')} of the scope never on disk left out: \`kinetics subset create\` and \`kinetics fetch\` get them\n`);
         }
         if (clips > 0 && values['dry-run']) {
           const plan = await planSubset(catalog, REPAIR_SUBSET, globals.home, { retryDamaged: true });
