@@ -344,8 +344,11 @@ describe('kinetics export', () => {
     assert.match(renamed.stderr, /each split is a folder of its own: load .*tv\/val, not /);
 
     const labelNamed = await cli('export', 'hugs', '--format', 'tree', '--out', join(tempDir(), 'labels'));
-    assert.match(labelNamed.stderr, /warning: val: .*698 of the 700 classes have no folder there/);
+    assert.match(labelNamed.stderr, /warning: val: .*698 of the 700 classes have no folder there.*, or number only the subset's classes \(--labels compact\)$/m);
     assert.doesNotMatch(labelNamed.stderr, /sorts before/, 'folders named as the labels sort as classes.txt does');
+    const compact = await cli('export', 'hugs', '--format', 'tree', '--labels', 'compact', '--out', join(tempDir(), 'compact'));
+    assert.equal(compact.code, 0, compact.stderr);
+    assert.doesNotMatch(compact.stderr, /warning: /, 'numbered as the subset\'s classes, the folders give the targets of classes.txt');
     const fiftyone = await cli('export', 'hugs', '--format', 'fiftyone', '--class-names', 'torchvision', '--out', join(tempDir(), 'fo'));
     assert.equal(fiftyone.code, 64);
     assert.match(fiftyone.stderr, /FiftyOne takes each clip's label from its folder name/);
