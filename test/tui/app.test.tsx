@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -95,6 +95,21 @@ describe('kinetics tui (ink-testing-library, real catalog, local HTTP bucket)', 
         .pluck()
         .all() as string[];
       assert.ok(paths.length === 3 && paths.every((path) => path !== null && existsSync(path)));
+
+      // Exported with the paths relative to --home itself rather than --home/videos (export --root).
+      app.stdin.write('e');
+      await until(() => frame().includes('format: csv jsonl [mmaction]'), 'the export form');
+      app.stdin.write('\r');
+      await sleep(20);
+      app.stdin.write('\r');
+      await until(() => frame().includes(`paths relative to (relative: under --home): ${join(home, 'videos')}`), 'the root field');
+      for (let index = 0; index < 'videos'.length + 1; index++) app.stdin.write('\x7f');
+      await sleep(20);
+      app.stdin.write('\r');
+      await until(() => frame().includes('exported 3 clips to'), 'the export');
+      const list = readFileSync(join(home, 'exports', 'tui-k700-2020-val', 'k700-2020_val_list_videos.txt'), 'utf8').trim().split('\n');
+      assert.equal(list.length, 3);
+      assert.ok(list.every((line) => line.startsWith('videos/k700-2020/val/')), list.join('\n'));
 
       app.stdin.write('\x1b');
       await sleep(50);
