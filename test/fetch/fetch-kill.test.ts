@@ -31,9 +31,9 @@ test('SIGKILL mid-download: the next fetch resumes with Range, never asks for fi
   const sql = "select version, split, clip_key from clips where version = 'k700-2020' and split = 'val' and label = 'skateboarding' order by clip_key limit 6";
   assert.equal((await runCli(['subset', 'create', 'skate', '--sql', sql, '--home', home])).code, 0);
   assert.equal((await runCli(['plan', 'skate', '--home', home])).code, 0);
-  server.fail(`700_2020/val/${shard!.name}`, 'trickle');
+  server.fail(`700_2020/val/${shard.name}`, 'trickle');
 
-  const part = join(home, 'archives', 'k700-2020', 'val', `${shard!.name}.part`);
+  const part = join(home, 'archives', 'k700-2020', 'val', `${shard.name}.part`);
   const child = spawn(process.execPath, ['--import', tsxLoader, cliEntry, 'fetch', 'skate', '--home', home], { stdio: 'ignore' });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   const deadline = Date.now() + 60_000;
@@ -64,19 +64,25 @@ test('SIGKILL mid-download: the next fetch resumes with Range, never asks for fi
   assert.ok(!existsSync(part));
 });
 
-test('Ctrl-C mid-download: the fetch lock goes with the process (another host could not tell it stale), one line says how to resume', async () => {
+/** A new home whose subset `name` is 4 clips of a K700-2020 val class, in a shard of ~8 MB the server trickles. */
+async function slowShardSubset(name: string, label: string): Promise<{ home: string; db: string; shard: { name: string } }> {
   const home = tempDir();
   const db = join(home, 'catalog.db');
   await ingestInto(db, server.url);
-  const [shard] = await queryAll<{ name: string }>(db, "SELECT name FROM shards WHERE version = 'k700-2020' AND split = 'val' AND label = 'swimming with dolphins'");
-  const clips = await queryAll<{ clip_key: string }>(db, "SELECT clip_key FROM clips WHERE version = 'k700-2020' AND split = 'val' AND label = 'swimming with dolphins' ORDER BY clip_key LIMIT 4");
+  const [shard] = await queryAll<{ name: string }>(db, "SELECT name FROM shards WHERE version = 'k700-2020' AND split = 'val' AND label = ?", label);
+  const clips = await queryAll<{ clip_key: string }>(db, "SELECT clip_key FROM clips WHERE version = 'k700-2020' AND split = 'val' AND label = ? ORDER BY clip_key LIMIT 4", label);
   writeFileSync(join(bucket, '700_2020/val', shard!.name), rawTar(clips.map((clip) => ({ path: `${clip.clip_key}.mp4`, content: minimalMp4(10, randomBytes(2 << 20)) }))));
-  const sql = "select version, split, clip_key from clips where version = 'k700-2020' and split = 'val' and label = 'swimming with dolphins' order by clip_key limit 4";
-  assert.equal((await runCli(['subset', 'create', 'dolphins', '--sql', sql, '--home', home])).code, 0);
-  assert.equal((await runCli(['plan', 'dolphins', '--home', home])).code, 0);
-  server.fail(`700_2020/val/${shard!.name}`, 'trickle');
+  const sql = `select version, split, clip_key from clips where version = 'k700-2020' and split = 'val' and label = '${label}' order by clip_key limit 4`;
+  assert.equal((await runCli(['subset', 'create', name, '--sql', sql, '--home', home])).code, 0);
+  assert.equal((await runCli(['plan', name, '--home', home])).code, 0);
+  server.fail(`700_2020/val/${shard.name}`, 'trickle');
+  return { home, db, shard: shard! };
+}
 
-  const part = join(home, 'archives', 'k700-2020', 'val', `${shard!.name}.part`);
+test('Ctrl-C mid-download: the fetch lock goes with the process (another host could not tell it stale), one line says how to resume', async () => {
+  const { home, shard } = await slowShardSubset('dolphins', 'swimming with dolphins');
+
+  const part = join(home, 'archives', 'k700-2020', 'val', `${shard.name}.part`);
   const child = spawn(process.execPath, ['--import', tsxLoader, cliEntry, 'fetch', 'dolphins', '--home', home], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -96,16 +102,7 @@ test('Ctrl-C mid-download: the fetch lock goes with the process (another host co
 });
 
 test('cancelled is not failed: a fetch stopped by its caller says cancelled, keeps the shard downloading with its part file, and the next one resumes it', async () => {
-  const home = tempDir();
-  const db = join(home, 'catalog.db');
-  await ingestInto(db, server.url);
-  const [shard] = await queryAll<{ name: string }>(db, "SELECT name FROM shards WHERE version = 'k700-2020' AND split = 'val' AND label = 'situp'");
-  const clips = await queryAll<{ clip_key: string }>(db, "SELECT clip_key FROM clips WHERE version = 'k700-2020' AND split = 'val' AND label = 'situp' ORDER BY clip_key LIMIT 4");
-  writeFileSync(join(bucket, '700_2020/val', shard!.name), rawTar(clips.map((clip) => ({ path: `${clip.clip_key}.mp4`, content: minimalMp4(10, randomBytes(2 << 20)) }))));
-  const sql = "select version, split, clip_key from clips where version = 'k700-2020' and split = 'val' and label = 'situp' order by clip_key limit 4";
-  assert.equal((await runCli(['subset', 'create', 'situp', '--sql', sql, '--home', home])).code, 0);
-  assert.equal((await runCli(['plan', 'situp', '--home', home])).code, 0);
-  server.fail(`700_2020/val/${shard!.name}`, 'trickle');
+  const { home, db, shard } = await slowShardSubset('situp', 'situp');
 
   const catalog = Catalog.open(db);
   const controller = new AbortController();
@@ -119,15 +116,15 @@ test('cancelled is not failed: a fetch stopped by its caller says cancelled, kee
         if (event.kind === 'bytes') controller.abort();
       },
     });
-    assert.deepEqual(summary.shards.map((result) => [result.name, result.state, result.error]), [[shard!.name, 'cancelled', undefined]]);
+    assert.deepEqual(summary.shards.map((result) => [result.name, result.state, result.error]), [[shard.name, 'cancelled', undefined]]);
   } finally {
     await catalog.close();
   }
-  const [row] = await queryAll<{ state: string; error: string | null }>(db, 'SELECT state, error FROM shards WHERE name = ?', shard!.name);
+  const [row] = await queryAll<{ state: string; error: string | null }>(db, 'SELECT state, error FROM shards WHERE name = ?', shard.name);
   assert.deepEqual(row, { state: 'downloading', error: null });
-  const part = join(home, 'archives', 'k700-2020', 'val', `${shard!.name}.part`);
+  const part = join(home, 'archives', 'k700-2020', 'val', `${shard.name}.part`);
   assert.ok(statSync(part).size > 0, 'the part file is kept');
   const resumed = await runCli(['fetch', 'situp', '--home', home, '--json']);
   assert.equal(resumed.code, 0, resumed.stderr);
-  assert.match(server.requestsFor(`700_2020/val/${shard!.name}`).at(-1)!.range ?? '', /^bytes=[1-9]\d*-$/);
+  assert.match(server.requestsFor(`700_2020/val/${shard.name}`).at(-1)!.range ?? '', /^bytes=[1-9]\d*-$/);
 });
