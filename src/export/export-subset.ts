@@ -423,9 +423,10 @@ function linesSink(header: string | null, entry: (clip: ListedClip) => { file: s
 function listSink(options: ExportOptions, labels: string[], samplesContext: () => SamplesContext): ListSink {
   switch (options.format) {
     case 'csv':
-      return linesSink('clip_key,youtube_id,time_start,time_end,label,label_idx,split,path,status', ({ row, split, labelIdx, exportPath }) => ({
+      // version last: a clip in two versions is two rows, told apart by it (columns before it kept their places).
+      return linesSink('clip_key,youtube_id,time_start,time_end,label,label_idx,split,path,status,version', ({ row, split, labelIdx, exportPath }) => ({
         file: 'clips.csv',
-        line: [row.clip_key, row.youtube_id, row.time_start, row.time_end, row.label, labelIdx, split, exportPath, row.status].map(csvField).join(','),
+        line: [row.clip_key, row.youtube_id, row.time_start, row.time_end, row.label, labelIdx, split, exportPath, row.status, row.version].map(csvField).join(','),
       }), ['clips.csv']);
     case 'jsonl':
       return linesSink(null, ({ row, split, labelIdx, exportPath }) => ({

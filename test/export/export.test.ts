@@ -98,7 +98,8 @@ describe('kinetics export', () => {
     const out = join(tempDir(), 'csv');
     assert.equal((await cli('export', 'k7', '--format', 'csv', '--out', out)).code, 0);
     const rows = parse(readFileSync(join(out, 'clips.csv')), { columns: true }) as Record<string, string>[];
-    assert.deepEqual(Object.keys(rows[0]!), ['clip_key', 'youtube_id', 'time_start', 'time_end', 'label', 'label_idx', 'split', 'path', 'status']);
+    assert.deepEqual(Object.keys(rows[0]!), ['clip_key', 'youtube_id', 'time_start', 'time_end', 'label', 'label_idx', 'split', 'path', 'status', 'version']);
+    assert.ok(rows.every((row) => row.version === 'k700-2020'), 'each row says its version: a clip in two versions is two rows told apart');
     assert.deepEqual(sortByPath(rows.map((row) => ({ path: row.path!, label_idx: Number(row.label_idx) }))), sortByPath(await expectedClips('k7')));
     const excluded = parse(readFileSync(join(out, 'excluded.csv')), { columns: true }) as { status: string }[];
     assert.deepEqual(excluded.map((row) => row.status).sort(), ['damaged', 'missing']);

@@ -107,13 +107,18 @@ describe('kinetics subset', () => {
     assert.equal((await runCli(['subset', 'create', 'glob', '--version', 'k400', '--match', 'a*', '--limit', '7', '--db', file])).code, 0);
     assert.equal((await members('glob')).length, 7);
     const classes = join(tempDir(), 'classes.txt');
-    writeFileSync(classes, 'situp\n\nskateboarding\n');
+    writeFileSync(classes, '# two classes\nsitup\n\nskateboarding\n');
     assert.equal((await runCli(['subset', 'create', 'listed', '--version', 'k400', '--split', 'val', '--classes-file', classes, '--db', file])).code, 0);
     const [listed] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM clips WHERE version = 'k400' AND split = 'val' AND label IN ('situp', 'skateboarding')");
     assert.equal((await members('listed')).length, listed!.n);
     const piped = await runCli(['subset', 'create', 'piped', '--version', 'k400', '--split', 'val', '--classes-file', '-', '--db', file], { input: 'situp\nskateboarding\n' });
     assert.equal(piped.code, 0, piped.stderr);
     assert.deepEqual(await members('piped'), await members('listed'), '--classes-file - reads the classes from stdin');
+    // A file that names no class (a grep that found nothing) is no choice of every class.
+    const none = await runCli(['subset', 'create', 'none', '--version', 'k400', '--split', 'val', '--classes-file', '-', '--db', file], { input: '\n# nothing\n' });
+    assert.equal(none.code, 64);
+    assert.match(none.stderr, /^kinetics: --classes-file - names no class \(one a line; blank lines and # comments are skipped\)$/m);
+    assert.deepEqual(await members('none'), []);
   });
 
   test('subset split: stratified parts that cover the subset once, in each class\'s share; folds; all or nothing', async () => {

@@ -30,7 +30,9 @@ export function parseDefinition(values: Record<string, string | string[] | boole
   const splits = list('split').map(splitOption);
   const classesFile = values['classes-file'] as string | undefined;
   const classesText = classesFile === undefined ? '' : readUserInput(classesFile, readStdin).text;
-  const fileClasses = classesText.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  // Blank lines and `#` comments are no classes; a file with none (a grep that found nothing) would mean every class.
+  const fileClasses = classesText.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  if (classesFile !== undefined && fileClasses.length === 0) throw new UsageError(`--classes-file ${classesFile} names no class (one a line; blank lines and # comments are skipped)`);
   if (values['only-missing'] && values['only-on-disk']) throw new UsageError('--only-missing and --only-on-disk exclude each other');
   const sql = values.sql === '-' ? readStdin() : ((values.sql as string | undefined) ?? null);
   // A query picks the clips itself: a filter beside it would be ignored, so it is refused (the sampling applies).
