@@ -9,7 +9,7 @@ import { type ExportableClip, exportableClips, findSubset, partOfClips, subsetSo
 import { annotationSourcesOf } from '../catalog/source-files.js';
 import { findOverlap, type VersionSplit } from '../catalog/clips.js';
 import { packageVersion } from '../util/package-root.js';
-import { formatCount } from '../util/words.js';
+import { formatCount, plural } from '../util/words.js';
 import { folderLoaderMismatch } from './folder-loader-order.js';
 import { loadLabelMap } from './label-map.js';
 import { DEFAULT_SHARD_SIZE, type Sample, type ShardSize, balancedOrder, writeShards } from './webdataset.js';
@@ -187,6 +187,13 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   const partOf = options.parts ? partOfClips(catalog, options.subset) : undefined;
   if (options.parts && !partOf) {
     throw new UsageError(`subset ${options.subset} was never split into parts; make them with \`kinetics subset split ${options.subset} --into train=0.8,val=0.2\``);
+  }
+  // Parts of another size than the subset were made from an earlier subset of the name (created again since).
+  if (partOf && partOf.size !== subset.clips) {
+    throw new UsageError(
+      `the parts of ${options.subset} hold ${plural(partOf.size, 'clip')} and ${options.subset} ${formatCount(subset.clips)}: they were split from an earlier ${options.subset}; ` +
+        `split it again (kinetics subset split ${options.subset} … --replace)`,
+    );
   }
   for (const version of partOf ? [] : versions) {
     const held = (split: string) => splits.some((entry) => entry.version === version && entry.split === split);

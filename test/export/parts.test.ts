@@ -50,6 +50,12 @@ describe('export --parts: the parts of a `subset split` as splits of one export,
     const never = await cli('export', 'k4', '--parts', '--format', 'csv', '--include-missing', '--out', join(tempDir(), 'never'));
     assert.equal(never.code, 64);
     assert.match(never.stderr, /^kinetics: subset k4 was never split into parts; make them with `kinetics subset split k4 --into train=0.8,val=0.2`\n$/);
+    // Parts of an earlier subset of the name (created again since, smaller) are no parts of it.
+    assert.equal((await cli('subset', 'split', 'k4', '--into', 'train=0.5,val=0.5')).code, 0);
+    assert.equal((await cli('subset', 'create', 'k4', '--version', 'k400', '--split', 'val', '--limit', '10', '--replace')).code, 0);
+    const stale = await cli('export', 'k4', '--parts', '--format', 'csv', '--include-missing', '--out', join(tempDir(), 'stale'));
+    assert.equal(stale.code, 64);
+    assert.match(stale.stderr, /^kinetics: the parts of k4 hold [\d,]+ clips and k4 10: they were split from an earlier k4; split it again/);
     assert.equal((await cli('subset', 'split', 'v7', '--into', 'a=0.5,b=0.5')).code, 0);
     const twice = join(tempDir(), 'twice');
     const result = await cli('export', 'v7', '--parts', '--format', 'csv', '--include-missing', '--out', twice);
