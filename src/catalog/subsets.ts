@@ -96,7 +96,10 @@ export function findSubset(catalog: Catalog, name: string): StoredSubset {
  * The part each clip of `parent` is in, among the parts `subset split` made of it (by version, split and clip key),
  * or undefined when it was never split.
  */
-export function partOfClips(catalog: Catalog, parent: string): Map<string, string> | undefined {
+export function partOfClips(
+  catalog: Catalog,
+  parent: string,
+): { clips: Map<string, string>; splitting: Omit<NonNullable<SubsetDefinition['partOf']>, 'part'> } | undefined {
   const parts = listSubsets(catalog).filter((subset) => subset.definition.partOf?.subset === parent);
   if (parts.length === 0) return undefined;
   const splittings = new Set(parts.map(({ definition }) => Object.keys(definition.partOf!.parts).sort().join(', ')));
@@ -112,7 +115,8 @@ export function partOfClips(catalog: Catalog, parent: string): Map<string, strin
       partOf.set(`${version}\0${split}\0${clipKey}`, part.definition.partOf!.part);
     }
   }
-  return partOf;
+  const { part: _part, ...splitting } = parts[0]!.definition.partOf!;
+  return { clips: partOf, splitting };
 }
 
 export function dropSubset(catalog: Catalog, name: string): void {

@@ -184,7 +184,8 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     throw new UsageError(`subset ${options.subset} has no clips of ${options.version ?? 'any version'}; it holds ${[...new Set(held.map((entry) => entry.version))].join(', ')}`);
   }
   const versions = [...new Set(splits.map((entry) => entry.version))];
-  const partOf = options.parts ? partOfClips(catalog, options.subset) : undefined;
+  const parts = options.parts ? partOfClips(catalog, options.subset) : undefined;
+  const partOf = parts?.clips;
   if (options.parts && !partOf) {
     throw new UsageError(`subset ${options.subset} was never split into parts; make them with \`kinetics subset split ${options.subset} --into train=0.8,val=0.2\``);
   }
@@ -316,7 +317,8 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     const manifest = {
       tool: 'kinetics',
       tool_version: packageVersion,
-      subset: { name: subset.name, definition: subset.definition, clips: subset.clips },
+      // With --parts, how they were dealt (shares, seed, stratify): what `subset split` needs to make them again.
+      subset: { name: subset.name, definition: subset.definition, clips: subset.clips, ...(parts ? { split_into: parts.splitting } : {}) },
       version: options.version ?? null,
       format: options.format,
       paths: options.paths,

@@ -32,8 +32,9 @@ describe('export --parts: the parts of a `subset split` as splits of one export,
       for (const [path, index] of listed) assert.equal(classes[Number(index)], labelOf.get(path!.split('/').at(-1)!.replace('.mp4', '')));
     }
     assert.equal(classes.length, new Set(labels.map((row) => row.label)).size, 'the map covers the classes of every part');
-    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { split_names: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { split_names: Record<string, string>; subset: { split_into: unknown } };
     assert.deepEqual(manifest.split_names, { 'part:train': 'train', 'part:val': 'val' });
+    assert.deepEqual(manifest.subset.split_into, { subset: 'v7', parts: { train: 0.8, val: 0.2 }, seed: 5, stratify: true }, 'what makes the parts again');
 
     const onDisk = await cli('export', 'v7', '--parts', '--format', 'jsonl', '--include-missing', '--out', join(tempDir(), 'jsonl'));
     assert.equal(onDisk.code, 0, onDisk.stderr);
