@@ -26,6 +26,10 @@ test('files: one row a file with its status and clip; --status narrows, and a da
   assert.ok(String(damaged[0]!.detail).length > 0, 'the reason it is damaged');
   assert.equal(rowsOf((await cli('files', '--status', 'ok', '--json')).stdout).length, 4);
   assert.equal(rowsOf((await cli('files', '--root', join(home, 'elsewhere'), '--json')).stdout).length, 0);
+  // The folder scanned (--home/videos) or any folder below it.
+  assert.equal(rowsOf((await cli('files', '--root', join(home, 'videos'), '--json')).stdout).length, 5);
+  assert.equal(rowsOf((await cli('files', '--root', join(home, 'videos', 'k400', 'val'), '--json')).stdout).length, 5);
+  assert.equal(rowsOf((await cli('files', '--root', join(home, 'videos', 'k400', 'train'), '--json')).stdout).length, 0);
   const refused = await cli('files', '--status', 'broken');
   assert.equal(refused.code, 64);
   assert.match(refused.stderr, /^kinetics: unknown status "broken"; one of ok, empty, damaged/);

@@ -10,7 +10,7 @@ const usage = `kinetics files [--status S] [--root DIR] ${OUTPUT_USAGE} [--home 
 
 const options = {
   status: { type: 'string', value: 'S', description: `only files of this status (${FILE_STATUSES.join(', ')})`, defaultText: 'all but gone' },
-  root: { type: 'string', value: 'DIR', description: 'only files found under this scanned folder', defaultText: 'every folder scanned' },
+  root: { type: 'string', value: 'DIR', description: 'only files under this folder (a scanned one, or any folder below it)', defaultText: 'every folder scanned' },
   ...OUTPUT_OPTIONS,
 } as const satisfies OptionSpecs;
 
