@@ -239,7 +239,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   const byClass = new Counter();
   let listedCount = 0;
   const excluded: ExportableClip[] = [];
-  let overlapCount = 0;
+  const dropped: ExportableClip[] = [];
   // A folder per version, split and class, not a path.join per clip: 536k of them cost seconds.
   const folders = new Map<string, string>();
   const folderOf = (row: ExportableClip) => {
@@ -254,7 +254,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   for (const row of exportableClips(catalog, options.subset, splits)) {
     options.onProgress?.(++read, subset.clips, 'listing');
     if (overlapping.has(`${row.version}\0${row.split}\0${row.clip_key}`)) {
-      overlapCount++;
+      dropped.push(row);
       continue;
     }
     if (row.status !== 'ok' && !options.includeMissing) {
@@ -295,7 +295,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   if (listedCount === 0) {
     // Refused after the folder is known usable (a file in the way, another tool's folder: those are said first).
     if (made !== undefined) rmSync(made, { recursive: true });
-    throw nothingListed(options, excludedByStatus, overlapCount);
+    throw nothingListed(options, excludedByStatus, dropped.length);
   }
   const files: WrittenFile[] = [];
   const output = new StagedOutput(options.out);
@@ -309,7 +309,8 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     write('classes.json', `${JSON.stringify({ labels: labelMap.labels, source: labelMap.source }, null, 2)}\n`);
     write(
       'excluded.csv',
-      ['version,split,clip_key,label,status', ...excluded.map((row) => [row.version, row.split, row.clip_key, row.label, row.status].map(csvField).join(','))]
+      // The clips dropped as overlapping --exclude-overlap-with are named too, with that reason as their status.
+      ['version,split,clip_key,label,status', ...[...excluded, ...dropped.map((row) => ({ ...row, status: 'overlapping' }))].map((row) => [row.version, row.split, row.clip_key, row.label, row.status].map(csvField).join(','))]
         .map((line) => `${line}\n`)
         .join(''),
     );
@@ -335,7 +336,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
         by_split: bySplit.sorted(),
         by_class: byClass.sorted(),
         excluded_by_status: Object.fromEntries(Object.entries(excludedByStatus).sort(([a], [b]) => (a < b ? -1 : 1))),
-        dropped_as_overlapping: overlapCount,
+        dropped_as_overlapping: dropped.length,
       },
       catalog_sources: sources,
       ...formatManifest,
@@ -346,7 +347,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   });
   removeStale(options.out, earlier, new Set([...laidOut, ...files.map((file) => file.name), 'manifest.json']));
   const splitFolders = [...new Set(laidOut.map((path) => path.slice(0, path.indexOf(sep))))].sort();
-  return { listed: listedCount, excluded: excluded.length, excludedByStatus, overlapping: overlapCount, files, warnings: [...partNotice(subset.definition, options), ...(outsideRoot?.warning() ?? []), ...warnings], splitFolders };
+  return { listed: listedCount, excluded: excluded.length, excludedByStatus, overlapping: dropped.length, files, warnings: [...partNotice(subset.definition, options), ...(outsideRoot?.warning() ?? []), ...warnings], splitFolders };
 }
 
 /**

@@ -22,7 +22,7 @@ export function folderLoaderMismatch(
   const reasons: string[] = [];
   const present = new Set(sorted.map(([, folder]) => folder.labelIdx));
   const absent = labels.filter((_, index) => !present.has(index));
-  if (absent.length > 0) reasons.push(`${absent.length} of the ${labels.length} classes have no folder there (${someOf(absent)})`);
+  if (absent.length > 0) reasons.push(`${absent.length} of the ${labels.length} classes ${absent.length === 1 ? 'has' : 'have'} no folder there (${someOf(absent)})`);
   const swapped: string[] = [];
   for (let i = 0; i < sorted.length; i++) {
     for (let j = i + 1; j < sorted.length; j++) {
@@ -34,6 +34,6 @@ export function folderLoaderMismatch(
     `${split}: a folder loader (torchvision DatasetFolder or datasets.Kinetics, pytorchvideo from_directory) numbers the ` +
     `${sorted.length} class folders there by sorted name, so ${clips(misnumbered)} of its ${clips(sorted)} clips would get targets ` +
     `other than classes.txt: ${reasons.join('; ')}. Read the targets from tree.tsv, or export a list format` +
-    (offerCompact && absent.length > 0 ? ', or number only the subset\'s classes (--labels compact)' : '')
+    (offerCompact && absent.length > 0 ? ', or number only the subset\'s classes (--labels compact; the same numbers where each has a folder)' : '')
   );
 }

@@ -16,7 +16,7 @@ export function parseParts(text: string): Part[] {
   });
   if (new Set(parts.map((part) => part.name)).size !== parts.length) throw new UsageError(`--into names each part once: "${text}"`);
   const total = parts.reduce((sum, part) => sum + part.share, 0);
-  if (parts.some((part) => part.share <= 0) || Math.abs(total - 1) > 1e-6) throw new UsageError(`--into shares are positive and add up to 1, not ${total}: "${text}"`);
+  if (parts.some((part) => part.share <= 0) || Math.abs(total - 1) > 1e-6) throw new UsageError(`--into shares are positive and add up to 1, not ${Number(total.toFixed(6))}: "${text}"`);
   return parts;
 }
 

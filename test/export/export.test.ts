@@ -345,7 +345,7 @@ describe('kinetics export', () => {
     assert.match(renamed.stderr, /each split is a folder of its own: load .*tv\/val, not /);
 
     const labelNamed = await cli('export', 'hugs', '--format', 'tree', '--out', join(tempDir(), 'labels'));
-    assert.match(labelNamed.stderr, /warning: val: .*698 of the 700 classes have no folder there.*, or number only the subset's classes \(--labels compact\)$/m);
+    assert.match(labelNamed.stderr, /warning: val: .*698 of the 700 classes have no folder there.*, or number only the subset's classes \(--labels compact; the same numbers where each has a folder\)$/m);
     assert.doesNotMatch(labelNamed.stderr, /sorts before/, 'folders named as the labels sort as classes.txt does');
     const compact = await cli('export', 'hugs', '--format', 'tree', '--labels', 'compact', '--out', join(tempDir(), 'compact'));
     assert.equal(compact.code, 0, compact.stderr);
@@ -542,6 +542,8 @@ describe('cross-version leakage on the real K400 and K700-2020 val files', () =>
     assert.deepEqual(manifest.exclude_overlap_with, ['k700-2020:val']);
     const overlap = JSON.parse((await runCli(['overlap', '--train', 'k700-2020:val', '--eval', 'k400:val', '--json', '--db', file])).stdout) as { total: number };
     assert.equal(manifest.counts.dropped_as_overlapping, overlap.total);
+    const named = parse(readFileSync(join(out, 'excluded.csv')), { columns: true }) as { status: string }[];
+    assert.equal(named.filter((row) => row.status === 'overlapping').length, overlap.total, 'the clips dropped are named, with why');
     assert.equal(manifest.counts.listed, 19_906 - overlap.total);
 
     // A subset of overlapping clips alone: refused, saying why.

@@ -10,10 +10,10 @@ test('a split with every class, its folders sorting as the label map does, numbe
 
 test('absent classes shift the numbers of the folders after them; only misnumbered clips are counted', () => {
   const warning = folderLoaderMismatch('test', folders([['a', 0, 4], ['c', 2, 5]]), ['a', 'b', 'c']);
-  assert.match(warning!, /^test: .* numbers the 2 class folders there by sorted name, so 5 of its 9 clips would get targets other than classes\.txt: 1 of the 3 classes have no folder there \(b\)\./);
+  assert.match(warning!, /^test: .* numbers the 2 class folders there by sorted name, so 5 of its 9 clips would get targets other than classes\.txt: 1 of the 3 classes has no folder there \(b\)\./);
   assert.doesNotMatch(warning!, /sorts before/);
   assert.doesNotMatch(warning!, /--labels compact/, 'not offered where the label map is not the version\'s');
-  assert.match(folderLoaderMismatch('test', folders([['a', 0, 4], ['c', 2, 5]]), ['a', 'b', 'c'], true)!, /export a list format, or number only the subset's classes \(--labels compact\)$/);
+  assert.match(folderLoaderMismatch('test', folders([['a', 0, 4], ['c', 2, 5]]), ['a', 'b', 'c'], true)!, /export a list format, or number only the subset's classes \(--labels compact; the same numbers where each has a folder\)$/);
 });
 
 test('folder names that sort otherwise than the labels are named in pairs, by code point as Python sorts', () => {

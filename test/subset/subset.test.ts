@@ -154,6 +154,8 @@ describe('kinetics subset', () => {
       const refused = await cli('subset', 'split', 'pool', ...bad, '--replace');
       assert.equal(refused.code, 64, bad.join(' '));
     }
+    const short = await cli('subset', 'split', 'pool', '--into', 'train=0.7,val=0.2', '--replace');
+    assert.match(short.stderr, /add up to 1, not 0\.9: "train=0\.7,val=0\.2"/, 'the sum as typed, not 0.8999999999999999');
   });
 
   test('list, show, drop; an existing name needs --replace', async () => {
