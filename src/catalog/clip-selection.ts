@@ -87,9 +87,9 @@ function checkLabelChoice(db: Database, definition: SubsetDefinition): void {
        ORDER BY f.version, f.split`,
     )
     .all(JSON.stringify(definition.versions), splits, splits) as { id: number; version: string; split: string; labelled: number }[];
+  const named = scope.map((row) => `${row.version} ${row.split}`).join(', ');
   if (scope.length > 0 && scope.every((row) => !row.labelled)) {
     const option = definition.classes.length > 0 ? '--class' : '--match';
-    const named = scope.map((row) => `${row.version} ${row.split}`).join(', ');
     throw new UsageError(`${named} ${scope.length === 1 ? 'has' : 'have'} no labels: ${option} picks no clip there`);
   }
   if (definition.match === null) return;
@@ -101,7 +101,7 @@ function checkLabelChoice(db: Database, definition: SubsetDefinition): void {
   if (fitting('label GLOB ?').length > 0) return;
   const anyCase = fitting('lower(label) GLOB lower(?)');
   throw new UsageError(
-    `--match "${definition.match}" fits no class of ${definition.splits.length === 0 ? definition.versions.join(', ') : scope.map((row) => `${row.version} ${row.split}`).join(', ')}` +
+    `--match "${definition.match}" fits no class of ${definition.splits.length === 0 ? definition.versions.join(', ') : named}` +
       (anyCase.length > 0 ? `; it minds case (GLOB): in another case it fits ${someOf(anyCase.map((label) => `"${label}"`), 3)}` : ''),
   );
 }

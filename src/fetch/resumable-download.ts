@@ -2,7 +2,7 @@ import { open, stat, truncate } from 'node:fs/promises';
 import { request } from '../sources/undici-request.js';
 import { isBodyCutShort, isTransientNetworkError } from '../sources/http-source.js';
 import { CHUNK_BYTES, readChunks } from './read-chunks.js';
-import { RetryableError, type RetryPolicy, defaultRetryPolicy, parseRetryAfter, withRetry } from '../util/retry.js';
+import { RetryableError, type RetryPolicy, busyServerError, defaultRetryPolicy, withRetry } from '../util/retry.js';
 
 export interface DownloadOptions {
   url: string;
@@ -68,9 +68,10 @@ export async function downloadResumable(options: DownloadOptions): Promise<Downl
           await options.onRestart();
           throw new RestartNeeded();
         }
-        if (statusCode === 429 || statusCode >= 500) {
+        const busy = busyServerError(statusCode, response.headers);
+        if (busy) {
           await response.body.dump();
-          throw new RetryableError(`HTTP ${statusCode}`, parseRetryAfter(response.headers['retry-after']));
+          throw busy;
         }
         if (statusCode !== 200 && statusCode !== 206) {
           await response.body.dump();

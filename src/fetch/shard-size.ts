@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { request } from '../sources/undici-request.js';
 import { isTransientNetworkError } from '../sources/http-source.js';
-import { RetryableError, parseRetryAfter, withRetry } from '../util/retry.js';
+import { busyServerError, withRetry } from '../util/retry.js';
 
 export const isRemote = (url: string) => /^https?:\/\//i.test(url);
 
@@ -18,9 +18,8 @@ export async function shardSize(url: string): Promise<{ bytes: number; etag: str
   return withRetry(async () => {
     const response = await request(url, { method: 'HEAD' });
     await response.body.dump();
-    if (response.statusCode === 429 || response.statusCode >= 500) {
-      throw new RetryableError(`HTTP ${response.statusCode}`, parseRetryAfter(response.headers['retry-after']));
-    }
+    const busy = busyServerError(response.statusCode, response.headers);
+    if (busy) throw busy;
     // S3 answers 403 rather than 404 for a missing key when listing is not allowed.
     if (response.statusCode === 403 || response.statusCode === 404 || response.statusCode === 410) return 'absent';
     if (response.statusCode !== 200) return undefined;

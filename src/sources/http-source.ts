@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { request } from './undici-request.js';
 import { SourceUnreachableError } from '../errors.js';
-import { RetryableError, parseRetryAfter, withRetry } from '../util/retry.js';
+import { RetryableError, busyServerError, withRetry } from '../util/retry.js';
 import type { KnownFile, OpenResult, Source } from './source.js';
 
 const UNREACHABLE_CODES = new Set([
@@ -55,9 +55,10 @@ function resumingBody(url: string, first: Readable, etag: string | null, total: 
     if (out.destroyed) throw new Error('the reader stopped');
     const response = await request(url, { method: 'GET', headers: { range: `bytes=${offset}-`, ...(etag ? { 'if-range': etag } : {}) } });
     // A busy server (S3's 503 SlowDown) is asked again, as for the first request.
-    if (response.statusCode === 429 || response.statusCode >= 500) {
+    const busy = busyServerError(response.statusCode, response.headers, `HTTP ${response.statusCode} when asked for the rest from byte ${offset}`);
+    if (busy) {
       await response.body.dump();
-      throw new RetryableError(`HTTP ${response.statusCode} when asked for the rest from byte ${offset}`, parseRetryAfter(response.headers['retry-after']));
+      throw busy;
     }
     const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(headerValue(response.headers['content-range']) ?? '');
     if (response.statusCode !== 206 || range === null || Number(range[1]) !== offset) {
@@ -108,10 +109,7 @@ export class HttpSource implements Source {
         await response.body.dump();
         if (statusCode === 304) return { kind: 'unchanged' };
         if (statusCode === 404 || statusCode === 403) return { kind: 'missing' };
-        if (statusCode === 429 || statusCode >= 500) {
-          throw new RetryableError(`HTTP ${statusCode}`, parseRetryAfter(response.headers['retry-after']));
-        }
-        throw new Error(`HTTP ${statusCode}`);
+        throw busyServerError(statusCode, response.headers) ?? new Error(`HTTP ${statusCode}`);
       }, isTransientNetworkError);
     } catch (error) {
       const code = errorCode(error);

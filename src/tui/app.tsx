@@ -22,7 +22,7 @@ import { useClassDetails } from './hooks/use-class-details.js';
 import { useJob } from './hooks/use-job.js';
 import { useLatestInput } from './hooks/use-latest-input.js';
 import { useSplitClasses } from './hooks/use-split-classes.js';
-import { type Action, type FormField, type TuiState, initialState, reduce, unusedName, visibleClasses } from './state.js';
+import { type Action, type FormField, type TuiState, clamp, initialState, reduce, unusedName, visibleClasses } from './state.js';
 import { appendHistory, readHistory } from './sql-history.js';
 import { busyLine, cancelledLine } from './work/busy.js';
 import type { JobRunner } from './work/job-runner.js';
@@ -419,7 +419,7 @@ export function App({ catalog, home, runner }: AppProps) {
     const move = (delta: number) => {
       // Leaving a split drops its selection and filter (see the reducer): said, when there were any.
       const left = splits[state.splitCursor];
-      const leaving = state.focus === 'splits' && Math.max(0, Math.min(state.splitCursor + delta, count() - 1)) !== state.splitCursor;
+      const leaving = state.focus === 'splits' && clamp(state.splitCursor + delta, count()) !== state.splitCursor;
       if (leaving && left && (state.selected.size > 0 || state.filter !== '')) {
         const dropped = [...(state.selected.size > 0 ? [`${plural(state.selected.size, 'class')} selected`] : []), ...(state.filter !== '' ? [`the filter "${state.filter}"`] : [])];
         setMessage(`left ${left.version} ${left.split}: cleared ${dropped.join(' and ')}`);

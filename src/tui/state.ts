@@ -63,7 +63,8 @@ export type Action =
   | { type: 'recall'; delta: 1 | -1 }
   | { type: 'remember'; sql: string };
 
-const clamp = (value: number, count: number) => Math.max(0, Math.min(value, count - 1));
+/** A cursor moved to `value`, kept within `count` rows. */
+export const clamp = (value: number, count: number) => Math.max(0, Math.min(value, count - 1));
 
 /** Typing goes to whatever the mode edits: the filter, the SQL line, or the focused form field. */
 function edit(state: TuiState, change: (text: string) => string): TuiState {

@@ -48,6 +48,18 @@ function gaveUp(error: unknown, attempts: number): Error {
   return Object.assign(new Error(message, { cause: error }), { code: (error as { code?: unknown }).code });
 }
 
+/**
+ * A busy server's answer (429, or any 5xx: S3's 503 SlowDown) as the error that asks for another try, after its
+ * Retry-After; undefined for any other status.
+ */
+export function busyServerError(
+  statusCode: number,
+  headers: Record<string, string | string[] | undefined>,
+  message = `HTTP ${statusCode}`,
+): RetryableError | undefined {
+  return statusCode === 429 || statusCode >= 500 ? new RetryableError(message, parseRetryAfter(headers['retry-after'])) : undefined;
+}
+
 /** Retry-After as seconds or an HTTP date → milliseconds. */
 export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
