@@ -33,9 +33,14 @@ function versionsOfClasses(db: Database, classes: string[]): Map<string, string[
   return having;
 }
 
+/** The versions the catalog holds classes of, in order (a version never ingested has none). */
+export function versionsWithClasses({ sqlite: db }: Pick<Catalog, 'sqlite'>): string[] {
+  return db.prepare('SELECT DISTINCT version FROM classes ORDER BY 1').pluck().all() as string[];
+}
+
 /** The chosen versions the catalog holds classes of (a version never ingested has none, and says nothing). */
 function ingestedVersions(db: Database, definition: SubsetDefinition): string[] {
-  const ingested = new Set(db.prepare('SELECT DISTINCT version FROM classes').pluck().all() as string[]);
+  const ingested = new Set(versionsWithClasses({ sqlite: db }));
   return definition.versions.filter((version) => ingested.has(version));
 }
 
@@ -125,7 +130,7 @@ function classProblem(db: Database, label: string, versionsOfLabel: string[], ch
  * any ingested version), with the closest labels; undefined when it is one, or when the catalog holds no classes.
  */
 export function unknownClassProblem({ sqlite: db }: Catalog, label: string, version: string | null): string | undefined {
-  const ingested = db.prepare('SELECT DISTINCT version FROM classes ORDER BY 1').pluck().all() as string[];
+  const ingested = versionsWithClasses({ sqlite: db });
   const chosen = ingested.filter((each) => version === null || each === version);
   if (chosen.length === 0) return undefined;
   return classProblem(db, label, versionsOfClasses(db, [label]).get(label) ?? [], chosen);

@@ -106,9 +106,16 @@ export async function readExport(given: string): Promise<ExportContents> {
   return contents;
 }
 
+/** One field of the subset definitions that differs (nested fields dotted: `partOf.seed`); absent: undefined. */
+export interface DefinitionChange {
+  field: string;
+  a: unknown;
+  b: unknown;
+}
+
 export interface ManifestDiff {
   same: boolean;
-  subset: { a: string; b: string; definitionChanged: boolean };
+  subset: { a: string; b: string; definitionChanged: boolean; definitionChanges: DefinitionChange[] };
   formats: { a: string; b: string };
   labelMap: { same: boolean; added: string[]; removed: string[]; renumbered: { label: string; a: number; b: number }[] };
   sources: { changed: { path: string; a: string; b: string }[]; added: string[]; removed: string[] };
@@ -152,13 +159,25 @@ export function diffExports(a: ExportContents, b: ExportContents): ManifestDiff 
   const total = (kind: 'added' | 'removed' | 'relabeled') => bySplitAndClass.reduce((sum, group) => sum + group[kind], 0);
   const clips = { added: total('added'), removed: total('removed'), relabeled: total('relabeled'), bySplitAndClass };
 
-  const definitionChanged = JSON.stringify(a.manifest.subset.definition) !== JSON.stringify(b.manifest.subset.definition);
+  const definitionChanges = diffDefinitions(a.manifest.subset.definition, b.manifest.subset.definition);
   return {
     same: labelMap.same && sources.changed.length + sources.added.length + sources.removed.length === 0 && clips.added + clips.removed + clips.relabeled === 0,
-    subset: { a: a.manifest.subset.name, b: b.manifest.subset.name, definitionChanged },
+    subset: { a: a.manifest.subset.name, b: b.manifest.subset.name, definitionChanged: definitionChanges.length > 0, definitionChanges },
     formats: { a: a.manifest.format, b: b.manifest.format },
     labelMap,
     sources,
     clips,
   };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The fields in which two subset definitions differ, in the order they are written. */
+export function diffDefinitions(a: unknown, b: unknown, prefix = ''): DefinitionChange[] {
+  if (isRecord(a) && isRecord(b)) {
+    const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    return fields.flatMap((field) => diffDefinitions(a[field], b[field], `${prefix}${field}.`));
+  }
+  const field = prefix.slice(0, -1);
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ field, a, b }];
 }

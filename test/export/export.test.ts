@@ -5,6 +5,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSy
 import { join, relative } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { ingestInto, queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -475,7 +476,13 @@ print(json.dumps(samples))`;
     assert.equal(diff.clips.removed, before!.filter((row) => !keys(after!).has(row.clip_key)).length);
     assert.ok(diff.clips.bySplitAndClass.some((group) => group.label === 'hugging (not baby)' && group.added === 0 && group.removed > 0));
     assert.equal(diff.subset.definitionChanged, true);
+    assert.deepEqual(diff.subset.definitionChanges, [
+      { field: 'classes', a: ['abseiling', 'hugging (not baby)', 'jumping jacks'], b: ['abseiling', 'jumping jacks'] },
+      { field: 'perClass', a: 4, b: 6 },
+    ]);
     assert.equal(diff.labelMap.same, true);
+    const described = await cli('manifest', 'diff', a, b);
+    assert.match(described.stdout, /^subset: k7 → k7more, definition changed\n  classes: −1 \(hugging \(not baby\)\)\n  perClass: 4 → 6\n/m);
     const text = await cli('manifest', 'diff', a, await exported('k7', 'mmaction', '--labels', 'compact'));
     assert.equal(text.code, 1);
     assert.match(text.stdout, /^label map: 697 classes removed \(acting in play, .* … and 689 more\); 2 classes renumbered \(hugging \(not baby\) \d+→1, jumping jacks \d+→2\)$/m);
@@ -486,7 +493,7 @@ print(json.dumps(samples))`;
     for (const seed of ['1', '2']) assert.equal((await cli('subset', 'create', `abseil-${seed}`, '--version', 'k700-2020', '--split', 'val', '--class', 'abseiling', '--seed', seed)).code, 0);
     const reseeded = await cli('manifest', 'diff', await exported('abseil-1', 'csv', '--include-missing'), await exported('abseil-2', 'csv', '--include-missing'), '--json');
     assert.equal(reseeded.code, 0, reseeded.stdout);
-    assert.equal((JSON.parse(reseeded.stdout) as ManifestDiff).subset.definitionChanged, true);
+    assert.deepEqual((JSON.parse(reseeded.stdout) as ManifestDiff).subset.definitionChanges, [{ field: 'seed', a: 1, b: 2 }]);
   });
 
   test('a path with whitespace is refused by whitespace-split formats, kept by pytorchvideo (last-whitespace split)', async () => {
@@ -595,4 +602,20 @@ test('classes --map: a renamed class maps onto its new name, with counts and con
   assert.deepEqual(map.find((row) => row.label === 'hugging'), { label: 'hugging', maps_to: 'hugging (not baby)', shared_clips: 3, confidence: 1, renamed: 1 });
   assert.equal(map[0]!.renamed, 1, 'renamed classes first');
   assert.ok(map.some((row) => row.label === 'abseiling' && row.maps_to === 'abseiling' && row.renamed === 0));
+  assert.equal(result.stderr, '');
+
+  const sharing = new Database(file);
+  sharing.prepare("DELETE FROM clip_annotations WHERE version = 'k700-2020'").run();
+  const k400Classes = sharing.prepare("SELECT count(*) FROM classes WHERE version = 'k400'").pluck().get() as number;
+  sharing.close();
+  const nothingShared = await runCli(['classes', '--map', 'k400:k700-2020', '--csv', '--db', file]);
+  assert.equal(nothingShared.code, 0);
+  assert.equal(nothingShared.stdout.split('\n').filter(Boolean).length, 1 + k400Classes, 'every K400 class, mapped to none');
+  assert.equal(nothingShared.stderr, 'no clip of k400 is listed in k700-2020 (same clip key): no class maps onto another\n');
+
+  const k400Only = join(tempDir(), 'catalog.db');
+  assert.equal((await runCli(['ingest', '--source', bucket, '--versions', 'k400', '--db', k400Only])).code, 0);
+  const notIngested = await runCli(['classes', '--map', 'k400:k600', '--db', k400Only]);
+  assert.equal(notIngested.code, 64);
+  assert.equal(notIngested.stderr, 'kinetics: this catalog holds no classes of k600 (it holds k400); run `kinetics ingest --versions k600`\n');
 });

@@ -2,6 +2,7 @@ import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
 import { loadNamedQuery } from '../../query/named-queries.js';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, chooseFormat, writeRows } from '../../query/output-formats.js';
+import { versionsWithClasses } from '../../catalog/clip-selection.js';
 import { runReadOnlyQuery } from '../../catalog/read-only-query.js';
 import { VERSIONS, parseVersion, unknownName } from '../../sources/bucket-layout.js';
 import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
@@ -30,8 +31,25 @@ export const classesCommand: Command = {
     });
     const catalog = Catalog.open(globals.db, { readonly: true });
     try {
+      const held = versionsWithClasses(catalog);
+      for (const version of new Set([from, to]).values()) {
+        if (held.includes(version)) continue;
+        const holds = held.length > 0 ? ` (it holds ${held.join(', ')})` : '';
+        throw new UsageError(`this catalog holds no classes of ${version}${holds}; run \`kinetics ingest --versions ${version}\``);
+      }
       const result = runReadOnlyQuery(catalog, loadNamedQuery('class-map').sql, { from_version: from, to_version: to });
-      writeRows(chooseFormat(values, globals.io.stdout.isTTY === true), result.columns, result.rows, (text) => globals.io.stdout.write(text));
+      const sharedColumn = result.columns.indexOf('shared_clips');
+      let anyShared = false;
+      const rows = (function* () {
+        for (const row of result.rows) {
+          if (Number(row[sharedColumn]) > 0) anyShared = true;
+          yield row;
+        }
+      })();
+      writeRows(chooseFormat(values, globals.io.stdout.isTTY === true), result.columns, rows, (text) => globals.io.stdout.write(text));
+      if (!anyShared) {
+        globals.io.stderr.write(`no clip of ${from} is listed in ${to} (same clip key): no class maps onto another\n`);
+      }
     } finally {
       await catalog.close();
     }

@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js';
-import { type ManifestDiff, diffExports, readExport } from '../../export/manifest-diff.js';
+import { type DefinitionChange, type ManifestDiff, diffExports, readExport } from '../../export/manifest-diff.js';
 import { plural, someOf } from '../../util/words.js';
 import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
 
@@ -7,10 +7,24 @@ const usage = 'kinetics manifest diff A B [--json] [--home DIR] [--db FILE]   (A
 
 const signed = (added: number, removed: number) => `+${added} −${removed}`;
 
+const shown = (value: unknown) => (value === undefined || value === null ? '(none)' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/** A list of names as what was added and removed; any other value as before → after. */
+function describeChange({ a, b }: DefinitionChange): string {
+  const names = (value: unknown) => (Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : undefined);
+  const [before, after] = [names(a), names(b)];
+  if (!before || !after) return `${shown(a)} → ${shown(b)}`;
+  const added = after.filter((name) => !before.includes(name));
+  const removed = before.filter((name) => !after.includes(name));
+  if (added.length + removed.length === 0) return `reordered (${someOf(after)})`;
+  return [added.length > 0 ? `+${added.length} (${someOf(added)})` : '', removed.length > 0 ? `−${removed.length} (${someOf(removed)})` : ''].filter(Boolean).join(' ');
+}
+
 function describe(diff: ManifestDiff): string[] {
   const lines: string[] = [];
   const { subset, labelMap, sources, clips } = diff;
   lines.push(`subset: ${subset.a === subset.b ? subset.a : `${subset.a} → ${subset.b}`}, definition ${subset.definitionChanged ? 'changed' : 'the same'}`);
+  for (const change of subset.definitionChanges) lines.push(`  ${change.field}: ${describeChange(change)}`);
   if (diff.formats.a !== diff.formats.b) lines.push(`format: ${diff.formats.a} → ${diff.formats.b}`);
   if (labelMap.same) lines.push('label map: the same');
   else {
