@@ -149,6 +149,21 @@ export function recordShardMembers(catalog: Catalog, shards: Iterable<StreamedSh
   }).immediate();
 }
 
+/**
+ * Whether a shard's members are already known as given: the same clip keys and sizes, and each given sha256 the one
+ * kept (a member given none keeps its own, as `recordShardMembers` does).
+ */
+export function knownAsGiven(catalog: Catalog): (shard: StreamedShard) => boolean {
+  const select = catalog.sqlite.prepare('SELECT clip_key, bytes, sha256 FROM shard_member_files WHERE version = ? AND split = ? AND shard = ?');
+  return (shard) => {
+    const known = select.all(shard.version, shard.split, shard.name) as { clip_key: string; bytes: number; sha256: string | null }[];
+    return (
+      known.length === shard.members.size &&
+      known.every((row) => shard.members.get(row.clip_key) === row.bytes && (shard.sha256?.get(row.clip_key) ?? row.sha256) === row.sha256)
+    );
+  };
+}
+
 /** Every learned shard member as rows (version, split, shard, clip_key, bytes, sha256), in that order. */
 export function shardMemberRows(catalog: Catalog, only: { version: string | null; split: string | null }): IterableIterator<unknown[]> {
   return catalog.sqlite

@@ -7,7 +7,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { InputError, KineticsError } from '../errors.js';
 import { mapHeader, parseWholeNumber, readCsvRecords } from '../ingest/parsers/csv-records.js';
 import { parseClipFileName } from '../util/clip-key.js';
-import { recordShardMembers, shardExists, shardMemberRows } from '../catalog/shards.js';
+import { knownAsGiven, recordShardMembers, shardExists, shardMemberRows } from '../catalog/shards.js';
 
 const COLUMNS = ['version', 'split', 'shard', 'clip_key', 'bytes', 'sha256'] as const;
 /** An index exported before sums were kept has no sha256 column. */
@@ -48,7 +48,7 @@ export async function exportShardIndex(catalog: Catalog, file: string, only: { v
  * Reads an index another catalog exported: every shard named must exist here; each shard's members replace what
  * was known of it, all shards in one transaction, so a bad line changes nothing.
  */
-export async function importShardIndex(catalog: Catalog, file: string, readStdin: () => string): Promise<{ shards: number; members: number }> {
+export async function importShardIndex(catalog: Catalog, file: string, readStdin: () => string): Promise<{ shards: number; members: number; unchanged: number }> {
   if (file !== '-' && statSync(file).isDirectory()) throw new KineticsError(`${file}: is a folder; expected a TSV file that \`shards export-index\` wrote`, 66);
   const isKnown = shardExists(catalog);
   const shards = new Map<string, { version: string; split: string; name: string; members: Map<string, number>; sha256: Map<string, string> }>();
@@ -73,6 +73,7 @@ export async function importShardIndex(catalog: Catalog, file: string, readStdin
     },
     { delimiter: '\t' },
   );
+  const unchanged = [...shards.values()].filter(knownAsGiven(catalog)).length;
   recordShardMembers(catalog, shards.values());
-  return { shards: shards.size, members: [...shards.values()].reduce((sum, shard) => sum + shard.members.size, 0) };
+  return { shards: shards.size, members: [...shards.values()].reduce((sum, shard) => sum + shard.members.size, 0), unchanged };
 }

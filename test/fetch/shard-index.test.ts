@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ingestInto, queryAll } from '../helpers/catalog.js';
@@ -29,8 +29,21 @@ test('shards index learns random shards once; export-index / import-index share 
   assert.match(refused.stderr, new RegExp(`bad\\.tsv:${learned.length + 2}: expected a shard this catalog knows, found k400/val/part_999\\.tar\\.gz`));
   assert.deepEqual(await queryAll(join(two, 'catalog.db'), members), []);
 
-  assert.equal((await runCli(['shards', 'import-index', index, '--home', two])).code, 0);
+  const imported = await runCli(['shards', 'import-index', index, '--home', two]);
+  assert.equal(imported.code, 0);
+  assert.equal(imported.stderr, `${learned.length} members of 20 shards imported from ${index}\n`);
   assert.deepEqual(await queryAll(join(two, 'catalog.db'), members), learned);
+  const again = await runCli(['shards', 'import-index', index, '--home', two]);
+  assert.equal(again.stderr, `nothing new: the ${learned.length} members of 20 shards in ${index} were already known as listed\n`);
+  const oneChanged = join(one, 'one-changed.tsv');
+  const [header, first, ...rest] = readFileSync(index, 'utf8').split('\n');
+  writeFileSync(oneChanged, [header, first!.replace(/\t(\d+)\t/, (_, bytes: string) => `\t${Number(bytes) + 1}\t`), ...rest].join('\n'));
+  const partly = await runCli(['shards', 'import-index', oneChanged, '--home', two]);
+  assert.equal(partly.stderr, `${learned.length} members of 20 shards imported from ${oneChanged} (19 of the shards already known as listed)\n`);
+  const headerOnly = join(one, 'header-only.tsv');
+  writeFileSync(headerOnly, `${header}\n`);
+  assert.equal((await runCli(['shards', 'import-index', headerOnly, '--home', two])).stderr, `${headerOnly} lists no shard member: nothing imported\n`);
+  assert.equal((await runCli(['shards', 'import-index', index, '--home', two])).code, 0);
   const [known] = await queryAll<{ n: number }>(join(two, 'catalog.db'), "SELECT count(*) n FROM shards WHERE members_known = 1 AND version = 'k400' AND split = 'val'");
   assert.equal(known!.n, 20);
   assert.equal((await runCli(['subset', 'create', 's', '--version', 'k400', '--split', 'val', '--limit', '3', '--home', two])).code, 0);

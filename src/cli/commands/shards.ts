@@ -13,7 +13,7 @@ import { nearestName } from '../../util/closest-names.js';
 import { SHARD_STATES, shardsWithUnknownMembers } from '../../catalog/shards.js';
 import { shardProgress } from './fetch.js';
 import { jobsOption } from '../number-options.js';
-import { plural } from '../../util/words.js';
+import { formatCount, plural } from '../../util/words.js';
 
 const usage = [
   `kinetics shards list [--version V] [--split S] [--state S] ${OUTPUT_USAGE}   one row a shard: state, size, archive on disk`,
@@ -120,7 +120,14 @@ export const shardsCommand: Command = {
         case 'import-index': {
           if (!file) throw new UsageError(`import-index needs a FILE\nusage: ${usage}`);
           const imported = await importShardIndex(catalog, file, () => globals.io.readStdin());
-          globals.io.stderr.write(`${plural(imported.members, 'member')} of ${plural(imported.shards, 'shard')} imported from ${file === '-' ? 'stdin' : file}\n`);
+          const from = file === '-' ? 'stdin' : file;
+          const members = `${plural(imported.members, 'member')} of ${plural(imported.shards, 'shard')}`;
+          if (imported.shards === 0) globals.io.stderr.write(`${from} lists no shard member: nothing imported\n`);
+          else if (imported.unchanged === imported.shards) globals.io.stderr.write(`nothing new: the ${members} in ${from} were already known as listed\n`);
+          else {
+            const alreadyKnown = imported.unchanged > 0 ? ` (${formatCount(imported.unchanged)} of the shards already known as listed)` : '';
+            globals.io.stderr.write(`${members} imported from ${from}${alreadyKnown}\n`);
+          }
           return 0;
         }
       }
