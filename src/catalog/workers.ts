@@ -1,6 +1,7 @@
-import { renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { KineticsError } from '../errors.js';
-import type { Catalog } from './catalog.js';
+import { Catalog } from './catalog.js';
 import { FILE_COLUMNS } from './disk-files.js';
 import { refreshFileStatistics } from './statistics.js';
 
@@ -24,11 +25,59 @@ export function copyForWorker(catalog: Catalog, file: string): void {
   renameSync(partial, file);
 }
 
+/**
+ * Makes `file` the catalog of a worker run of `main`: a copy of the main catalog as it stands now (the subsets as
+ * they are, what merges brought in), with what an earlier run of this worker recorded and no merge has brought into
+ * the main catalog yet carried over, so that a later merge brings it all the same. The catalog an earlier run left
+ * stays as it was until the fresh one replaces it. The caller holds the worker's lock.
+ */
+export async function refreshWorkerCatalog(main: Catalog, file: string): Promise<void> {
+  const fresh = `${file}.fresh`;
+  mkdirSync(dirname(file), { recursive: true });
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${fresh}${suffix}`, { force: true });
+  copyForWorker(main, fresh);
+  if (existsSync(file)) {
+    // Opened for writing and closed: what a killed run left in its write-ahead log is back in the file.
+    const earlier = Catalog.open(file);
+    const workedBefore = workerMarks(earlier).has(WORKER_SINCE);
+    await earlier.close();
+    if (workedBefore) {
+      const copy = Catalog.open(fresh);
+      try {
+        mergeWorkerCatalog(copy, file, main.file);
+      } finally {
+        await copy.close();
+      }
+    }
+  }
+  renameSync(fresh, file);
+}
+
+function workerMarks(catalog: Catalog, schema = 'main'): Map<string, string> {
+  const db = catalog.sqlite;
+  if (!db.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE name = 'catalog_settings'`).get()) return new Map();
+  return new Map(db.prepare(`SELECT key, value FROM ${schema}.catalog_settings WHERE key IN (?, ?)`).raw().all(WORKER_SINCE, WORKER_OF) as [string, string][]);
+}
+
 /** Marks a worker's catalog as one, once, with the catalog it was copied from (merge refuses it elsewhere). */
 export function markWorkerCatalog(worker: Catalog, main: string): void {
   const mark = worker.sqlite.prepare('INSERT OR IGNORE INTO catalog_settings (key, value) VALUES (?, ?)');
   mark.run(WORKER_SINCE, new Date().toISOString());
   mark.run(WORKER_OF, main);
+}
+
+const MERGED = 'merged_worker:';
+
+/** A file's size and time of change: a worker's catalog that was written to since has another. */
+const fileStamp = (file: string) => {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats ? `${stats.size}:${stats.mtimeMs}` : '';
+};
+
+/** Whether the worker's catalog is unchanged since it was last merged into this one (merging it again changes nothing). */
+export function mergedAsItStands(catalog: Catalog, workerFile: string): boolean {
+  const recorded = catalog.sqlite.prepare('SELECT value FROM catalog_settings WHERE key = ?').pluck().get(`${MERGED}${workerFile}`);
+  return recorded !== undefined && recorded === fileStamp(workerFile);
 }
 
 export interface MergeSummary {
@@ -52,11 +101,14 @@ const COMPARED = ['bytes', 'mtime_ms', 'status', 'detail', 'duration', 'verified
  * Folds what a worker recorded (files written, shard states, members learned) into the catalog, in one transaction,
  * set-based. A file's record replaces the catalog's only when the worker saw it later (so merging a worker again
  * never undoes a later scan of the catalog, and the rows it copied change nothing); a shard's state only when the
- * worker took it further. Merging the same worker twice changes nothing.
+ * worker took it further. Merging the same worker twice changes nothing. The worker's catalog must have been copied
+ * from `copiedFrom`: the catalog itself, or the main catalog of a worker's fresh copy. A merge into the catalog it was
+ * copied from records the file as it stood, so that `mergedAsItStands` can tell a merge again would change nothing.
  */
-export function mergeWorkerCatalog(catalog: Catalog, workerFile: string): MergeSummary {
+export function mergeWorkerCatalog(catalog: Catalog, workerFile: string, copiedFrom = catalog.file): MergeSummary {
   const db = catalog.sqlite;
   if (statSync(workerFile, { throwIfNoEntry: false })?.isDirectory()) throw new KineticsError(`${workerFile} is a folder, not a worker's catalog`, 66);
+  const stamp = fileStamp(workerFile);
   const notWorkers = `${workerFile} is not a worker's catalog (\`kinetics fetch NAME --worker I/N\` makes one)`;
   try {
     db.prepare('ATTACH DATABASE ? AS worker').run(`file:${encodeURI(workerFile)}?mode=ro`);
@@ -66,14 +118,13 @@ export function mergeWorkerCatalog(catalog: Catalog, workerFile: string): MergeS
   try {
     let marks: Map<string, string>;
     try {
-      const hasSettings = db.prepare("SELECT 1 FROM worker.sqlite_master WHERE name = 'catalog_settings'").get();
-      marks = new Map(hasSettings ? (db.prepare('SELECT key, value FROM worker.catalog_settings WHERE key IN (?, ?)').raw().all(WORKER_SINCE, WORKER_OF) as [string, string][]) : []);
+      marks = workerMarks(catalog, 'worker');
     } catch {
       throw new KineticsError(notWorkers, 65);
     }
     if (!marks.get(WORKER_SINCE)) throw new KineticsError(notWorkers, 65);
-    if (marks.get(WORKER_OF) !== catalog.file) {
-      throw new KineticsError(`${workerFile} was copied from the catalog ${marks.get(WORKER_OF)}, not from ${catalog.file}: merge it into that one`, 65);
+    if (marks.get(WORKER_OF) !== copiedFrom) {
+      throw new KineticsError(`${workerFile} was copied from the catalog ${marks.get(WORKER_OF)}, not from ${copiedFrom}: merge it into that one`, 65);
     }
     const summary = db
       .transaction((): MergeSummary => {
@@ -112,6 +163,7 @@ export function mergeWorkerCatalog(catalog: Catalog, workerFile: string): MergeS
              WHERE (w.version, w.split, w.name) = (s.version, s.split, s.name) AND ${rank('w.state')} > ${rank('s.state')}`,
           )
           .run().changes;
+        if (copiedFrom === catalog.file) db.prepare('INSERT OR REPLACE INTO catalog_settings (key, value) VALUES (?, ?)').run(`${MERGED}${workerFile}`, stamp);
         return { files, shards, learnedShards };
       })
       .immediate();

@@ -86,7 +86,7 @@ export interface ShardResult {
  * --verify` would. Discovery shards are skipped once every clip they were meant to find has been found.
  */
 export async function fetchShards(catalog: Catalog, shards: PlannedShard[], options: FetchOptions): Promise<ShardResult[]> {
-  const release = lockHome(options.home, options.lock?.name, options.lock?.conflictsWith);
+  const release = options.lock?.heldByCaller ? () => {} : lockHome(options.home, options.lock?.name, options.lock?.conflictsWith);
   try {
     return await streamShards(catalog, shards, options);
   } finally {

@@ -43,7 +43,7 @@ export async function fetchSubset(
     /** Read only archives on disk, never the source (`kinetics extract`). */
     offline?: boolean;
     /** Only these shards (by `shardKeyOf`): a worker's share; what is still missing is counted among their clips. */
-    share?: Set<string>;
+    share?: { has: (key: string) => boolean };
     /** The home's lock this fetch takes, and the others it may not run beside (a worker has its own). */
     lock?: HomeLock;
     onProgress?: (event: ShardEvent) => void;

@@ -75,6 +75,8 @@ function removeStrayCopies(home: string, name: string): void {
 export interface HomeLock {
   name: string;
   conflictsWith: (other: string) => boolean;
+  /** Taken already by the caller, who releases it (a worker holds its lock while it renews its catalog). */
+  heldByCaller?: boolean;
 }
 
 /** A fetch's lock and each worker's (`fetch.worker-I-of-N.lock`). */

@@ -1,33 +1,44 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Catalog } from '../catalog/catalog.js';
-import { copyForWorker } from '../catalog/workers.js';
-import type { HomeLock } from './home-lock.js';
+import { shardsOfVersions } from '../catalog/shards.js';
+import { findSubset, subsetSplits } from '../catalog/subsets.js';
+import { refreshWorkerCatalog } from '../catalog/workers.js';
+import { type HomeLock, lockHome } from './home-lock.js';
 import { planSubset } from './plan.js';
-import { type Worker, shardKeyOf, shareOf } from './worker-share.js';
+import { storedShares } from './stored-shares.js';
+import { type Worker, assignShares, ownerOf } from './worker-share.js';
 
 export interface WorkerSetup {
   /** The worker's own catalog: what it records goes there, never into the main one (see `kinetics merge`). */
   catalogFile: string;
-  /** Its shards, by `shardKeyOf`. */
-  share: Set<string>;
+  /** Whether a shard (by `shardKeyOf`) is in its share. */
+  share: { has: (key: string) => boolean };
   /**
-   * The home's lock it takes: workers of one split stream disjoint shares at once; a plain fetch, or a worker of
-   * another split (another N), keeps it from starting.
+   * The home's lock, held: workers of one split stream disjoint shares at once; a plain fetch, or a worker of another
+   * split (another N), keeps it from starting.
    */
   lock: HomeLock;
+  release: () => void;
 }
 
 export const workersFolder = (home: string) => join(home, 'workers');
+
+/** Every worker catalog under `--home/workers/`. */
+export function workerCatalogFiles(home: string): string[] {
+  const folder = workersFolder(home);
+  return existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.db')).sort().map((name) => join(folder, name)) : [];
+}
 
 export function defaultWorkerCatalog(home: string, worker: Worker): string {
   return join(workersFolder(home), `${worker.index}-of-${worker.count}.db`);
 }
 
 /**
- * Worker I of N of a split fetch: its share of the subset's plan, read from the main catalog (which no worker
- * writes, so every rerun of a worker gets the same share until the workers are merged), and its own catalog,
- * copied from the main one the first time.
+ * Worker I of N of a split fetch, under its lock: its share of the subset's shards, assigned once from the main
+ * catalog (which no worker writes) by the first worker to start and kept in the home, so that every worker, and
+ * every rerun of one, streams the same shards; and its own catalog, a fresh copy of the main one carrying over what
+ * an earlier run recorded and no merge has brought in.
  */
 export async function prepareWorker(
   mainFile: string,
@@ -37,20 +48,30 @@ export async function prepareWorker(
   catalogFile: string,
   retry: { retryAbsent?: boolean; retryDamaged?: boolean } = {},
 ): Promise<WorkerSetup> {
-  const main = Catalog.open(mainFile, { readonly: true });
+  const lock = { name: `fetch.worker-${worker.index}-of-${worker.count}.lock`, conflictsWith: (other: string) => !other.endsWith(`-of-${worker.count}.lock`) };
+  const release = lockHome(home, lock.name, lock.conflictsWith);
   try {
-    // Planned as the worker will plan (the same retries), so that every shard it may stream is in some share.
-    const plan = await planSubset(main, subset, home, { lookupSizes: false, ...retry });
-    if (!existsSync(catalogFile)) {
-      mkdirSync(dirname(catalogFile), { recursive: true });
-      copyForWorker(main, catalogFile);
+    const main = Catalog.open(mainFile, { readonly: true });
+    try {
+      const owners = await storedShares(workersFolder(home), findSubset(main, subset), worker.count, async () => {
+        // Planned as the worker will plan (the same retries); every other shard of the subset's versions follows,
+        // so that a shard a later plan asks for has one worker too.
+        const plan = await planSubset(main, subset, home, { lookupSizes: false, ...retry });
+        const versions = [...new Set(subsetSplits(main, subset).map((pair) => pair.version))];
+        return assignShares(plan.shards, shardsOfVersions(main, versions), worker.count);
+      });
+      await refreshWorkerCatalog(main, catalogFile);
+      return {
+        catalogFile,
+        share: { has: (key) => ownerOf(owners, key, worker.count) === worker.index },
+        lock: { ...lock, heldByCaller: true },
+        release,
+      };
+    } finally {
+      await main.close();
     }
-    return {
-      catalogFile,
-      share: new Set(shareOf(plan.shards, worker).map(shardKeyOf)),
-      lock: { name: `fetch.worker-${worker.index}-of-${worker.count}.lock`, conflictsWith: (other) => !other.endsWith(`-of-${worker.count}.lock`) },
-    };
-  } finally {
-    await main.close();
+  } catch (error) {
+    release();
+    throw error;
   }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { slurmScript } from '../../src/fetch/slurm-script.js';
-import { parseWorker, shardKeyOf, shareOf } from '../../src/fetch/worker-share.js';
+import { assignShares, ownerOf, parseWorker, shardKeyOf } from '../../src/fetch/worker-share.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { shellQuoted } from '../../src/util/shell-quote.js';
 import { BucketServer } from '../helpers/bucket-server.js';
@@ -14,17 +14,22 @@ import { ingestInto, queryAll } from '../helpers/catalog.js';
 import { cliEntry, runCli, spawnCli, tsxLoader } from '../helpers/run-cli.js';
 import { copyOfSampleBucket, tempDir } from '../helpers/temp.js';
 
-test('shares: every shard in exactly one, balanced by bytes, the same whatever order the plan lists them in', () => {
+test('shares: every shard in exactly one, planned ones balanced by bytes first, the same whatever order the shards are listed in', () => {
   const shards = Array.from({ length: 37 }, (_, index) => ({ version: 'k400', split: 'train', name: `part_${index}.tar.gz`, bytes: index % 5 === 0 ? null : 1000 + ((index * 7919) % 5000) }));
+  const others = Array.from({ length: 20 }, (_, index) => ({ version: 'k400', split: 'val', name: `part_${index}.tar.gz`, bytes: 3000 }));
   const biggest = Math.max(...shards.map((shard) => shard.bytes ?? 0));
   for (const count of [1, 2, 3, 4, 8]) {
-    const shares = Array.from({ length: count }, (_, index) => shareOf(shards, { index: index + 1, count }).map(shardKeyOf));
-    assert.deepEqual(shares.flat().sort(), shards.map(shardKeyOf).sort(), `${count} workers: each shard once`);
-    const mean = shards.filter((shard) => shard.bytes !== null).reduce((sum, shard) => sum + shard.bytes!, 0) / 30;
-    const loads = shares.map((share) => share.reduce((sum, key) => sum + (shards.find((shard) => shardKeyOf(shard) === key)!.bytes ?? mean), 0));
-    assert.ok(Math.max(...loads) - Math.min(...loads) <= biggest, `${count} workers: loads ${loads.map(Math.round).join(', ')}`);
-    const reversed = Array.from({ length: count }, (_, index) => shareOf([...shards].reverse(), { index: index + 1, count }).map(shardKeyOf));
-    assert.deepEqual(reversed.map((share) => share.sort()), shares.map((share) => share.sort()));
+    const owners = assignShares(shards, [...others, ...shards], count);
+    assert.deepEqual([...owners.keys()].sort(), [...shards, ...others].map(shardKeyOf).sort(), `${count} workers: each shard, planned or not, has a worker`);
+    assert.ok([...owners.values()].every((owner) => owner >= 1 && owner <= count));
+    const mean = [...shards, ...others].filter((shard) => shard.bytes !== null).reduce((sum, shard) => sum + shard.bytes!, 0) / (30 + 20);
+    const loads = Array.from({ length: count }, (_, index) => shards.filter((shard) => owners.get(shardKeyOf(shard)) === index + 1).reduce((sum, shard) => sum + (shard.bytes ?? mean), 0));
+    assert.ok(Math.max(...loads) - Math.min(...loads) <= biggest, `${count} workers: loads of the planned shards ${loads.map(Math.round).join(', ')}`);
+    assert.deepEqual(assignShares([...shards].reverse(), [...others].reverse(), count), owners);
+    for (const key of ['k400/train/part_999.tar.gz', 'k400/test/new.tar.gz']) {
+      const owner = ownerOf(owners, key, count);
+      assert.ok(owner >= 1 && owner <= count && owner === ownerOf(new Map(), key, count), 'a shard no assignment knows: one worker, by its name');
+    }
   }
   assert.deepEqual(parseWorker('3/8'), { index: 3, count: 8 });
   for (const wrong of ['0/4', '5/4', '1/0', '2', 'a/b']) assert.throws(() => parseWorker(wrong), /--worker takes I\/N with 1 ≤ I ≤ N/);
@@ -86,6 +91,57 @@ describe('a fetch split over workers, each with its own catalog, then merged', (
       assert.deepEqual(await outcome(home), reference);
     });
   }
+
+  const fetchesOf = (from: number) => server.log.slice(from).filter((entry) => entry.method === 'GET' && entry.path.endsWith('.tar.gz')).map((entry) => entry.path);
+  const workerRun = async (home: string, worker: string) => {
+    const run = await spawnCli(['fetch', 'mix', '--worker', worker, '--home', home]);
+    assert.ok(run.code === 0 || run.code === 1, run.stderr);
+    return run;
+  };
+
+  test('a worker run again after the others were merged streams the same share: the rest of the subset, not a share of the rest', async () => {
+    const home = await newHome();
+    const first = server.log.length;
+    const one = await workerRun(home, '1/2');
+    assert.match(one.stderr, /^worker 1\/2 of subset mix: \d+ clips extracted from \d+ shards?.* clips? of its shards still missing/m);
+    const streamedByOne = fetchesOf(first);
+    assert.equal((await runCli(['merge', '--home', home])).code, 0);
+    const second = server.log.length;
+    await workerRun(home, '2/2');
+    const streamedByTwo = fetchesOf(second);
+    assert.ok(streamedByTwo.length > 0);
+    assert.deepEqual(streamedByTwo.filter((path) => streamedByOne.includes(path)), [], 'no shard streamed twice');
+    assert.equal((await runCli(['merge', '--home', home])).code, 0);
+    assert.deepEqual(await outcome(home), reference);
+  });
+
+  test('after a merge, workers of the same count fetch a subset made since, and one made again with --replace, from their renewed catalogs', async () => {
+    const home = await newHome();
+    for (const worker of ['1/2', '2/2']) await workerRun(home, worker);
+    assert.equal((await runCli(['merge', '--home', home])).code, 0);
+    const made = ['subset', 'create', 'mix', '--replace', '--version', 'k600', '--split', 'val', '--home', home];
+    assert.equal((await runCli(made)).code, 0);
+    const runs = [await workerRun(home, '1/2'), await workerRun(home, '2/2')];
+    assert.deepEqual(runs.map((run) => run.code), [0, 0], runs.map((run) => run.stderr).join('\n'));
+    assert.equal((await runCli(['merge', '--home', home])).code, 0);
+    const [left] = await queryAll<{ n: number }>(join(home, 'catalog.db'), "SELECT count(*) AS n FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'mix' AND c.status <> 'ok'");
+    const plan = JSON.parse((await runCli(['plan', 'mix', '--json', '--home', home])).stdout) as { shards: unknown[] };
+    assert.equal(plan.shards.length, 0, `nothing left to fetch (${left!.n} clips not ok, in no shard)`);
+  });
+
+  test('what a worker recorded and no merge brought in is carried into its renewed catalog, and a plain fetch merges it first rather than stream it again', async () => {
+    const home = await newHome();
+    await workerRun(home, '1/1');
+    await workerRun(home, '1/1'); // renewed from the main catalog, which knows nothing of the first run yet
+    const before = server.log.length;
+    const plain = await runCli(['fetch', 'mix', '--home', home]);
+    assert.ok(plain.code === 0 || plain.code === 1, plain.stderr);
+    assert.match(plain.stderr, /^merged {5}.*1-of-1\.db: \d+ files recorded, \d+ shards further along, .* \(not merged before\)$/m);
+    assert.deepEqual(fetchesOf(before), [], 'nothing streamed again');
+    assert.deepEqual(await outcome(home), reference);
+    const again = await runCli(['fetch', 'mix', '--home', home]);
+    assert.doesNotMatch(again.stderr, /^merged/m, 'merged once: unchanged since, it is not read again');
+  });
 
   test('merging a worker again never undoes what the catalog learned after the first merge (a file gone since)', async () => {
     const home = await newHome();

@@ -1,10 +1,11 @@
 import { Catalog } from '../../catalog/catalog.js';
-import { UsageError } from '../../errors.js';
+import { KineticsError, UsageError } from '../../errors.js';
 import type { ShardEvent } from '../../fetch/fetch-shards.js';
 import type { PlannedShard } from '../../fetch/plan.js';
-import { markWorkerCatalog } from '../../catalog/workers.js';
+import { markWorkerCatalog, mergeWorkerCatalog, mergedAsItStands } from '../../catalog/workers.js';
 import { type FetchSummary, fetchSubset } from '../../fetch/fetch-subset.js';
-import { defaultWorkerCatalog, prepareWorker } from '../../fetch/worker-fetch.js';
+import { defaultWorkerCatalog, prepareWorker, workerCatalogFiles } from '../../fetch/worker-fetch.js';
+import { describeMerge } from './merge.js';
 import { type Worker, parseWorker } from '../../fetch/worker-share.js';
 import { canonicalPath } from '../../util/canonical-path.js';
 import type { Output } from '../../util/output.js';
@@ -90,9 +91,11 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
   const label = run.label ?? (run.offline ? 'extract' : 'fetch');
   const progress = progressFor(globals.io, label, run);
   const shards = shardProgress(progress);
-  const catalog = worker ? Catalog.open(worker.catalogFile) : Catalog.open(globals.db, { mustExist: true });
+  let catalog: Catalog | undefined;
   try {
+    catalog = worker ? Catalog.open(worker.catalogFile) : Catalog.open(globals.db, { mustExist: true });
     if (worker) markWorkerCatalog(catalog, globals.db);
+    else mergeFinishedWorkers(catalog, globals);
     const summary = await fetchSubset(catalog, run.subset, {
       home: globals.home,
       jobs: run.jobs,
@@ -110,15 +113,32 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
     // A subset of the tool's own (repair's) is gone once the command ends: it is not named to the user.
     const named = run.ownSubset ? { ...summary, subset: null } : summary;
     if (run.json) globals.io.stdout.write(`${JSON.stringify(named, null, 2)}\n`);
-    else reportSummary(named, globals.io.stderr, label);
+    else reportSummary(named, globals.io.stderr, label, run.worker);
     return summary.exitCode;
   } finally {
     progress.close();
-    await catalog.close();
+    await catalog?.close();
+    worker?.release();
   }
 }
 
-function reportSummary(summary: Omit<FetchSummary, 'subset'> & { subset: string | null }, stderr: Output, label: string): void {
+/**
+ * What workers of this home recorded and no merge has brought into the catalog yet is merged first: else this fetch
+ * would stream their shards again. Unchanged since their last merge, they are not read again.
+ */
+function mergeFinishedWorkers(catalog: Catalog, globals: GlobalOptions): void {
+  for (const file of workerCatalogFiles(globals.home)) {
+    if (mergedAsItStands(catalog, file)) continue;
+    try {
+      globals.io.stderr.write(`${describeMerge(file, mergeWorkerCatalog(catalog, file))} (not merged before)\n`);
+    } catch (error) {
+      // Another catalog's worker, or a file that is none: `kinetics merge` says why; this fetch goes on without it.
+      if (!(error instanceof KineticsError)) throw error;
+    }
+  }
+}
+
+function reportSummary(summary: Omit<FetchSummary, 'subset'> & { subset: string | null }, stderr: Output, label: string, worker?: Worker): void {
   const count = (state: string) => summary.shards.filter((shard) => shard.state === state).length;
   const failed = count('failed');
   // A shard that fails or is cancelled part way keeps the clips written whole before it stopped.
@@ -128,9 +148,9 @@ function reportSummary(summary: Omit<FetchSummary, 'subset'> & { subset: string 
     ...(count('skipped') > 0 ? [`${formatCount(count('skipped'))} skipped`] : []),
   ];
   stderr.write(
-    `${summary.subset === null ? label : `subset ${summary.subset}`}: ${plural(summary.extracted - unfinished, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
+    `${summary.subset === null ? label : `${worker ? `worker ${worker.index}/${worker.count} of ` : ''}subset ${summary.subset}`}: ${plural(summary.extracted - unfinished, 'clip')} extracted from ${plural(count('extracted'), 'shard')}` +
       `${aside.length > 0 ? ` (${aside.join('; ')})` : ''}${failed > 0 ? `, ${plural(failed, 'shard')} failed` : ''}${count('absent') > 0 ? `, ${plural(count('absent'), 'shard')} not in the source` : ''}${label === 'extract' || summary.readInPlace ? '' : `, ${formatBytes(summary.transferredBytes)} downloaded`} in ${summary.seconds.toFixed(1)} s; ` +
-      `${plural(summary.stillMissing, 'clip')} still missing${summary.notInAnyShard > 0 ? `, ${formatCount(summary.notInAnyShard)} in no shard` : ''}` +
+      `${plural(summary.stillMissing, 'clip')}${worker ? ' of its shards' : ''} still missing${summary.notInAnyShard > 0 ? `, ${formatCount(summary.notInAnyShard)} in no shard` : ''}` +
       `${summary.damagedAtSource > 0 ? `, ${formatCount(summary.damagedAtSource)} damaged at source (--retry-damaged streams their shards again)` : ''}\n`,
   );
   // A clip's status only where it says more than the word at the start of the line.

@@ -1,9 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { Catalog } from '../../catalog/catalog.js';
-import { mergeWorkerCatalog } from '../../catalog/workers.js';
+import { type MergeSummary, mergeWorkerCatalog } from '../../catalog/workers.js';
 import { KineticsError, UsageError } from '../../errors.js';
-import { workersFolder } from '../../fetch/worker-fetch.js';
+import { workerCatalogFiles, workersFolder } from '../../fetch/worker-fetch.js';
 import { canonicalPath } from '../../util/canonical-path.js';
 import { plural } from '../../util/words.js';
 import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
@@ -16,10 +15,13 @@ function workerCatalogs(named: string[], home: string): string[] {
     for (const file of named) if (!existsSync(file)) throw new KineticsError(`${file}: no such worker catalog`, 66);
     return named;
   }
-  const folder = workersFolder(home);
-  const found = existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.db')).sort().map((name) => join(folder, name)) : [];
-  if (found.length === 0) throw new KineticsError(`no worker catalogs in ${folder}; name them: ${usage}`, 66);
+  const found = workerCatalogFiles(home);
+  if (found.length === 0) throw new KineticsError(`no worker catalogs in ${workersFolder(home)}; name them: ${usage}`, 66);
   return found;
+}
+
+export function describeMerge(file: string, { files, shards, learnedShards }: MergeSummary): string {
+  return `merged     ${file}: ${plural(files, 'file')} recorded, ${plural(shards, 'shard')} further along, members of ${plural(learnedShards, 'shard')} learned`;
 }
 
 const options = {
@@ -44,11 +46,7 @@ export const mergeCommand: Command = {
         globals.io.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
         return 0;
       }
-      for (const { file, files: changed, shards, learnedShards } of merged) {
-        globals.io.stderr.write(
-          `merged     ${file}: ${plural(changed, 'file')} recorded, ${plural(shards, 'shard')} further along, members of ${plural(learnedShards, 'shard')} learned\n`,
-        );
-      }
+      for (const { file, ...summary } of merged) globals.io.stderr.write(`${describeMerge(file, summary)}\n`);
       return 0;
     } finally {
       await catalog.close();
