@@ -62,8 +62,13 @@ export async function downloadResumable(options: DownloadOptions): Promise<Downl
         const response = await request(options.url, { method: 'GET', headers, highWaterMark: CHUNK_BYTES, signal: options.signal });
         const { statusCode } = response;
         if (statusCode === 416 && offset > 0) {
-          // The part file is as long as the file was, or longer: it changed. Start over.
           await response.body.dump();
+          // Nothing after the part file's last byte: S3 says how long the file is (`bytes */SIZE`). As long as the
+          // part file, with the same ETag, the part file is the whole shard (a run stopped after its last byte).
+          const size = /^bytes \*\/(\d+)$/.exec(headerText(response.headers['content-range']) ?? '')?.[1];
+          const sameFile = [null, etag].includes(headerText(response.headers.etag));
+          if (Number(size) === offset && sameFile) return { bytes: offset, etag, transferred };
+          // The part file is longer than the file is, or it changed: start over.
           await truncate(options.partFile, 0);
           await options.onRestart();
           throw new RestartNeeded();

@@ -36,8 +36,9 @@ export async function withRetry<T>(
       if (!retryable) throw error;
       if (attemptNumber >= policy.attempts) throw gaveUp(error, attemptNumber);
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attemptNumber - 1)) * (0.5 + Math.random() / 2);
-      const serverDelay = error instanceof RetryableError ? error.retryAfterMs : undefined;
-      await sleep(Math.min(policy.maxDelayMs, serverDelay ?? backoff));
+      // A server's Retry-After lengthens the wait, never shortens it: `Retry-After: 0` would spend every try at once.
+      const serverDelay = error instanceof RetryableError ? (error.retryAfterMs ?? 0) : 0;
+      await sleep(Math.min(policy.maxDelayMs, Math.max(serverDelay, backoff)));
     }
   }
 }

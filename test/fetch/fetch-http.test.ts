@@ -148,6 +148,23 @@ describe('plan and fetch over HTTP from a local bucket server', () => {
     assert.deepEqual(gets.map((entry) => [entry.status, entry.range !== undefined]), [[200, true], [200, false]], 'asked to resume, got everything, started over');
   });
 
+  test('a part file that holds the whole shard (a run stopped after its last byte) is used as it is: nothing downloaded again', async () => {
+    assert.equal((await cli('subset', 'create', 'whole-part', '--version', 'k700-2020', '--split', 'val', '--class', 'abseiling', '--per-class', '2')).code, 0);
+    const plan = JSON.parse((await cli('plan', 'whole-part', '--json')).stdout) as PlanJson;
+    const [shard] = plan.shards;
+    const part = join(home, 'archives', 'k700-2020', 'val', `${shard!.name}.part`);
+    mkdirSync(join(part, '..'), { recursive: true });
+    writeFileSync(part, readFileSync(join(bucket, shardPath(shard!))));
+    const result = await cli('fetch', 'whole-part', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as { transferredBytes: number }).transferredBytes, 0);
+    const gets = server.requestsFor(shardPath(shard!)).filter((entry) => entry.method === 'GET');
+    assert.deepEqual(gets.map((entry) => [entry.status, entry.range]), [[416, `bytes=${shard!.bytes}-`]], 'asked for the rest, told there is none, done');
+    const statuses = await queryAll<{ status: string }>(db, "SELECT c.status FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'whole-part'");
+    assert.deepEqual(statuses.map((row) => row.status), ['ok', 'ok']);
+    assert.equal(existsSync(part), false);
+  });
+
   test("a numbered shard whose members show another class corrects the catalog's label", async () => {
     const pair = await queryAll<{ name: string; label: string }>(
       db,

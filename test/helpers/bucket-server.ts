@@ -120,7 +120,13 @@ export class BucketServer {
     }
     let start = 0;
     const rangeMatch = fault === 'ignore-range' ? null : /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
-    if (rangeMatch) start = Math.min(Number(rangeMatch[1]), info.size);
+    if (rangeMatch) start = Number(rangeMatch[1]);
+    if (start >= info.size && start > 0) {
+      // As S3 answers a range that starts at or past the end: no bytes, and the file's size.
+      answer(416, { 'content-range': `bytes */${info.size}` });
+      response.end();
+      return;
+    }
     const length = info.size - start;
     const headers: Record<string, string | number> = { etag, 'content-length': length, 'accept-ranges': 'bytes' };
     if (rangeMatch) headers['content-range'] = `bytes ${start}-${info.size - 1}/${info.size}`;
