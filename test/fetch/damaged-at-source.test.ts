@@ -77,6 +77,14 @@ test('a clip its shard sends damaged is reported as damaged at source, and its s
     assert.deepEqual(plan.shards, []);
     assert.deepEqual(plan.damagedAtSource.map((clip) => clip.clip_key), [damagedKey]);
     assert.match((await cli('plan', 'two')).stdout, /1 clip is damaged at source: fetch skips them \(--retry-damaged streams their shards again\)/);
+    // repair alike: the damaged file is its to repair, but the shard sends the same bytes; asked, it streams it again.
+    const repaired = await cli('repair');
+    assert.equal(repaired.code, 0, repaired.stderr);
+    assert.match(repaired.stderr, /^repair: 0 clips extracted .* 1 damaged at source \(--retry-damaged streams their shards again\)$/m);
+    assert.deepEqual(server.requestsFor(SHARD), [], 'repair does not download the shard that sent it damaged');
+    assert.equal((await cli('repair', '--retry-damaged')).code, 0);
+    assert.deepEqual(server.requestsFor(SHARD).map((entry) => entry.method), ['GET']);
+    server.log.length = 0;
 
     const retried = await cli('fetch', 'two', '--retry-damaged');
     assert.equal(retried.code, 0);

@@ -10,7 +10,7 @@ import { printPlan } from './plan.js';
 import { parseDefinition } from './subset.js';
 import { plural } from '../../util/words.js';
 
-const usage = 'kinetics repair [--version V ...] [--split S ...] [--class LABEL ...] [--dry-run] [--jobs N] [--json] [--quiet] [--home DIR] [--db FILE]';
+const usage = 'kinetics repair [--version V ...] [--split S ...] [--class LABEL ...] [--dry-run] [--retry-damaged] [--jobs N] [--json] [--quiet] [--home DIR] [--db FILE]';
 
 /** The clips being repaired, held as a subset of this process for the plan and the fetch, and dropped after. */
 const REPAIR_SUBSET = `.repair-${process.pid}`;
@@ -20,6 +20,7 @@ const options = {
   split: { type: 'string', multiple: true, value: 'S', description: 'only clips of this split (repeatable)', defaultText: 'all' },
   class: { type: 'string', multiple: true, value: 'LABEL', description: 'only clips of this class (repeatable)', defaultText: 'all' },
   'dry-run': { type: 'boolean', description: 'print the plan of what would be repaired (with --json, as `plan --json` does), fetch nothing' },
+  'retry-damaged': { type: 'boolean', description: 'stream again the shards that sent a clip damaged (the source holds it so)' },
   ...JOBS,
   ...SUMMARY_JSON,
   ...QUIET,
@@ -33,6 +34,7 @@ export const repairCommand: Command = {
     const { values } = parseCommandArgs(args, options, usage);
     const definition = { ...parseDefinition({ version: values.version, split: values.split, class: values.class }), onlyMissing: true };
     const jobs = jobsOption(values.jobs);
+    const retryDamaged = values['retry-damaged'] ?? false;
     // The repair's own subset goes however the command ends; one left by a repair killed (kill -9) goes with the next.
     const dropOwnSubsets = async (includingMine: boolean) => {
       const catalog = Catalog.open(globals.db, { mustExist: true });
@@ -50,9 +52,9 @@ export const repairCommand: Command = {
       const catalog = Catalog.open(globals.db, { mustExist: true });
       let clips = 0;
       try {
-        // Every clip of the scope that had a file and has no usable one now: gone, empty, damaged (a damaged one is
-        // sought again even in a shard that sent it damaged before, and K400's replacement archive is tried for it).
-        // A clip never on disk is fetch's to get: left out, the default scope would plan the whole dataset.
+        // Every clip of the scope that had a file and has no usable one now: gone, empty, damaged (K400's replacement
+        // archive is tried for a damaged one; a shard that sent it damaged only with --retry-damaged: it sends the same
+        // bytes again). A clip never on disk is fetch's to get: left out, the default scope would plan the whole dataset.
         const broken = { ...definition, onceOnDisk: true };
         const repairable = countSelection(catalog, broken);
         if (repairable > 0) clips = createSubset(catalog, REPAIR_SUBSET, broken, subsetNames(catalog).has(REPAIR_SUBSET));
@@ -61,7 +63,7 @@ export const repairCommand: Command = {
           globals.io.stderr.write(`${plural(neverOnDisk, 'clip')} of the scope never on disk left out: \`kinetics subset create\` and \`kinetics fetch\` get them\n`);
         }
         if (clips > 0 && values['dry-run']) {
-          const plan = await planSubset(catalog, REPAIR_SUBSET, globals.home, { retryDamaged: true });
+          const plan = await planSubset(catalog, REPAIR_SUBSET, globals.home, { retryDamaged });
           if (values.json) globals.io.stdout.write(`${JSON.stringify({ ...plan, subset: null }, null, 2)}\n`);
           else printPlan(plan, (text) => globals.io.stdout.write(text), 'table', undefined, 'repair');
         }
@@ -75,7 +77,7 @@ export const repairCommand: Command = {
         return 0;
       }
       if (values['dry-run']) return 0;
-      return await runFetch({ subset: REPAIR_SUBSET, jobs, json: values.json ?? false, quiet: values.quiet, label: 'repair', ownSubset: true, retryDamaged: true }, globals);
+      return await runFetch({ subset: REPAIR_SUBSET, jobs, json: values.json ?? false, quiet: values.quiet, label: 'repair', ownSubset: true, retryDamaged }, globals);
     } finally {
       await dropOwnSubsets(true);
     }
