@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { KineticsError } from '../errors.js';
 import { BUSY_WAIT_SECONDS, fromDatabaseError } from './catalog-errors.js';
 import { hasAbandonedIndexes, isLoadingElsewhere, rebuildDeferredIndexes } from './deferred-indexes.js';
-import { type Migration, hasPendingMigrations, loadMigrations, migrate } from './migrations.js';
+import { type Migration, hasPendingMigrations, loadMigrations, migrate, refuseNewerSchema } from './migrations.js';
 import type { CatalogSchema } from './schema.js';
 
 const requireModule = createRequire(import.meta.url);
@@ -54,9 +54,10 @@ export class Catalog {
     if (options.readonly) {
       const migrations = options.migrations ?? loadMigrations();
       const readable = openForReading(file);
-      if (readable.immutable) return new Catalog(withLargeCache(readable.sqlite), file);
       let sqlite = readable.sqlite;
-      refuseOtherDatabases(sqlite, file);
+      if (!readable.immutable) refuseOtherDatabases(sqlite, file);
+      refuseNewerSchema(sqlite, migrations, file);
+      if (readable.immutable) return new Catalog(withLargeCache(sqlite), file);
       const upgrade = hasAbandonedIndexes(sqlite) || hasPendingMigrations(sqlite, migrations);
       const walLeftBehind = existsSync(`${file}-wal`);
       if (upgrade || walLeftBehind) {
@@ -78,6 +79,7 @@ export class Catalog {
       withLargeCache(sqlite);
       // Another SQLite file is never turned into a catalog (one with no table yet, as a killed first open leaves, is).
       if (existing) refuseOtherDatabases(sqlite, file, { allowEmpty: true });
+      refuseNewerSchema(sqlite, options.migrations ?? loadMigrations(), file);
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('synchronous = NORMAL');
       // What an interrupted load set aside comes back first: its definitions are of the schema before migrating.

@@ -35,6 +35,23 @@ export function hasPendingMigrations(db: Database, migrations: Migration[]): boo
 }
 
 /**
+ * Refuses a catalog a newer build upgraded (it applied migrations this build does not know): this build would read
+ * tables it does not know of, and write rows without what the newer schema keeps.
+ */
+export function refuseNewerSchema(db: Database, migrations: Migration[], file: string): void {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get()) return;
+  const known = new Set(migrations.map((migration) => migration.id));
+  const unknown = (db.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all() as { id: number; name: string }[]).filter((row) => !known.has(row.id));
+  if (unknown.length === 0) return;
+  const newest = migrations.at(-1);
+  throw new KineticsError(
+    `${file} was upgraded by a newer build of kinetics (migration ${String(unknown.at(-1)!.id).padStart(3, '0')}_${unknown.at(-1)!.name}; ` +
+      `this build knows up to ${newest ? `${String(newest.id).padStart(3, '0')}_${newest.name}` : 'none'}): run it with that build`,
+    65,
+  );
+}
+
+/**
  * Applies every migration not yet recorded, each in its own transaction; returns the ids applied. Whether a migration
  * is recorded is asked again inside its write transaction, so processes opening a new catalog at once apply it once.
  */

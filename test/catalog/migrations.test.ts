@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { loadMigrations, migrationsDir } from '../../src/catalog/migrations.js';
+import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp.js';
 
 test('a new catalog gets every migration, in order, each recorded', async () => {
@@ -89,4 +90,25 @@ test('upgrading to serving_files keeps the file that served each clip', async ()
   assert.deepEqual(upgraded.sqlite.prepare('SELECT clip_key, status, path FROM clips ORDER BY clip_key').all(), before);
   assert.deepEqual(upgraded.sqlite.prepare('SELECT path FROM serving_files ORDER BY path').pluck().all(), ['/v/b2.mp4', '/v/replacement_for_corrupted_k400/a.mp4']);
   await upgraded.close();
+});
+
+test('a catalog a newer build upgraded is refused by this one, for reading and writing, and left as it was', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'catalog.db');
+  const newer = join(dir, 'migrations');
+  mkdirSync(newer);
+  for (const migration of loadMigrations()) writeFileSync(join(newer, `${String(migration.id).padStart(3, '0')}_${migration.name}.sql`), migration.sql);
+  writeFileSync(join(newer, '999_from_the_future.sql'), 'ALTER TABLE catalog_settings ADD COLUMN note TEXT;');
+  await Catalog.open(file, { migrations: loadMigrations(newer) }).close();
+  const before = readFileSync(file);
+  const newest = loadMigrations().at(-1)!;
+  const said = new RegExp(`was upgraded by a newer build of kinetics \\(migration 999_from_the_future; this build knows up to ${newest.id.toString().padStart(3, '0')}_${newest.name}\\): run it with that build`);
+  for (const readonly of [false, true]) assert.throws(() => Catalog.open(file, { readonly }), said);
+  for (const args of [['status'], ['query', 'SELECT 1'], ['subset', 'create', 'x', '--version', 'k400']]) {
+    const refused = await runCli([...args, '--db', file]);
+    assert.equal(refused.code, 65, refused.stderr);
+    assert.match(refused.stderr, said);
+    assert.equal(refused.stderr.split('\n').filter(Boolean).length, 1);
+  }
+  assert.deepEqual(readFileSync(file), before);
 });
