@@ -199,6 +199,16 @@ describe('extract', () => {
     const nowhere = await cli('extract', 'few', '--archives', join(archives, 'nowhere'));
     assert.equal(nowhere.code, 66);
     assert.match(nowhere.stderr, /^kinetics: .*nowhere: no such folder; --archives names the folder the shard archives were downloaded into\n$/);
+
+    // Hundreds of shards skipped: the first 20 are named, the summary counts them all.
+    assert.equal((await cli('subset', 'create', 'all-val', '--version', 'k700-2020', '--split', 'val')).code, 0);
+    const planned = (JSON.parse((await cli('plan', 'all-val', '--json')).stdout) as { shards: unknown[] }).shards.length;
+    assert.ok(planned > 21, `${planned} shards`);
+    const many = await cli('extract', 'all-val', '--archives', tempDir());
+    const skippedLines = many.stderr.split('\n').filter((line) => line.startsWith('skipped '));
+    assert.equal(skippedLines.length, 21);
+    assert.equal(skippedLines.at(-1), 'skipped    … and more, not named: the summary counts them, `kinetics plan NAME` lists them');
+    assert.match(many.stderr, new RegExp(`^subset all-val: 0 clips extracted from 0 shards \\(${planned} skipped\\)`, 'm'));
   });
 });
 

@@ -1,6 +1,6 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { KineticsError, UsageError } from '../../errors.js';
-import type { ShardEvent } from '../../fetch/fetch-shards.js';
+import type { ShardEvent, ShardResult } from '../../fetch/fetch-shards.js';
 import type { PlannedShard } from '../../fetch/plan.js';
 import { markWorkerCatalog, mergeWorkerCatalog, mergedAsItStands } from '../../catalog/workers.js';
 import { type FetchSummary, fetchSubset } from '../../fetch/fetch-subset.js';
@@ -20,10 +20,21 @@ const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--retry-absent]
  * Shards done of those planned, bytes read of theirs (downloaded, or from archives on disk) and the shards in
  * flight; a line per shard as it ends.
  */
+const SKIPPED_LISTED = 20;
+
+const shardName = (shard: PlannedShard) => `${shard.version}/${shard.split}/${shard.name}`;
+
+function finishedLine(shard: PlannedShard, result: ShardResult): string {
+  if (result.state === 'extracted') return `extracted  ${shardName(shard)}: ${result.extracted} of ${result.members} members`;
+  if (result.state === 'absent') return `absent     ${shardName(shard)}: not in the source (${result.error}); not asked again until --retry-absent`;
+  return `${result.state.padEnd(10)} ${shardName(shard)}: ${result.error}`;
+}
+
 export function shardProgress(progress: ProgressRenderer): { onPlan(shards: PlannedShard[]): void; onEvent(event: ShardEvent): void } {
   let planned: PlannedShard[] | undefined;
   let done = 0;
   let bytes = 0;
+  let skipped = 0;
   const active = new Map<string, number>();
   progress.watch(() => planned === undefined ? { unit: 'shard', detail: 'planning which shards hold the clips' } : ({
     done,
@@ -42,19 +53,18 @@ export function shardProgress(progress: ProgressRenderer): { onPlan(shards: Plan
         active.set(event.shard.name, (active.get(event.shard.name) ?? 0) + event.bytes);
       }
       if (event.kind === 'notice') progress.line(`notice     ${event.shard.name}: ${event.message}`);
+      if (event.kind === 'skipped') {
+        // Hundreds of shards known absent would bury the rest: the first are named, the summary counts them all.
+        if (++skipped <= SKIPPED_LISTED) progress.line(`skipped    ${shardName(event.shard)} (${event.reason})`);
+        else if (skipped === SKIPPED_LISTED + 1) progress.line('skipped    … and more, not named: the summary counts them, `kinetics plan NAME` lists them');
+      }
+      if (event.kind === 'finished') {
+        progress.line(finishedLine(event.shard, event.result));
+        for (const refused of event.result.refused) progress.line(`refused    ${event.shard.name}: ${refused.member}: ${refused.reason}`);
+      }
       if (event.kind === 'finished' || event.kind === 'skipped') {
         done++;
         active.delete(event.shard.name);
-        progress.line(
-          event.kind === 'skipped'
-            ? `skipped    ${event.shard.version}/${event.shard.split}/${event.shard.name} (${event.reason})`
-            : event.result.state === 'extracted'
-              ? `extracted  ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.extracted} of ${event.result.members} members`
-              : event.result.state === 'absent'
-                ? `absent     ${event.shard.version}/${event.shard.split}/${event.shard.name}: not in the source (${event.result.error}); not asked again until --retry-absent`
-                : `${event.result.state.padEnd(10)} ${event.shard.version}/${event.shard.split}/${event.shard.name}: ${event.result.error}`,
-        );
-        for (const refused of event.kind === 'finished' ? event.result.refused : []) progress.line(`refused    ${event.shard.name}: ${refused.member}: ${refused.reason}`);
       }
       progress.tick();
     },
