@@ -61,7 +61,9 @@ function nothingListed(options: ExportOptions, excludedByStatus: Record<string, 
   const dropped = overlapping > 0 ? [`${formatCount(overlapping)} dropped as overlapping ${overlapWith}`] : [];
   return new KineticsError(
     `no clip listed, nothing written: none of ${options.subset}'s clips is on disk with status ok (${[...statuses, ...dropped].join(', ')}). ` +
-      'Fetch it first (kinetics fetch), verify what is there (kinetics scan --verify), or list them anyway (--include-missing)',
+      `Fetch it first (kinetics fetch)${FILE_FORMATS.has(options.format) ? ' or' : ','} verify what is there (kinetics scan --verify)` +
+      // A format that holds the files themselves cannot list clips that are not on disk.
+      (FILE_FORMATS.has(options.format) ? '' : ', or list them anyway (--include-missing)'),
   );
 }
 

@@ -159,9 +159,13 @@ describe('kinetics export', () => {
     const fresh = join(tempDir(), 'fresh');
     const refused = await cli('export', 'none-on-disk', '--format', 'mmaction', '--out', fresh);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /^kinetics: no clip listed, nothing written: none of none-on-disk's clips is on disk with status ok \(3 missing\)\. Fetch it first/m);
+    assert.match(refused.stderr, /^kinetics: no clip listed, nothing written: none of none-on-disk's clips is on disk with status ok \(3 missing\)\. Fetch it first \(kinetics fetch\), verify what is there \(kinetics scan --verify\), or list them anyway \(--include-missing\)$/m);
     assert.doesNotMatch(refused.stderr, /listed in/);
     assert.equal(existsSync(fresh), false);
+    // A format that holds the files themselves takes no --include-missing: it is not offered.
+    const asTree = await cli('export', 'none-on-disk', '--format', 'tree', '--out', fresh);
+    assert.equal(asTree.code, 1);
+    assert.match(asTree.stderr, /Fetch it first \(kinetics fetch\) or verify what is there \(kinetics scan --verify\)$/m);
 
     const earlier = join(tempDir(), 'earlier');
     assert.equal((await cli('export', 'k7', '--format', 'mmaction', '--out', earlier)).code, 0);
