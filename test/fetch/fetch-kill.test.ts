@@ -47,6 +47,8 @@ test('SIGKILL mid-download: the next fetch resumes with Range, never asks for fi
   assert.ok(partial > 0 && partial < size, `${partial} of ${size} bytes before the kill`);
   const [downloading] = await queryAll<{ state: string }>(db, 'SELECT state FROM shards WHERE name = ?', shard!.name);
   assert.equal(downloading!.state, 'downloading');
+  const [shardStatus] = JSON.parse((await runCli(['status', '--shards', '--version', 'k700-2020', '--split', 'val', '--json', '--home', home])).stdout) as Record<string, number>[];
+  assert.equal(shardStatus!.downloading, 1, 'status --shards counts it as being downloaded, not as only remote');
 
   server.log.length = 0;
   const resumed = await runCli(['fetch', 'skate', '--home', home, '--json']);

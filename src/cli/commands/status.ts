@@ -15,7 +15,7 @@ const options = {
   subset: { type: 'string', value: 'NAME', description: "the counts over a subset's clips" },
   root: { type: 'string', value: 'DIR', description: 'the coverage of one copy: only the files under DIR count (each clip by its best file there)' },
   'by-class': { type: 'boolean', description: 'a row per class' },
-  shards: { type: 'boolean', description: 'shards per version and split: extracted, on disk, partial, remote, failed, absent' },
+  shards: { type: 'boolean', description: 'shards per version and split: extracted, on disk, partial, downloading, remote, failed, absent' },
   ...OUTPUT_OPTIONS,
 } as const satisfies OptionSpecs;
 
