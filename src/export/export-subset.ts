@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, linkSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
-import { dirname, extname, join, relative, sep } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import type { SubsetDefinition } from '../subset/definition.js';
 import { KineticsError, UsageError } from '../errors.js';
@@ -306,7 +306,12 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
     files.push({ name, sha256: sha256(text), lines: countLines(text) });
   };
   const { laidOut, warnings } = output.allOrNothing(() => {
-    const { laidOut, warnings, manifest: formatManifest } = sink.finish(write, (file) => files.push(file), (name) => output.stage(name));
+    const { laidOut, warnings, manifest: formatManifest } = sink.finish(
+      write,
+      (file) => files.push(file),
+      (name) => output.stage(name),
+      (file, name) => output.layOut(file, name, options.link),
+    );
     write('classes.txt', labelMap.labels.map((label) => `${label}\n`).join(''));
     write('classes.json', `${JSON.stringify({ labels: labelMap.labels, source: labelMap.source }, null, 2)}\n`);
     write(
@@ -408,6 +413,7 @@ interface ListSink {
     write: (name: string, text: string) => void,
     record: (file: WrittenFile) => void,
     stage: (name: string) => string,
+    layOut: (file: string, name: string) => void,
   ): { laidOut: string[]; warnings: string[]; manifest?: Record<string, unknown> };
 }
 
@@ -520,18 +526,6 @@ function webdatasetSink(options: ExportOptions, context: SamplesContext): ListSi
   };
 }
 
-/** Puts a clip's file in the export as `name` (a link, a hard link or a copy), over an earlier export's only once made. */
-function layOut(options: ExportOptions, file: string, name: string): void {
-  const target = join(options.out, name);
-  mkdirSync(dirname(target), { recursive: true });
-  const partial = `${target}.partial`;
-  rmSync(partial, { force: true });
-  if (options.link === 'copy') copyFileSync(file, partial);
-  else if (options.link === 'hardlink') linkSync(file, partial);
-  else symlinkSync(file, partial);
-  renameSync(partial, target);
-}
-
 /**
  * Hugging Face `videofolder`: a folder per split (named so that `datasets` infers train, validation and test from
  * it) holding the clips and a `metadata.csv` whose `file_name` is each clip's name beside it; the other columns
@@ -541,14 +535,14 @@ function hfSink(options: ExportOptions): ListSink {
   const clips: ListedClip[] = [];
   return {
     add: (clip) => void clips.push(clip),
-    finish(write) {
+    finish(write, _record, _stage, layOut) {
       const bySplit = new Map<string, string[]>();
       // tree.tsv names the clips laid out, as a tree's does, so that the next export into the folder finds them.
       const laidOut: string[] = [];
       for (const { row, split: listed, labelIdx, file } of clips) {
         const split = exportedSplit(options.format, listed);
         const fileName = `${row.clip_key}${extname(file) || '.mp4'}`;
-        layOut(options, file, join(split, fileName));
+        layOut(file, join(split, fileName));
         options.onProgress?.(laidOut.length + 1, clips.length, 'laying out');
         laidOut.push(`${split}/${fileName}\t${labelIdx}`);
         let lines = bySplit.get(split);
@@ -570,7 +564,7 @@ function treeSink(options: ExportOptions, labels: string[]): ListSink {
   const clips: ListedClip[] = [];
   return {
     add: (clip) => void clips.push(clip),
-    finish(write) {
+    finish(write, _record, _stage, layOut) {
       const lines: string[] = [];
       const foldersBySplit = new Map<string, Map<string, { labelIdx: number; clips: number }>>();
       for (const { row, split: listed, labelIdx, file } of clips) {
@@ -584,7 +578,7 @@ function treeSink(options: ExportOptions, labels: string[]): ListSink {
           if (entry) entry.clips++;
           else folders.set(folder, { labelIdx, clips: 1 });
         }
-        layOut(options, file, name);
+        layOut(file, name);
         lines.push(`${name.split(sep).join('/')}\t${labelIdx}`);
         options.onProgress?.(lines.length, clips.length, 'laying out');
       }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, statfsSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ingestInto } from '../helpers/catalog.js';
+import { ingestInto, queryAll } from '../helpers/catalog.js';
 import { onSmallDisk } from '../helpers/mounts.js';
 import { runCli } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
@@ -45,3 +45,30 @@ for (const format of ['jsonl', 'webdataset'] as const) {
     });
   });
 }
+
+test('a tree of copies that fills the disk part way: exit 74, none of its copies or folders left, an earlier export whole', async (t) => {
+  const home = tempDir();
+  await ingestInto(join(home, 'catalog.db'), sampleBucket);
+  const cli = (...args: string[]) => runCli([...args, '--home', home]);
+  assert.equal((await cli('subset', 'create', 'kv', '--version', 'k700-2020', '--split', 'val', '--limit', '8')).code, 0);
+  assert.match((await cli('fetch', 'kv')).stderr, /^subset kv: [1-9]\d* clips extracted/m);
+  const files = await queryAll<{ path: string }>(join(home, 'catalog.db'), "SELECT c.path FROM subset_clips s JOIN clips c USING (version, split, clip_key) WHERE s.subset = 'kv' AND c.status = 'ok'");
+  assert.ok(files.length >= 4, `${files.length} clips on disk`);
+  const pages = files.map((file) => Math.ceil(statSync(file.path).size / 4096) * 4096);
+  const disk = tempDir();
+  await onSmallDisk(t, disk, '1m', async () => {
+    const out = join(disk, 'out');
+    assert.equal((await cli('export', 'kv', '--format', 'csv', '--out', out)).code, 0);
+    const earlier = contentsOf(out);
+    const { bavail, bsize } = statfsSync(disk);
+    // Room for the first copies, not for them all.
+    writeFileSync(join(disk, 'filler'), Buffer.alloc(Number(bavail * bsize) - pages.slice(0, 2).reduce((sum, size) => sum + size, 0)));
+    const full = await cli('export', 'kv', '--format', 'tree', '--copy', '--out', out);
+    assert.equal(full.code, 74, full.stderr);
+    assert.match(full.stderr, /no space left on device/);
+    assert.deepEqual(contentsOf(out), earlier, 'the earlier export is whole, and no copy or folder of the tree is left');
+    execFileSync('rm', [join(disk, 'filler')]);
+    const rerun = await cli('export', 'kv', '--format', 'tree', '--copy', '--out', out);
+    assert.equal(rerun.code, 0, rerun.stderr);
+  });
+});
