@@ -80,7 +80,7 @@ export class Catalog {
       // Another SQLite file is never turned into a catalog (one with no table yet, as a killed first open leaves, is).
       if (existing) refuseOtherDatabases(sqlite, file, { allowEmpty: true });
       refuseNewerSchema(sqlite, options.migrations ?? loadMigrations(), file);
-      sqlite.pragma('journal_mode = WAL');
+      enterWriteAheadLogging(sqlite);
       sqlite.pragma('synchronous = NORMAL');
       // What an interrupted load set aside comes back first: its definitions are of the schema before migrating.
       if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
@@ -184,6 +184,23 @@ function openForReading(file: string, recovered = false): { sqlite: BetterSqlite
   refuseOtherDatabases(immutable, file);
   immutable.pragma('query_only = ON');
   return { sqlite: immutable, immutable: true };
+}
+
+/**
+ * `journal_mode = WAL`, waiting up to KINETICS_BUSY_WAIT for another connection's write to end: SQLite answers this
+ * pragma busy at once, without the busy handler that makes every other statement wait.
+ */
+function enterWriteAheadLogging(sqlite: BetterSqlite3.Database): void {
+  const deadline = Date.now() + BUSY_WAIT_SECONDS * 1000;
+  for (;;) {
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (!String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
 }
 
 /** Opens the catalog as a writer for a moment, which recovers what a killed writer left (where this user may write). */

@@ -214,3 +214,30 @@ test('a catalog file a first ingest left empty (killed before its first migratio
   assert.equal(status.code, 66);
   assert.match(status.stderr, /^kinetics: no catalog at .*catalog\.db yet \(a first ingest stopped before it made one\); run `kinetics ingest`\n$/);
 });
+
+test("a writer waits for another program's write to the catalog (it answers the switch to WAL busy at once), then says busy after KINETICS_BUSY_WAIT", async () => {
+  const file = join(tempDir(), 'catalog.db');
+  await ingestInto(file, sampleBucket);
+  // Another program (the sqlite3 shell, Python) writing the catalog between kinetics' runs, in rollback-journal mode.
+  const other = new BetterSqlite3(file);
+  assert.equal(other.pragma('journal_mode', { simple: true }), 'delete');
+  const make = (name: string, wait: string) => spawnCli(['subset', 'create', name, '--version', 'k400', '--db', file], { env: { KINETICS_BUSY_WAIT: wait } });
+  other.exec('BEGIN IMMEDIATE');
+  const started = performance.now();
+  const waiting = make('made-after-the-wait', '20');
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  other.exec('COMMIT');
+  const made = await waiting;
+  assert.equal(made.code, 0, made.stderr);
+  assert.ok(performance.now() - started >= 1500);
+
+  other.exec('BEGIN IMMEDIATE');
+  const before = performance.now();
+  const refused = await make('never-made', '1');
+  other.exec('COMMIT');
+  other.close();
+  assert.equal(refused.code, 75, refused.stderr);
+  assert.ok(performance.now() - before >= 1000, 'it waited the second it was given');
+  assert.match(refused.stderr, /^kinetics: the catalog .* is busy: .* for more than 1 s/);
+  assert.deepEqual(await queryAll(file, "SELECT name FROM subsets WHERE name IN ('made-after-the-wait', 'never-made')"), [{ name: 'made-after-the-wait' }]);
+});
