@@ -12,10 +12,10 @@ export interface ExportContents {
   clips: Map<string, { split: string; clipKey: string; label: string | null }>;
 }
 
-interface Manifest {
+export interface Manifest {
   format: string;
   tool_version?: string;
-  subset: { name: string; definition: unknown; clips: number };
+  subset: { name: string; definition: unknown; clips: number; split_into?: { parts: Record<string, number>; seed: number; stratify: boolean } };
   label_map: { source: string; classes: number; sha256: string };
   catalog_sources: { path: string; sha256: string }[];
   files: { name: string }[];
@@ -35,8 +35,8 @@ const labelOf = (labels: string[], index: number, file: string, line: number) =>
   return label;
 };
 
-/** Reads an export back: its manifest, its label map and, from the lists its format wrote, every clip it lists. */
-export async function readExport(given: string): Promise<ExportContents> {
+/** The manifest of an export (its folder, or its manifest.json), and the file it was read from. */
+export function readManifest(given: string): { file: string; manifest: Manifest } {
   const file = manifestPath(given);
   if (!existsSync(file)) throw new KineticsError(`${given}: no manifest.json; give an export folder or its manifest`, 66);
   let manifest: Manifest;
@@ -45,7 +45,15 @@ export async function readExport(given: string): Promise<ExportContents> {
   } catch (error) {
     throw new InputError(file, undefined, `expected the JSON manifest of a kinetics export (${(error as Error).message})`);
   }
-  if (typeof manifest?.format !== 'string' || !Array.isArray(manifest.files)) throw new InputError(file, undefined, 'expected the manifest of a kinetics export (format, files)');
+  if (typeof manifest?.format !== 'string' || !Array.isArray(manifest.files) || typeof manifest.subset?.definition !== 'object') {
+    throw new InputError(file, undefined, 'expected the manifest of a kinetics export (format, subset, files)');
+  }
+  return { file, manifest };
+}
+
+/** Reads an export back: its manifest, its label map and, from the lists its format wrote, every clip it lists. */
+export async function readExport(given: string): Promise<ExportContents> {
+  const { file, manifest } = readManifest(given);
   const folder = dirname(file);
   const labels = readFileSync(join(folder, 'classes.txt'), 'utf8').split('\n').slice(0, -1);
   const contents: ExportContents = { folder, manifest, labels, clips: new Map() };

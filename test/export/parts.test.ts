@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { ingestInto, queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
-import { sampleBucket, tempDir } from '../helpers/temp.js';
+import { copyOfSampleBucket, sampleBucket, tempDir } from '../helpers/temp.js';
 
 describe('export --parts: the parts of a `subset split` as splits of one export, with one label map', () => {
   const home = tempDir();
@@ -38,6 +38,49 @@ describe('export --parts: the parts of a `subset split` as splits of one export,
 
     const onDisk = await cli('export', 'v7', '--parts', '--format', 'jsonl', '--include-missing', '--out', join(tempDir(), 'jsonl'));
     assert.equal(onDisk.code, 0, onDisk.stderr);
+  });
+
+  test('subset create --from-manifest makes, in another catalog, the subset and parts an export was made from; the exports are byte-identical', async () => {
+    const out = join(tempDir(), 'first');
+    assert.equal((await cli('export', 'v7', '--parts', '--format', 'slowfast', '--include-missing', '--out', out)).code, 0);
+    const other = tempDir();
+    const otherCli = (...args: string[]) => runCli([...args, '--home', other]);
+    await ingestInto(join(other, 'catalog.db'), sampleBucket);
+    const made = await otherCli('subset', 'create', 'again', '--from-manifest', join(out, 'manifest.json'));
+    assert.equal(made.code, 0, made.stderr);
+    const [count] = await queryAll<{ n: number }>(db, "SELECT count(*) AS n FROM subset_members WHERE subset = 'v7'");
+    assert.match(made.stderr, new RegExp(`^subset again: ${count!.n.toLocaleString('en-US')} clips, made as v7 of ${out}/manifest\\.json was\nsubset again-train: [\\d,]+ clips\nsubset again-val: [\\d,]+ clips\n$`));
+    for (const part of ['train', 'val']) {
+      const members = (subset: string, file: string) => queryAll(file, 'SELECT version, split, clip_key FROM subset_members WHERE subset = ? ORDER BY 1, 2, 3', subset);
+      assert.deepEqual(await members(`again-${part}`, join(other, 'catalog.db')), await members(`v7-${part}`, db));
+    }
+    const second = join(tempDir(), 'second');
+    assert.equal((await otherCli('export', 'again', '--parts', '--format', 'slowfast', '--include-missing', '--out', second)).code, 0);
+    for (const file of ['train.csv', 'val.csv', 'classes.txt', 'excluded.csv']) {
+      assert.equal(readFileSync(join(second, file), 'utf8').replaceAll(other, home), readFileSync(join(out, file), 'utf8'), file);
+    }
+
+    const refused = await otherCli('subset', 'create', 'mixed', '--from-manifest', out, '--seed', '4');
+    assert.equal(refused.code, 64);
+    assert.match(refused.stderr, /^kinetics: --from-manifest takes the definition the export was made with: --seed would change it\n$/);
+    const partOnly = join(tempDir(), 'part-only');
+    assert.equal((await cli('export', 'v7-val', '--format', 'csv', '--include-missing', '--out', partOnly)).code, 0);
+    const ofPart = await otherCli('subset', 'create', 'p', '--from-manifest', partOnly);
+    assert.equal(ofPart.code, 65);
+    assert.match(ofPart.stderr, /manifest\.json: expected the export of a whole subset; this is of v7-val, a part of v7: export v7 with --parts/);
+    assert.equal((await otherCli('subset', 'create', 'again', '--from-manifest', out)).code, 64, 'it exists: --replace replaces it');
+    assert.equal((await otherCli('subset', 'create', 'again', '--from-manifest', out, '--replace')).code, 0);
+
+    // A catalog of other annotation files (here, one row fewer) says so, and how many clips the export's subset held.
+    const edited = copyOfSampleBucket();
+    const val = join(edited, '700_2020', 'annotations', 'val.csv');
+    writeFileSync(val, readFileSync(val, 'utf8').replace(/\r\n[^\r\n]+/, ''));
+    const third = tempDir();
+    await ingestInto(join(third, 'catalog.db'), edited);
+    const differing = await runCli(['subset', 'create', 'again', '--from-manifest', out, '--home', third]);
+    assert.equal(differing.code, 0, differing.stderr);
+    assert.match(differing.stderr, /^note: this catalog's annotation files differ from the exporting one's \(700_2020\/annotations\/val\.csv\): the clips may differ$/m);
+    assert.match(differing.stderr, new RegExp(`^note: the export's subset v7 held ${count!.n.toLocaleString('en-US')} clips; this one holds ${(count!.n - 1).toLocaleString('en-US')}$`, 'm'));
   });
 
   test('a part exported alone says it keeps its Kinetics split names and, with compact labels, numbers its own classes', async () => {

@@ -1,5 +1,5 @@
 import { splitOption, versionOption } from '../name-options.js';
-import { plural } from '../../util/words.js';
+import { formatCount, plural, someOf } from '../../util/words.js';
 import { readUserInput } from '../../util/read-user-file.js';
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
@@ -10,13 +10,16 @@ import { type Split, VERSIONS, type VersionId } from '../../sources/bucket-layou
 import type { SubsetDefinition } from '../../subset/definition.js';
 import { classNotes } from '../../catalog/clip-selection.js';
 import { createSubset, dropSubset, findSubset, listSubsets, storeSubsets, subsetClassCounts, subsetClips } from '../../catalog/subsets.js';
-import { foldParts, parseParts, splitClips } from '../../subset/split-subset.js';
+import { type Part, foldParts, parseParts, splitClips } from '../../subset/split-subset.js';
+import { differingSources, subsetOfManifest } from '../../subset/from-manifest.js';
+import { annotationSourcesOf } from '../../catalog/source-files.js';
 import { type Command, type OptionSpecs, type GlobalOptions, parseCommandArgs } from '../command.js';
 import { wholeNumberOption } from '../number-options.js';
 
 const usage = [
   'kinetics subset create NAME [--version V ...] [--split S ...] [--class LABEL ...] [--classes-file F] [--match GLOB]',
   '                            [--per-class N] [--limit N] [--seed N] [--only-missing|--only-on-disk] [--sql SELECT] [--replace]',
+  '       kinetics subset create NAME --from-manifest EXPORT [--replace]',
   '       kinetics subset split NAME (--into train=0.8,val=0.2 | --folds K) [--seed N] [--stratify] [--replace]',
   `       kinetics subset list | show NAME ${OUTPUT_USAGE}`,
   '       kinetics subset drop NAME',
@@ -54,6 +57,60 @@ export function parseDefinition(values: Record<string, string | string[] | boole
   };
 }
 
+/** Deals a subset's clips into parts stored as `NAME-PART`, each with the parent's definition and how it was dealt. */
+function splitSubset(catalog: Catalog, name: string, parts: Part[], seed: number, stratify: boolean, replace: boolean): { name: string; clips: number }[] {
+  const parent = findSubset(catalog, name);
+  const dealt = splitClips(subsetClips(catalog, name), parts, seed, stratify);
+  const partOf = { subset: name, parts: Object.fromEntries(parts.map((part) => [part.name, part.share])), seed, stratify };
+  const subsets = parts.map((part) => ({
+    name: `${name}-${part.name}`,
+    definition: { ...parent.definition, seed, partOf: { ...partOf, part: part.name } },
+    clips: dealt.get(part.name)!,
+  }));
+  storeSubsets(catalog, subsets, replace);
+  return subsets.map((subset) => ({ name: subset.name, clips: subset.clips.length }));
+}
+
+/**
+ * `subset create NAME --from-manifest EXPORT`: the subset an export was made from, made again from its definition
+ * (and its parts dealt again as the export's were), with a note where this catalog's annotation files or the clip
+ * count differ from the exporting one's.
+ */
+async function createFromManifest(name: string, values: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
+  const given = ['version', 'split', 'class', 'classes-file', 'match', 'per-class', 'limit', 'seed', 'only-missing', 'only-on-disk', 'sql'].filter(
+    (option) => values[option] !== undefined && (!Array.isArray(values[option]) || values[option].length > 0),
+  );
+  if (given.length > 0) throw new UsageError(`--from-manifest takes the definition the export was made with: ${given.map((option) => `--${option}`).join(', ')} would change it`);
+  const exported = subsetOfManifest(values['from-manifest'] as string);
+  const replace = (values.replace as boolean | undefined) ?? false;
+  const made = await withCatalog(globals, false, (catalog) => {
+    const differing = differingSources(exported.sources, annotationSourcesOf(catalog, exported.definition.versions));
+    // The subset and its parts, or nothing.
+    return catalog.sqlite
+      .transaction(() => {
+        const clips = createSubset(catalog, name, exported.definition, replace);
+        const { splitInto } = exported;
+        const parts = splitInto
+          ? splitSubset(catalog, name, Object.entries(splitInto.parts).map(([part, share]) => ({ name: part, share })), splitInto.seed, splitInto.stratify, replace)
+          : [];
+        return { clips, parts, differing };
+      })
+      .immediate();
+  });
+  const notes = [
+    ...(made.differing.length > 0 ? [`this catalog's annotation files differ from the exporting one's (${someOf(made.differing)}): the clips may differ`] : []),
+    ...(made.clips !== exported.clips ? [`the export's subset ${exported.name} held ${plural(exported.clips, 'clip')}; this one holds ${formatCount(made.clips)}`] : []),
+    ...(exported.definition.onlyMissing || exported.definition.onlyOnDisk ? ['its definition depends on what is on disk (--only-missing or --only-on-disk), which differs between homes'] : []),
+  ];
+  for (const note of notes) globals.io.stderr.write(`note: ${note}\n`);
+  if (values.json) globals.io.stdout.write(`${JSON.stringify({ subset: name, clips: made.clips, parts: made.parts, notes }, null, 2)}\n`);
+  else {
+    globals.io.stderr.write(`subset ${name}: ${plural(made.clips, 'clip')}, made as ${exported.name} of ${exported.file} was\n`);
+    for (const part of made.parts) globals.io.stderr.write(`subset ${part.name}: ${plural(part.clips, 'clip')}\n`);
+  }
+  return 0;
+}
+
 async function withCatalog<T>(globals: GlobalOptions, readonly: boolean, body: (catalog: Catalog) => T): Promise<T> {
   const catalog = Catalog.open(globals.db, { readonly, mustExist: true });
   try {
@@ -78,6 +135,7 @@ const options = {
   'only-on-disk': { type: 'boolean', description: 'create: only clips usable on disk' },
   sql: { type: 'string', value: 'SELECT', description: 'create: the clips a query returns (columns version, split, clip_key; - reads it from stdin)' },
   replace: { type: 'boolean', description: 'create, split: replace a subset of that name' },
+  'from-manifest': { type: 'string', value: 'EXPORT', description: "create: the subset an export was made from (its folder or manifest.json), and its parts" },
   into: { type: 'string', value: 'PART=SHARE,…', description: 'split: parts and their shares (train=0.8,val=0.2)' },
   folds: { type: 'string', value: 'K', description: 'split: K parts of equal share' },
   stratify: { type: 'boolean', description: 'split: each class keeps its share in every part' },
@@ -110,6 +168,7 @@ export const subsetCommand: Command = {
     switch (action) {
       case 'create': {
         if (!name) throw new UsageError(`subset create needs a NAME\nusage: ${usage}`);
+        if (values['from-manifest'] !== undefined) return createFromManifest(name, values, globals);
         const definition = parseDefinition(values, () => globals.io.readStdin());
         const { clips, notes } = await withCatalog(globals, false, (catalog) => ({
           clips: createSubset(catalog, name, definition, values.replace ?? false),
@@ -127,21 +186,10 @@ export const subsetCommand: Command = {
         const parts = folds === null ? parseParts(values.into!) : foldParts(folds);
         const seed = wholeNumberOption('--seed', values.seed) ?? 0;
         const stratify = values.stratify ?? false;
-        const made = await withCatalog(globals, false, (catalog) => {
-          const parent = findSubset(catalog, name);
-          const dealt = splitClips(subsetClips(catalog, name), parts, seed, stratify);
-          const partOf = { subset: name, parts: Object.fromEntries(parts.map((part) => [part.name, part.share])), seed, stratify };
-          const subsets = parts.map((part) => ({
-            name: `${name}-${part.name}`,
-            definition: { ...parent.definition, seed, partOf: { ...partOf, part: part.name } },
-            clips: dealt.get(part.name)!,
-          }));
-          storeSubsets(catalog, subsets, values.replace ?? false);
-          return subsets;
-        });
+        const made = await withCatalog(globals, false, (catalog) => splitSubset(catalog, name, parts, seed, stratify, values.replace ?? false));
         summary(
-          made.map((subset) => `subset ${subset.name}: ${plural(subset.clips.length, 'clip')}\n`).join(''),
-          made.map((subset) => ({ subset: subset.name, clips: subset.clips.length })),
+          made.map((subset) => `subset ${subset.name}: ${plural(subset.clips, 'clip')}\n`).join(''),
+          made.map((subset) => ({ subset: subset.name, clips: subset.clips })),
         );
         return 0;
       }
