@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
+import { makeFolder } from '../util/make-folder.js';
 import type { SubsetDefinition } from '../subset/definition.js';
 import { KineticsError, UsageError } from '../errors.js';
 import { classFolder, clipFolder, safeFolderName } from '../fetch/video-layout.js';
@@ -293,7 +294,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   const excludedByStatus: Record<string, number> = {};
   for (const row of excluded) excludedByStatus[row.status] = (excludedByStatus[row.status] ?? 0) + 1;
   const earlier = earlierExport(options.out);
-  const made = mkdirSync(options.out, { recursive: true });
+  const made = makeFolder(options.out);
   if (listedCount === 0) {
     // Refused after the folder is known usable (a file in the way, another tool's folder: those are said first).
     if (made !== undefined) rmSync(made, { recursive: true });

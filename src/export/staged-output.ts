@@ -1,6 +1,7 @@
-import { copyFileSync, linkSync, lstatSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, lstatSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeErrorAt } from '../errors.js';
+import { makeFolder } from '../util/make-folder.js';
 
 /**
  * The files of one export, each written beside its name as `NAME.partial` and all put in place together once every
@@ -33,7 +34,7 @@ export class StagedOutput {
   /** Puts a clip's file in the export as `name` (a link, a hard link or a copy), over an earlier export's only once made. */
   layOut(file: string, name: string, link: 'symlink' | 'copy' | 'hardlink'): void {
     const target = join(this.out, name);
-    const madeFolder = mkdirSync(dirname(target), { recursive: true });
+    const madeFolder = makeFolder(dirname(target));
     if (madeFolder !== undefined) this.laidOut.push(madeFolder);
     const partial = `${target}.partial`;
     rmSync(partial, { force: true });

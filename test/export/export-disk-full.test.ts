@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync, statfsSync, writeFileSync } from '
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ingestInto, queryAll } from '../helpers/catalog.js';
-import { onSmallDisk } from '../helpers/mounts.js';
+import { onSmallDisk, readOnlyView } from '../helpers/mounts.js';
 import { runCli } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
 
@@ -70,5 +70,19 @@ test('a tree of copies that fills the disk part way: exit 74, none of its copies
     execFileSync('rm', [join(disk, 'filler')]);
     const rerun = await cli('export', 'kv', '--format', 'tree', '--copy', '--out', out);
     assert.equal(rerun.code, 0, rerun.stderr);
+  });
+});
+
+test('an --out on a read-only file system: one line that says so, exit 77, whether the folder is new or there', async (t) => {
+  const home = tempDir();
+  await ingestInto(join(home, 'catalog.db'), sampleBucket);
+  const cli = (...args: string[]) => runCli([...args, '--home', home]);
+  assert.equal((await cli('subset', 'create', 'kv', '--version', 'k700-2020', '--split', 'val', '--limit', '3')).code, 0);
+  await readOnlyView(t, tempDir(), async (view) => {
+    for (const out of [join(view, 'new', 'deeper'), view]) {
+      const refused = await cli('export', 'kv', '--format', 'csv', '--include-missing', '--out', out);
+      assert.equal(refused.code, 77, `into ${out}: ${refused.stderr}`);
+      assert.match(refused.stderr, /^kinetics: \S+: read-only file system \((mkdir|open)\)\n$/);
+    }
   });
 });
