@@ -32,6 +32,7 @@ export function slurmScript(options: SlurmOptions): string {
 # kinetics slurm ${options.subset} --tasks ${options.tasks}: fetch the subset with a Slurm job array, then merge.
 # Run it where sbatch is (bash THIS_FILE). Each task takes a share of the shards balanced by bytes, the same on every
 # rerun; rerunning this script resumes what was cut off and merges again (merging twice changes nothing).
+# Node is the one that wrote this script unless KINETICS_NODE names another (exported to the tasks).
 set -euo pipefail
 export KINETICS_HOME=${q(options.home)}
 export KINETICS_DB=${q(options.db)}

@@ -215,7 +215,12 @@ describe('a fetch split over workers, each with its own catalog, then merged', (
     const percent = join(tempDir(), 'runs-%j');
     const escaped = await runCli(['slurm', 'mix', '--tasks', '2', '--home', percent, '--db', join(home, 'catalog.db')]);
     assert.ok(escaped.stdout.includes(`--output='${percent.replace('%', '%%')}/workers/slurm-%A_%a.out'`), escaped.stdout);
-    assert.ok(printed.stdout.includes(`\n'${process.execPath}' '${join(packageRoot, 'bin', 'kinetics.js')}' plan 'mix' > /dev/null\n`), printed.stdout);
+    assert.ok(printed.stdout.includes(`\n"\${KINETICS_NODE:-${process.execPath}}" '${join(packageRoot, 'bin', 'kinetics.js')}' plan 'mix' > /dev/null\n`), printed.stdout);
+    // Run by bash, the default is this Node, and KINETICS_NODE replaces it.
+    const nodeLine = printed.stdout.split('\n').find((line) => line.endsWith(" plan 'mix' > /dev/null"))!.replace(" plan 'mix' > /dev/null", '').replace(/ '[^']*kinetics\.js'$/, '');
+    const nodeOf = async (env: Record<string, string>) => (await promisify(execFile)('bash', ['-c', `echo ${nodeLine}`], { env: { ...process.env, ...env } })).stdout.trim();
+    assert.equal(await nodeOf({}), process.execPath);
+    assert.equal(await nodeOf({ KINETICS_NODE: '/opt/node20/bin/node' }), '/opt/node20/bin/node');
     // The same script, running this checkout's sources instead of the built bin/kinetics.js.
     const script = slurmScript({
       subset: 'mix', tasks: 3, jobs: 2, home, db: join(home, 'catalog.db'),

@@ -53,7 +53,9 @@ export const slurmCommand: Command = {
         time: values.time,
         home: globals.home,
         db: globals.db,
-        kinetics: `${shellQuoted(process.execPath)} ${shellQuoted(join(packageRoot, 'bin', 'kinetics.js'))}`,
+        // The Node that runs this, unless the nodes have it elsewhere (modules, conda, nvm): KINETICS_NODE, read where
+        // each command runs.
+        kinetics: `"\${KINETICS_NODE:-${process.execPath.replace(/[\\"$`]/g, '\\$&')}}" ${shellQuoted(join(packageRoot, 'bin', 'kinetics.js'))}`,
       }),
     );
     return 0;
