@@ -84,6 +84,8 @@ describe('a fetch split over workers, each with its own catalog, then merged', (
       assert.equal((JSON.parse(merged.stdout) as unknown[]).length, count);
       assert.equal(merged.stderr, '', '--json: the summary alone');
       assert.deepEqual(await outcome(home), reference);
+      const quiet = await runCli(['merge', '-q', '--home', home]);
+      assert.equal(quiet.stderr, `merged ${count} worker catalog${count > 1 ? 's' : ''}: 0 files recorded, 0 shards further along, members of 0 shards learned\n`);
       const again = await runCli(['merge', '--json', '--home', home]);
       for (const summary of JSON.parse(again.stdout) as { files: number; shards: number; learnedShards: number }[]) {
         assert.deepEqual([summary.files, summary.shards, summary.learnedShards], [0, 0, 0]);

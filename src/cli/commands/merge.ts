@@ -5,9 +5,9 @@ import { KineticsError, UsageError } from '../../errors.js';
 import { workerCatalogFiles, workersFolder } from '../../fetch/worker-fetch.js';
 import { canonicalPath } from '../../util/canonical-path.js';
 import { plural } from '../../util/words.js';
-import { type Command, type OptionSpecs, parseCommandArgs } from '../command.js';
+import { type Command, type OptionSpecs, QUIET, parseCommandArgs } from '../command.js';
 
-const usage = 'kinetics merge [WORKER_DB...] [--json] [--home DIR] [--db FILE]';
+const usage = 'kinetics merge [WORKER_DB...] [--json] [--quiet] [--home DIR] [--db FILE]';
 
 /** The catalogs named, or every worker catalog under `--home/workers/`. */
 function workerCatalogs(named: string[], home: string): string[] {
@@ -26,6 +26,7 @@ export function describeMerge(file: string, { files, shards, learnedShards }: Me
 
 const options = {
   json: { type: 'boolean', description: 'what each merge changed, as JSON on stdout' },
+  ...QUIET,
 } as const satisfies OptionSpecs;
 
 export const mergeCommand: Command = {
@@ -46,7 +47,13 @@ export const mergeCommand: Command = {
         globals.io.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
         return 0;
       }
-      for (const { file, ...summary } of merged) globals.io.stderr.write(`${describeMerge(file, summary)}\n`);
+      if (!values.quiet) for (const { file, ...summary } of merged) globals.io.stderr.write(`${describeMerge(file, summary)}\n`);
+      else {
+        const total = (key: keyof MergeSummary) => merged.reduce((sum, summary) => sum + summary[key], 0);
+        globals.io.stderr.write(
+          `merged ${plural(merged.length, 'worker catalog')}: ${plural(total('files'), 'file')} recorded, ${plural(total('shards'), 'shard')} further along, members of ${plural(total('learnedShards'), 'shard')} learned\n`,
+        );
+      }
       return 0;
     } finally {
       await catalog.close();
