@@ -36,7 +36,7 @@ export function isBodyCutShort(error: unknown): boolean {
  * `If-Range`, as often as the retry policy allows; a server that answers anything but the rest of the same file
  * ends the stream with an error.
  */
-function resumingBody(url: string, first: Readable, etag: string | null, total: number | undefined): Readable {
+function resumingBody(url: string, first: Readable, etag: string | null, total: number | undefined, onSize: (bytes: number) => void): Readable {
   const out = new PassThrough({ highWaterMark: 1 << 20 });
   let offset = 0;
   let current = first;
@@ -59,6 +59,13 @@ function resumingBody(url: string, first: Readable, etag: string | null, total: 
     if (busy) {
       await response.body.dump();
       throw busy;
+    }
+    // Nothing after the last byte received: the first answer's length was wrong, and S3 says the file's (`bytes */SIZE`).
+    const size = /^bytes \*\/(\d+)$/.exec(headerValue(response.headers['content-range']) ?? '')?.[1];
+    if (response.statusCode === 416 && Number(size) === offset && [null, etag].includes(headerValue(response.headers.etag))) {
+      await response.body.dump();
+      onSize(offset);
+      return;
     }
     const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(headerValue(response.headers['content-range']) ?? '');
     if (response.statusCode !== 206 || range === null || Number(range[1]) !== offset) {
@@ -104,7 +111,10 @@ export class HttpSource implements Source {
           }
           const length = headerValue(response.headers['content-length']);
           const bytes = length === null ? undefined : Number(length);
-          return { kind: 'body', body: resumingBody(this.locate(path), response.body, etag, bytes), bytes, etag, mtimeMs: null };
+          // A length the server corrects later (its first answer was wrong) is the one the reader checks at the end.
+          const body = resumingBody(this.locate(path), response.body, etag, bytes, (size) => (opened.bytes = size));
+          const opened = { kind: 'body' as const, body, bytes, etag, mtimeMs: null };
+          return opened;
         }
         await response.body.dump();
         if (statusCode === 304) return { kind: 'unchanged' };

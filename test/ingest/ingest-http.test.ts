@@ -68,6 +68,8 @@ describe('ingest over HTTP from a local bucket server', () => {
     server.fail('700_2020/annotations/val.csv', 'reset');
     server.fail('400/annotations/test.csv', 'short');
     server.fail('600/annotations/test.csv', 'reset', '500');
+    // A first answer that claims more bytes than the file has: asked for the rest, the server says it has no more.
+    server.fail('700_2020/annotations/test.csv', 'wrong-length');
     const summary = await ingestInto(file, server.url);
     assert.equal(summary.exitCode, 0, JSON.stringify(summary.files.filter((outcome) => outcome.status !== 'loaded')));
     assert.deepEqual(server.requestsFor('400/annotations/val.csv').slice(-3).map((entry) => entry.status), [500, 429, 200]);
@@ -76,6 +78,7 @@ describe('ingest over HTTP from a local bucket server', () => {
       assert.deepEqual(requests.map((entry) => entry.status), [200, 206], path);
       assert.match(requests[1]!.range!, /^bytes=[1-9]\d*-$/, 'the rest, from where the cut came');
     }
+    assert.deepEqual(server.requestsFor('700_2020/annotations/test.csv').slice(-2).map((entry) => entry.status), [200, 416]);
     const busy = server.requestsFor('600/annotations/test.csv').slice(-3);
     assert.deepEqual(busy.map((entry) => entry.status), [200, 500, 206], 'a 5xx to the request for the rest is asked again');
     const clean = newCatalogFile();
