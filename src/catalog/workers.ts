@@ -8,11 +8,8 @@ import { refreshFileStatistics } from './statistics.js';
 const WORKER_SINCE = 'worker_since';
 const WORKER_OF = 'worker_of';
 
-/**
- * Copies the catalog as it stands into `file`, a worker's own catalog, whole or not at all; the handle may be a
- * reader's. The copy is marked with the time from which what it records is the worker's own work.
- */
-export function copyForWorker(catalog: Catalog, file: string): void {
+/** Copies the catalog as it stands into `file`, whole or not at all; the handle may be a reader's. */
+function copyCatalog(catalog: Catalog, file: string): void {
   const partial = `${file}.partial`;
   rmSync(partial, { force: true });
   const queryOnly = catalog.sqlite.pragma('query_only', { simple: true });
@@ -27,43 +24,65 @@ export function copyForWorker(catalog: Catalog, file: string): void {
 
 /**
  * Makes `file` the catalog of a worker run of `main`: a copy of the main catalog as it stands now (the subsets as
- * they are, what merges brought in), with what an earlier run of this worker recorded and no merge has brought into
- * the main catalog yet carried over, so that a later merge brings it all the same. The catalog an earlier run left
- * stays as it was until the fresh one replaces it. The caller holds the worker's lock.
+ * they are, what merges brought in), marked as a worker's of `main`, with what an earlier run of this worker
+ * recorded and no merge has brought into the main catalog yet carried over, so that a later merge brings it all the
+ * same. The catalog an earlier run left stays as it was until the fresh one replaces it; a file there that is no
+ * worker's of `main` (another home's catalog at a mistyped --worker-db) is refused, never replaced. The caller holds
+ * the worker's lock.
  */
 export async function refreshWorkerCatalog(main: Catalog, file: string): Promise<void> {
   const fresh = `${file}.fresh`;
   mkdirSync(dirname(file), { recursive: true });
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${fresh}${suffix}`, { force: true });
-  copyForWorker(main, fresh);
-  if (existsSync(file)) {
-    // Opened for writing and closed: what a killed run left in its write-ahead log is back in the file.
-    const earlier = Catalog.open(file);
-    const workedBefore = workerMarks(earlier).has(WORKER_SINCE);
-    await earlier.close();
-    if (workedBefore) {
-      const copy = Catalog.open(fresh);
-      try {
-        mergeWorkerCatalog(copy, file, main.file);
-      } finally {
-        await copy.close();
-      }
-    }
+  // Asked before the earlier catalog is opened: opening it changes its file.
+  const merged = existsSync(file) && mergedAsItStands(main, file);
+  const earlier = existsSync(file) ? await marksOf(file) : undefined;
+  if (earlier !== undefined && !earlier.has(WORKER_SINCE)) {
+    throw new KineticsError(`${file} is no worker's catalog (another home's catalog?): it is left as it is; give this worker another --worker-db`, 73);
   }
-  renameSync(fresh, file);
+  if (earlier !== undefined && earlier.get(WORKER_OF) !== main.file) {
+    throw new KineticsError(
+      `${file} holds the work of a worker of the catalog ${earlier.get(WORKER_OF)}, not of ${main.file}: ` +
+        `merge it there (kinetics merge ${file} --db ${earlier.get(WORKER_OF)}) and remove it, or give this worker another --worker-db`,
+      65,
+    );
+  }
+  const removeFresh = () => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${fresh}${suffix}`, { force: true });
+  };
+  removeFresh();
+  try {
+    copyCatalog(main, fresh);
+    const copy = Catalog.open(fresh);
+    try {
+      if (earlier !== undefined && !merged) mergeWorkerCatalog(copy, file, main.file);
+      // Carried over, the earlier runs' work counts from when they began.
+      const mark = copy.sqlite.prepare('INSERT OR REPLACE INTO catalog_settings (key, value) VALUES (?, ?)');
+      mark.run(WORKER_SINCE, earlier?.get(WORKER_SINCE) ?? new Date().toISOString());
+      mark.run(WORKER_OF, main.file);
+    } finally {
+      await copy.close();
+    }
+    renameSync(fresh, file);
+  } catch (error) {
+    removeFresh();
+    throw error;
+  }
+}
+
+/** A catalog's worker marks, read (what a killed run left in its write-ahead log brought back first). */
+async function marksOf(file: string): Promise<Map<string, string>> {
+  const catalog = Catalog.open(file, { readonly: true });
+  try {
+    return workerMarks(catalog);
+  } finally {
+    await catalog.close();
+  }
 }
 
 function workerMarks(catalog: Catalog, schema = 'main'): Map<string, string> {
   const db = catalog.sqlite;
   if (!db.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE name = 'catalog_settings'`).get()) return new Map();
   return new Map(db.prepare(`SELECT key, value FROM ${schema}.catalog_settings WHERE key IN (?, ?)`).raw().all(WORKER_SINCE, WORKER_OF) as [string, string][]);
-}
-
-/** Marks a worker's catalog as one, once, with the catalog it was copied from (merge refuses it elsewhere). */
-export function markWorkerCatalog(worker: Catalog, main: string): void {
-  const mark = worker.sqlite.prepare('INSERT OR IGNORE INTO catalog_settings (key, value) VALUES (?, ?)');
-  mark.run(WORKER_SINCE, new Date().toISOString());
-  mark.run(WORKER_OF, main);
 }
 
 const MERGED = 'merged_worker:';
@@ -74,8 +93,13 @@ const fileStamp = (file: string) => {
   return stats ? `${stats.size}:${stats.mtimeMs}` : '';
 };
 
-/** Whether the worker's catalog is unchanged since it was last merged into this one (merging it again changes nothing). */
+/**
+ * Whether the worker's catalog is unchanged since it was last merged into this one (merging it again changes
+ * nothing). One with a write-ahead log (a run killed before it closed the catalog) may hold commits its file's
+ * stamp does not show: it is never taken as unchanged.
+ */
 export function mergedAsItStands(catalog: Catalog, workerFile: string): boolean {
+  if ((statSync(`${workerFile}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0) return false;
   const recorded = catalog.sqlite.prepare('SELECT value FROM catalog_settings WHERE key = ?').pluck().get(`${MERGED}${workerFile}`);
   return recorded !== undefined && recorded === fileStamp(workerFile);
 }

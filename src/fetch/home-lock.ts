@@ -80,11 +80,14 @@ export interface HomeLock {
 }
 
 /** A fetch's lock and each worker's (`fetch.worker-I-of-N.lock`). */
-const FETCH_LOCK = /^fetch(?:\.worker-\d+-of-\d+)?\.lock$/;
+const FETCH_LOCK_NAMES = /^fetch(?:\.worker-\d+-of-\d+)?\.lock$/;
+
+/** The lock of a fetch that is no worker's: it runs beside no other fetch of the home. */
+export const PLAIN_FETCH_LOCK: HomeLock = { name: 'fetch.lock', conflictsWith: (other) => other !== 'fetch.lock' };
 
 /** Gives `lock` up again when another live fetch holds a lock it conflicts with (a plain fetch and workers, or workers of another N). */
 function refuseConflicts(home: string, lock: string, conflictsWith: (other: string) => boolean): void {
-  for (const other of readdirSync(home).filter((entry) => FETCH_LOCK.test(entry) && conflictsWith(entry))) {
+  for (const other of readdirSync(home).filter((entry) => FETCH_LOCK_NAMES.test(entry) && conflictsWith(entry))) {
     const holder = readHolder(join(home, other));
     if (holder !== undefined && holder !== ME && isAlive(holder)) {
       release(lock);

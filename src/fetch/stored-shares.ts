@@ -32,8 +32,15 @@ export async function storedShares(
   assign: () => Promise<Map<string, number>>,
 ): Promise<Map<string, number>> {
   const file = sharesFile(folder, subset.name, count);
+  // A file edited by hand (an owner that is no worker of the count) is no assignment: every shard must have one.
   const matches = (stored: StoredShares | undefined): stored is StoredShares =>
-    stored !== undefined && stored.subset === subset.name && stored.createdAt === subset.created_at && stored.count === count && typeof stored.owners === 'object';
+    stored !== undefined &&
+    stored.subset === subset.name &&
+    stored.createdAt === subset.created_at &&
+    stored.count === count &&
+    typeof stored.owners === 'object' &&
+    stored.owners !== null &&
+    Object.values(stored.owners).every((owner) => Number.isInteger(owner) && owner >= 1 && owner <= count);
   const earlier = read(file);
   if (matches(earlier)) return new Map(Object.entries(earlier.owners));
   const owners = await assign();

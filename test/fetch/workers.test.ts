@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -134,15 +134,26 @@ describe('a fetch split over workers, each with its own catalog, then merged', (
   test('what a worker recorded and no merge brought in is carried into its renewed catalog, and a plain fetch merges it first rather than stream it again', async () => {
     const home = await newHome();
     await workerRun(home, '1/1');
+    const rerun = server.log.length;
     await workerRun(home, '1/1'); // renewed from the main catalog, which knows nothing of the first run yet
+    assert.deepEqual(fetchesOf(rerun), [], 'the first run\'s work carried over: nothing streamed again');
     const before = server.log.length;
     const plain = await runCli(['fetch', 'mix', '--home', home]);
     assert.ok(plain.code === 0 || plain.code === 1, plain.stderr);
-    assert.match(plain.stderr, /^merged {5}.*1-of-1\.db: \d+ files recorded, \d+ shards further along, .* \(not merged before\)$/m);
+    assert.match(plain.stderr, /^merged {5}.*1-of-1\.db: \d+ files recorded, \d+ shards further along, .* \(changed since its last merge\)$/m);
     assert.deepEqual(fetchesOf(before), [], 'nothing streamed again');
     assert.deepEqual(await outcome(home), reference);
     const again = await runCli(['fetch', 'mix', '--home', home]);
     assert.doesNotMatch(again.stderr, /^merged/m, 'merged once: unchanged since, it is not read again');
+  });
+
+  test('a worker catalog with a write-ahead log (its run killed before it closed it) is merged again, whatever its file says', async () => {
+    const home = await newHome();
+    await workerRun(home, '1/1');
+    assert.equal((await runCli(['merge', '--home', home])).code, 0);
+    assert.doesNotMatch((await runCli(['fetch', 'mix', '--home', home])).stderr, /^merged/m, 'unchanged since its merge: not read again');
+    writeFileSync(join(home, 'workers', '1-of-1.db-wal'), Buffer.alloc(4096, 1));
+    assert.match((await runCli(['fetch', 'mix', '--home', home])).stderr, /^merged {5}.*1-of-1\.db: 0 files recorded/m);
   });
 
   test('merging a worker again never undoes what the catalog learned after the first merge (a file gone since)', async () => {
@@ -184,6 +195,17 @@ describe('a fetch split over workers, each with its own catalog, then merged', (
     const atMain = await runCli(['fetch', 'mix', '--worker', '1/2', '--worker-db', main, '--home', home]);
     assert.equal(atMain.code, 64);
     assert.match(atMain.stderr, /--worker-db names the main catalog/);
+    // Another home's catalog at a mistyped --worker-db is refused, never replaced by the worker's copy.
+    const another = join(tempDir(), 'catalog.db');
+    copyFileSync(base, another);
+    const untouched = readFileSync(another);
+    const atAnother = await runCli(['fetch', 'mix', '--worker', '1/2', '--worker-db', another, '--home', home]);
+    assert.equal(atAnother.code, 73, atAnother.stderr);
+    assert.match(atAnother.stderr, /catalog\.db is no worker's catalog \(another home's catalog\?\): it is left as it is; give this worker another --worker-db\n$/);
+    assert.deepEqual(readFileSync(another), untouched);
+
+    // A worker's unmerged work, and another worker of its count running: a plain fetch waits, and merges nothing yet.
+    await workerRun(home, '1/3');
     // A live process (this test's) holding the lock of worker 1 of 3: workers of 2, or a plain fetch, wait for it.
     writeFileSync(join(home, 'fetch.worker-1-of-3.lock'), `${process.pid}\n`);
     for (const args of [['fetch', 'mix', '--worker', '2/2'], ['fetch', 'mix']]) {
@@ -191,6 +213,11 @@ describe('a fetch split over workers, each with its own catalog, then merged', (
       assert.equal(refused.code, 75, refused.stderr);
       assert.match(refused.stderr, new RegExp(`^kinetics: another fetch \\(process ${process.pid}, fetch\\.worker-1-of-3\\.lock\\) is streaming shards into`));
     }
+    assert.equal(existsSync(join(home, 'workers', '2-of-2.db')), false, 'refused before its catalog was made');
+    const refusedPlain = await spawnCli(['fetch', 'mix', '--home', home]);
+    assert.equal(refusedPlain.code, 75);
+    assert.doesNotMatch(refusedPlain.stderr, /^merged/m);
+    assert.deepEqual(await queryAll(main, "SELECT key FROM catalog_settings WHERE key LIKE 'merged_worker:%'"), []);
     rmSync(join(home, 'fetch.worker-1-of-3.lock'));
 
     const other = await newHome();

@@ -2,7 +2,8 @@ import { Catalog } from '../../catalog/catalog.js';
 import { KineticsError, UsageError } from '../../errors.js';
 import type { ShardEvent, ShardResult } from '../../fetch/fetch-shards.js';
 import type { PlannedShard } from '../../fetch/plan.js';
-import { markWorkerCatalog, mergeWorkerCatalog, mergedAsItStands } from '../../catalog/workers.js';
+import { mergeWorkerCatalog, mergedAsItStands } from '../../catalog/workers.js';
+import { PLAIN_FETCH_LOCK, lockHome } from '../../fetch/home-lock.js';
 import { type FetchSummary, fetchSubset } from '../../fetch/fetch-subset.js';
 import { defaultWorkerCatalog, prepareWorker, workerCatalogFiles } from '../../fetch/worker-fetch.js';
 import { describeMerge } from './merge.js';
@@ -16,10 +17,6 @@ import { jobsOption } from '../number-options.js';
 
 const usage = 'kinetics fetch NAME [--jobs N] [--keep-archives] [--retry-absent] [--retry-damaged] [--worker I/N [--worker-db FILE]] [--json] [--quiet] [--home DIR] [--db FILE]';
 
-/**
- * Shards done of those planned, bytes read of theirs (downloaded, or from archives on disk) and the shards in
- * flight; a line per shard as it ends.
- */
 const SKIPPED_LISTED = 20;
 
 const shardName = (shard: PlannedShard) => `${shard.version}/${shard.split}/${shard.name}`;
@@ -30,7 +27,11 @@ function finishedLine(shard: PlannedShard, result: ShardResult): string {
   return `${result.state.padEnd(10)} ${shardName(shard)}: ${result.error}`;
 }
 
-export function shardProgress(progress: ProgressRenderer): { onPlan(shards: PlannedShard[]): void; onEvent(event: ShardEvent): void } {
+/**
+ * Shards done of those planned, bytes read of theirs (downloaded, or from archives on disk) and the shards in
+ * flight; a line per shard as it ends. `subset` is named where the skipped shards are listed in full.
+ */
+export function shardProgress(progress: ProgressRenderer, subset?: string): { onPlan(shards: PlannedShard[]): void; onEvent(event: ShardEvent): void } {
   let planned: PlannedShard[] | undefined;
   let done = 0;
   let bytes = 0;
@@ -56,7 +57,9 @@ export function shardProgress(progress: ProgressRenderer): { onPlan(shards: Plan
       if (event.kind === 'skipped') {
         // Hundreds of shards known absent would bury the rest: the first are named, the summary counts them all.
         if (++skipped <= SKIPPED_LISTED) progress.line(`skipped    ${shardName(event.shard)} (${event.reason})`);
-        else if (skipped === SKIPPED_LISTED + 1) progress.line('skipped    … and more, not named: the summary counts them, `kinetics plan NAME` lists them');
+        else if (skipped === SKIPPED_LISTED + 1) {
+          progress.line(`skipped    … and more, not named: the summary counts them${subset === undefined ? '' : `, \`kinetics plan ${subset}\` lists them`}`);
+        }
       }
       if (event.kind === 'finished') {
         progress.line(finishedLine(event.shard, event.result));
@@ -100,12 +103,14 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
     }));
   const label = run.label ?? (run.offline ? 'extract' : 'fetch');
   const progress = progressFor(globals.io, label, run);
-  const shards = shardProgress(progress);
+  const shards = shardProgress(progress, run.ownSubset ? undefined : run.subset);
+  let release = worker?.release;
   let catalog: Catalog | undefined;
   try {
     catalog = worker ? Catalog.open(worker.catalogFile) : Catalog.open(globals.db, { mustExist: true });
-    if (worker) markWorkerCatalog(catalog, globals.db);
-    else mergeFinishedWorkers(catalog, globals);
+    // A plain fetch takes the home's lock before it writes the catalog: no worker runs while it merges theirs.
+    release ??= lockHome(globals.home, PLAIN_FETCH_LOCK.name, PLAIN_FETCH_LOCK.conflictsWith);
+    if (!worker) mergeChangedWorkers(catalog, globals);
     const summary = await fetchSubset(catalog, run.subset, {
       home: globals.home,
       jobs: run.jobs,
@@ -115,7 +120,7 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
       archives: run.archives,
       offline: run.offline,
       share: worker?.share,
-      lock: worker?.lock,
+      lock: worker?.lock ?? { ...PLAIN_FETCH_LOCK, heldByCaller: true },
       onPlan: shards.onPlan,
       onProgress: shards.onEvent,
     });
@@ -128,19 +133,20 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
   } finally {
     progress.close();
     await catalog?.close();
-    worker?.release();
+    release?.();
   }
 }
 
 /**
- * What workers of this home recorded and no merge has brought into the catalog yet is merged first: else this fetch
- * would stream their shards again. Unchanged since their last merge, they are not read again.
+ * What workers of this home recorded and no merge has brought into the catalog yet is merged first (the caller
+ * holds the home's lock: no worker runs): else this fetch would stream their shards again. Unchanged since their
+ * last merge, they are not read again.
  */
-function mergeFinishedWorkers(catalog: Catalog, globals: GlobalOptions): void {
+function mergeChangedWorkers(catalog: Catalog, globals: GlobalOptions): void {
   for (const file of workerCatalogFiles(globals.home)) {
     if (mergedAsItStands(catalog, file)) continue;
     try {
-      globals.io.stderr.write(`${describeMerge(file, mergeWorkerCatalog(catalog, file))} (not merged before)\n`);
+      globals.io.stderr.write(`${describeMerge(file, mergeWorkerCatalog(catalog, file))} (changed since its last merge)\n`);
     } catch (error) {
       // Another catalog's worker, or a file that is none: `kinetics merge` says why; this fetch goes on without it.
       if (!(error instanceof KineticsError)) throw error;
