@@ -25,9 +25,9 @@ test('stored shares: the first assignment is kept and read back; another subset 
   const made = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   for (const owners of [null, { 'k400/val/a.tar.gz': '1' }, { 'k400/val/a.tar.gz': 5 }, { 'k400/val/a.tar.gz': 0 }]) {
     writeFileSync(file, JSON.stringify({ ...made, owners }));
-    const before = assigned;
+    const assignedBefore: number = assigned;
     assert.deepEqual(Object.fromEntries(await storedShares(folder, subset, 2, assign({ 'k400/val/a.tar.gz': 2 }))), { 'k400/val/a.tar.gz': 2 }, JSON.stringify(owners));
-    assert.equal(assigned, before + 1, `owners ${JSON.stringify(owners)} is no assignment`);
+    assert.equal(assigned, assignedBefore + 1, `owners ${JSON.stringify(owners)} is no assignment`);
   }
   writeFileSync(file, '{"subset": "mix", "createdAt"');
   assert.deepEqual(Object.fromEntries(await storedShares(folder, subset, 2, assign({ x: 1 }))), { x: 1 }, 'cut off: assigned afresh');
