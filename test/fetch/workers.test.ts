@@ -150,7 +150,14 @@ describe('a fetch split over workers, each with its own catalog, then merged', (
   test('a worker catalog with a write-ahead log (its run killed before it closed it) is merged again, whatever its file says', async () => {
     const home = await newHome();
     await workerRun(home, '1/1');
-    assert.equal((await runCli(['merge', '--home', home])).code, 0);
+    // A catalog of another home's worker among them is refused, and keeps none of the others from merging.
+    const other = await newHome();
+    await workerRun(other, '1/1');
+    copyFileSync(join(other, 'workers', '1-of-1.db'), join(home, 'workers', '0-foreign.db'));
+    const merged = await runCli(['merge', '--home', home]);
+    assert.equal(merged.code, 65);
+    assert.match(merged.stderr, /^kinetics: .*0-foreign\.db was copied from the catalog .*, not from .*: merge it into that one\nmerged {5}.*1-of-1\.db: [1-9]\d* files recorded/);
+    rmSync(join(home, 'workers', '0-foreign.db'));
     assert.doesNotMatch((await runCli(['fetch', 'mix', '--home', home])).stderr, /^merged/m, 'unchanged since its merge: not read again');
     writeFileSync(join(home, 'workers', '1-of-1.db-wal'), Buffer.alloc(4096, 1));
     assert.match((await runCli(['fetch', 'mix', '--home', home])).stderr, /^merged {5}.*1-of-1\.db: 0 files recorded/m);

@@ -42,10 +42,22 @@ export const mergeCommand: Command = {
     const files = workerCatalogs(positionals.map((file) => canonicalPath(file)), globals.home);
     const catalog = Catalog.open(globals.db, { mustExist: true });
     try {
-      const merged = files.map((file) => ({ file, ...mergeWorkerCatalog(catalog, file) }));
+      // One catalog refused (another catalog's worker, no worker's at all) keeps none of the others from merging.
+      const merged: ({ file: string } & MergeSummary)[] = [];
+      const refused: { file: string; refused: string; exitCode: number }[] = [];
+      for (const file of files) {
+        try {
+          merged.push({ file, ...mergeWorkerCatalog(catalog, file) });
+        } catch (error) {
+          if (!(error instanceof KineticsError)) throw error;
+          refused.push({ file, refused: error.message, exitCode: error.exitCode });
+          if (!values.json) globals.io.stderr.write(`kinetics: ${error.message}\n`);
+        }
+      }
+      const exitCode = refused[0]?.exitCode ?? 0;
       if (values.json) {
-        globals.io.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
-        return 0;
+        globals.io.stdout.write(`${JSON.stringify([...merged, ...refused], null, 2)}\n`);
+        return exitCode;
       }
       if (!values.quiet) for (const { file, ...summary } of merged) globals.io.stderr.write(`${describeMerge(file, summary)}\n`);
       else {
@@ -54,7 +66,7 @@ export const mergeCommand: Command = {
           `merged ${plural(merged.length, 'worker catalog')}: ${plural(total('files'), 'file')} recorded, ${plural(total('shards'), 'shard')} further along, members of ${plural(total('learnedShards'), 'shard')} learned\n`,
         );
       }
-      return 0;
+      return exitCode;
     } finally {
       await catalog.close();
     }
