@@ -119,6 +119,11 @@ export function partOfClips(
   return { clips: partOf, splitting };
 }
 
+/** The subsets `subset split` made of `parent`, by name. */
+export function partsOf(catalog: Catalog, parent: string): string[] {
+  return listSubsets(catalog).filter((subset) => subset.definition.partOf?.subset === parent).map((subset) => subset.name);
+}
+
 export function dropSubset(catalog: Catalog, name: string): void {
   findSubset(catalog, name);
   catalog.sqlite.transaction(() => {

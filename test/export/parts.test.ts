@@ -69,7 +69,32 @@ describe('export --parts: the parts of a `subset split` as splits of one export,
     assert.equal(ofPart.code, 65);
     assert.match(ofPart.stderr, /manifest\.json: expected the export of a whole subset; this is of v7-val, a part of v7: export v7 with --parts/);
     assert.equal((await otherCli('subset', 'create', 'again', '--from-manifest', out)).code, 64, 'it exists: --replace replaces it');
+    // Replaced, with parts of another splitting made since: those go, the export's are made again.
+    assert.equal((await otherCli('subset', 'split', 'again', '--into', 'a=0.5,b=0.5', '--replace')).code, 0);
     assert.equal((await otherCli('subset', 'create', 'again', '--from-manifest', out, '--replace')).code, 0);
+    assert.deepEqual(await queryAll(join(other, 'catalog.db'), "SELECT name FROM subsets WHERE name LIKE 'again%' ORDER BY 1"), [{ name: 'again' }, { name: 'again-train' }, { name: 'again-val' }]);
+    assert.equal((await otherCli('export', 'again', '--parts', '--format', 'csv', '--include-missing', '--out', join(tempDir(), 'after-replace'))).code, 0);
+
+    // A manifest edited into something no subset create made is refused, naming the field; nothing is stored.
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { subset: Record<string, unknown> & { definition: Record<string, unknown> } };
+    const edits: [string, (copy: typeof manifest) => void, RegExp][] = [
+      ['no definition', (copy) => void (copy.subset.definition = null as never), /expected subset\.definition to be the options the subset was made with, found null/],
+      ['versions a string', (copy) => void (copy.subset.definition.versions = 'k700-2020'), /expected subset\.definition\.versions to be a list of k400, k600, k700-2020, found "k700-2020"/],
+      ['no match', (copy) => void delete copy.subset.definition.match, /expected subset\.definition\.match to be a GLOB or null, found nothing/],
+      ['seed a string', (copy) => void (copy.subset.definition.seed = '7'), /expected subset\.definition\.seed to be a whole number, found "7"/],
+      ['no clip count', (copy) => void delete copy.subset.clips, /expected subset\.clips to be a whole number, found nothing/],
+      ['shares over 1', (copy) => void ((copy.subset.split_into as { parts: unknown }).parts = { train: 0.8, val: 0.8 }), /expected subset\.split_into\.parts to be two or more part names with positive shares that add up to 1/],
+    ];
+    for (const [what, edit, said] of edits) {
+      const copy = JSON.parse(JSON.stringify(manifest)) as typeof manifest;
+      edit(copy);
+      const file = join(tempDir(), 'manifest.json');
+      writeFileSync(file, JSON.stringify(copy));
+      const refusedEdit = await otherCli('subset', 'create', 'edited', '--from-manifest', file);
+      assert.equal(refusedEdit.code, 65, `${what}: ${refusedEdit.stderr}`);
+      assert.match(refusedEdit.stderr, said, what);
+      assert.deepEqual(await queryAll(join(other, 'catalog.db'), "SELECT name FROM subsets WHERE name LIKE 'edited%'"), [], what);
+    }
 
     // A catalog of other annotation files (here, one row fewer) says so, and how many clips the export's subset held.
     const edited = copyOfSampleBucket();

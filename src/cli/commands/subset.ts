@@ -9,7 +9,7 @@ import { describeDefinition } from '../../subset/describe.js';
 import { type Split, VERSIONS, type VersionId } from '../../sources/bucket-layout.js';
 import type { SubsetDefinition } from '../../subset/definition.js';
 import { classNotes } from '../../catalog/clip-selection.js';
-import { createSubset, dropSubset, findSubset, listSubsets, storeSubsets, subsetClassCounts, subsetClips } from '../../catalog/subsets.js';
+import { createSubset, dropSubset, findSubset, listSubsets, partsOf, storeSubsets, subsetClassCounts, subsetClips } from '../../catalog/subsets.js';
 import { type Part, foldParts, parseParts, splitClips } from '../../subset/split-subset.js';
 import { differingSources, subsetOfManifest } from '../../subset/from-manifest.js';
 import { annotationSourcesOf } from '../../catalog/source-files.js';
@@ -90,6 +90,8 @@ async function createFromManifest(name: string, values: Record<string, unknown>,
       .transaction(() => {
         const clips = createSubset(catalog, name, exported.definition, replace);
         const { splitInto } = exported;
+        // The parts of the subset replaced would be parts of no subset: they go, and the export's are made.
+        if (splitInto && replace) for (const part of partsOf(catalog, name)) dropSubset(catalog, part);
         const parts = splitInto
           ? splitSubset(catalog, name, Object.entries(splitInto.parts).map(([part, share]) => ({ name: part, share })), splitInto.seed, splitInto.stratify, replace)
           : [];
