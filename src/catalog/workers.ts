@@ -7,6 +7,27 @@ import { refreshFileStatistics } from './statistics.js';
 
 const WORKER_SINCE = 'worker_since';
 const WORKER_OF = 'worker_of';
+/** The main catalog's identity (when its first migration ran): the same wherever its folder is mounted or moved. */
+const WORKER_OF_ID = 'worker_of_id';
+
+function catalogIdentity(catalog: Catalog): string {
+  return String(catalog.sqlite.prepare('SELECT applied_at FROM main.schema_migrations ORDER BY id LIMIT 1').pluck().get());
+}
+
+/**
+ * Whether a worker's catalog was copied from the catalog at `path` (`catalog`, or the main catalog a worker's fresh
+ * copy copies): its identity, and the path it recorded either the same file or gone, so that a home mounted at
+ * another path on another node, or moved, keeps its workers, while a copy of the catalog (the same identity, another
+ * file) does not take them. A worker catalog of an earlier build recorded no identity: by path alone.
+ */
+function isWorkerOf(marks: Map<string, string>, catalog: Catalog, path: string): boolean {
+  const recorded = marks.get(WORKER_OF);
+  if (!marks.has(WORKER_OF_ID)) return recorded === path;
+  if (marks.get(WORKER_OF_ID) !== catalogIdentity(catalog)) return false;
+  if (recorded === path || recorded === undefined) return true;
+  const [there, here] = [statSync(recorded, { throwIfNoEntry: false }), statSync(path, { throwIfNoEntry: false })];
+  return there === undefined || (here !== undefined && there.ino === here.ino && there.dev === here.dev);
+}
 
 /** Copies the catalog as it stands into `file`, whole or not at all; the handle may be a reader's. */
 function copyCatalog(catalog: Catalog, file: string): void {
@@ -39,7 +60,7 @@ export async function refreshWorkerCatalog(main: Catalog, file: string): Promise
   if (earlier !== undefined && !earlier.has(WORKER_SINCE)) {
     throw new KineticsError(`${file} is no worker's catalog (another home's catalog?): it is left as it is; give this worker another --worker-db`, 73);
   }
-  if (earlier !== undefined && earlier.get(WORKER_OF) !== main.file) {
+  if (earlier !== undefined && !isWorkerOf(earlier, main, main.file)) {
     throw new KineticsError(
       `${file} holds the work of a worker of the catalog ${earlier.get(WORKER_OF)}, not of ${main.file}: ` +
         `merge it there (kinetics merge ${file} --db ${earlier.get(WORKER_OF)}) and remove it, or give this worker another --worker-db`,
@@ -59,6 +80,7 @@ export async function refreshWorkerCatalog(main: Catalog, file: string): Promise
       const mark = copy.sqlite.prepare('INSERT OR REPLACE INTO catalog_settings (key, value) VALUES (?, ?)');
       mark.run(WORKER_SINCE, earlier?.get(WORKER_SINCE) ?? new Date().toISOString());
       mark.run(WORKER_OF, main.file);
+      mark.run(WORKER_OF_ID, catalogIdentity(main));
     } finally {
       await copy.close();
     }
@@ -82,7 +104,8 @@ async function marksOf(file: string): Promise<Map<string, string>> {
 function workerMarks(catalog: Catalog, schema = 'main'): Map<string, string> {
   const db = catalog.sqlite;
   if (!db.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE name = 'catalog_settings'`).get()) return new Map();
-  return new Map(db.prepare(`SELECT key, value FROM ${schema}.catalog_settings WHERE key IN (?, ?)`).raw().all(WORKER_SINCE, WORKER_OF) as [string, string][]);
+  const keys = [WORKER_SINCE, WORKER_OF, WORKER_OF_ID];
+  return new Map(db.prepare(`SELECT key, value FROM ${schema}.catalog_settings WHERE key IN (?, ?, ?)`).raw().all(...keys) as [string, string][]);
 }
 
 const MERGED = 'merged_worker:';
@@ -147,7 +170,7 @@ export function mergeWorkerCatalog(catalog: Catalog, workerFile: string, copiedF
       throw new KineticsError(notWorkers, 65);
     }
     if (!marks.get(WORKER_SINCE)) throw new KineticsError(notWorkers, 65);
-    if (marks.get(WORKER_OF) !== copiedFrom) {
+    if (!isWorkerOf(marks, catalog, copiedFrom)) {
       throw new KineticsError(`${workerFile} was copied from the catalog ${marks.get(WORKER_OF)}, not from ${copiedFrom}: merge it into that one`, 65);
     }
     const summary = db

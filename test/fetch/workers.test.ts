@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -161,6 +161,18 @@ describe('a fetch split over workers, each with its own catalog, then merged', (
     assert.doesNotMatch((await runCli(['fetch', 'mix', '--home', home])).stderr, /^merged/m, 'unchanged since its merge: not read again');
     writeFileSync(join(home, 'workers', '1-of-1.db-wal'), Buffer.alloc(4096, 1));
     assert.match((await runCli(['fetch', 'mix', '--home', home])).stderr, /^merged {5}.*1-of-1\.db: 0 files recorded/m);
+  });
+
+  test('a home moved (or mounted at another path on another node) keeps its workers: rerun and merged, not refused', async () => {
+    const home = await newHome();
+    await workerRun(home, '1/2');
+    const moved = `${home}-moved`;
+    renameSync(home, moved);
+    const rerun = await workerRun(moved, '1/2');
+    assert.doesNotMatch(rerun.stderr, /copied from|holds the work of a worker/);
+    await workerRun(moved, '2/2');
+    const merged = await runCli(['merge', '--home', moved]);
+    assert.equal(merged.code, 0, merged.stderr);
   });
 
   test('merging a worker again never undoes what the catalog learned after the first merge (a file gone since)', async () => {
