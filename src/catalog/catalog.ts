@@ -55,8 +55,13 @@ export class Catalog {
       const migrations = options.migrations ?? loadMigrations();
       const readable = openForReading(file);
       let sqlite = readable.sqlite;
-      if (!readable.immutable) refuseOtherDatabases(sqlite, file);
-      refuseNewerSchema(sqlite, migrations, file);
+      try {
+        if (!readable.immutable) refuseOtherDatabases(sqlite, file);
+        refuseNewerSchema(sqlite, migrations, file);
+      } catch (error) {
+        sqlite.close();
+        throw error;
+      }
       if (readable.immutable) return new Catalog(withLargeCache(sqlite), file);
       const upgrade = hasAbandonedIndexes(sqlite) || hasPendingMigrations(sqlite, migrations);
       const walLeftBehind = existsSync(`${file}-wal`);

@@ -36,7 +36,7 @@ const labelOf = (labels: string[], index: number, file: string, line: number) =>
 };
 
 /** The manifest of an export (its folder, or its manifest.json), and the file it was read from. */
-export function readManifest(given: string): { file: string; manifest: Manifest } {
+export function readExportManifest(given: string): { file: string; manifest: Manifest } {
   const file = manifestPath(given);
   if (!existsSync(file)) throw new KineticsError(`${given}: no manifest.json; give an export folder or its manifest`, 66);
   let manifest: Manifest;
@@ -53,7 +53,7 @@ export function readManifest(given: string): { file: string; manifest: Manifest 
 
 /** Reads an export back: its manifest, its label map and, from the lists its format wrote, every clip it lists. */
 export async function readExport(given: string): Promise<ExportContents> {
-  const { file, manifest } = readManifest(given);
+  const { file, manifest } = readExportManifest(given);
   const folder = dirname(file);
   const labels = readFileSync(join(folder, 'classes.txt'), 'utf8').split('\n').slice(0, -1);
   const contents: ExportContents = { folder, manifest, labels, clips: new Map() };

@@ -9,7 +9,7 @@ import { KineticsError } from '../errors.js';
  */
 export function earlierExport(out: string): string[] {
   if (!existsSync(out) || !statSync(out).isDirectory() || readdirSync(out).every((name) => name.startsWith('.'))) return [];
-  const manifest = readManifest(join(out, 'manifest.json'));
+  const manifest = readEarlierManifest(join(out, 'manifest.json'));
   if (!manifest) {
     throw new KineticsError(`${out} is not empty and holds no kinetics export (no manifest.json); export into a new or empty folder`, 73);
   }
@@ -55,7 +55,7 @@ export function removeStale(out: string, earlier: string[], written: Set<string>
   }
 }
 
-function readManifest(file: string): { files: { name?: unknown }[] } | undefined {
+function readEarlierManifest(file: string): { files: { name?: unknown }[] } | undefined {
   try {
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as { tool?: unknown; files?: unknown };
     return manifest.tool === 'kinetics' && Array.isArray(manifest.files) ? (manifest as { files: { name?: unknown }[] }) : undefined;

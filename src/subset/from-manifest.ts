@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { VERSIONS } from '../sources/bucket-layout.js';
-import { readManifest } from '../export/manifest-diff.js';
+import { readExportManifest } from '../export/manifest-diff.js';
 import type { SubsetDefinition } from './definition.js';
 
 /** What an export's manifest says of the subset it was made from: enough to make the same subset in another catalog. */
@@ -59,7 +59,7 @@ function checkManifestSubset(file: string, subset: Record<string, unknown>, sour
 }
 
 export function subsetOfManifest(given: string): ManifestSubset {
-  const { file, manifest } = readManifest(given);
+  const { file, manifest } = readExportManifest(given);
   checkManifestSubset(file, manifest.subset as unknown as Record<string, unknown>, manifest.catalog_sources);
   const definition = manifest.subset.definition as SubsetDefinition & { partOf?: SubsetDefinition['partOf'] };
   if (definition.partOf) {

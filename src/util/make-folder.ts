@@ -14,6 +14,7 @@ export function makeFolder(path: string): string | undefined {
     let missing = path;
     while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
     mkdirSync(missing);
-    throw error;
+    // Made after all (another process removed a folder in between): the rest of the path too.
+    return mkdirSync(path, { recursive: true }) ?? missing;
   }
 }
