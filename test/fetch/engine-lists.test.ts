@@ -207,7 +207,7 @@ describe('extract', () => {
     const many = await cli('extract', 'all-val', '--archives', tempDir());
     const skippedLines = many.stderr.split('\n').filter((line) => line.startsWith('skipped '));
     assert.equal(skippedLines.length, 21);
-    assert.equal(skippedLines.at(-1), 'skipped    … and more, not named: the summary counts them, `kinetics plan NAME` lists them');
+    assert.equal(skippedLines.at(-1), 'skipped    … and more, not named: the summary counts them, `kinetics plan all-val` lists them');
     assert.match(many.stderr, new RegExp(`^subset all-val: 0 clips extracted from 0 shards \\(${planned} skipped\\)`, 'm'));
   });
 });
