@@ -1,9 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Catalog } from '../catalog/catalog.js';
 import { shardsOfVersions } from '../catalog/shards.js';
 import { findSubset, subsetSplits } from '../catalog/subsets.js';
 import { refreshWorkerCatalog } from '../catalog/workers.js';
+import { KineticsError } from '../errors.js';
 import { type HomeLock, lockHome } from './home-lock.js';
 import { planSubset } from './plan.js';
 import { storedShares } from './stored-shares.js';
@@ -35,6 +36,19 @@ export function defaultWorkerCatalog(home: string, worker: Worker): string {
 }
 
 /**
+ * A worker's catalog is written by one worker at a time, whatever their indices: the same --worker-db given to every
+ * task of an array would have each task's fresh copy replace the others' work.
+ */
+function lockWorkerCatalog(file: string): () => void {
+  try {
+    return lockHome(dirname(file), `${basename(file)}.lock`, () => false);
+  } catch (error) {
+    if (!(error instanceof KineticsError) || error.exitCode !== 75) throw error;
+    throw new KineticsError(`${file} is the catalog of another worker running now: give each worker a --worker-db of its own (the default, --home/workers/I-of-N.db, is)`, 75);
+  }
+}
+
+/**
  * Worker I of N of a split fetch, under its lock: its share of the subset's shards, assigned once from the main
  * catalog (which no worker writes) by the first worker to start and kept in the home, so that every worker, and
  * every rerun of one, streams the same shards; and its own catalog, a fresh copy of the main one carrying over what
@@ -49,8 +63,14 @@ export async function prepareWorker(
   retry: { retryAbsent?: boolean; retryDamaged?: boolean } = {},
 ): Promise<WorkerSetup> {
   const lock = { name: `fetch.worker-${worker.index}-of-${worker.count}.lock`, conflictsWith: (other: string) => !other.endsWith(`-of-${worker.count}.lock`) };
-  const release = lockHome(home, lock.name, lock.conflictsWith);
+  const releaseHome = lockHome(home, lock.name, lock.conflictsWith);
+  let releaseCatalog = () => {};
+  const release = () => {
+    releaseCatalog();
+    releaseHome();
+  };
   try {
+    releaseCatalog = lockWorkerCatalog(catalogFile);
     const main = Catalog.open(mainFile, { readonly: true });
     try {
       const owners = await storedShares(workersFolder(home), findSubset(main, subset), worker.count, async () => {

@@ -222,6 +222,18 @@ describe('a fetch split over workers, each with its own catalog, then merged', (
     assert.equal(atAnother.code, 73, atAnother.stderr);
     assert.match(atAnother.stderr, /catalog\.db is no worker's catalog \(another home's catalog\?\): it is left as it is; give this worker another --worker-db\n$/);
     assert.deepEqual(readFileSync(another), untouched);
+    // One --worker-db given to two workers at once (every task of an array): the second waits, its catalog untouched.
+    const shared = join(tempDir(), 'w.db');
+    const running = spawn('sleep', ['30']);
+    writeFileSync(`${shared}.lock`, `${running.pid}\n`);
+    try {
+      const second = await spawnCli(['fetch', 'mix', '--worker', '2/2', '--worker-db', shared, '--home', home]);
+      assert.equal(second.code, 75, second.stderr);
+      assert.match(second.stderr, /w\.db is the catalog of another worker running now: give each worker a --worker-db of its own/);
+      assert.equal(existsSync(shared), false);
+    } finally {
+      running.kill();
+    }
 
     // A worker's unmerged work, and another worker of its count running: a plain fetch waits, and merges nothing yet.
     await workerRun(home, '1/3');
