@@ -85,7 +85,8 @@ export class Catalog {
       // Another SQLite file is never turned into a catalog (one with no table yet, as a killed first open leaves, is).
       if (existing) refuseOtherDatabases(sqlite, file, { allowEmpty: true });
       refuseNewerSchema(sqlite, options.migrations ?? loadMigrations(), file);
-      enterWriteAheadLogging(sqlite);
+      // Waits, as every statement does, for another program's write (the sqlite3 shell, Python) to end.
+      setJournalMode(sqlite, 'WAL', BUSY_WAIT_SECONDS * 1000);
       sqlite.pragma('synchronous = NORMAL');
       // What an interrupted load set aside comes back first: its definitions are of the schema before migrating.
       if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
@@ -139,7 +140,7 @@ export class Catalog {
       // -wal/-shm files. Another open connection keeps WAL on, which is fine.
       try {
         this.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-        this.sqlite.pragma('journal_mode = DELETE');
+        setJournalMode(this.sqlite, 'DELETE', CLOSING_WAIT_MS);
       } catch {
         /* busy: another connection still uses the catalog */
       }
@@ -191,15 +192,18 @@ function openForReading(file: string, recovered = false): { sqlite: BetterSqlite
   return { sqlite: immutable, immutable: true };
 }
 
+/** How long a closing writer waits for a connection that reads a moment longer before it leaves WAL mode on. */
+const CLOSING_WAIT_MS = 1000;
+
 /**
- * `journal_mode = WAL`, waiting up to KINETICS_BUSY_WAIT for another connection's write to end: SQLite answers this
- * pragma busy at once, without the busy handler that makes every other statement wait.
+ * Sets the journal mode, waiting up to `waitMs` for other connections to let go: SQLite answers this pragma busy at
+ * once, without the busy handler that makes every other statement wait.
  */
-function enterWriteAheadLogging(sqlite: BetterSqlite3.Database): void {
-  const deadline = Date.now() + BUSY_WAIT_SECONDS * 1000;
+function setJournalMode(sqlite: BetterSqlite3.Database, mode: 'WAL' | 'DELETE', waitMs: number): void {
+  const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma(`journal_mode = ${mode}`);
       return;
     } catch (error) {
       if (!String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
