@@ -13,7 +13,6 @@ export class StagedOutput {
   private readonly names: string[] = [];
   private readonly laidOut: string[] = [];
 
-
   constructor(private readonly out: string) {}
 
   /** Where to write `name` until it is put in place. */

@@ -1,6 +1,6 @@
 import { open, stat, truncate } from 'node:fs/promises';
 import { request } from '../sources/undici-request.js';
-import { isBodyCutShort, isTransientNetworkError } from '../sources/http-source.js';
+import { endsAt, isBodyCutShort, isTransientNetworkError } from '../sources/http-source.js';
 import { CHUNK_BYTES, readChunks } from './read-chunks.js';
 import { RetryableError, type RetryPolicy, busyServerError, defaultRetryPolicy, withRetry } from '../util/retry.js';
 
@@ -63,11 +63,8 @@ export async function downloadResumable(options: DownloadOptions): Promise<Downl
         const { statusCode } = response;
         if (statusCode === 416 && offset > 0) {
           await response.body.dump();
-          // Nothing after the part file's last byte: S3 says how long the file is (`bytes */SIZE`). As long as the
-          // part file, with the same ETag, the part file is the whole shard (a run stopped after its last byte).
-          const size = /^bytes \*\/(\d+)$/.exec(headerText(response.headers['content-range']) ?? '')?.[1];
-          const sameFile = [null, etag].includes(headerText(response.headers.etag));
-          if (Number(size) === offset && sameFile) return { bytes: offset, etag, transferred };
+          // The part file is the whole shard (a run stopped after its last byte).
+          if (endsAt(response, offset, etag)) return { bytes: offset, etag, transferred };
           // The part file is longer than the file is, or it changed: start over.
           await truncate(options.partFile, 0);
           await options.onRestart();

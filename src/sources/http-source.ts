@@ -32,6 +32,15 @@ export function isBodyCutShort(error: unknown): boolean {
 }
 
 /**
+ * Whether an answer to `Range: bytes=OFFSET-` says the file ends there: S3's 416 gives the file's size
+ * (`Content-Range: bytes *\/SIZE`), and an ETag, where it gives one, still the one asked for.
+ */
+export function endsAt(response: { statusCode: number; headers: Record<string, string | string[] | undefined> }, offset: number, etag: string | null): boolean {
+  const size = /^bytes \*\/(\d+)$/.exec(headerValue(response.headers['content-range']) ?? '')?.[1];
+  return response.statusCode === 416 && Number(size) === offset && [null, etag].includes(headerValue(response.headers.etag));
+}
+
+/**
  * The body of a GET as one stream, which resumes where it was cut (reset, stalled, closed early) with `Range` and
  * `If-Range`, as often as the retry policy allows; a server that answers anything but the rest of the same file
  * ends the stream with an error.
@@ -60,9 +69,8 @@ function resumingBody(url: string, first: Readable, etag: string | null, total: 
       await response.body.dump();
       throw busy;
     }
-    // Nothing after the last byte received: the first answer's length was wrong, and S3 says the file's (`bytes */SIZE`).
-    const size = /^bytes \*\/(\d+)$/.exec(headerValue(response.headers['content-range']) ?? '')?.[1];
-    if (response.statusCode === 416 && Number(size) === offset && [null, etag].includes(headerValue(response.headers.etag))) {
+    // Nothing after the last byte received: the first answer's length was wrong.
+    if (endsAt(response, offset, etag)) {
       await response.body.dump();
       onSize(offset);
       return;
