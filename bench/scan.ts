@@ -2,7 +2,7 @@
  * npm run bench:scan — `kinetics scan` of a 200,000-file tree in 700 folders against a plain Python walker that
  * stats every file into SQLite (bench/python-walker.py), the same walker keeping what the catalog keeps (a fairer
  * baseline: a folder index, a status, the file serving each clip), and `find DIR -type f -printf '%s\n'`, in the
- * same run; an unchanged `--quick` rescan; `--verify` of 10,000 small MP4s and its unchanged rescan; `--decode` of
+ * same run, in rounds (BENCH_ROUNDS, 3: their medians are compared); an unchanged `--quick` rescan; `--verify` of 10,000 small MP4s and its unchanged rescan; `--decode` of
  * real H.264 clips against mmaction2's check (every frame of each clip decoded, here by ffmpeg, with as many
  * processes at once), once for clips of one keyframe (x264's default for a 10 s clip) and once with one each 2 s.
  * Also the floor any SQLite catalog of that tree pays through better-sqlite3: the same paths, sizes and mtimes
@@ -18,6 +18,7 @@ import { clipKey } from '../src/util/clip-key.js';
 import { packageRoot } from '../src/util/package-root.js';
 import { eachLimited } from '../src/util/each-limited.js';
 import { benchWork } from './full-bucket.js';
+import { BENCH_ROUNDS, describeRounds, inRounds } from './rounds.js';
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
@@ -104,20 +105,32 @@ const work = join(benchWork, 'scan-run');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
-execFileSync('find', [big, '-type', 'f', '-printf', '%s\n'], { maxBuffer: 1 << 28 }); // warm the cache for both
-let start = process.hrtime.bigint();
-execFileSync('find', [big, '-type', 'f', '-printf', '%s\n'], { maxBuffer: 1 << 28 });
-const findSeconds = seconds(start);
-const floor = sqliteFloor(big, join(work, 'floor.db'));
-const pythonWalker = (database: string, ...options: string[]) => {
-  const walkStart = process.hrtime.bigint();
-  execFileSync('python3', [join(packageRoot, 'bench', 'python-walker.py'), big, join(work, database), ...options]);
-  return seconds(walkStart);
+execFileSync('find', [big, '-type', 'f', '-printf', '%s\n'], { maxBuffer: 1 << 28 }); // warm the cache for all
+const timed = (run: () => void) => {
+  const start = process.hrtime.bigint();
+  run();
+  return seconds(start);
 };
-const walkerSeconds = pythonWalker('walker.db');
-const sameAnswersSeconds = pythonWalker('walker-same-answers.db', '--same-answers');
+const floor = sqliteFloor(big, join(work, 'floor.db'));
+const pythonWalker = (database: string, ...options: string[]) => () =>
+  timed(() => {
+    rmSync(join(work, database), { force: true });
+    execFileSync('python3', [join(packageRoot, 'bench', 'python-walker.py'), big, join(work, database), ...options]);
+  });
 const db = join(work, 'scan.db');
-const first = time(['scan', big, '--db', db, '--json']);
+const rounds = inRounds(BENCH_ROUNDS, {
+  find: () => timed(() => execFileSync('find', [big, '-type', 'f', '-printf', '%s\n'], { maxBuffer: 1 << 28 })),
+  scan: () => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
+    return time(['scan', big, '--db', db, '--json']);
+  },
+  walker: pythonWalker('walker.db'),
+  sameAnswers: pythonWalker('walker-same-answers.db', '--same-answers'),
+});
+const findSeconds = rounds.find.median;
+const first = rounds.scan.median;
+const walkerSeconds = rounds.walker.median;
+const sameAnswersSeconds = rounds.sameAnswers.median;
 const quick = time(['scan', big, '--quick', '--db', db, '--json']);
 const plainRescan = time(['scan', big, '--db', db, '--json']);
 
@@ -127,11 +140,11 @@ const verifyRescan = time(['scan', small, '--verify', '--db', verifyDb, '--json'
 
 const line = (label: string, value: string) => console.log(`${label.padEnd(46)} ${value}`);
 console.log('bench:scan');
-line('find -type f -printf %s, 200,000 files', `${findSeconds.toFixed(2)} s`);
-line('kinetics scan, first (sizes, no content)', `${first.toFixed(2)} s`);
-line('python walker: stat + SQLite (path, size, mtime, key)', `${walkerSeconds.toFixed(2)} s`);
+line('find -type f -printf %s, 200,000 files', describeRounds(rounds.find));
+line('kinetics scan, first (sizes, no content)', describeRounds(rounds.scan));
+line('python walker: stat + SQLite (path, size, mtime, key)', describeRounds(rounds.walker));
 line('ratio scan / python walker (goal ≤ 1.0)', (first / walkerSeconds).toFixed(2));
-line('python walker keeping what the catalog keeps', `${sameAnswersSeconds.toFixed(2)} s (folder index, status, serving file per clip)`);
+line('python walker keeping what the catalog keeps', `${describeRounds(rounds.sameAnswers)}; folder index, status, serving file per clip`);
 line('ratio scan / that walker (fairer baseline)', (first / sameAnswersSeconds).toFixed(2));
 line('ratio scan / find (then goal ≤ 2)', (first / findSeconds).toFixed(2));
 line('floor: better-sqlite3 insert + unique path index', `${floor.toFixed(2)} s (${(floor / findSeconds).toFixed(2)}× find, rows already in memory)`);

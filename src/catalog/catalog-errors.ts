@@ -24,7 +24,7 @@ export function fromDatabaseError(error: unknown, file?: string): KineticsError 
     return new KineticsError(`cannot write ${catalog}: the file or its folder is read-only or not yours; check its permissions, or point --db at another file`, 77);
   }
   if (code === 'SQLITE_FULL') {
-    return new KineticsError(`the disk that holds ${catalog} is full; free some space and run this again (what was finished before stands)`, 74);
+    return new KineticsError(`the disk that holds ${catalog}, or SQLite's temporary files (SQLITE_TMPDIR, else TMPDIR or /var/tmp), is full; free some space and run this again (what was finished before stands)`, 74);
   }
   if (code.startsWith('SQLITE_IOERR')) return new KineticsError(`I/O error on ${catalog} (${(error as Error).message})`, 74);
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {

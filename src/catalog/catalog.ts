@@ -157,8 +157,7 @@ export class Catalog {
 function withLargeCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
   sqlite.pragma('cache_size = -262144');
   sqlite.pragma('mmap_size = 1073741824');
-  sqlite.pragma('temp_store = MEMORY');
-  // Sorts (an index built, a refill ordered) use helper threads.
+  // Sorts larger than a run of the cache use helper threads (none when temporary storage is in memory).
   sqlite.pragma(`threads = ${availableParallelism()}`);
   return sqlite;
 }

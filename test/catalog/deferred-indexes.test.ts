@@ -75,6 +75,24 @@ test('a key a first load wrote twice is refused when the triggers would come bac
   void catalog.close();
 });
 
+test('indexes are sorted where the helper threads can share the work, and the page cache is given back after, also when a key is refused', () => {
+  const catalog = newCatalog();
+  const { sqlite } = catalog;
+  const cacheSize = sqlite.pragma('cache_size', { simple: true });
+  assert.ok(Number(sqlite.pragma('threads', { simple: true })) > 0);
+  assert.notEqual(sqlite.pragma('temp_store', { simple: true }), 2, 'SQLite gives no helper thread a sort kept in memory');
+  deferIndexesIfEmpty(sqlite, 'clip_annotations', () => true);
+  const add = sqlite.prepare(ADD_CLIP);
+  add.run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
+  add.run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'zumba');
+  assert.throws(() => rebuildDeferredIndexes(sqlite), /UNIQUE constraint failed/);
+  assert.equal(sqlite.pragma('cache_size', { simple: true }), cacheSize);
+  sqlite.exec("DELETE FROM clip_annotations WHERE label = 'zumba'");
+  rebuildDeferredIndexes(sqlite);
+  assert.equal(sqlite.pragma('cache_size', { simple: true }), cacheSize);
+  void catalog.close();
+});
+
 test("a catalog an older build is still loading for the first time is not migrated under it; once that load is gone, it is", async () => {
   const file = join(tempDir(), 'catalog.db');
   const older = loadMigrations().filter((migration) => migration.id < 16);

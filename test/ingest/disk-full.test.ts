@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { queryAll } from '../helpers/catalog.js';
 import { onSmallDisk } from '../helpers/mounts.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
 
 test('a disk that fills up during ingest: one line, exit 74, the catalog whole; after freeing space a rerun finishes', async (t) => {
@@ -85,4 +85,29 @@ test('a disk that fills up during scan: one line, exit 74, never a stack trace',
     assert.equal(result.code, 74, result.stderr);
     assert.match(result.stderr, /^kinetics: the disk that holds the catalog.* is full; free some space and run this again \(what was finished before stands\)\n$/);
   });
+});
+
+test('a full folder for temporary files while the clip indexes are built: one line, exit 74; with room, the next run builds them', async (t) => {
+  // Enough clips that SQLite sorts the key index in runs written as temporary files.
+  const bucket = tempDir();
+  mkdirSync(join(bucket, '400', 'annotations'), { recursive: true });
+  const rows = ['label,youtube_id,time_start,time_end,split,is_cc'];
+  for (let index = 0; index < 150_000; index++) rows.push(`class ${index % 400},${index.toString(36).padStart(11, 'a')},${index % 300},${(index % 300) + 10},train,0`);
+  writeFileSync(join(bucket, '400', 'annotations', 'train.csv'), `${rows.join('\n')}\n`);
+  const db = join(tempDir(), 'catalog.db');
+  const temporary = tempDir();
+  await onSmallDisk(t, temporary, '64k', async () => {
+    const full = await spawnCli(['ingest', '--source', bucket, '--db', db, '--no-downstream'], { env: { SQLITE_TMPDIR: temporary } });
+    assert.equal(full.code, 74, full.stderr);
+    assert.match(full.stderr, /^kinetics: the disk that holds the catalog, or SQLite's temporary files \(SQLITE_TMPDIR, else TMPDIR or \/var\/tmp\), is full;/m);
+    assert.doesNotMatch(full.stderr, /SqliteError|^\s+at /m);
+  });
+  const ingest = (catalog: string) => spawnCli(['ingest', '--source', bucket, '--db', catalog, '--no-downstream', '--json'], { env: { SQLITE_TMPDIR: tempDir() } });
+  const rerun = await ingest(db);
+  const clean = await ingest(join(tempDir(), 'catalog.db'));
+  assert.equal(rerun.code, clean.code, rerun.stderr); // 1: the bucket lacks every other file
+  assert.equal((JSON.parse(rerun.stdout) as { unchanged: number }).unchanged, 1, 'the file loaded before the indexes failed is not loaded again');
+  const indexes = await queryAll<{ name: string }>(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clip_annotations' ORDER BY name");
+  assert.deepEqual(indexes.map((index) => index.name), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id']);
+  assert.deepEqual(await queryAll(db, 'SELECT count(*) AS clips FROM deferred_indexes UNION ALL SELECT count(*) FROM clip_annotations'), [{ clips: 0 }, { clips: 150_000 }]);
 });
