@@ -18,7 +18,7 @@ import { clipKey } from '../src/util/clip-key.js';
 import { packageRoot } from '../src/util/package-root.js';
 import { eachLimited } from '../src/util/each-limited.js';
 import { benchWork } from './full-bucket.js';
-import { BENCH_ROUNDS, describeRounds, inRounds } from './rounds.js';
+import { BENCH_ROUNDS, describeRounds, inRounds, removeDatabase } from './rounds.js';
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
@@ -106,24 +106,16 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
 execFileSync('find', [big, '-type', 'f', '-printf', '%s\n'], { maxBuffer: 1 << 28 }); // warm the cache for all
-const timed = (run: () => void) => {
-  const start = process.hrtime.bigint();
-  run();
-  return seconds(start);
-};
 const floor = sqliteFloor(big, join(work, 'floor.db'));
-const pythonWalker = (database: string, ...options: string[]) => () =>
-  timed(() => {
-    rmSync(join(work, database), { force: true });
-    execFileSync('python3', [join(packageRoot, 'bench', 'python-walker.py'), big, join(work, database), ...options]);
-  });
+const removeDb = (file: string) => () => removeDatabase(file, (path) => rmSync(path, { force: true }));
+const pythonWalker = (database: string, ...options: string[]) => ({
+  before: removeDb(join(work, database)),
+  run: () => execFileSync('python3', [join(packageRoot, 'bench', 'python-walker.py'), big, join(work, database), ...options]),
+});
 const db = join(work, 'scan.db');
 const rounds = inRounds(BENCH_ROUNDS, {
-  find: () => timed(() => execFileSync('find', [big, '-type', 'f', '-printf', '%s\n'], { maxBuffer: 1 << 28 })),
-  scan: () => {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
-    return time(['scan', big, '--db', db, '--json']);
-  },
+  find: { run: () => execFileSync('find', [big, '-type', 'f', '-printf', '%s\n'], { maxBuffer: 1 << 28 }) },
+  scan: { before: removeDb(db), run: () => time(['scan', big, '--db', db, '--json']) },
   walker: pythonWalker('walker.db'),
   sameAnswers: pythonWalker('walker-same-answers.db', '--same-answers'),
 });

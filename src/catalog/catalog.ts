@@ -62,7 +62,7 @@ export class Catalog {
         sqlite.close();
         throw error;
       }
-      if (readable.immutable) return new Catalog(withLargeCache(sqlite), file);
+      if (readable.immutable) return new Catalog(forReading(sqlite), file);
       const upgrade = hasAbandonedIndexes(sqlite) || hasPendingMigrations(sqlite, migrations);
       const walLeftBehind = existsSync(`${file}-wal`);
       if (upgrade || walLeftBehind) {
@@ -73,7 +73,7 @@ export class Catalog {
         sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
       }
       sqlite.pragma('query_only = ON');
-      return new Catalog(withLargeCache(sqlite), file);
+      return new Catalog(forReading(sqlite), file);
     }
     mkdirSync(dirname(file), { recursive: true });
     const existing = existsSync(file) && statSync(file).size > 0;
@@ -157,8 +157,18 @@ export class Catalog {
 function withLargeCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
   sqlite.pragma('cache_size = -262144');
   sqlite.pragma('mmap_size = 1073741824');
-  // Sorts larger than a run of the cache use helper threads (none when temporary storage is in memory).
+  // Sorts larger than a run of the cache use helper threads, which SQLite gives no sort while temporary storage is
+  // in memory: a writer keeps SQLite's default, temporary files (see sortingInParallel).
   sqlite.pragma(`threads = ${availableParallelism()}`);
+  return sqlite;
+}
+
+/**
+ * A reader builds no index: its temporary tables and sorts stay in memory, as they did, so that a large query needs
+ * no writable temporary folder (a read-only container, a sandbox).
+ */
+function forReading(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
+  withLargeCache(sqlite).pragma('temp_store = MEMORY');
   return sqlite;
 }
 

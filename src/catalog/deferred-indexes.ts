@@ -10,17 +10,22 @@ import { isProcessRunning } from '../util/process-running.js';
  * clip_annotations: one row per (clip_key, version, split), checked once (RAISE() stands only in triggers: a
  * temporary table's trigger refuses the first key found twice).
  */
-const TRIGGER_STAND_INS: Record<string, { name: string; sql: string; triggersOf: string }[]> = {
+const TRIGGER_STAND_INS: Record<string, { name: string; sql: string; triggersOf: string; sorts?: true }[]> = {
   disk_files: [
     {
       name: 'best_files (refill)',
       triggersOf: 'best_files',
+      sorts: true,
       sql: `INSERT INTO best_files
             SELECT clip_key, id, serve_rank, mtime_ms, status, path, duration, bytes, is_replacement
             FROM disk_files NOT INDEXED WHERE status <> 'gone' AND clip_key IS NOT NULL
             ORDER BY clip_key, serve_rank, mtime_ms DESC, id
-            ON CONFLICT (clip_key) DO NOTHING;
-            UPDATE clip_annotations AS c SET disk_status = b.status, disk_duration = b.duration
+            ON CONFLICT (clip_key) DO NOTHING`,
+    },
+    {
+      name: 'clip statuses (from best_files)',
+      triggersOf: 'best_files',
+      sql: `UPDATE clip_annotations AS c SET disk_status = b.status, disk_duration = b.duration
             FROM best_files b WHERE b.clip_key = c.clip_key`,
     },
   ],
@@ -87,10 +92,9 @@ function setAside(db: Database, table: string): { indexes: number; entries: { na
  */
 export function dropIndexesForReload(db: Database, table: string): () => void {
   const { entries } = setAside(db, table);
-  return () =>
-    sortingInParallel(db, () => {
-      for (const entry of entries) db.exec(entry.sql);
-    });
+  return () => {
+    for (const entry of entries) putBack(db, entry);
+  };
 }
 
 function hasDeferredIndexes(db: Database): boolean {
@@ -118,11 +122,8 @@ export function rebuildDeferredIndexes(db: Database): number {
   // before the triggers that would otherwise run for each row. Each index is kept once built; the stand-ins and the
   // triggers go in together, so that no other process writes a row between them that no trigger sees.
   const deferred = db.prepare('SELECT name, sql FROM deferred_indexes ORDER BY rowid').all() as { name: string; sql: string }[];
-  const isIndex = (entry: { sql: string }) => /^CREATE\s+(UNIQUE\s+)?INDEX/i.test(entry.sql);
-  sortingInParallel(db, () => {
-    for (const index of deferred.filter(isIndex)) restore(db, [index]);
-    restore(db, deferred.filter((entry) => !isIndex(entry)));
-  });
+  for (const index of deferred.filter(isIndex)) restore(db, [index]);
+  restore(db, deferred.filter((entry) => !isIndex(entry)));
   return deferred.length;
 }
 
@@ -131,24 +132,36 @@ function restore(db: Database, entries: { name: string; sql: string }[]): void {
     for (const entry of entries) {
       // Another process may have put it back since the list was read.
       if (db.prepare('DELETE FROM deferred_indexes WHERE name = ?').run(entry.name).changes === 0) continue;
-      if (!db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(entry.name)) db.exec(entry.sql);
+      if (!db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(entry.name)) putBack(db, entry);
     }
     if (!db.prepare('SELECT 1 FROM deferred_indexes LIMIT 1').get()) db.prepare("DELETE FROM catalog_settings WHERE key = 'deferred_by'").run();
   }).immediate();
 }
 
+const isIndex = (entry: { sql: string }) => /^CREATE\s+(UNIQUE\s+)?INDEX/i.test(entry.sql);
+
+const SORTING_STAND_INS = new Set(Object.values(TRIGGER_STAND_INS).flatMap((standIns) => standIns.filter((entry) => entry.sorts).map((entry) => entry.name)));
+
+/** Runs what was set aside: what sorts a whole table (an index, a refill in order) sorts it in parallel. */
+function putBack(db: Database, entry: { name: string; sql: string }): void {
+  if (isIndex(entry) || SORTING_STAND_INS.has(entry.name)) sortingInParallel(db, () => db.exec(entry.sql));
+  else db.exec(entry.sql);
+}
+
 /**
  * SQLite sorts with its helper threads (PRAGMA threads) only what outgrows one in-memory run, whose size is the page
- * cache's: with the catalog's 256 MiB cache an index over every clip was sorted in one run, on one core. With 4 MiB
- * runs, sorted and merged by the helpers: the three clip indexes in 3.1 s instead of 4.7 s at full size.
+ * cache's, and only with temporary files: with the catalog's 256 MiB cache an index over every clip was one run,
+ * sorted on one core. With 4 MiB runs, sorted and merged by the helpers, the three clip indexes of a first load take
+ * 3.0–3.4 s instead of 5.7–5.9 s at full size. Only around the sort: a small cache would write out the pages a load
+ * has changed and read them back.
  */
 const SORT_RUN_CACHE_SIZE = -4096;
 
-function sortingInParallel<T>(db: Database, body: () => T): T {
+function sortingInParallel(db: Database, sort: () => void): void {
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   db.pragma(`cache_size = ${SORT_RUN_CACHE_SIZE}`);
   try {
-    return body();
+    sort();
   } finally {
     db.pragma(`cache_size = ${cacheSize}`);
   }

@@ -75,22 +75,42 @@ test('a key a first load wrote twice is refused when the triggers would come bac
   void catalog.close();
 });
 
-test('indexes are sorted where the helper threads can share the work, and the page cache is given back after, also when a key is refused', () => {
+/** The page cache size at each index build on this connection (what SQLite sizes its sorted runs by). */
+function cacheSizesAtIndexBuilds(catalog: Catalog): number[] {
+  const { sqlite } = catalog;
+  const sizes: number[] = [];
+  const exec = sqlite.exec.bind(sqlite);
+  sqlite.exec = (sql: string) => {
+    if (/^\s*CREATE\s+INDEX/i.test(sql)) sizes.push(Number(sqlite.pragma('cache_size', { simple: true })));
+    return exec(sql);
+  };
+  return sizes;
+}
+
+test('a first load builds its indexes with a small page cache, sorted by the helper threads, and gives the cache back, also when a key is refused', () => {
   const catalog = newCatalog();
   const { sqlite } = catalog;
-  const cacheSize = sqlite.pragma('cache_size', { simple: true });
+  const cacheSize = Number(sqlite.pragma('cache_size', { simple: true }));
   assert.ok(Number(sqlite.pragma('threads', { simple: true })) > 0);
   assert.notEqual(sqlite.pragma('temp_store', { simple: true }), 2, 'SQLite gives no helper thread a sort kept in memory');
+  const sizes = cacheSizesAtIndexBuilds(catalog);
   deferIndexesIfEmpty(sqlite, 'clip_annotations', () => true);
   const add = sqlite.prepare(ADD_CLIP);
   add.run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
   add.run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'zumba');
   assert.throws(() => rebuildDeferredIndexes(sqlite), /UNIQUE constraint failed/);
-  assert.equal(sqlite.pragma('cache_size', { simple: true }), cacheSize);
-  sqlite.exec("DELETE FROM clip_annotations WHERE label = 'zumba'");
-  rebuildDeferredIndexes(sqlite);
+  assert.equal(sizes.length, 3);
+  assert.ok(sizes.every((size) => size < 0 && size > -16384 && size > cacheSize), `runs of a few MiB: ${sizes}`);
   assert.equal(sqlite.pragma('cache_size', { simple: true }), cacheSize);
   void catalog.close();
+});
+
+test('a reader keeps its temporary tables and sorts in memory: a large query needs no writable temporary folder', async () => {
+  const file = join(tempDir(), 'catalog.db');
+  await Catalog.open(file).close();
+  const reader = Catalog.open(file, { readonly: true });
+  assert.equal(reader.sqlite.pragma('temp_store', { simple: true }), 2);
+  void reader.close();
 });
 
 test("a catalog an older build is still loading for the first time is not migrated under it; once that load is gone, it is", async () => {
@@ -128,6 +148,8 @@ test('a file loaded again that holds most clip rows drops the indexes and trigge
   const statistics = () => catalog.sqlite.prepare("SELECT idx FROM sqlite_stat1 WHERE tbl = 'clip_annotations' ORDER BY idx").pluck().all();
   const analysed = statistics();
   assert.ok(objects.length >= 5 && analysed.length >= 3);
+  const cacheSize = Number(catalog.sqlite.pragma('cache_size', { simple: true }));
+  const sizes = cacheSizesAtIndexBuilds(catalog);
   catalog.sqlite.transaction(() => {
     const writer = annotationWriter(catalog, 1, 'k400', 'val', true);
     assert.deepEqual(objectsOf(catalog), [], 'dropped while the rows are replaced');
@@ -136,6 +158,8 @@ test('a file loaded again that holds most clip rows drops the indexes and trigge
     writer.finish(new Map([['zumba', 3]]));
   })();
   assert.deepEqual(objectsOf(catalog), objects);
+  assert.ok(sizes.length === 3 && sizes.every((size) => size > cacheSize && size > -16384), `indexes sorted in runs of a few MiB: ${sizes}`);
+  assert.equal(catalog.sqlite.pragma('cache_size', { simple: true }), cacheSize);
   assert.deepEqual(statistics(), analysed);
   assert.deepEqual(catalog.sqlite.prepare('SELECT clip_key, label FROM clip_annotations ORDER BY clip_key').all(), keys.slice(1).map((clip_key) => ({ clip_key, label: 'zumba' })));
   void catalog.close();

@@ -322,10 +322,11 @@ test('a reader of a catalog whose first scan was interrupted rebuilds the indexe
     assert.equal(during.code, 0, during.stderr);
     const left = (await queryAll<{ name: string }>(file, 'SELECT name FROM deferred_indexes ORDER BY rowid')).map((row) => row.name);
     const indexCount = setAside.indexes.length;
-    // Left to the running scan, in the order they come back: the indexes, best_files to fill, then the triggers.
+    // Left to the running scan, in the order they come back: the indexes, best_files to fill and the statuses it
+    // gives the clips, then the triggers.
     assert.deepEqual(left.slice(0, indexCount).sort(), setAside.indexes);
-    assert.equal(left[indexCount], 'best_files (refill)');
-    assert.deepEqual(left.slice(indexCount + 1).sort(), setAside.triggers);
+    assert.deepEqual(left.slice(indexCount, indexCount + 2), ['best_files (refill)', 'clip statuses (from best_files)']);
+    assert.deepEqual(left.slice(indexCount + 2).sort(), setAside.triggers);
   } finally {
     loader.kill();
     await once(loader, 'exit');
