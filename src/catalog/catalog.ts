@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
 import { KineticsError } from '../errors.js';
 import { BUSY_WAIT_SECONDS, fromDatabaseError } from './catalog-errors.js';
-import { hasAbandonedIndexes, isLoadingElsewhere, rebuildDeferredIndexes } from './deferred-indexes.js';
+import { hasAbandonedIndexes, isLoadingElsewhere, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
 import { type Migration, hasPendingMigrations, loadMigrations, migrate, refuseNewerSchema } from './migrations.js';
 import type { CatalogSchema } from './schema.js';
 
@@ -88,9 +88,10 @@ export class Catalog {
       // Waits, as every statement does, for another program's write (the sqlite3 shell, Python) to end.
       setJournalMode(sqlite, 'WAL', BUSY_WAIT_SECONDS * 1000);
       sqlite.pragma('synchronous = NORMAL');
+      waitWhileLoadingElsewhere(sqlite, file);
       // What an interrupted load set aside comes back first: its definitions are of the schema before migrating.
       if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
-      migrateUnlessLoadingElsewhere(sqlite, options.migrations ?? loadMigrations(), file);
+      migrate(sqlite, options.migrations ?? loadMigrations());
       return new Catalog(sqlite, file);
     } catch (error) {
       sqlite?.close();

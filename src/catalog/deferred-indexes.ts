@@ -1,5 +1,8 @@
 import type { Database } from 'better-sqlite3';
+import { KineticsError } from '../errors.js';
+import { BUSY_WAIT_SECONDS } from './catalog-errors.js';
 import { isProcessRunning } from '../util/process-running.js';
+import { refreshAnnotationStatistics } from './statistics.js';
 
 /**
  * What a table's triggers do row by row, done at once when its indexes are rebuilt, before the triggers come back;
@@ -56,17 +59,22 @@ const TRIGGER_STAND_INS: Record<string, { name: string; sql: string; triggersOf:
  * aside, and none does while another load has set its own aside. Returns how many indexes were set aside.
  */
 export function deferIndexesIfEmpty(db: Database, table: string, isEmpty: () => boolean): number {
-  return db
-    .transaction(() => {
-      // Empty, and not being loaded already by a process that found it empty first.
-      if (!isEmpty() || hasDeferredIndexes(db)) return 0;
-      db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?)").run(String(process.pid));
-      const keep = db.prepare('INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)');
-      const { indexes, entries } = setAside(db, table);
-      for (const entry of entries) keep.run(entry.name, entry.sql);
-      return indexes;
-    })
-    .immediate();
+  for (;;) {
+    waitWhileLoadingElsewhere(db);
+    const setAsideIndexes = db
+      .transaction(() => {
+        if (isLoadingElsewhere(db)) return undefined; // begun since: wait for it too
+        // Empty, and not being loaded already (by this process, or one that is gone and left them to be rebuilt).
+        if (!isEmpty() || hasDeferredIndexes(db)) return 0;
+        db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?)").run(String(process.pid));
+        const keep = db.prepare('INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)');
+        const { indexes, entries } = setAside(db, table);
+        for (const entry of entries) keep.run(entry.name, entry.sql);
+        return indexes;
+      })
+      .immediate();
+    if (setAsideIndexes !== undefined) return setAsideIndexes;
+  }
 }
 
 /**
@@ -109,6 +117,26 @@ export function isLoadingElsewhere(db: Database): boolean {
   return hasDeferredIndexes(db) && !hasAbandonedIndexes(db);
 }
 
+/**
+ * A writer waits for another process's first load to end, as for any other writer (KINETICS_BUSY_WAIT): with the
+ * indexes set aside, each row it wrote would look through the whole table for its clip (a scan started during a
+ * first ingest recorded 10,000 files in 11 minutes, and held the catalog until the ingest gave up). Then 75.
+ */
+export function waitWhileLoadingElsewhere(db: Database, file?: string): void {
+  const giveUpAt = Date.now() + BUSY_WAIT_SECONDS * 1000;
+  while (isLoadingElsewhere(db)) {
+    if (Date.now() >= giveUpAt) {
+      const pid = db.prepare("SELECT value FROM catalog_settings WHERE key = 'deferred_by'").pluck().get();
+      throw new KineticsError(
+        `the catalog${file === undefined ? '' : ` ${file}`} is being loaded for the first time by another process (pid ${pid}), ` +
+          `for more than ${BUSY_WAIT_SECONDS} s; run this again when it has finished`,
+        75,
+      );
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+}
+
 /** Indexes set aside by a load that is no longer running (another process's that is, it rebuilds itself). */
 export function hasAbandonedIndexes(db: Database): boolean {
   if (!hasDeferredIndexes(db)) return false;
@@ -124,6 +152,8 @@ export function rebuildDeferredIndexes(db: Database): number {
   const deferred = db.prepare('SELECT name, sql FROM deferred_indexes ORDER BY rowid').all() as { name: string; sql: string }[];
   for (const index of deferred.filter(isIndex)) restore(db, [index]);
   restore(db, deferred.filter((entry) => !isIndex(entry)));
+  // Statistics for the planner: a load that stopped before its own ANALYZE (a kill, a full disk) leaves none.
+  if (deferred.length > 0) refreshAnnotationStatistics(db);
   return deferred.length;
 }
 

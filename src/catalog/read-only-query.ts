@@ -1,6 +1,7 @@
 import { type Database, SqliteError, type Statement } from 'better-sqlite3';
 import { KineticsError, ReadOnlyError, UsageError } from '../errors.js';
 import type { Catalog } from './catalog.js';
+import { fromDatabaseError } from './catalog-errors.js';
 
 export type QueryParams = Record<string, string | null>;
 
@@ -15,11 +16,11 @@ const WRITING_WORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'CREATE'
  * Prepares a statement on a read-only connection and refuses anything that is not a plain reading statement:
  * DML and DDL, writing PRAGMAs, ATTACH/DETACH (which would create or open other files), transaction control.
  */
-export function runReadOnlyQuery({ sqlite: db }: Catalog, sql: string, params: QueryParams = {}): QueryResult {
+export function runReadOnlyQuery({ sqlite: db, file }: Catalog, sql: string, params: QueryParams = {}): QueryResult {
   const statement = prepareReadOnly(db, sql, params);
   try {
     const columns = statement.columns().map((column) => column.name);
-    return { columns, rows: sqlErrorsInWords(statement.raw(true).iterate(params) as IterableIterator<unknown[]>) };
+    return { columns, rows: sqlErrorsInWords(statement.raw(true).iterate(params) as IterableIterator<unknown[]>, file) };
   } catch (error) {
     const missing = /Missing named parameter "(\w+)"/.exec((error as Error).message);
     if (missing) throw new UsageError(`the query needs a value for :${missing[1]}; pass -p ${missing[1]} VALUE`);
@@ -27,13 +28,16 @@ export function runReadOnlyQuery({ sqlite: db }: Catalog, sql: string, params: Q
   }
 }
 
-/** An error SQLite meets while rows stream (e.g. a malformed JSON argument) is the query's error, exit 1. */
-function* sqlErrorsInWords(rows: IterableIterator<unknown[]>): IterableIterator<unknown[]> {
+/**
+ * An error SQLite meets while rows stream is the query's (a malformed JSON argument: exit 1), unless it is a
+ * condition of the catalog or the disk (busy, full, an I/O error), said as every command says it.
+ */
+function* sqlErrorsInWords(rows: IterableIterator<unknown[]>, file: string): IterableIterator<unknown[]> {
   try {
     yield* rows;
   } catch (error) {
-    if (error instanceof SqliteError) throw new KineticsError(`SQL error: ${error.message}`, 1);
-    throw error;
+    if (!(error instanceof SqliteError)) throw error;
+    throw fromDatabaseError(error, file) ?? new KineticsError(`SQL error: ${error.message}`, 1);
   }
 }
 

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import BetterSqlite3 from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { annotationWriter } from '../../src/catalog/clips.js';
 import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
 import { loadMigrations } from '../../src/catalog/migrations.js';
-import { KineticsError } from '../../src/errors.js';
+import { queryAll } from '../helpers/catalog.js';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp.js';
 
 const ADD_CLIP = `INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end, label)
@@ -120,15 +125,14 @@ test("a catalog an older build is still loading for the first time is not migrat
   deferIndexesIfEmpty(loading.sqlite, 'clip_annotations', () => true);
   loading.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(String(process.ppid)); // alive
   await loading.close();
-  assert.throws(
-    () => Catalog.open(file),
-    (error: unknown) => error instanceof KineticsError && error.exitCode === 75 && /being loaded for the first time by another process/.test(error.message),
-  );
+  const writer = await spawnCli(['scan', tempDir(), '--db', file], { env: { KINETICS_BUSY_WAIT: '1' } });
+  assert.equal(writer.code, 75, writer.stderr);
+  assert.match(writer.stderr, /being loaded for the first time by another process/);
   assert.throws(() => Catalog.open(file, { readonly: true }), /being loaded for the first time/);
-  const still = Catalog.open(file, { migrations: older });
-  assert.equal(still.sqlite.prepare('SELECT max(id) FROM schema_migrations').pluck().get(), 15);
-  still.sqlite.prepare("UPDATE catalog_settings SET value = '999999999' WHERE key = 'deferred_by'").run(); // gone
-  await still.close();
+  const still = new BetterSqlite3(file);
+  assert.equal(still.prepare('SELECT max(id) FROM schema_migrations').pluck().get(), 15);
+  still.prepare("UPDATE catalog_settings SET value = '999999999' WHERE key = 'deferred_by'").run(); // gone
+  still.close();
   const upgraded = Catalog.open(file);
   assert.deepEqual(
     objectsOf(upgraded).map((object) => (object as { name: string }).name),
@@ -163,4 +167,49 @@ test('a file loaded again that holds most clip rows drops the indexes and trigge
   assert.deepEqual(statistics(), analysed);
   assert.deepEqual(catalog.sqlite.prepare('SELECT clip_key, label FROM clip_annotations ORDER BY clip_key').all(), keys.slice(1).map((clip_key) => ({ clip_key, label: 'zumba' })));
   void catalog.close();
+});
+
+test('while another process loads a catalog for the first time, a writer waits (75 after KINETICS_BUSY_WAIT) and a reader reads; a writer still waiting goes on once it is over', async () => {
+  const catalog = newCatalog();
+  catalog.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
+  catalog.sqlite.exec('DROP TABLE IF EXISTS sqlite_stat1');
+  deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true);
+  const loader = spawn('sleep', ['30']); // stands in for the ingest that set them aside, still running
+  catalog.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(String(loader.pid));
+  await catalog.close();
+  const tree = tempDir();
+  writeFileSync(join(tree, 'aaaaaaaaaaa_000000_000010.mp4'), '');
+  const waitingScan = spawnCli(['scan', tree, '--db', catalog.file], { env: { KINETICS_BUSY_WAIT: '20' } });
+  try {
+    for (const args of [['scan', tree], ['subset', 'create', 'few', '--version', 'k400', '--split', 'val']]) {
+      const refused = await spawnCli([...args, '--db', catalog.file], { env: { KINETICS_BUSY_WAIT: '1' } });
+      assert.equal(refused.code, 75, refused.stderr);
+      assert.equal(
+        refused.stderr,
+        `kinetics: the catalog ${catalog.file} is being loaded for the first time by another process (pid ${loader.pid}), for more than 1 s; run this again when it has finished\n`,
+      );
+    }
+    const read = await runCli(['query', 'select count(*) n from clips', '--db', catalog.file, '--csv']);
+    assert.equal(read.stdout, 'n\n1\n', read.stderr);
+  } finally {
+    loader.kill();
+    await once(loader, 'exit');
+  }
+  const waited = await waitingScan;
+  assert.equal(waited.code, 0, `a writer that waited goes on once the load is over: ${waited.stderr}`);
+  assert.deepEqual(await queryAll(catalog.file, 'SELECT count(*) AS n FROM deferred_indexes'), [{ n: 0 }], 'it put them back first');
+  const statistics = await queryAll<{ idx: string }>(catalog.file, "SELECT idx FROM sqlite_stat1 WHERE tbl = 'clip_annotations' ORDER BY idx");
+  assert.deepEqual(statistics.map((row) => row.idx), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id']);
+});
+
+test('a reader of a catalog whose load is gone puts back its indexes with their statistics', async () => {
+  const catalog = newCatalog();
+  catalog.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
+  catalog.sqlite.exec('DROP TABLE IF EXISTS sqlite_stat1');
+  deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true);
+  catalog.sqlite.prepare("UPDATE catalog_settings SET value = '999999999' WHERE key = 'deferred_by'").run(); // gone
+  await catalog.close();
+  assert.equal((await runCli(['query', 'select count(*) n from clips', '--db', catalog.file])).code, 0);
+  const statistics = await queryAll<{ idx: string }>(catalog.file, "SELECT idx FROM sqlite_stat1 WHERE tbl = 'clip_annotations' ORDER BY idx");
+  assert.deepEqual(statistics.map((row) => row.idx), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id']);
 });

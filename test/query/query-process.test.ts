@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { closeSync, copyFileSync, openSync, writeSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { before, describe, test } from 'node:test';
 import { ingestInto, newCatalogFile } from '../helpers/catalog.js';
 import { cliEntry, runCli, tsxLoader } from '../helpers/run-cli.js';
@@ -86,6 +88,21 @@ describe('kinetics query: plans, streams, stops', () => {
     const csv = await runCli(['query', FAILS_ON_ROW_3, '--csv', '--db', file]);
     assert.equal(csv.code, 1);
     assert.equal(csv.stdout, 'v\n0\n1\n');
+  });
+
+  test('a damaged page met part-way is said as a damaged catalog (65), not as an error of the SQL', async () => {
+    const damaged = newCatalogFile();
+    copyFileSync(file, damaged);
+    const db = new BetterSqlite3(damaged);
+    const pageSize = Number(db.pragma('page_size', { simple: true }));
+    const leaf = Number(db.prepare("SELECT pageno FROM dbstat WHERE name = 'clip_annotations' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 20").pluck().get());
+    db.close();
+    const fd = openSync(damaged, 'r+');
+    writeSync(fd, Buffer.alloc(pageSize, 0xff), 0, pageSize, (leaf - 1) * pageSize);
+    closeSync(fd);
+    const result = await runCli(['query', 'SELECT * FROM clip_annotations', '--csv', '--db', damaged]);
+    assert.equal(result.code, 65, result.stderr);
+    assert.match(result.stderr, /^kinetics: the catalog .* is not a kinetics catalog, or is damaged \(database disk image is malformed\)\n$/);
   });
 
   test('--explain prints the plan: a clip looked up by key, a subset read by its keys', async () => {
