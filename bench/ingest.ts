@@ -139,14 +139,13 @@ const checkedDb = join(work, 'baseline-checked.db');
 const catalogFile = join(work, 'catalog.db');
 const ingestArgs = [join(packageRoot, 'bin', 'kinetics.js'), 'ingest', '--source', bucket, '--db', catalogFile, '--json'];
 let summary: { rows: number; loaded: number } | undefined;
-const removeDb = (file: string) => () => removeDatabase(file, (path) => rmSync(path, { force: true }));
 const sqlite3Into = (database: string, sql: string) => ({
-  before: removeDb(database),
+  before: removeDatabase(database),
   run: () => execFileSync('sqlite3', [database, `.read '${sql}'`]),
 });
 const rounds = inRounds(BENCH_ROUNDS, {
   ingest: {
-    before: removeDb(catalogFile),
+    before: removeDatabase(catalogFile),
     run: () => {
       const first = spawnSync(process.execPath, ingestArgs, { encoding: 'utf8' });
       if (first.status !== 0) throw new Error(`ingest failed (${first.status}): ${first.stderr}\n${first.stdout.slice(0, 2000)}`);

@@ -1,7 +1,9 @@
+import { rmSync } from 'node:fs';
+
 /**
  * This machine's speed swings by ±30 % from minute to minute: a ratio of two single runs says little. Runs each
  * contender once per round, all of them in every round and each round starting with the next one (so a slow minute
- * slows them all, and none always runs after the same other), and returns each one's times and their median.
+ * slows them all, and none always runs first), and returns each one's times and their median.
  * `before` (removing what the last round wrote, say) is not timed.
  */
 export function inRounds<Name extends string>(
@@ -38,7 +40,7 @@ export const describeRounds = ({ median, all }: { median: number; all: number[] 
 
 export const BENCH_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-/** Removes a SQLite database and its -wal and -shm files. */
-export function removeDatabase(file: string, remove: (path: string) => void): void {
-  for (const suffix of ['', '-wal', '-shm']) remove(`${file}${suffix}`);
-}
+/** What removes a SQLite database and its -wal and -shm files (a contender's `before`). */
+export const removeDatabase = (file: string) => () => {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+};

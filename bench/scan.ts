@@ -107,15 +107,14 @@ mkdirSync(work, { recursive: true });
 
 execFileSync('find', [big, '-type', 'f', '-printf', '%s\n'], { maxBuffer: 1 << 28 }); // warm the cache for all
 const floor = sqliteFloor(big, join(work, 'floor.db'));
-const removeDb = (file: string) => () => removeDatabase(file, (path) => rmSync(path, { force: true }));
 const pythonWalker = (database: string, ...options: string[]) => ({
-  before: removeDb(join(work, database)),
+  before: removeDatabase(join(work, database)),
   run: () => execFileSync('python3', [join(packageRoot, 'bench', 'python-walker.py'), big, join(work, database), ...options]),
 });
 const db = join(work, 'scan.db');
 const rounds = inRounds(BENCH_ROUNDS, {
   find: { run: () => execFileSync('find', [big, '-type', 'f', '-printf', '%s\n'], { maxBuffer: 1 << 28 }) },
-  scan: { before: removeDb(db), run: () => time(['scan', big, '--db', db, '--json']) },
+  scan: { before: removeDatabase(db), run: () => time(['scan', big, '--db', db, '--json']) },
   walker: pythonWalker('walker.db'),
   sameAnswers: pythonWalker('walker-same-answers.db', '--same-answers'),
 });

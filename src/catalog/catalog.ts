@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
 import { KineticsError } from '../errors.js';
 import { BUSY_WAIT_SECONDS, fromDatabaseError } from './catalog-errors.js';
-import { hasAbandonedIndexes, isLoadingElsewhere, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
+import { hasAbandonedIndexes, isLoadingElsewhere, loadingElsewhere, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
 import { type Migration, hasPendingMigrations, loadMigrations, migrate, refuseNewerSchema } from './migrations.js';
 import type { CatalogSchema } from './schema.js';
 
@@ -82,16 +82,24 @@ export class Catalog {
       // Waits for readers (a long query holds the file while it is not in WAL mode yet) before giving up.
       sqlite = new BetterSqlite3(file, { timeout: BUSY_WAIT_SECONDS * 1000 });
       withLargeCache(sqlite);
+      // Sorting on helper threads needs temporary files; with nowhere to write them, in memory on one core.
+      if (!hasWritableTemporaryFolder()) sqlite.pragma('temp_store = MEMORY');
       // Another SQLite file is never turned into a catalog (one with no table yet, as a killed first open leaves, is).
       if (existing) refuseOtherDatabases(sqlite, file, { allowEmpty: true });
       refuseNewerSchema(sqlite, options.migrations ?? loadMigrations(), file);
       // Waits, as every statement does, for another program's write (the sqlite3 shell, Python) to end.
       setJournalMode(sqlite, 'WAL', BUSY_WAIT_SECONDS * 1000);
       sqlite.pragma('synchronous = NORMAL');
-      waitWhileLoadingElsewhere(sqlite, file);
+      const opened = statSync(file).ino;
+      if (waitWhileLoadingElsewhere(sqlite) && (!existsSync(file) || statSync(file).ino !== opened)) {
+        // The load ended by removing a catalog it left empty (a source it could not reach): this one is gone too.
+        sqlite.close();
+        return Catalog.open(file, options);
+      }
       // What an interrupted load set aside comes back first: its definitions are of the schema before migrating.
       if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
-      migrate(sqlite, options.migrations ?? loadMigrations());
+      // A load begun meanwhile by an older build: not migrated under it.
+      migrateUnlessLoadingElsewhere(sqlite, options.migrations ?? loadMigrations());
       return new Catalog(sqlite, file);
     } catch (error) {
       sqlite?.close();
@@ -162,6 +170,19 @@ function withLargeCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database 
   // in memory: a writer keeps SQLite's default, temporary files (see sortingInParallel).
   sqlite.pragma(`threads = ${availableParallelism()}`);
   return sqlite;
+}
+
+/** Whether SQLite has a folder for temporary files: the first of these that is a writable folder (see os_unix.c). */
+function hasWritableTemporaryFolder(): boolean {
+  return [process.env.SQLITE_TMPDIR, process.env.TMPDIR, '/var/tmp', '/usr/tmp', '/tmp', '.'].some((folder) => {
+    try {
+      if (!folder || !statSync(folder).isDirectory()) return false;
+      accessSync(folder, constants.W_OK | constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -240,13 +261,8 @@ function recoverAsWriter(file: string): void {
  * Migrations wait while another process's first load has indexes and triggers set aside: their definitions are of
  * the schema before migrating, and that load puts them back when it ends.
  */
-function migrateUnlessLoadingElsewhere(sqlite: BetterSqlite3.Database, migrations: Migration[], file: string): void {
-  if (hasPendingMigrations(sqlite, migrations) && isLoadingElsewhere(sqlite)) {
-    throw new KineticsError(
-      `the catalog ${file} is being loaded for the first time by another process (an older build); run this again when it has finished`,
-      75,
-    );
-  }
+function migrateUnlessLoadingElsewhere(sqlite: BetterSqlite3.Database, migrations: Migration[]): void {
+  if (hasPendingMigrations(sqlite, migrations) && isLoadingElsewhere(sqlite)) throw loadingElsewhere(sqlite, ' (an older build)');
   migrate(sqlite, migrations);
 }
 
@@ -261,7 +277,7 @@ function upgradeForReaders(file: string, migrations: Migration[]): void {
     writer = withLargeCache(new BetterSqlite3(file, { fileMustExist: true }));
     writer.pragma('busy_timeout = 5000');
     if (hasAbandonedIndexes(writer)) rebuildDeferredIndexes(writer);
-    migrateUnlessLoadingElsewhere(writer, migrations, file);
+    migrateUnlessLoadingElsewhere(writer, migrations);
   } catch (error) {
     // A read-only file system, no permission, or a writer holding the catalog: read it as it is.
     const code = (error as { code?: string }).code ?? '';

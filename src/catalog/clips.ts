@@ -2,7 +2,7 @@ import type { AnnotationRecord } from '../ingest/parsers/annotations-csv.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
 import { BulkInserter } from './bulk-insert.js';
 import type { Catalog } from './catalog.js';
-import { deferIndexesIfEmpty, dropIndexesForReload, rebuildDeferredIndexes } from './deferred-indexes.js';
+import { deferIndexesIfEmpty, dropIndexesForReload, hasAbandonedIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { clipRowFiles } from './source-files.js';
 import { refreshAnnotationStatistics } from './statistics.js';
 
@@ -20,7 +20,8 @@ export async function loadingAnnotations<T>(catalog: Catalog, body: () => Promis
   try {
     return await body();
   } finally {
-    rebuildDeferredIndexes(sqlite);
+    // Its own, or a gone load's: never those of another load still running.
+    if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
   }
 }
 

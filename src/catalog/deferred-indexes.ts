@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { KineticsError } from '../errors.js';
 import { BUSY_WAIT_SECONDS } from './catalog-errors.js';
-import { isProcessRunning } from '../util/process-running.js';
+import { THIS_PROCESS, mayStillRun, onThisHost, pidOf } from '../util/process-identity.js';
 import { refreshAnnotationStatistics } from './statistics.js';
 
 /**
@@ -59,14 +59,15 @@ const TRIGGER_STAND_INS: Record<string, { name: string; sql: string; triggersOf:
  * aside, and none does while another load has set its own aside. Returns how many indexes were set aside.
  */
 export function deferIndexesIfEmpty(db: Database, table: string, isEmpty: () => boolean): number {
+  const giveUpAt = Date.now() + BUSY_WAIT_SECONDS * 1000;
   for (;;) {
-    waitWhileLoadingElsewhere(db);
+    waitWhileLoadingElsewhere(db, giveUpAt);
     const setAsideIndexes = db
       .transaction(() => {
         if (isLoadingElsewhere(db)) return undefined; // begun since: wait for it too
         // Empty, and not being loaded already (by this process, or one that is gone and left them to be rebuilt).
         if (!isEmpty() || hasDeferredIndexes(db)) return 0;
-        db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?)").run(String(process.pid));
+        db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?)").run(THIS_PROCESS);
         const keep = db.prepare('INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)');
         const { indexes, entries } = setAside(db, table);
         for (const entry of entries) keep.run(entry.name, entry.sql);
@@ -121,27 +122,36 @@ export function isLoadingElsewhere(db: Database): boolean {
  * A writer waits for another process's first load to end, as for any other writer (KINETICS_BUSY_WAIT): with the
  * indexes set aside, each row it wrote would look through the whole table for its clip (a scan started during a
  * first ingest recorded 10,000 files in 11 minutes, and held the catalog until the ingest gave up). Then 75.
+ * Returns whether it waited.
  */
-export function waitWhileLoadingElsewhere(db: Database, file?: string): void {
-  const giveUpAt = Date.now() + BUSY_WAIT_SECONDS * 1000;
+export function waitWhileLoadingElsewhere(db: Database, giveUpAt = Date.now() + BUSY_WAIT_SECONDS * 1000): boolean {
+  let waited = false;
   while (isLoadingElsewhere(db)) {
-    if (Date.now() >= giveUpAt) {
-      const pid = db.prepare("SELECT value FROM catalog_settings WHERE key = 'deferred_by'").pluck().get();
-      throw new KineticsError(
-        `the catalog${file === undefined ? '' : ` ${file}`} is being loaded for the first time by another process (pid ${pid}), ` +
-          `for more than ${BUSY_WAIT_SECONDS} s; run this again when it has finished`,
-        75,
-      );
-    }
+    if (Date.now() >= giveUpAt) throw loadingElsewhere(db, `, for more than ${BUSY_WAIT_SECONDS} s`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    waited = true;
   }
+  return waited;
 }
 
-/** Indexes set aside by a load that is no longer running (another process's that is, it rebuilds itself). */
+/** The condition of a catalog another process is loading for the first time, for the one that cannot go on. */
+export function loadingElsewhere(db: Database, detail = ''): KineticsError {
+  const loader = loaderOf(db);
+  return new KineticsError(
+    `the catalog ${db.name} is being loaded for the first time by another process (pid ${pidOf(loader)}${loader.includes('@') ? ` on ${loader.split('@')[1]!.split('#')[0]}` : ''})${detail}; ` +
+      'run this again when it has finished',
+    75,
+  );
+}
+
+const loaderOf = (db: Database) => String(db.prepare("SELECT value FROM catalog_settings WHERE key = 'deferred_by'").pluck().get() ?? '');
+
+/** Indexes set aside by a load that is no longer running, or by this process (which puts them back itself). */
 export function hasAbandonedIndexes(db: Database): boolean {
   if (!hasDeferredIndexes(db)) return false;
-  const pid = Number(db.prepare("SELECT value FROM catalog_settings WHERE key = 'deferred_by'").pluck().get());
-  return pid === process.pid || !isProcessRunning(pid);
+  const loader = loaderOf(db);
+  // This process's id on this host: its own load, or one of an earlier process that had the id.
+  return (pidOf(loader) === process.pid && onThisHost(loader)) || !mayStillRun(loader);
 }
 
 export function rebuildDeferredIndexes(db: Database): number {
@@ -170,11 +180,12 @@ function restore(db: Database, entries: { name: string; sql: string }[]): void {
 
 const isIndex = (entry: { sql: string }) => /^CREATE\s+(UNIQUE\s+)?INDEX/i.test(entry.sql);
 
-const SORTING_STAND_INS = new Set(Object.values(TRIGGER_STAND_INS).flatMap((standIns) => standIns.filter((entry) => entry.sorts).map((entry) => entry.name)));
+/** By their statement: one an older build set aside (the refill and the clip statuses in one) runs as it was. */
+const SORTING_STAND_INS = new Set(Object.values(TRIGGER_STAND_INS).flatMap((standIns) => standIns.filter((entry) => entry.sorts).map((entry) => entry.sql)));
 
 /** Runs what was set aside: what sorts a whole table (an index, a refill in order) sorts it in parallel. */
 function putBack(db: Database, entry: { name: string; sql: string }): void {
-  if (isIndex(entry) || SORTING_STAND_INS.has(entry.name)) sortingInParallel(db, () => db.exec(entry.sql));
+  if (isIndex(entry) || SORTING_STAND_INS.has(entry.sql)) sortingInParallel(db, () => db.exec(entry.sql));
   else db.exec(entry.sql);
 }
 

@@ -2,7 +2,7 @@ import { sep } from 'node:path';
 import { BulkInserter } from './bulk-insert.js';
 import type { MediaInfo } from '../scan/video-integrity.js';
 import type { Catalog } from './catalog.js';
-import { deferIndexesIfEmpty, rebuildDeferredIndexes } from './deferred-indexes.js';
+import { deferIndexesIfEmpty, hasAbandonedIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { refreshFileStatistics } from './statistics.js';
 
 export const FILE_STATUSES = ['ok', 'empty', 'damaged', 'undecodable', 'short', 'unchecked', 'unverified', 'gone'] as const;
@@ -73,7 +73,8 @@ export async function recordingFiles<T>(catalog: Catalog, body: () => Promise<T>
   try {
     return await body();
   } finally {
-    rebuildDeferredIndexes(catalog.sqlite);
+    // Its own, or a gone load's: never those of another load still running.
+    if (hasAbandonedIndexes(catalog.sqlite)) rebuildDeferredIndexes(catalog.sqlite);
   }
 }
 

@@ -1,7 +1,7 @@
 import { linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { KineticsError } from '../errors.js';
+import { THIS_PROCESS, mayStillRun, pidOf } from '../util/process-identity.js';
 import { isProcessRunning } from '../util/process-running.js';
 
 /** Locks this process holds: a lock naming this process's id but not among these was left by an earlier one. */
@@ -32,7 +32,7 @@ export function lockHome(home: string, name = 'fetch.lock', conflictsWith: (othe
   mkdirSync(home, { recursive: true });
   const lock = join(home, name);
   const mine = `${lock}.${process.pid}`;
-  writeFileSync(mine, `${ME}\n`);
+  writeFileSync(mine, `${THIS_PROCESS}\n`);
   try {
     for (;;) {
       try {
@@ -47,7 +47,7 @@ export function lockHome(home: string, name = 'fetch.lock', conflictsWith: (othe
       }
       const holder = readHolder(lock);
       if (holder === undefined) continue; // released meanwhile
-      if (held.has(lock) || (holder !== ME && isAlive(holder))) {
+      if (held.has(lock) || (holder !== THIS_PROCESS && isAlive(holder))) {
         throw new KineticsError(
           `another fetch (process ${holder}) is streaming shards into ${home}; wait for it to end, or stop it (remove ${lock} if no such process runs)`,
           75,
@@ -89,7 +89,7 @@ export const PLAIN_FETCH_LOCK: HomeLock = { name: 'fetch.lock', conflictsWith: (
 function refuseConflicts(home: string, lock: string, conflictsWith: (other: string) => boolean): void {
   for (const other of readdirSync(home).filter((entry) => FETCH_LOCK_NAMES.test(entry) && conflictsWith(entry))) {
     const holder = readHolder(join(home, other));
-    if (holder !== undefined && holder !== ME && isAlive(holder)) {
+    if (holder !== undefined && holder !== THIS_PROCESS && isAlive(holder)) {
       release(lock);
       throw new KineticsError(
         `another fetch (process ${holder}, ${other}) is streaming shards into ${home}; wait for it to end, or stop it (remove ${join(home, other)} if no such process runs)`,
@@ -99,8 +99,6 @@ function refuseConflicts(home: string, lock: string, conflictsWith: (other: stri
   }
 }
 
-/** This process, as a lock names it: its id and its host, since a home on a shared file system is seen from many. */
-const ME = `${process.pid}@${hostname()}`;
 
 /** What a lock names (`pid@host`, or a bare pid from older builds); '' for a lock that names nothing readable. */
 function readHolder(lock: string): string | undefined {
@@ -119,12 +117,8 @@ function readHolder(lock: string): string | undefined {
  * it counts as running (its lock is removed by hand, as the message says); garbage names nothing and is stale.
  */
 function isAlive(holder: string): boolean {
-  const match = /^(\d+)(?:@(.+))?$/.exec(holder);
-  const pid = Number(match?.[1]);
-  if (!match || pid <= 0) return false;
-  if (match[2] !== undefined && match[2] !== hostname()) return true;
   // This process's own id, not among the locks it holds: left by an earlier process that had the id.
-  return pid !== process.pid && isProcessRunning(pid);
+  return pidOf(holder) !== process.pid && mayStillRun(holder);
 }
 
 /** Removes a stale lock, if it still names the same dead process, under a second lock so two takers cannot race. */
@@ -151,5 +145,5 @@ function release(lock: string): void {
   held.delete(lock);
   // With no listener left, a signal has its default effect again (the re-raised one too: it ends the process).
   if (held.size === 0) for (const signal of STOPPING_SIGNALS) process.removeListener(signal, releaseOnSignal);
-  if (readHolder(lock) === ME) rmSync(lock, { force: true });
+  if (readHolder(lock) === THIS_PROCESS) rmSync(lock, { force: true });
 }

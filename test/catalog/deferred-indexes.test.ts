@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import BetterSqlite3 from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
@@ -80,13 +81,13 @@ test('a key a first load wrote twice is refused when the triggers would come bac
   void catalog.close();
 });
 
-/** The page cache size at each index build on this connection (what SQLite sizes its sorted runs by). */
-function cacheSizesAtIndexBuilds(catalog: Catalog): number[] {
+/** The page cache size (what SQLite sizes its sorted runs by) at each statement run on this connection that matches. */
+function cacheSizesAt(catalog: Catalog, statement = /^\s*CREATE\s+INDEX/i): number[] {
   const { sqlite } = catalog;
   const sizes: number[] = [];
   const exec = sqlite.exec.bind(sqlite);
   sqlite.exec = (sql: string) => {
-    if (/^\s*CREATE\s+INDEX/i.test(sql)) sizes.push(Number(sqlite.pragma('cache_size', { simple: true })));
+    if (statement.test(sql)) sizes.push(Number(sqlite.pragma('cache_size', { simple: true })));
     return exec(sql);
   };
   return sizes;
@@ -98,7 +99,7 @@ test('a first load builds its indexes with a small page cache, sorted by the hel
   const cacheSize = Number(sqlite.pragma('cache_size', { simple: true }));
   assert.ok(Number(sqlite.pragma('threads', { simple: true })) > 0);
   assert.notEqual(sqlite.pragma('temp_store', { simple: true }), 2, 'SQLite gives no helper thread a sort kept in memory');
-  const sizes = cacheSizesAtIndexBuilds(catalog);
+  const sizes = cacheSizesAt(catalog);
   deferIndexesIfEmpty(sqlite, 'clip_annotations', () => true);
   const add = sqlite.prepare(ADD_CLIP);
   add.run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
@@ -108,6 +109,46 @@ test('a first load builds its indexes with a small page cache, sorted by the hel
   assert.ok(sizes.every((size) => size < 0 && size > -16384 && size > cacheSize), `runs of a few MiB: ${sizes}`);
   assert.equal(sqlite.pragma('cache_size', { simple: true }), cacheSize);
   void catalog.close();
+});
+
+test("a first scan's indexes and its refill of best_files sort with the small cache; the clip statuses it gives, and an older build's refill that gave them too, run with the whole cache", () => {
+  for (const olderBuild of [false, true]) {
+    const catalog = newCatalog();
+    const { sqlite } = catalog;
+    const cacheSize = Number(sqlite.pragma('cache_size', { simple: true }));
+    sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
+    sqlite.exec("INSERT INTO scan_roots (id, path) VALUES (1, '/v')");
+    deferIndexesIfEmpty(sqlite, 'disk_files', () => true);
+    if (olderBuild) {
+      const [refill, statuses] = sqlite.prepare("SELECT sql FROM deferred_indexes WHERE name LIKE '%(%' ORDER BY rowid").pluck().all() as string[];
+      sqlite.prepare("DELETE FROM deferred_indexes WHERE name = 'clip statuses (from best_files)'").run();
+      sqlite.prepare("UPDATE deferred_indexes SET sql = ? WHERE name = 'best_files (refill)'").run(`${refill};\n${statuses}`);
+    }
+    sqlite.exec(`INSERT INTO disk_files (path, dir, root_id, bytes, mtime_ms, clip_key, status, scanned_at)
+                 VALUES ('/v/aaaaaaaaaaa_000000_000010.mp4', '/v', 1, 1, 1, 'aaaaaaaaaaa_000000_000010', 'ok', 'now')`);
+    const atIndexes = cacheSizesAt(catalog);
+    const atRefill = cacheSizesAt(catalog, /^\s*INSERT INTO best_files/);
+    const atStatuses = cacheSizesAt(catalog, /^\s*UPDATE clip_annotations/);
+    rebuildDeferredIndexes(sqlite);
+    assert.equal(atIndexes.length, 3);
+    assert.ok(atIndexes.every((size) => size > cacheSize && size > -16384), `indexes: ${atIndexes}`);
+    assert.deepEqual(olderBuild ? atStatuses : atRefill.concat(atStatuses).map((size) => size > cacheSize), olderBuild ? [] : [true, false]);
+    if (olderBuild) assert.deepEqual(atRefill, [cacheSize], 'the refill an older build set aside with the statuses runs as it was');
+    assert.equal(sqlite.prepare('SELECT disk_status FROM clip_annotations').pluck().get(), 'ok');
+    void catalog.close();
+  }
+});
+
+test('a load recorded by a process whose id another now has (a reboot, a container) is over: a writer does not wait for it', async () => {
+  const catalog = newCatalog();
+  catalog.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
+  deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true);
+  // The parent process runs, but started later than the recorded load.
+  catalog.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(`${process.ppid}@${hostname()}#1`);
+  await catalog.close();
+  const writer = await spawnCli(['scan', tempDir(), '--db', catalog.file], { env: { KINETICS_BUSY_WAIT: '1' } });
+  assert.equal(writer.code, 0, writer.stderr);
+  assert.deepEqual(await queryAll(catalog.file, 'SELECT count(*) AS n FROM deferred_indexes'), [{ n: 0 }]);
 });
 
 test('a reader keeps its temporary tables and sorts in memory: a large query needs no writable temporary folder', async () => {
@@ -153,7 +194,7 @@ test('a file loaded again that holds most clip rows drops the indexes and trigge
   const analysed = statistics();
   assert.ok(objects.length >= 5 && analysed.length >= 3);
   const cacheSize = Number(catalog.sqlite.pragma('cache_size', { simple: true }));
-  const sizes = cacheSizesAtIndexBuilds(catalog);
+  const sizes = cacheSizesAt(catalog);
   catalog.sqlite.transaction(() => {
     const writer = annotationWriter(catalog, 1, 'k400', 'val', true);
     assert.deepEqual(objectsOf(catalog), [], 'dropped while the rows are replaced');

@@ -23,8 +23,11 @@ test('one process at a time streams shards into a home; the lock of a process th
   // This process's own id, from an earlier process that had it (a container's pid 1): stale too.
   writeFileSync(join(home, 'fetch.lock'), `${process.pid}\n`);
   const again = lockHome(home);
-  assert.equal(readFileSync(join(home, 'fetch.lock'), 'utf8'), `${process.pid}@${hostname()}\n`, 'a lock names its process and its host');
+  assert.match(readFileSync(join(home, 'fetch.lock'), 'utf8'), new RegExp(`^${process.pid}@${hostname()}#\\d+\n$`), 'a lock names its process, its host and its start');
   again();
+  // A running process of this host that started after the lock was taken (the id given again): stale too.
+  writeFileSync(join(home, 'fetch.lock'), `${process.ppid}@${hostname()}#1\n`);
+  lockHome(home)();
   assert.ok(!existsSync(join(home, 'fetch.lock')));
   // A process of another host (a home on a shared file system) cannot be asked: its lock holds, whatever its id.
   writeFileSync(join(home, 'fetch.lock'), '999999999@another-node\n');
