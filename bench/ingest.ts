@@ -3,7 +3,7 @@
  * against the sqlite3 CLI importing the same rows into a table with the same indexes; the same with its indexes sorted
  * by helper threads, as the catalog's are (stricter); the CLI importing the raw files; and, proposed as the fairer
  * baseline, the same followed by the ingest's checks and label counts in SQL (these two sorted as the stricter one).
- * All of them in alternated rounds (BENCH_ROUNDS, 3), medians compared. The sqlite3 CLI is the system's (an older
+ * All of them in rounds (BENCH_ROUNDS, 3), each round starting with the next one; medians compared. The sqlite3 CLI is the system's (an older
  * SQLite than better-sqlite3's, both printed).
  * Also: an unchanged re-run, and a 5-class subset query on the resulting catalog.
  */

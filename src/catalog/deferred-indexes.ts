@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { KineticsError } from '../errors.js';
 import { BUSY_WAIT_SECONDS } from './catalog-errors.js';
-import { THIS_PROCESS, mayStillRun, onThisHost, pidOf } from '../util/process-identity.js';
+import { THIS_PROCESS, hostOf, mayStillRun, onThisHost, pidOf } from '../util/process-identity.js';
 import { refreshAnnotationStatistics } from './statistics.js';
 
 /**
@@ -137,8 +137,9 @@ export function waitWhileLoadingElsewhere(db: Database, giveUpAt = Date.now() + 
 /** The condition of a catalog another process is loading for the first time, for the one that cannot go on. */
 export function loadingElsewhere(db: Database, detail = ''): KineticsError {
   const loader = loaderOf(db);
+  const host = hostOf(loader);
   return new KineticsError(
-    `the catalog ${db.name} is being loaded for the first time by another process (pid ${pidOf(loader)}${loader.includes('@') ? ` on ${loader.split('@')[1]!.split('#')[0]}` : ''})${detail}; ` +
+    `the catalog ${db.name} is being loaded for the first time by another process (pid ${pidOf(loader)}${host === undefined ? '' : ` on ${host}`})${detail}; ` +
       'run this again when it has finished',
     75,
   );

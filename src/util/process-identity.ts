@@ -17,7 +17,7 @@ function startOf(pid: number): string | undefined {
  * system is seen from many; when it started, so that a later process given the same id (after a reboot, in a
  * container where node is always pid 1) is not taken for it.
  */
-export const THIS_PROCESS = `${process.pid}@${hostname()}${startOf(process.pid) === undefined ? '' : `#${startOf(process.pid)}`}`;
+export const THIS_PROCESS = ((start) => `${process.pid}@${hostname()}${start === undefined ? '' : `#${start}`}`)(startOf(process.pid));
 
 /** The process id a record names (`pid`, `pid@host` or `pid@host#start`), or NaN for one that names nothing. */
 export function pidOf(identity: string): number {
@@ -25,9 +25,11 @@ export function pidOf(identity: string): number {
   return match ? Number(match[1]) : Number.NaN;
 }
 
-/** Whether a record names a process of this host (a bare pid, from older builds, does). */
+/** The host a record names; none for a bare pid (older builds), which names a process of this host. */
+export const hostOf = (identity: string): string | undefined => /^\d+@([^#]+)/.exec(identity)?.[1];
+
 export function onThisHost(identity: string): boolean {
-  const host = /^\d+@([^#]+)/.exec(identity)?.[1];
+  const host = hostOf(identity);
   return host === undefined || host === hostname();
 }
 
