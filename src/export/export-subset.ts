@@ -29,6 +29,8 @@ export interface ExportOptions {
   paths: 'relative' | 'absolute';
   /** Relative paths are relative to this folder (--home/videos, or --root). */
   videoRoot: string;
+  /** Where fetch puts clips (--home/videos): a clip not on disk is listed there (--include-missing), whatever the root. */
+  fetchedVideos: string;
   /** Put before each path relative to `videoRoot` instead (the videos folder as a training cluster mounts it). */
   pathPrefix?: string;
   /** A checkpoint's classes.txt, as read. */
@@ -248,7 +250,7 @@ export function exportSubset(catalog: Catalog, options: ExportOptions): ExportSu
   const folderOf = (row: ExportableClip) => {
     const key = `${row.version}\0${row.split}\0${row.label === null ? '' : `=${row.label}`}`;
     let folder = folders.get(key);
-    if (folder === undefined) folders.set(key, (folder = clipFolder(options.videoRoot, row)));
+    if (folder === undefined) folders.set(key, (folder = clipFolder(options.fetchedVideos, row)));
     return folder;
   };
   const pathOf = exportPaths(options);

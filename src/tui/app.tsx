@@ -243,7 +243,8 @@ export function App({ catalog, home, runner }: AppProps) {
         const out = exportFolder(home, value('folder (relative: under --home)'));
         const typedRoot = value(PATHS_RELATIVE_TO).trim();
         const videoRoot = canonicalPath(typedRoot === '' ? videosRoot(home) : resolve(home, typedRoot));
-        const options = { subset, format, out, paths: defaultPaths(format), videoRoot, includeMissing: false, excludeOverlapWith: [], link: 'symlink' as const, classNames: 'labels' as const };
+        const fetchedVideos = canonicalPath(videosRoot(home));
+        const options = { subset, format, out, paths: defaultPaths(format), videoRoot, fetchedVideos, includeMissing: false, excludeOverlapWith: [], link: 'symlink' as const, classNames: 'labels' as const };
         run(`exporting ${subset} as ${format}`, { kind: 'export', options }, (result) => {
           if (result.kind !== 'export') return;
           const { summary } = result;

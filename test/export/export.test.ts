@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
@@ -111,6 +111,14 @@ describe('kinetics export', () => {
     const all = join(tempDir(), 'all');
     assert.equal((await cli('export', 'k7', '--format', 'csv', '--include-missing', '--out', all)).code, 0);
     assert.equal((parse(readFileSync(join(all, 'clips.csv')), { columns: true }) as unknown[]).length, 12);
+    // Relative to another root, a clip not on disk is still listed where fetch puts it, under --home/videos.
+    const elsewhere = tempDir();
+    const rooted = join(tempDir(), 'rooted');
+    assert.equal((await cli('export', 'k7', '--format', 'csv', '--include-missing', '--root', elsewhere, '--out', rooted)).code, 0);
+    const listed = parse(readFileSync(join(rooted, 'clips.csv')), { columns: true }) as { path: string }[];
+    assert.equal(listed.length, 12);
+    const fetchedVideos = realpathSync(join(home, 'videos'));
+    for (const { path } of listed) assert.ok(resolve(realpathSync(elsewhere), path).startsWith(`${fetchedVideos}/`), `${path} from ${elsewhere}`);
   });
 
   test('tree and fiftyone: class folders of links to the real files; --copy; --class-names torchvision', async () => {

@@ -88,6 +88,7 @@ export const exportCommand: Command = {
         out: resolve(values.out),
         paths,
         videoRoot: canonicalPath(values.root ?? videosRoot(globals.home)),
+        fetchedVideos: canonicalPath(videosRoot(globals.home)),
         pathPrefix: values['path-prefix'],
         labelMapFile: values['label-map'] === undefined ? undefined : readUserInput(values['label-map'], globals.io.readStdin),
         labels: values.labels === 'compact' ? 'compact' : 'version',
