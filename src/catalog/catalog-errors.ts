@@ -2,7 +2,7 @@ import { KineticsError } from '../errors.js';
 import { secondsFromEnv } from '../util/env-seconds.js';
 
 /** How long a writer waits for another connection to let go of the catalog before it says so (KINETICS_BUSY_WAIT). */
-export const BUSY_WAIT_SECONDS = secondsFromEnv(process.env.KINETICS_BUSY_WAIT, 30, 86_400);
+export const BUSY_WAIT_SECONDS = secondsFromEnv('KINETICS_BUSY_WAIT');
 
 /**
  * The driver's errors for expected conditions, as one line each with a documented exit code: a catalog another

@@ -3,6 +3,7 @@ import { KineticsError } from '../errors.js';
 import { BUSY_WAIT_SECONDS } from './catalog-errors.js';
 import { THIS_PROCESS, hostOf, mayStillRun, onThisHost, pidOf } from '../util/process-identity.js';
 import { refreshAnnotationStatistics } from './statistics.js';
+import { noticeWaiting } from './wait-notice.js';
 
 /**
  * What a table's triggers do row by row, done at once when its indexes are rebuilt, before the triggers come back;
@@ -128,6 +129,7 @@ export function waitWhileLoadingElsewhere(db: Database, giveUpAt = Date.now() + 
   let waited = false;
   while (isLoadingElsewhere(db)) {
     if (Date.now() >= giveUpAt) throw loadingElsewhere(db, `, for more than ${BUSY_WAIT_SECONDS} s`);
+    if (!waited) noticeWaiting(`waiting for another process (${describeLoader(db)}) to finish loading ${db.name} for the first time (up to ${BUSY_WAIT_SECONDS} s, KINETICS_BUSY_WAIT)`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     waited = true;
   }
@@ -136,13 +138,17 @@ export function waitWhileLoadingElsewhere(db: Database, giveUpAt = Date.now() + 
 
 /** The condition of a catalog another process is loading for the first time, for the one that cannot go on. */
 export function loadingElsewhere(db: Database, detail = ''): KineticsError {
-  const loader = loaderOf(db);
-  const host = hostOf(loader);
   return new KineticsError(
-    `the catalog ${db.name} is being loaded for the first time by another process (pid ${pidOf(loader)}${host === undefined ? '' : ` on ${host}`})${detail}; ` +
+    `the catalog ${db.name} is being loaded for the first time by another process (${describeLoader(db)})${detail}; ` +
       'run this again when it has finished',
     75,
   );
+}
+
+function describeLoader(db: Database): string {
+  const loader = loaderOf(db);
+  const host = hostOf(loader);
+  return `pid ${pidOf(loader)}${host === undefined ? '' : ` on ${host}`}`;
 }
 
 const loaderOf = (db: Database) => String(db.prepare("SELECT value FROM catalog_settings WHERE key = 'deferred_by'").pluck().get() ?? '');

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { canonicalPath } from '../util/canonical-path.js';
 import { nearestName } from '../util/closest-names.js';
+import { SECONDS_VARIABLES } from '../util/env-seconds.js';
 import type { Output } from '../util/output.js';
 
 /** What a command reads and writes besides its files, so that tests can run commands in-process. */
@@ -162,11 +163,7 @@ export function extractParams(args: string[]): { rest: string[]; params: Record<
 }
 
 /** The environment variables every command reads (those of one option are shown with it). */
-const ENVIRONMENT: [string, string][] = [
-  ['KINETICS_PROGRESS_SECONDS', 'how often progress is a line of its own in a log or a pipe (default 10)'],
-  ['KINETICS_HTTP_TIMEOUT', 'seconds without a byte before a request to the source is retried (default 30)'],
-  ['KINETICS_BUSY_WAIT', 'seconds a writer waits for another to finish with the catalog (default 30)'],
-];
+const ENVIRONMENT: [string, string][] = Object.entries(SECONDS_VARIABLES).map(([name, { what, fallback }]) => [name, `${what} (default ${fallback})`]);
 
 export const environmentLines = (): string[] => {
   const width = Math.max(...ENVIRONMENT.map(([name]) => name.length));

@@ -5,6 +5,8 @@ import { type Command, type CommandEntry, type CommandIo, GLOBAL_OPTIONS, comman
 import { reportError } from './report-error.js';
 import { UsageError } from '../errors.js';
 import { nearestName } from '../util/closest-names.js';
+import { unreadableSeconds } from '../util/env-seconds.js';
+import { onCatalogWait } from '../catalog/wait-notice.js';
 
 const commands: CommandEntry[] = [
   {
@@ -209,11 +211,14 @@ async function main(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parseArgs({ args, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true });
   // Not strict, so that the command's own options pass: a global one given without its value comes back as true.
   for (const option of ['home', 'db'] as const) if (typeof values[option] === 'boolean') throw new UsageError(`--${option} needs a value\nusage: ${loaded.usage}`);
+  const unreadable = unreadableSeconds(io.env);
+  if (unreadable) throw new UsageError(unreadable);
   return loaded.run(args, resolveGlobals(values as { home?: string; db?: string }, io));
 }
 
 /** Runs one command line and returns its exit code; an error is reported on io.stderr, never thrown. */
 export async function runCommandLine(argv: string[], io: CommandIo = processIo): Promise<number> {
+  onCatalogWait((line) => io.stderr.write(`kinetics: ${line}\n`));
   try {
     return await main(argv, io);
   } catch (caught) {

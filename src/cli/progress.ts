@@ -19,7 +19,6 @@ export interface ProgressCounts {
 export type ProgressMode = 'live' | 'lines' | 'silent';
 
 const LIVE_EVERY_MS = 100;
-const LINES_EVERY_SECONDS = 10;
 
 export function formatDuration(seconds: number): string {
   const whole = Math.ceil(seconds);
@@ -119,6 +118,6 @@ export class ProgressRenderer {
 /** The renderer a command's flags and stderr ask for: silent with --json or --quiet, live on a terminal. */
 export function progressFor(io: CommandIo, label: string, flags: { json?: boolean; quiet?: boolean }): ProgressRenderer {
   const mode: ProgressMode = flags.json || flags.quiet ? 'silent' : io.stderr.isTTY ? 'live' : 'lines';
-  const everyMs = mode === 'live' ? LIVE_EVERY_MS : secondsFromEnv(io.env.KINETICS_PROGRESS_SECONDS, LINES_EVERY_SECONDS, 86_400) * 1000;
+  const everyMs = mode === 'live' ? LIVE_EVERY_MS : secondsFromEnv('KINETICS_PROGRESS_SECONDS', io.env) * 1000;
   return new ProgressRenderer(io.stderr, mode, label, everyMs);
 }

@@ -11,9 +11,19 @@ export type EngineFormat = (typeof ENGINE_FORMATS)[number];
 /** The bucket every engine that speaks S3 (s5cmd, rclone) reads: CVDF's, whatever source the catalog was loaded from. */
 const BUCKET = 'kinetics';
 
-/** The shards an engine should download: planned, not on disk whole yet, and not known to be absent from the source. */
-export function shardsToDownload(plan: Plan): PlannedShard[] {
-  return plan.shards.filter((shard) => shard.archive === null && !shard.absentFromSource);
+/**
+ * The shards an engine should download: planned, not on disk whole yet, and not known to be absent from where it
+ * reads. s5cmd and rclone read CVDF's bucket whatever the catalog's source: a shard missing from a folder source
+ * (one that holds only the annotations) is still theirs to download.
+ */
+export function shardsToDownload(plan: Plan, format: EngineFormat): PlannedShard[] {
+  const readsCvdf = format === 's5cmd' || format === 'rclone';
+  return plan.shards.filter((shard) => shard.archive === null && (!shard.absentFromSource || (readsCvdf && !isRemote(shard.url))));
+}
+
+/** Planned shards not on disk that the engine's list leaves out, as absent from the source. */
+export function shardsLeftOut(plan: Plan, format: EngineFormat): number {
+  return plan.shards.filter((shard) => shard.archive === null).length - shardsToDownload(plan, format).length;
 }
 
 /** S3 answers a single-part upload's ETag as the MD5 of its bytes: aria2c can check that; a multipart one is not. */
@@ -28,9 +38,10 @@ function md5OfEtag(etag: string | null): string | undefined {
  * `extract` reads as well). Lines starting with `#` are comments in all four formats.
  */
 export function engineList(plan: Plan, format: EngineFormat, home: string): string {
-  const shards = shardsToDownload(plan);
+  const shards = shardsToDownload(plan, format);
   const header = (...lines: string[]) => lines.map((line) => `# ${line}\n`).join('');
-  const about = `kinetics plan ${plan.subset}: ${plural(shards.length, 'shard')} to download`;
+  const leftOut = shardsLeftOut(plan, format);
+  const about = `kinetics plan ${plan.subset}: ${plural(shards.length, 'shard')} to download${leftOut > 0 ? `; ${plural(leftOut, 'shard')} not in the source left out` : ''}`;
   if (format === 'rclone') {
     return (
       header(about, `rclone copy --files-from THIS_FILE --s3-provider AWS --s3-region us-east-1 :s3:${BUCKET} ${shellQuoted(archivesRoot(home))}`) +
@@ -43,7 +54,7 @@ export function engineList(plan: Plan, format: EngineFormat, home: string): stri
       shards.map((shard) => `cp --raw ${shellQuoted(`s3://${BUCKET}/${shard.path}`)} ${shellQuoted(archivePath(home, shard))}\n`).join('')
     );
   }
-  const local = shards.find((shard) => !isRemote(shard.url));
+  const local = plan.shards.find((shard) => shard.archive === null && !isRemote(shard.url));
   if (local) {
     throw new UsageError(
       `the catalog's source is a folder (${bucketFolderOf(local)}): fetch reads its shards in place; ` +

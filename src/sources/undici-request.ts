@@ -7,7 +7,7 @@ let loaded: Promise<typeof undiciRequest> | undefined;
  * Seconds without a byte (waiting for the headers, or between two reads of the body) after which a request is
  * abandoned and retried: S3 answers in milliseconds, so a stalled connection is dead. KINETICS_HTTP_TIMEOUT sets it.
  */
-export const HTTP_IDLE_SECONDS = secondsFromEnv(process.env.KINETICS_HTTP_TIMEOUT, 30, 3600);
+export const HTTP_IDLE_SECONDS = secondsFromEnv('KINETICS_HTTP_TIMEOUT');
 
 /**
  * undici's `request`, imported on the first HTTP call: loading undici takes ~70 ms, which commands that only read

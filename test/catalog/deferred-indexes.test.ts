@@ -227,7 +227,9 @@ test('while another process loads a catalog for the first time, a writer waits (
       assert.equal(refused.code, 75, refused.stderr);
       assert.equal(
         refused.stderr,
-        `kinetics: the catalog ${catalog.file} is being loaded for the first time by another process (pid ${loader.pid}), for more than 1 s; run this again when it has finished\n`,
+        `kinetics: waiting for another process (pid ${loader.pid}) to finish loading ${catalog.file} for the first time (up to 1 s, KINETICS_BUSY_WAIT)\n` +
+          `kinetics: the catalog ${catalog.file} is being loaded for the first time by another process (pid ${loader.pid}), for more than 1 s; run this again when it has finished\n`,
+        'it says once that it waits, then why it gave up',
       );
     }
     const read = await runCli(['query', 'select count(*) n from clips', '--db', catalog.file, '--csv']);
@@ -238,6 +240,7 @@ test('while another process loads a catalog for the first time, a writer waits (
   }
   const waited = await waitingScan;
   assert.equal(waited.code, 0, `a writer that waited goes on once the load is over: ${waited.stderr}`);
+  assert.match(waited.stderr, /^kinetics: waiting for another process \(pid \d+\) to finish loading .* \(up to 20 s, KINETICS_BUSY_WAIT\)\n/);
   assert.deepEqual(await queryAll(catalog.file, 'SELECT count(*) AS n FROM deferred_indexes'), [{ n: 0 }], 'it put them back first');
   const statistics = await queryAll<{ idx: string }>(catalog.file, "SELECT idx FROM sqlite_stat1 WHERE tbl = 'clip_annotations' ORDER BY idx");
   assert.deepEqual(statistics.map((row) => row.idx), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id']);

@@ -74,6 +74,18 @@ test('KINETICS_HOME and --db choose the catalog; unknown commands and options ar
   for (const flag of ['-V', '--version']) assert.equal((await runCli([flag])).stdout, `${version.version}\n`);
 });
 
+test('an unreadable number of seconds in the environment is a usage error before the command runs; empty is the default', async () => {
+  const home = tempDir();
+  for (const [name, value] of [['KINETICS_BUSY_WAIT', '2s'], ['KINETICS_BUSY_WAIT', '-5'], ['KINETICS_HTTP_TIMEOUT', '0'], ['KINETICS_PROGRESS_SECONDS', '86401']]) {
+    const refused = await runCli(['ingest', '--source', copyOfSampleBucket(), '--home', home], { env: { [name!]: value } });
+    assert.equal(refused.code, 64, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`^kinetics: ${name} must be a number of seconds above 0 and at most \\d+ \\(such as 30 or 2\\.5\\), found "${value}"\n$`));
+    assert.equal(existsSync(join(home, 'catalog.db')), false, 'nothing ran');
+  }
+  const unset = await runCli(['ingest', '--source', copyOfSampleBucket(), '--home', home, '--no-downstream', '-q'], { env: { KINETICS_BUSY_WAIT: '' } });
+  assert.equal(unset.code, 0, unset.stderr);
+});
+
 test('commands that need an ingested catalog refuse a --home without one (exit 66) and create nothing there', async () => {
   const home = join(tempDir(), 'mistyped');
   for (const args of [

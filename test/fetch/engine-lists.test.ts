@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -219,4 +219,32 @@ test('an archive flat in the folder is taken under its name or its URL-encoded o
   assert.equal(archiveOnDisk(dir, shard), join(dir, 'air%20drumming.tar.gz'), 'as curl -O names it');
   assert.equal(archiveOnDisk(dir, { ...shard, bytes: null }), null, 'a size unknown: another split\'s archive of the name could pass');
   assert.equal(archiveOnDisk(dir, { ...shard, bytes: 6 }), null);
+});
+
+test('from a folder that holds only the annotations, s5cmd and rclone list every planned shard from CVDF\'s bucket; urls and aria2 refuse', async () => {
+  const bucket = copyOfSampleBucket();
+  for (const entry of readdirSync(bucket, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('.tar.gz') && !entry.parentPath.endsWith('annotations')) rmSync(join(entry.parentPath, entry.name));
+  }
+  const home = tempDir();
+  const cli = (...args: string[]) => runCli([...args, '--home', home]);
+  assert.equal((await ingestInto(join(home, 'catalog.db'), bucket)).exitCode, 0);
+  assert.equal((await cli('subset', 'create', 'few', '--version', 'k700-2020', '--split', 'val', '--class', 'abseiling', '--per-class', '2')).code, 0);
+  const shards = (JSON.parse((await cli('plan', 'few', '--json')).stdout) as { shards: PlannedShardJson[] }).shards;
+  assert.ok(shards.length > 0 && shards.every((shard) => shard.absentFromSource), 'the folder has none of them');
+
+  const s5cmd = await cli('plan', 'few', '--format', 's5cmd');
+  assert.equal(s5cmd.code, 0, s5cmd.stderr);
+  const lines = s5cmd.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+  assert.deepEqual(lines.map(shellWords), shards.map((shard) => ['cp', '--raw', `s3://kinetics/${shard.url.slice(bucket.length + 1)}`, join(home, 'archives', shard.version, shard.split, shard.name)]));
+  assert.match(s5cmd.stderr, new RegExp(`^subset few: ${shards.length} shards? \\(0 B, \\+${shards.length} shards? of unknown size\\) for s5cmd`));
+  assert.doesNotMatch(s5cmd.stderr, /left out/);
+  const rclone = await cli('plan', 'few', '--format', 'rclone');
+  assert.equal(rclone.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length, shards.length);
+
+  for (const format of ['urls', 'aria2']) {
+    const refused = await cli('plan', 'few', '--format', format);
+    assert.equal(refused.code, 64, format);
+    assert.match(refused.stderr, /the catalog's source is a folder .*use --format s5cmd or rclone/);
+  }
 });
