@@ -57,7 +57,8 @@ const script = join(work, 'baseline.sql');
 writeFileSync(
   script,
   [
-    'PRAGMA journal_mode = WAL;',
+    // As the catalog's first load, which runs under a rollback journal (sqlite3's default) when it has the file alone.
+    'PRAGMA journal_mode = DELETE;',
     'PRAGMA synchronous = NORMAL;',
     'PRAGMA cache_size = -262144;',
     // As the catalog's connection; which leaves the helper threads idle when the indexes are built (see below).

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
-import { annotationWriter } from '../../src/catalog/clips.js';
+import { annotationWriter, loadingAnnotations } from '../../src/catalog/clips.js';
 import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
 import { loadMigrations } from '../../src/catalog/migrations.js';
 import { queryAll } from '../helpers/catalog.js';
@@ -256,4 +256,28 @@ test('a reader of a catalog whose load is gone puts back its indexes with their 
   assert.equal((await runCli(['query', 'select count(*) n from clips', '--db', catalog.file])).code, 0);
   const statistics = await queryAll<{ idx: string }>(catalog.file, "SELECT idx FROM sqlite_stat1 WHERE tbl = 'clip_annotations' ORDER BY idx");
   assert.deepEqual(statistics.map((row) => row.idx), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id']);
+});
+
+test('a first load runs under a rollback journal when it has the catalog alone, and puts WAL back; with a reader there, or into a loaded catalog, it stays in WAL', async () => {
+  const journal = (catalog: Catalog) => catalog.sqlite.pragma('journal_mode', { simple: true });
+  const alone = newCatalog();
+  assert.equal(journal(alone), 'wal');
+  await loadingAnnotations(alone, async () => {
+    assert.equal(journal(alone), 'delete', 'a first load, alone');
+    alone.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
+  });
+  assert.equal(journal(alone), 'wal', 'WAL is back after it');
+  await loadingAnnotations(alone, async () => assert.equal(journal(alone), 'wal', 'not a first load'));
+  void alone.close();
+
+  const shared = newCatalog();
+  const reader = new BetterSqlite3(shared.file, { readonly: true });
+  reader.prepare('SELECT count(*) FROM clip_annotations').get();
+  await loadingAnnotations(shared, async () => {
+    assert.equal(journal(shared), 'wal', 'another connection has it open');
+    shared.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
+    assert.deepEqual(reader.prepare('SELECT count(*) AS n FROM clip_annotations').get(), { n: 1 }, 'which reads beside it');
+  });
+  reader.close();
+  void shared.close();
 });
