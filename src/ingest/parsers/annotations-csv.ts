@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
+import { StringSet } from '../../util/string-set.js';
 import { type Split, normaliseSplit } from '../../sources/bucket-layout.js';
 import { YOUTUBE_ID, clipKey } from '../../util/clip-key.js';
 import { checkClassName } from './class-name.js';
@@ -34,7 +35,7 @@ export async function parseAnnotationsCsv(
   let columns: Map<(typeof COLUMNS)[number], number> | undefined;
   type ColumnIndexes = Record<(typeof COLUMNS)[number], number>;
   let at: ColumnIndexes | undefined;
-  const seen = new Set<string>();
+  const seen = new StringSet();
   const checkedLabels = new Set<string>();
   let repeats = 0;
   await readCsvRecordsOffThread(input, file, (fields, line) => {
@@ -65,11 +66,10 @@ export async function parseAnnotationsCsv(
       throw new InputError(file, line, `expected is_cc 0 or 1, found "${isCcText}"`);
     }
     const key = clipKey(youtubeId, timeStart, timeEnd);
-    if (seen.has(key)) {
+    if (!seen.add(key)) {
       repeats++;
       return;
     }
-    seen.add(key);
     onRecord({ split, youtubeId, timeStart, timeEnd, label, isCc: isCcText === undefined ? null : Number(isCcText), clipKey: key });
   });
   if (at === undefined) throw new InputError(file, 1, `expected a header of ${EXPECTED_HEADER}, found an empty file`);

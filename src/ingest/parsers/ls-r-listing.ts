@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
+import { StringSet } from '../../util/string-set.js';
 import { checkClassName } from './class-name.js';
 import { type Split, normaliseSplit } from '../../sources/bucket-layout.js';
 import { parseClipFileName } from '../../util/clip-key.js';
@@ -21,7 +22,7 @@ export async function parseLsRListing(
   let lineNumber = 0;
   let folder: string | undefined;
   let label: string | undefined;
-  const seen = new Set<string>();
+  const seen = new StringSet();
   let repeats = 0;
   for await (const rawLine of lines) {
     lineNumber++;
@@ -55,11 +56,10 @@ export async function parseLsRListing(
     if (clip.timeEnd <= clip.timeStart) {
       throw new InputError(file, lineNumber, `expected time_end after time_start in "${line.trim()}", found ${clip.timeStart}..${clip.timeEnd}`);
     }
-    if (seen.has(clip.clipKey)) {
+    if (!seen.add(clip.clipKey)) {
       repeats++;
       continue;
     }
-    seen.add(clip.clipKey);
     onRecord({
       split,
       youtubeId: clip.youtubeId,
