@@ -18,7 +18,7 @@ export function setJournalMode(sqlite: Database, mode: 'WAL' | 'DELETE', waitMs:
 }
 
 /**
- * A first load writes every page of the catalog once. Under a rollback journal each goes straight into the file;
+ * A first load (or a first scan into a catalog with no annotations) writes every page of the catalog once. Under a rollback journal each goes straight into the file;
  * under WAL it goes into the -wal file, checksummed, and is copied again at each checkpoint: the full bucket's first
  * ingest took 1.3–1.7 s longer in WAL (14.1–15.5 s against 12.7–13.9 s, alternated). So a first load runs under a
  * rollback journal, when no other connection has the catalog open (the switch needs the file alone; else it stays

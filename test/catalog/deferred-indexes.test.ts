@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { annotationWriter, loadingAnnotations } from '../../src/catalog/clips.js';
+import { recordingFiles } from '../../src/catalog/disk-files.js';
 import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
 import { loadMigrations } from '../../src/catalog/migrations.js';
 import { queryAll } from '../helpers/catalog.js';
@@ -280,4 +281,16 @@ test('a first load runs under a rollback journal when it has the catalog alone, 
   });
   reader.close();
   void shared.close();
+});
+
+test('a first scan runs under a rollback journal only while the catalog holds no annotations either', async () => {
+  const journal = (catalog: Catalog) => catalog.sqlite.pragma('journal_mode', { simple: true });
+  const empty = Catalog.open(join(tempDir(), 'catalog.db'));
+  await recordingFiles(empty, async () => assert.equal(journal(empty), 'delete', 'nothing in it yet'));
+  assert.equal(journal(empty), 'wal');
+  void empty.close();
+  const ingested = newCatalog();
+  ingested.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
+  await recordingFiles(ingested, async () => assert.equal(journal(ingested), 'wal', 'its annotations stay under WAL, and readable beside the scan'));
+  void ingested.close();
 });
