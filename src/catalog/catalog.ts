@@ -71,7 +71,7 @@ export class Catalog {
         sqlite.close();
         if (upgrade) upgradeForReaders(file, migrations);
         else returnToRollbackJournal(file);
-        sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+        sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: BUSY_WAIT_SECONDS * 1000 });
       }
       sqlite.pragma('query_only = ON');
       return new Catalog(forReading(sqlite), file);
@@ -88,15 +88,18 @@ export class Catalog {
       // Another SQLite file is never turned into a catalog (one with no table yet, as a killed first open leaves, is).
       if (existing) refuseOtherDatabases(sqlite, file, { allowEmpty: true });
       refuseNewerSchema(sqlite, options.migrations ?? loadMigrations(), file);
-      // Waits, as every statement does, for another program's write (the sqlite3 shell, Python) to end.
-      setJournalMode(sqlite, 'WAL', BUSY_WAIT_SECONDS * 1000);
-      sqlite.pragma('synchronous = NORMAL');
       const opened = statSync(file).ino;
-      if (waitWhileLoadingElsewhere(sqlite) && (!existsSync(file) || statSync(file).ino !== opened)) {
+      // Before the journal mode: a first load may run under the rollback journal, whose transactions would keep
+      // the switch to WAL busy (and one made between them would take the load back to WAL).
+      const giveUpAt = Date.now() + BUSY_WAIT_SECONDS * 1000;
+      if (waitWhileLoadingElsewhere(sqlite, giveUpAt) && (!existsSync(file) || statSync(file).ino !== opened)) {
         // The load ended by removing a catalog it left empty (a source it could not reach): this one is gone too.
         sqlite.close();
         return Catalog.open(file, options);
       }
+      // Waits, as every statement does, for another program's write (the sqlite3 shell, Python) to end.
+      setJournalMode(sqlite, 'WAL', Math.max(0, giveUpAt - Date.now()));
+      sqlite.pragma('synchronous = NORMAL');
       // What an interrupted load set aside comes back first: its definitions are of the schema before migrating.
       if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
       // A load begun meanwhile by an older build: not migrated under it.
@@ -201,7 +204,8 @@ function forReading(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
  * with no locks, as of its last checkpoint, which is all a -wal file that no writer may ever replay leaves to read.
  */
 function openForReading(file: string, recovered = false): { sqlite: BetterSqlite3.Database; immutable: boolean } {
-  const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  // A first load under the rollback journal holds readers off while it commits or spills its cache.
+  const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: BUSY_WAIT_SECONDS * 1000 });
   try {
     sqlite.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
     return { sqlite, immutable: false };
@@ -226,7 +230,6 @@ function openForReading(file: string, recovered = false): { sqlite: BetterSqlite
 
 /** How long a closing writer waits for a connection that reads a moment longer before it leaves WAL mode on. */
 const CLOSING_WAIT_MS = 1000;
-
 
 /** Opens the catalog as a writer for a moment, which recovers what a killed writer left (where this user may write). */
 function recoverAsWriter(file: string): void {

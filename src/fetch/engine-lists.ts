@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { type Plan, type PlannedShard, archivePath, archivesRoot } from './plan.js';
 import { shellQuoted } from '../util/shell-quote.js';
 import { isRemote } from './shard-size.js';
+import { bucketPathOf } from '../sources/source.js';
 
 export const ENGINE_FORMATS = ['urls', 'aria2', 's5cmd', 'rclone'] as const;
 export type EngineFormat = (typeof ENGINE_FORMATS)[number];
@@ -12,18 +13,15 @@ export type EngineFormat = (typeof ENGINE_FORMATS)[number];
 const BUCKET = 'kinetics';
 
 /**
- * The shards an engine should download: planned, not on disk whole yet, and not known to be absent from where it
- * reads. s5cmd and rclone read CVDF's bucket whatever the catalog's source: a shard missing from a folder source
- * (one that holds only the annotations) is still theirs to download.
+ * The shards an engine should download: planned and not on disk whole yet, less those known to be absent from
+ * where it reads (`leftOut` counts them). s5cmd and rclone read CVDF's bucket whatever the catalog's source: a
+ * shard missing from another source (a folder that holds only the annotations, a mirror) is still theirs to fetch.
  */
-export function shardsToDownload(plan: Plan, format: EngineFormat): PlannedShard[] {
+export function shardsToDownload(plan: Plan, format: EngineFormat): { shards: PlannedShard[]; leftOut: number } {
   const readsCvdf = format === 's5cmd' || format === 'rclone';
-  return plan.shards.filter((shard) => shard.archive === null && (!shard.absentFromSource || (readsCvdf && !isRemote(shard.url))));
-}
-
-/** Planned shards not on disk that the engine's list leaves out, as absent from the source. */
-export function shardsLeftOut(plan: Plan, format: EngineFormat): number {
-  return plan.shards.filter((shard) => shard.archive === null).length - shardsToDownload(plan, format).length;
+  const notOnDisk = plan.shards.filter((shard) => shard.archive === null);
+  const shards = notOnDisk.filter((shard) => !shard.absentFromSource || (readsCvdf && bucketPathOf(shard.url) === undefined));
+  return { shards, leftOut: notOnDisk.length - shards.length };
 }
 
 /** S3 answers a single-part upload's ETag as the MD5 of its bytes: aria2c can check that; a multipart one is not. */
@@ -38,9 +36,8 @@ function md5OfEtag(etag: string | null): string | undefined {
  * `extract` reads as well). Lines starting with `#` are comments in all four formats.
  */
 export function engineList(plan: Plan, format: EngineFormat, home: string): string {
-  const shards = shardsToDownload(plan, format);
+  const { shards, leftOut } = shardsToDownload(plan, format);
   const header = (...lines: string[]) => lines.map((line) => `# ${line}\n`).join('');
-  const leftOut = shardsLeftOut(plan, format);
   const about = `kinetics plan ${plan.subset}: ${plural(shards.length, 'shard')} to download${leftOut > 0 ? `; ${plural(leftOut, 'shard')} not in the source left out` : ''}`;
   if (format === 'rclone') {
     return (

@@ -13,12 +13,16 @@ export class StringSet {
   private starts = new Int32Array(1 << 12);
   private units = new Uint16Array(1 << 16);
   private used = 0;
-  size = 0;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
 
   /** Adds `text`; false when it was already there. */
   add(text: string): boolean {
-    if (this.size * 2 >= this.slots.length) this.growSlots();
-    if (this.size === this.starts.length) this.starts = grown(this.starts, this.size * 2);
+    if (this.count * 2 >= this.slots.length) this.growSlots();
+    if (this.count === this.starts.length) this.starts = grown(this.starts, this.count * 2);
     if (this.used + text.length > this.units.length) this.units = grown(this.units, Math.max(this.units.length * 2, this.used + text.length));
     // Copied in as it is hashed, after the last string: kept only if it is new.
     const { units, used } = this;
@@ -32,9 +36,9 @@ export class StringSet {
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const held = this.slots[slot]!;
       if (held === 0) {
-        this.starts[this.size++] = used;
+        this.starts[this.count++] = used;
         this.used += text.length;
-        this.slots[slot] = this.size;
+        this.slots[slot] = this.count;
         this.slotHashes[slot] = hash;
         return true;
       }
@@ -45,7 +49,7 @@ export class StringSet {
   /** Whether the string at `index` has the units just copied after the last one. */
   private holds(index: number, length: number): boolean {
     const start = this.starts[index]!;
-    const end = index + 1 < this.size ? this.starts[index + 1]! : this.used;
+    const end = index + 1 < this.count ? this.starts[index + 1]! : this.used;
     if (end - start !== length) return false;
     for (let at = 0; at < length; at++) if (this.units[start + at] !== this.units[this.used + at]) return false;
     return true;

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { annotationWriter, loadingAnnotations } from '../../src/catalog/clips.js';
 import { recordingFiles } from '../../src/catalog/disk-files.js';
+import { rollbackJournalWhileAlone } from '../../src/catalog/journal-mode.js';
 import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
 import { loadMigrations } from '../../src/catalog/migrations.js';
 import { queryAll } from '../helpers/catalog.js';
@@ -293,4 +294,26 @@ test('a first scan runs under a rollback journal only while the catalog holds no
   ingested.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
   await recordingFiles(ingested, async () => assert.equal(journal(ingested), 'wal', 'its annotations stay under WAL, and readable beside the scan'));
   void ingested.close();
+});
+
+test('a writer that comes while a first load under the rollback journal is inside a transaction says it waits for that load, and why it gave up', async () => {
+  const catalog = newCatalog();
+  deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true); // this process loads
+  const backToWal = rollbackJournalWhileAlone(catalog.sqlite);
+  assert.ok(backToWal, 'alone: under the rollback journal');
+  catalog.sqlite.exec('BEGIN IMMEDIATE');
+  catalog.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
+  try {
+    const writer = await spawnCli(['scan', tempDir(), '--db', catalog.file], { env: { KINETICS_BUSY_WAIT: '1' } });
+    assert.equal(writer.code, 75, writer.stderr);
+    assert.match(writer.stderr, /^kinetics: waiting for another process \(pid \d+[^)]*\) to finish loading .* for the first time/);
+    assert.match(writer.stderr, /\nkinetics: the catalog .* is being loaded for the first time by another process .*, for more than 1 s; run this again when it has finished\n$/);
+    assert.equal(catalog.sqlite.pragma('journal_mode', { simple: true }), 'delete', 'it did not take the load back to WAL');
+  } finally {
+    catalog.sqlite.exec('COMMIT');
+    rebuildDeferredIndexes(catalog.sqlite);
+    backToWal!();
+  }
+  assert.equal(catalog.sqlite.pragma('journal_mode', { simple: true }), 'wal');
+  void catalog.close();
 });

@@ -4,7 +4,8 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, w
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { archiveOnDisk } from '../../src/fetch/plan.js';
+import { engineList, shardsToDownload } from '../../src/fetch/engine-lists.js';
+import { type Plan, type PlannedShard, archiveOnDisk } from '../../src/fetch/plan.js';
 import { BucketServer } from '../helpers/bucket-server.js';
 import { ingestInto, queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -237,7 +238,7 @@ test('from a folder that holds only the annotations, s5cmd and rclone list every
   assert.equal(s5cmd.code, 0, s5cmd.stderr);
   const lines = s5cmd.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
   assert.deepEqual(lines.map(shellWords), shards.map((shard) => ['cp', '--raw', `s3://kinetics/${shard.url.slice(bucket.length + 1)}`, join(home, 'archives', shard.version, shard.split, shard.name)]));
-  assert.match(s5cmd.stderr, new RegExp(`^subset few: ${shards.length} shards? \\(0 B, \\+${shards.length} shards? of unknown size\\) for s5cmd`));
+  assert.match(s5cmd.stderr, new RegExp(`^subset few: ${shards.length} shards? \\(size unknown\\) for s5cmd`));
   assert.doesNotMatch(s5cmd.stderr, /left out/);
   const rclone = await cli('plan', 'few', '--format', 'rclone');
   assert.equal(rclone.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length, shards.length);
@@ -247,4 +248,25 @@ test('from a folder that holds only the annotations, s5cmd and rclone list every
     assert.equal(refused.code, 64, format);
     assert.match(refused.stderr, /the catalog's source is a folder .*use --format s5cmd or rclone/);
   }
+});
+
+test('a shard CVDF itself answered absent is left out of every engine list, and counted; one a mirror lacks is still listed for s5cmd and rclone', () => {
+  const shard = (url: string, path: string, absentFromSource: boolean): PlannedShard => ({
+    version: 'k600', split: 'val', name: path.split('/').pop()!, url, path, label: null, bytes: absentFromSource ? null : 10, etag: null, state: absentFromSource ? 'absent' : 'remote',
+    membersKnown: false, archive: null, partialArchive: null, clips: [], discovery: false, absentFromSource,
+  });
+  const plan = (shards: PlannedShard[]): Plan => ({
+    subset: 's', clips: 2, onDisk: 0, wanted: 2, shards, undiscovered: [], notInAnyShard: [], damagedAtSource: [], bytesToDownload: 10, shardsWithUnknownSize: 0,
+    shardsAbsentFromSource: shards.filter((entry) => entry.absentFromSource).length,
+  });
+  const fromCvdf = plan([shard('https://s3.amazonaws.com/kinetics/600/val/a.tar.gz', '600/val/a.tar.gz', false), shard('https://s3.amazonaws.com/kinetics/600/val/b.tar.gz', '600/val/b.tar.gz', true)]);
+  for (const format of ['s5cmd', 'rclone', 'aria2', 'urls'] as const) {
+    const { shards, leftOut } = shardsToDownload(fromCvdf, format);
+    assert.deepEqual([shards.map((entry) => entry.name), leftOut], [['a.tar.gz'], 1], format);
+    assert.doesNotMatch(engineList(fromCvdf, format, '/home'), /b\.tar\.gz/, format);
+  }
+  assert.match(engineList(fromCvdf, 's5cmd', '/home'), /^# kinetics plan s: 1 shard to download; 1 shard not in the source left out\n/);
+  const fromMirror = plan([shard('https://mirror.example/kinetics/600/val/b.tar.gz', '600/val/b.tar.gz', true)]);
+  assert.deepEqual(shardsToDownload(fromMirror, 's5cmd').shards.map((entry) => entry.name), ['b.tar.gz']);
+  assert.deepEqual(shardsToDownload(fromMirror, 'aria2'), { shards: [], leftOut: 1 });
 });

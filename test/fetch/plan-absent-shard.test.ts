@@ -32,17 +32,10 @@ test('plan says which listed shards the source does not have (a directory bucket
       assert.match(text.stdout, /swinging baseball bat\.tar\.gz.*not in source/);
       assert.match(text.stdout, source === bucket ? /B to read from the source folder/ : /B to download/, 'a folder source is read in place, not downloaded');
       assert.match(text.stdout, /1 shard is listed but not in the source: fetch skips them \(--retry-absent asks again\)/);
-      // s5cmd reads CVDF's bucket, whatever the source: only an answer from there leaves a shard out of its list.
+      // s5cmd reads CVDF's bucket, whatever the source: neither a folder nor another server answering 404 leaves it out.
       const s5cmd = await cli('plan', 's', '--format', 's5cmd');
-      const listed = s5cmd.stdout.includes('swinging baseball bat.tar.gz');
-      if (source === bucket) {
-        assert.ok(listed, 'missing from a folder source, it is still listed for s5cmd');
-        assert.doesNotMatch(s5cmd.stderr, /left out/);
-      } else {
-        assert.ok(!listed, 'a shard the bucket answered 404 for is left out');
-        assert.match(s5cmd.stdout, /^# kinetics plan s: \d+ shards? to download; 1 shard not in the source left out\n/);
-        assert.match(s5cmd.stderr, /; 1 shard is left out: not in the source, as it said before \(--retry-absent asks again\)\n$/);
-      }
+      assert.ok(s5cmd.stdout.includes('swinging baseball bat.tar.gz'), `listed for s5cmd, from ${source}`);
+      assert.doesNotMatch(s5cmd.stderr, /left out/);
       if (source === server.url) {
         // Known absent: neither plan nor fetch asks the source for it again, unless told to.
         server.log.length = 0;

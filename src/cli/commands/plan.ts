@@ -1,6 +1,6 @@
 import { Catalog } from '../../catalog/catalog.js';
 import { UsageError } from '../../errors.js';
-import { ENGINE_FORMATS, type EngineFormat, engineList, shardsLeftOut, shardsToDownload } from '../../fetch/engine-lists.js';
+import { ENGINE_FORMATS, type EngineFormat, engineList, shardsToDownload } from '../../fetch/engine-lists.js';
 import { type Plan, archivesRoot, planSubset } from '../../fetch/plan.js';
 import { shardSizeInWords } from '../../fetch/plan-words.js';
 import { isRemote } from '../../fetch/shard-size.js';
@@ -73,12 +73,12 @@ export const planCommand: Command = {
       const plan = await planSubset(catalog, positionals[0]!, globals.home, { retryAbsent: values['retry-absent'] ?? false, retryDamaged: values['retry-damaged'] ?? false });
       if (engine !== undefined) {
         globals.io.stdout.write(engineList(plan, engine as EngineFormat, globals.home));
-        const shards = shardsToDownload(plan, engine as EngineFormat);
+        const { shards, leftOut } = shardsToDownload(plan, engine as EngineFormat);
         const bytes = shards.reduce((sum, shard) => sum + (shard.bytes ?? 0), 0);
         const unsized = shards.filter((shard) => shard.bytes === null).length;
-        const leftOut = shardsLeftOut(plan, engine as EngineFormat);
+        const size = unsized === 0 ? formatBytes(bytes) : unsized === shards.length ? 'size unknown' : `${formatBytes(bytes)} and ${unsized} of unknown size`;
         globals.io.stderr.write(
-          `subset ${plan.subset}: ${plural(shards.length, 'shard')} (${formatBytes(bytes)}${unsized > 0 ? `, +${plural(unsized, 'shard')} of unknown size` : ''}) ` +
+          `subset ${plan.subset}: ${plural(shards.length, 'shard')} (${size}) ` +
             `for ${engine} to download into ${archivesRoot(globals.home)}; ` +
             `then \`kinetics extract ${plan.subset}\` takes the subset's clips from them` +
             `${leftOut > 0 ? `; ${plural(leftOut, 'shard')} ${isAre(leftOut)} left out: not in the source, as it said before (--retry-absent asks again)` : ''}\n`,
