@@ -1,5 +1,6 @@
 import { KineticsError } from '../errors.js';
 import { secondsFromEnv } from '../util/env-seconds.js';
+import { fullDiskInWords } from './temporary-folder.js';
 
 /** How long a writer waits for another connection to let go of the catalog before it says so (KINETICS_BUSY_WAIT). */
 export const BUSY_WAIT_SECONDS = secondsFromEnv('KINETICS_BUSY_WAIT');
@@ -24,7 +25,7 @@ export function fromDatabaseError(error: unknown, file?: string): KineticsError 
     return new KineticsError(`cannot write ${catalog}: the file or its folder is read-only or not yours; check its permissions, or point --db at another file`, 77);
   }
   if (code === 'SQLITE_FULL') {
-    return new KineticsError(`the disk that holds ${catalog}, or SQLite's temporary files (SQLITE_TMPDIR, else TMPDIR or /var/tmp), is full; free some space and run this again (what was finished before stands)`, 74);
+    return new KineticsError(`${fullDiskInWords(catalog, file)} is full; free some space and run this again (what was finished before stands)`, 74);
   }
   if (code.startsWith('SQLITE_IOERR')) return new KineticsError(`I/O error on ${catalog} (${(error as Error).message})`, 74);
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -8,6 +8,7 @@ import { KineticsError } from '../errors.js';
 import { BUSY_WAIT_SECONDS, fromDatabaseError } from './catalog-errors.js';
 import { hasAbandonedIndexes, isLoadingElsewhere, loadingElsewhere, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
 import { setJournalMode } from './journal-mode.js';
+import { sqliteTemporaryFolder } from './temporary-folder.js';
 import { type Migration, hasPendingMigrations, loadMigrations, migrate, refuseNewerSchema } from './migrations.js';
 import type { CatalogSchema } from './schema.js';
 
@@ -84,7 +85,7 @@ export class Catalog {
       sqlite = new BetterSqlite3(file, { timeout: BUSY_WAIT_SECONDS * 1000 });
       withLargeCache(sqlite);
       // Sorting on helper threads needs temporary files; with nowhere to write them, in memory on one core.
-      if (!hasWritableTemporaryFolder()) sqlite.pragma('temp_store = MEMORY');
+      if (sqliteTemporaryFolder() === undefined) sqlite.pragma('temp_store = MEMORY');
       // Another SQLite file is never turned into a catalog (one with no table yet, as a killed first open leaves, is).
       if (existing) refuseOtherDatabases(sqlite, file, { allowEmpty: true });
       refuseNewerSchema(sqlite, options.migrations ?? loadMigrations(), file);
@@ -174,19 +175,6 @@ function withLargeCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database 
   // in memory: a writer keeps SQLite's default, temporary files (see sortingInParallel).
   sqlite.pragma(`threads = ${availableParallelism()}`);
   return sqlite;
-}
-
-/** Whether SQLite has a folder for temporary files: the first of these that is a writable folder (see os_unix.c). */
-function hasWritableTemporaryFolder(): boolean {
-  return [process.env.SQLITE_TMPDIR, process.env.TMPDIR, '/var/tmp', '/usr/tmp', '/tmp', '.'].some((folder) => {
-    try {
-      if (!folder || !statSync(folder).isDirectory()) return false;
-      accessSync(folder, constants.W_OK | constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 /**

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { nearestName } from '../util/closest-names.js';
 import { unreadableSeconds } from '../util/env-seconds.js';
 import { onCatalogWait } from '../catalog/wait-notice.js';
+import { fromDatabaseError } from '../catalog/catalog-errors.js';
 
 const commands: CommandEntry[] = [
   {
@@ -213,7 +214,13 @@ async function main(argv: string[], io: CommandIo): Promise<number> {
   for (const option of ['home', 'db'] as const) if (typeof values[option] === 'boolean') throw new UsageError(`--${option} needs a value\nusage: ${loaded.usage}`);
   const unreadable = unreadableSeconds(io.env);
   if (unreadable) throw new UsageError(unreadable);
-  return loaded.run(args, resolveGlobals(values as { home?: string; db?: string }, io));
+  const globals = resolveGlobals(values as { home?: string; db?: string }, io);
+  try {
+    return await loaded.run(args, globals);
+  } catch (error) {
+    // Named here, where the catalog's path is known: a full disk or a busy catalog met anywhere in the command.
+    throw fromDatabaseError(error, globals.db) ?? error;
+  }
 }
 
 /** Runs one command line and returns its exit code; an error is reported on io.stderr, never thrown. */
