@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
 import { KineticsError } from '../errors.js';
 import { BUSY_WAIT_SECONDS, fromDatabaseError } from './catalog-errors.js';
-import { hasAbandonedIndexes, isLoadingElsewhere, loadingElsewhere, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
+import { hasAbandonedIndexes, isLoadingElsewhere, loadingElsewhere, noticePartialAnswers, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
 import { setJournalMode } from './journal-mode.js';
 import { sqliteTemporaryFolder } from './temporary-folder.js';
 import { type Migration, hasPendingMigrations, loadMigrations, migrate, refuseNewerSchema } from './migrations.js';
@@ -75,6 +75,7 @@ export class Catalog {
         sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: BUSY_WAIT_SECONDS * 1000 });
       }
       sqlite.pragma('query_only = ON');
+      noticePartialAnswers(sqlite);
       return new Catalog(forReading(sqlite), file);
     }
     mkdirSync(dirname(file), { recursive: true });

@@ -3,7 +3,7 @@ import { KineticsError } from '../errors.js';
 import { BUSY_WAIT_SECONDS } from './catalog-errors.js';
 import { THIS_PROCESS, hostOf, mayStillRun, onThisHost, pidOf } from '../util/process-identity.js';
 import { refreshAnnotationStatistics } from './statistics.js';
-import { noticeWaiting } from './wait-notice.js';
+import { catalogNotice } from './catalog-notice.js';
 
 /**
  * What a table's triggers do row by row, done at once when its indexes are rebuilt, before the triggers come back;
@@ -129,11 +129,18 @@ export function waitWhileLoadingElsewhere(db: Database, giveUpAt = Date.now() + 
   let waited = false;
   while (isLoadingElsewhere(db)) {
     if (Date.now() >= giveUpAt) throw loadingElsewhere(db, `, for more than ${BUSY_WAIT_SECONDS} s`);
-    if (!waited) noticeWaiting(`waiting for another process (${describeLoader(db)}) to finish loading ${db.name} for the first time (up to ${BUSY_WAIT_SECONDS} s, KINETICS_BUSY_WAIT)`);
+    if (!waited) catalogNotice(`waiting for another process (${describeLoader(db)}) to finish loading ${db.name} for the first time (up to ${BUSY_WAIT_SECONDS} s, KINETICS_BUSY_WAIT)`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     waited = true;
   }
   return waited;
+}
+
+/** A reader of a catalog another process is loading for the first time hears that its answers are partial. */
+export function noticePartialAnswers(db: Database): void {
+  if (isLoadingElsewhere(db)) {
+    catalogNotice(`another process (${describeLoader(db)}) is loading ${db.name} for the first time: answers cover what it has loaded so far`);
+  }
 }
 
 /** The condition of a catalog another process is loading for the first time, for the one that cannot go on. */

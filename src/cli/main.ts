@@ -2,11 +2,10 @@ import { packageVersion } from '../util/package-root.js';
 import { withoutGlobalFetch } from '../util/without-global-fetch.js';
 import { parseArgs } from 'node:util';
 import { type Command, type CommandEntry, type CommandIo, GLOBAL_OPTIONS, commandHelp, environmentLines, processIo, resolveGlobals } from './command.js';
-import { reportError } from './report-error.js';
+import { reportError, sayCatalogNotices } from './report-error.js';
 import { UsageError } from '../errors.js';
 import { nearestName } from '../util/closest-names.js';
 import { unreadableSeconds } from '../util/env-seconds.js';
-import { onCatalogWait } from '../catalog/wait-notice.js';
 import { fromDatabaseError } from '../catalog/catalog-errors.js';
 
 const commands: CommandEntry[] = [
@@ -225,7 +224,7 @@ async function main(argv: string[], io: CommandIo): Promise<number> {
 
 /** Runs one command line and returns its exit code; an error is reported on io.stderr, never thrown. */
 export async function runCommandLine(argv: string[], io: CommandIo = processIo): Promise<number> {
-  onCatalogWait((line) => io.stderr.write(`kinetics: ${line}\n`));
+  sayCatalogNotices(io.stderr);
   try {
     return await main(argv, io);
   } catch (caught) {

@@ -1,4 +1,5 @@
 import { fromDatabaseError } from '../catalog/catalog-errors.js';
+import { onCatalogNotice } from '../catalog/catalog-notice.js';
 import { KineticsError, fromFileSystemError } from '../errors.js';
 import type { Output } from '../util/output.js';
 
@@ -11,6 +12,11 @@ export function reportError(caught: unknown, stderr: Output): number {
   }
   stderr.write(`kinetics: internal error: ${(error as Error).stack ?? String(error)}\n`);
   return 70;
+}
+
+/** What the catalog says of another process's first load (see catalog-notice) goes to stderr, as errors do. */
+export function sayCatalogNotices(stderr: Output): void {
+  onCatalogNotice((line) => stderr.write(`kinetics: ${line}\n`));
 }
 
 /** `kinetics query ... | head` closes the pipe early: that is the reader's choice, not an error. */

@@ -3,10 +3,11 @@
 // no interrupt, and a worker thread inside a statement cannot be terminated, nor can a process exit while one runs).
 import { readFileSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { exitQuietlyOnClosedPipe, reportError } from '../cli/report-error.js';
+import { exitQuietlyOnClosedPipe, reportError, sayCatalogNotices } from '../cli/report-error.js';
 import { type QueryRequest, runQuery } from './run-query.js';
 
 exitQuietlyOnClosedPipe();
+sayCatalogNotices(process.stderr);
 // Ctrl-C reaches this process too; `kinetics query` ends it and says so in one line.
 process.on('SIGINT', () => {});
 // Should `kinetics query` itself be killed outright, this process must not go on holding the catalog: a thread

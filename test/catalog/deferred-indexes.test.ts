@@ -236,6 +236,11 @@ test('while another process loads a catalog for the first time, a writer waits (
     }
     const read = await runCli(['query', 'select count(*) n from clips', '--db', catalog.file, '--csv']);
     assert.equal(read.stdout, 'n\n1\n', read.stderr);
+    assert.equal(
+      read.stderr,
+      `kinetics: another process (pid ${loader.pid}) is loading ${catalog.file} for the first time: answers cover what it has loaded so far\n`,
+      'a reader hears that its answer is partial',
+    );
   } finally {
     loader.kill();
     await once(loader, 'exit');
