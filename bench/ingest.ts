@@ -57,8 +57,7 @@ const script = join(work, 'baseline.sql');
 writeFileSync(
   script,
   [
-    // As the catalog's first load, which runs under a rollback journal (sqlite3's default) when it has the file alone.
-    'PRAGMA journal_mode = DELETE;',
+    'PRAGMA journal_mode = WAL;',
     'PRAGMA synchronous = NORMAL;',
     'PRAGMA cache_size = -262144;',
     // As the catalog's connection; which leaves the helper threads idle when the indexes are built (see below).

@@ -90,18 +90,15 @@ export class Catalog {
       // Another SQLite file is never turned into a catalog (one with no table yet, as a killed first open leaves, is).
       if (existing) refuseOtherDatabases(sqlite, file, { allowEmpty: true });
       refuseNewerSchema(sqlite, options.migrations ?? loadMigrations(), file);
+      // Waits, as every statement does, for another program's write (the sqlite3 shell, Python) to end.
+      setJournalMode(sqlite, 'WAL', BUSY_WAIT_SECONDS * 1000);
+      sqlite.pragma('synchronous = NORMAL');
       const opened = statSync(file).ino;
-      // Before the journal mode: a first load may run under the rollback journal, whose transactions would keep
-      // the switch to WAL busy (and one made between them would take the load back to WAL).
-      const giveUpAt = Date.now() + BUSY_WAIT_SECONDS * 1000;
-      if (waitWhileLoadingElsewhere(sqlite, giveUpAt) && (!existsSync(file) || statSync(file).ino !== opened)) {
+      if (waitWhileLoadingElsewhere(sqlite) && (!existsSync(file) || statSync(file).ino !== opened)) {
         // The load ended by removing a catalog it left empty (a source it could not reach): this one is gone too.
         sqlite.close();
         return Catalog.open(file, options);
       }
-      // Waits, as every statement does, for another program's write (the sqlite3 shell, Python) to end.
-      setJournalMode(sqlite, 'WAL', Math.max(0, giveUpAt - Date.now()));
-      sqlite.pragma('synchronous = NORMAL');
       // What an interrupted load set aside comes back first: its definitions are of the schema before migrating.
       if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
       // A load begun meanwhile by an older build: not migrated under it.
@@ -193,7 +190,7 @@ function forReading(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
  * with no locks, as of its last checkpoint, which is all a -wal file that no writer may ever replay leaves to read.
  */
 function openForReading(file: string, recovered = false): { sqlite: BetterSqlite3.Database; immutable: boolean } {
-  // A first load under the rollback journal holds readers off while it commits or spills its cache.
+  // As long as a writer waits (a writer between runs holds readers off while it commits), which the busy line says.
   const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: BUSY_WAIT_SECONDS * 1000 });
   try {
     sqlite.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();

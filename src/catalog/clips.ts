@@ -2,7 +2,6 @@ import type { AnnotationRecord } from '../ingest/parsers/annotations-csv.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
 import { BulkInserter } from './bulk-insert.js';
 import type { Catalog } from './catalog.js';
-import { rollbackJournalWhileAlone } from './journal-mode.js';
 import { deferIndexesIfEmpty, dropIndexesForReload, hasAbandonedIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { clipRowFiles } from './source-files.js';
 import { refreshAnnotationStatistics } from './statistics.js';
@@ -17,14 +16,12 @@ export const USABLE_STATUS_LIST = `(${USABLE_STATUSES.map((status) => `'${status
 export async function loadingAnnotations<T>(catalog: Catalog, body: () => Promise<T>): Promise<T> {
   const { sqlite } = catalog;
   const nothingLoaded = sqlite.prepare('SELECT 1 FROM clip_annotations UNION ALL SELECT 1 FROM best_files LIMIT 1');
-  const firstLoad = deferIndexesIfEmpty(sqlite, 'clip_annotations', () => nothingLoaded.get() === undefined) > 0;
-  const backToWal = firstLoad ? rollbackJournalWhileAlone(sqlite) : undefined;
+  deferIndexesIfEmpty(sqlite, 'clip_annotations', () => nothingLoaded.get() === undefined);
   try {
     return await body();
   } finally {
     // Its own, or a gone load's: never those of another load still running.
     if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
-    backToWal?.();
   }
 }
 

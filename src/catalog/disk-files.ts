@@ -1,5 +1,4 @@
 import { sep } from 'node:path';
-import { rollbackJournalWhileAlone } from './journal-mode.js';
 import { BulkInserter } from './bulk-insert.js';
 import type { MediaInfo } from '../scan/video-integrity.js';
 import type { Catalog } from './catalog.js';
@@ -61,8 +60,6 @@ export function scanRootId(catalog: Catalog, path: string): number {
   ).id;
 }
 
-const holdsAnnotations = (catalog: Catalog) => catalog.sqlite.prepare('SELECT 1 FROM clip_annotations LIMIT 1').get() !== undefined;
-
 export function holdsDiskFiles(catalog: Catalog): boolean {
   return catalog.sqlite.prepare('SELECT 1 FROM disk_files LIMIT 1').get() !== undefined;
 }
@@ -72,14 +69,12 @@ export function holdsDiskFiles(catalog: Catalog): boolean {
  * rebuilt after, with best_files filled in one statement (see deferred-indexes), also when the recording fails.
  */
 export async function recordingFiles<T>(catalog: Catalog, body: () => Promise<T>): Promise<T> {
-  const firstScan = deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => !holdsDiskFiles(catalog)) > 0;
-  const backToWal = firstScan && !holdsAnnotations(catalog) ? rollbackJournalWhileAlone(catalog.sqlite) : undefined;
+  deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => !holdsDiskFiles(catalog));
   try {
     return await body();
   } finally {
     // Its own, or a gone load's: never those of another load still running.
     if (hasAbandonedIndexes(catalog.sqlite)) rebuildDeferredIndexes(catalog.sqlite);
-    backToWal?.();
   }
 }
 

@@ -7,9 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
-import { annotationWriter, loadingAnnotations } from '../../src/catalog/clips.js';
-import { recordingFiles } from '../../src/catalog/disk-files.js';
-import { rollbackJournalWhileAlone } from '../../src/catalog/journal-mode.js';
+import { annotationWriter } from '../../src/catalog/clips.js';
 import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
 import { loadMigrations } from '../../src/catalog/migrations.js';
 import { queryAll } from '../helpers/catalog.js';
@@ -263,62 +261,4 @@ test('a reader of a catalog whose load is gone puts back its indexes with their 
   assert.equal((await runCli(['query', 'select count(*) n from clips', '--db', catalog.file])).code, 0);
   const statistics = await queryAll<{ idx: string }>(catalog.file, "SELECT idx FROM sqlite_stat1 WHERE tbl = 'clip_annotations' ORDER BY idx");
   assert.deepEqual(statistics.map((row) => row.idx), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id']);
-});
-
-test('a first load runs under a rollback journal when it has the catalog alone, and puts WAL back; with a reader there, or into a loaded catalog, it stays in WAL', async () => {
-  const journal = (catalog: Catalog) => catalog.sqlite.pragma('journal_mode', { simple: true });
-  const alone = newCatalog();
-  assert.equal(journal(alone), 'wal');
-  await loadingAnnotations(alone, async () => {
-    assert.equal(journal(alone), 'delete', 'a first load, alone');
-    alone.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
-  });
-  assert.equal(journal(alone), 'wal', 'WAL is back after it');
-  await loadingAnnotations(alone, async () => assert.equal(journal(alone), 'wal', 'not a first load'));
-  void alone.close();
-
-  const shared = newCatalog();
-  const reader = new BetterSqlite3(shared.file, { readonly: true });
-  reader.prepare('SELECT count(*) FROM clip_annotations').get();
-  await loadingAnnotations(shared, async () => {
-    assert.equal(journal(shared), 'wal', 'another connection has it open');
-    shared.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
-    assert.deepEqual(reader.prepare('SELECT count(*) AS n FROM clip_annotations').get(), { n: 1 }, 'which reads beside it');
-  });
-  reader.close();
-  void shared.close();
-});
-
-test('a first scan runs under a rollback journal only while the catalog holds no annotations either', async () => {
-  const journal = (catalog: Catalog) => catalog.sqlite.pragma('journal_mode', { simple: true });
-  const empty = Catalog.open(join(tempDir(), 'catalog.db'));
-  await recordingFiles(empty, async () => assert.equal(journal(empty), 'delete', 'nothing in it yet'));
-  assert.equal(journal(empty), 'wal');
-  void empty.close();
-  const ingested = newCatalog();
-  ingested.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
-  await recordingFiles(ingested, async () => assert.equal(journal(ingested), 'wal', 'its annotations stay under WAL, and readable beside the scan'));
-  void ingested.close();
-});
-
-test('a writer that comes while a first load under the rollback journal is inside a transaction says it waits for that load, and why it gave up', async () => {
-  const catalog = newCatalog();
-  deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true); // this process loads
-  const backToWal = rollbackJournalWhileAlone(catalog.sqlite);
-  assert.ok(backToWal, 'alone: under the rollback journal');
-  catalog.sqlite.exec('BEGIN IMMEDIATE');
-  catalog.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
-  try {
-    const writer = await spawnCli(['scan', tempDir(), '--db', catalog.file], { env: { KINETICS_BUSY_WAIT: '1' } });
-    assert.equal(writer.code, 75, writer.stderr);
-    assert.match(writer.stderr, /^kinetics: waiting for another process \(pid \d+[^)]*\) to finish loading .* for the first time/);
-    assert.match(writer.stderr, /\nkinetics: the catalog .* is being loaded for the first time by another process .*, for more than 1 s; run this again when it has finished\n$/);
-    assert.equal(catalog.sqlite.pragma('journal_mode', { simple: true }), 'delete', 'it did not take the load back to WAL');
-  } finally {
-    catalog.sqlite.exec('COMMIT');
-    rebuildDeferredIndexes(catalog.sqlite);
-    backToWal!();
-  }
-  assert.equal(catalog.sqlite.pragma('journal_mode', { simple: true }), 'wal');
-  void catalog.close();
 });
