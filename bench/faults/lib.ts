@@ -363,9 +363,12 @@ export function expectExit(t: TryContext, run: CliRun, ...codes: number[]): bool
   return t.check(codes.includes(run.code ?? -1), `\`${commandLine(run)}\` exited ${run.code ?? run.signal}, expected ${codes.join(' or ')}: ${firstLines(run.stderr, 2)}`, run);
 }
 
+/** The notices a command may print before its error while another process loads the catalog (README, ingest). */
+const CATALOG_NOTICE = /^kinetics: (waiting for another process \(pid .*\) to finish loading |another process \(pid .*\) is loading .* for the first time: )/;
+
 /** The error is one line `kinetics: …` (matching `pattern` when given), as README promises for every exit code. */
 export function expectOneErrorLine(t: TryContext, run: CliRun, pattern?: RegExp): void {
-  const lines = run.stderr.split('\n').filter((line) => line.startsWith('kinetics: '));
+  const lines = run.stderr.split('\n').filter((line) => line.startsWith('kinetics: ') && !CATALOG_NOTICE.test(line));
   t.check(lines.length === 1, `\`${commandLine(run)}\`: expected one "kinetics: …" error line, found ${lines.length}: ${firstLines(run.stderr, 3)}`, run);
   if (pattern && lines.length === 1) t.check(pattern.test(lines[0]!), `\`${commandLine(run)}\`: the error does not match ${pattern}: ${lines[0]}`, run);
 }
