@@ -7,7 +7,6 @@ import type { Kysely } from 'kysely';
 import { KineticsError } from '../errors.js';
 import { BUSY_WAIT_SECONDS, fromDatabaseError } from './catalog-errors.js';
 import { hasAbandonedIndexes, isLoadingElsewhere, loadingElsewhere, noticePartialAnswers, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
-import { setJournalMode } from './journal-mode.js';
 import { sqliteTemporaryFolder } from './temporary-folder.js';
 import { type Migration, hasPendingMigrations, loadMigrations, migrate, refuseNewerSchema } from './migrations.js';
 import type { CatalogSchema } from './schema.js';
@@ -216,6 +215,23 @@ function openForReading(file: string, recovered = false): { sqlite: BetterSqlite
 
 /** How long a closing writer waits for a connection that reads a moment longer before it leaves WAL mode on. */
 const CLOSING_WAIT_MS = 1000;
+
+/**
+ * Sets the journal mode, waiting up to `waitMs` for other connections to let go: SQLite answers this pragma busy at
+ * once, without the busy handler that makes every other statement wait.
+ */
+function setJournalMode(sqlite: BetterSqlite3.Database, mode: 'WAL' | 'DELETE', waitMs: number): void {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      sqlite.pragma(`journal_mode = ${mode}`);
+      return;
+    } catch (error) {
+      if (!String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+}
 
 /** Opens the catalog as a writer for a moment, which recovers what a killed writer left (where this user may write). */
 function recoverAsWriter(file: string): void {

@@ -5,7 +5,7 @@ export const SECONDS_VARIABLES = {
   KINETICS_BUSY_WAIT: { fallback: 30, max: 86_400, what: 'seconds a writer waits for another to finish with the catalog' },
 } as const;
 
-export type SecondsVariable = keyof typeof SECONDS_VARIABLES;
+type SecondsVariable = keyof typeof SECONDS_VARIABLES;
 
 /** A plain decimal above 0 and at most the variable's largest value; unset or empty is its default. */
 function readSeconds(name: SecondsVariable, text: string | undefined): number | undefined {
