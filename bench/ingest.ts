@@ -68,7 +68,7 @@ writeFileSync(
     'COMMIT;',
     // The catalog's keys, built after the load as the ingester builds them (its status index has no column here).
     'CREATE INDEX clips_by_key ON clips (clip_key, version, split, label);',
-    'CREATE INDEX clips_by_split_label ON clips (version, split, label);',
+    'CREATE INDEX clips_by_split_label ON clips (version, split, label, clip_key);',
     'CREATE INDEX clips_by_youtube_id ON clips (youtube_id, version, split, time_start, time_end);',
   ].join('\n') + '\n',
 );

@@ -55,6 +55,13 @@ test("the seed's shuffle: stable, spread evenly, and another seed gives another 
   assert.ok(shared < 150, `the first 1000 of seeds 7 and 8 share ${shared} keys (about 50 expected by chance)`);
 });
 
+test("the seed's shuffle ranks every clip as earlier releases did: a subset made again from its recipe is the same", () => {
+  assert.deepEqual(
+    [shuffleRank(7, '---QUuC4vJs_000084_000094'), shuffleRank(0, 'zzzzzzzzzzz_000000_000010'), shuffleRank(123456789, '-abc'), shuffleRank(-3, 'x')],
+    [2276638629, 577342244, 3009903060, 2479628288],
+  );
+});
+
 test("a limit's rank bound is widened to every rank only when fewer clips than the limit passed it", () => {
   const bounds = (found: number[]) => {
     const seen: unknown[] = [];
@@ -108,7 +115,7 @@ describe('subset selection inside SQLite', () => {
     });
   }
 
-  test('a limit ranks under a bound only over whole versions and splits; a large share of them is read from the key index', async () => {
+  test('a limit ranks under a bound only over whole versions and splits, reading the clips it ranks from the label index alone; a large unsampled share is read in key order', async () => {
     const catalog = Catalog.open(file, { readonly: true });
     try {
       const selection = (change: Partial<SubsetDefinition>) => selectionSql(catalog.sqlite, { ...base, ...change });
@@ -119,8 +126,29 @@ describe('subset selection inside SQLite', () => {
       assert.ok(Number(selection({ limit: 10 }).params.kinetics_below) < 2 ** 32);
       assert.equal(selection({ limit: 10, classes: ['abseiling'] }).params.kinetics_below, 2 ** 32);
       assert.equal(selection({ limit: 10, onlyOnDisk: true }).params.kinetics_below, 2 ** 32);
-      assert.match(plan({ versions: ['k700-2020'], limit: 10 }), /SCAN clip_annotations USING COVERING INDEX clip_annotations_by_key/);
-      assert.match(selection({ versions: ['k400'], limit: 10 }).sql, /FROM clips\b/, 'a small share: the planner chooses');
+      assert.match(plan({ versions: ['k700-2020'] }), /SCAN clip_annotations USING COVERING INDEX clip_annotations_by_key/, 'a large share, unsampled: in key order');
+      assert.match(plan({ versions: ['k700-2020'], limit: 10 }), /SEARCH c USING COVERING INDEX clip_annotations_by_split_label \(version=\? AND split=\?\)/);
+      assert.match(plan({ versions: ['k400'], splits: ['val'], classes: ['abseiling'], perClass: 2 }), /SEARCH c USING COVERING INDEX clip_annotations_by_split_label \(version=\? AND split=\? AND label=\?\)/);
+    } finally {
+      await catalog.close();
+    }
+  });
+
+  test('with the key index set aside, as while a first load runs, a large unsampled share is still selected: the same clips', async () => {
+    const catalog = Catalog.open(file);
+    try {
+      const keys = () => {
+        const { sql, params } = selectionSql(catalog.sqlite, { ...base, versions: ['k700-2020'] });
+        return catalog.sqlite.prepare(`SELECT clip_key FROM (${sql}) ORDER BY 1`).pluck().all(params);
+      };
+      const withIndex = keys();
+      assert.ok(withIndex.length > 0);
+      catalog.sqlite.exec('BEGIN; DROP INDEX clip_annotations_by_key');
+      try {
+        assert.deepEqual(keys(), withIndex);
+      } finally {
+        catalog.sqlite.exec('ROLLBACK');
+      }
     } finally {
       await catalog.close();
     }

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { loadMigrations, migrationsDir } from '../../src/catalog/migrations.js';
+import { ingestInto } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
-import { tempDir } from '../helpers/temp.js';
+import { sampleBucket, tempDir } from '../helpers/temp.js';
 
 test('a new catalog gets every migration, in order, each recorded', async () => {
   const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
@@ -34,6 +35,19 @@ test('opening an older catalog upgrades it with the migrations it lacks, keeping
   assert.equal(upgraded.sqlite.prepare("SELECT value FROM catalog_settings WHERE key = 'source'").pluck().get(), 'x');
   assert.equal(upgraded.sqlite.prepare('SELECT max(id) FROM schema_migrations').pluck().get(), 999);
   await upgraded.close();
+});
+
+test('upgraded from 016, new, or loaded first: every clip joined on clip_key is read in key order on both sides', async () => {
+  const everyClipJoined = 'SELECT count(*) FROM clips a JOIN clips b ON a.clip_key = b.clip_key WHERE a.version < b.version AND a.label <> b.label';
+  for (const made of ['upgraded from 016', 'new', 'loaded first'] as const) {
+    const file = join(tempDir(), 'catalog.db');
+    if (made === 'upgraded from 016') await Catalog.open(file, { migrations: loadMigrations().filter((migration) => migration.id <= 16) }).close();
+    if (made === 'loaded first') await ingestInto(file, sampleBucket);
+    const catalog = Catalog.open(file);
+    const plan = (catalog.sqlite.prepare(`EXPLAIN QUERY PLAN ${everyClipJoined}`).all() as { detail: string }[]).map((row) => row.detail);
+    assert.deepEqual(plan, ['SCAN c USING COVERING INDEX clip_annotations_by_key', 'SEARCH c USING COVERING INDEX clip_annotations_by_key (clip_key=? AND version>?)'], made);
+    await catalog.close();
+  }
 });
 
 test('a failing migration leaves the catalog as it was', async () => {
