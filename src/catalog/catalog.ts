@@ -6,7 +6,15 @@ import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
 import { KineticsError } from '../errors.js';
 import { BUSY_WAIT_SECONDS, fromDatabaseError } from './catalog-errors.js';
-import { hasAbandonedIndexes, isLoadingElsewhere, loadingElsewhere, noticePartialAnswers, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
+import {
+  hasAbandonedIndexes,
+  isLoadingElsewhere,
+  loadingElsewhere,
+  noticePartialAnswers,
+  rebuildDeferredIndexes,
+  takeOverAbandonedLoad,
+  waitWhileLoadingElsewhere,
+} from './deferred-indexes.js';
 import { sqliteTemporaryFolder } from './temporary-folder.js';
 import { type Migration, hasPendingMigrations, loadMigrations, migrate, refuseNewerSchema } from './migrations.js';
 import type { CatalogSchema } from './schema.js';
@@ -22,6 +30,12 @@ export interface OpenOptions {
   /** Refuse (exit 66) rather than create a new, empty catalog: for commands that need one ingested. */
   mustExist?: boolean;
   migrations?: Migration[];
+  /**
+   * The table this writer loads (an ingest's clip rows): a load of it killed with its indexes set aside is carried on
+   * rather than rebuilt first (see takeOverAbandonedLoad). Not a scan's files: it reads each folder's recorded files
+   * through the folder index as it walks.
+   */
+  loads?: 'clip_annotations';
 }
 
 /**
@@ -99,9 +113,11 @@ export class Catalog {
         return Catalog.open(file, options);
       }
       // What an interrupted load set aside comes back first: its definitions are of the schema before migrating.
-      if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
+      const migrations = options.migrations ?? loadMigrations();
+      const carriesOn = options.loads !== undefined && !hasPendingMigrations(sqlite, migrations) && takeOverAbandonedLoad(sqlite, options.loads);
+      if (!carriesOn && hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
       // A load begun meanwhile by an older build: not migrated under it.
-      migrateUnlessLoadingElsewhere(sqlite, options.migrations ?? loadMigrations());
+      migrateUnlessLoadingElsewhere(sqlite, migrations);
       return new Catalog(sqlite, file);
     } catch (error) {
       sqlite?.close();

@@ -68,7 +68,7 @@ export function deferIndexesIfEmpty(db: Database, table: string, isEmpty: () => 
         if (isLoadingElsewhere(db)) return undefined; // begun since: wait for it too
         // Empty, and not being loaded already (by this process, or one that is gone and left them to be rebuilt).
         if (!isEmpty() || hasDeferredIndexes(db)) return 0;
-        db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?)").run(THIS_PROCESS);
+        db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?), ('deferred_table', ?)").run(THIS_PROCESS, table);
         const keep = db.prepare('INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)');
         const { indexes, entries } = setAside(db, table);
         for (const entry of entries) keep.run(entry.name, entry.sql);
@@ -168,6 +168,22 @@ export function hasAbandonedIndexes(db: Database): boolean {
   return (pidOf(loader) === process.pid && onThisHost(loader)) || !mayStillRun(loader);
 }
 
+/**
+ * A load of `table` that finds what an earlier load of the same table set aside, that load gone (killed), carries
+ * it on: it takes the set-aside indexes over and puts them back when it ends, as its own. Rebuilt first instead, the
+ * rest of the load would go in with them live, row by row (the rest of a first ingest killed half-way: 40 s, against
+ * ~10 s carried on). Returns whether it took them over; a deferral an older build recorded, with no table, is not.
+ */
+export function takeOverAbandonedLoad(db: Database, table: string): boolean {
+  return db
+    .transaction(() => {
+      if (!hasAbandonedIndexes(db) || db.prepare("SELECT value FROM catalog_settings WHERE key = 'deferred_table'").pluck().get() !== table) return false;
+      db.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(THIS_PROCESS);
+      return true;
+    })
+    .immediate();
+}
+
 export function rebuildDeferredIndexes(db: Database): number {
   if (!hasDeferredIndexes(db)) return 0;
   // In the order they were set aside: what stands in for the triggers comes after the indexes it reads through, and
@@ -188,7 +204,7 @@ function restore(db: Database, entries: { name: string; sql: string }[]): void {
       if (db.prepare('DELETE FROM deferred_indexes WHERE name = ?').run(entry.name).changes === 0) continue;
       if (!db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(entry.name)) putBack(db, entry);
     }
-    if (!db.prepare('SELECT 1 FROM deferred_indexes LIMIT 1').get()) db.prepare("DELETE FROM catalog_settings WHERE key = 'deferred_by'").run();
+    if (!db.prepare('SELECT 1 FROM deferred_indexes LIMIT 1').get()) db.prepare("DELETE FROM catalog_settings WHERE key IN ('deferred_by', 'deferred_table')").run();
   }).immediate();
 }
 

@@ -7,9 +7,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
-import { annotationWriter } from '../../src/catalog/clips.js';
+import { annotationWriter, loadingAnnotations } from '../../src/catalog/clips.js';
 import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
 import { loadMigrations } from '../../src/catalog/migrations.js';
+import { THIS_PROCESS } from '../../src/util/process-identity.js';
 import { queryAll } from '../helpers/catalog.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp.js';
@@ -149,6 +150,41 @@ test('a load recorded by a process whose id another now has (a reboot, a contain
   const writer = await spawnCli(['scan', tempDir(), '--db', catalog.file], { env: { KINETICS_BUSY_WAIT: '1' } });
   assert.equal(writer.code, 0, writer.stderr);
   assert.deepEqual(await queryAll(catalog.file, 'SELECT count(*) AS n FROM deferred_indexes'), [{ n: 0 }]);
+});
+
+test("an ingest that finds a killed first load's indexes set aside carries the load on and puts them back when it ends; another writer, or a deferral an older build recorded, gets them back at once", async () => {
+  const ALL = ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id', 'clip_annotations_one_per_key', 'clip_annotations_one_per_key_on_update'];
+  const names = (catalog: Catalog) => objectsOf(catalog).map((object) => (object as { name: string }).name);
+  const killedFirstLoad = async () => {
+    const catalog = newCatalog();
+    deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true);
+    catalog.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
+    catalog.sqlite.prepare("UPDATE catalog_settings SET value = '999999999' WHERE key = 'deferred_by'").run(); // gone
+    await catalog.close();
+    return catalog.file;
+  };
+
+  const ingest = Catalog.open(await killedFirstLoad(), { loads: 'clip_annotations' });
+  assert.deepEqual(names(ingest), [], 'still set aside while the load goes on');
+  assert.equal(ingest.sqlite.prepare("SELECT value FROM catalog_settings WHERE key = 'deferred_by'").pluck().get(), THIS_PROCESS);
+  await loadingAnnotations(ingest, async () => {
+    ingest.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'bbbbbbbbbbb_000000_000010', 'bbbbbbbbbbb', 'zumba');
+  });
+  assert.deepEqual(names(ingest), ALL);
+  assert.equal(ingest.sqlite.prepare("SELECT count(*) FROM catalog_settings WHERE key LIKE 'deferred%'").pluck().get(), 0);
+  await ingest.close();
+
+  const scan = Catalog.open(await killedFirstLoad());
+  assert.deepEqual(names(scan), ALL);
+  await scan.close();
+
+  const olderFile = await killedFirstLoad();
+  const older = new BetterSqlite3(olderFile);
+  older.prepare("DELETE FROM catalog_settings WHERE key = 'deferred_table'").run();
+  older.close();
+  const afterOlder = Catalog.open(olderFile, { loads: 'clip_annotations' });
+  assert.deepEqual(names(afterOlder), ALL);
+  await afterOlder.close();
 });
 
 test('a reader keeps its temporary tables and sorts in memory: a large query needs no writable temporary folder', async () => {

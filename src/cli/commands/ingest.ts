@@ -25,7 +25,7 @@ export async function runIngest(
 ): Promise<IngestSummary> {
   const source = openSource(options.source);
   const isNew = !existsSync(globals.db);
-  const catalog = Catalog.open(globals.db);
+  const catalog = Catalog.open(globals.db, { loads: 'clip_annotations' });
   const progress = progressFor(globals.io, 'ingest', options);
   try {
     const reporter = ingestProgress(progress, bucketFiles(options.versions, options.downstream).length);
