@@ -199,6 +199,8 @@ export function rebuildDeferredIndexes(db: Database): number {
 
 function restore(db: Database, entries: { name: string; sql: string }[]): void {
   db.transaction(() => {
+    // An ingest took the load over since the list was read: it puts them back itself, after loading without them.
+    if (isLoadingElsewhere(db)) return;
     for (const entry of entries) {
       // Another process may have put it back since the list was read.
       if (db.prepare('DELETE FROM deferred_indexes WHERE name = ?').run(entry.name).changes === 0) continue;

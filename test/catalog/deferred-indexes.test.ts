@@ -174,6 +174,13 @@ test("an ingest that finds a killed first load's indexes set aside carries the l
   assert.equal(ingest.sqlite.prepare("SELECT count(*) FROM catalog_settings WHERE key LIKE 'deferred%'").pluck().get(), 0);
   await ingest.close();
 
+  // A rebuild begun before an ingest took the load over leaves the rest to it.
+  const takenOver = Catalog.open(await killedFirstLoad(), { loads: 'clip_annotations' });
+  takenOver.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(String(process.ppid)); // another, running
+  rebuildDeferredIndexes(takenOver.sqlite);
+  assert.deepEqual(names(takenOver), []);
+  await takenOver.close();
+
   const scan = Catalog.open(await killedFirstLoad());
   assert.deepEqual(names(scan), ALL);
   await scan.close();
