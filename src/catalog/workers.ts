@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KineticsError } from '../errors.js';
 import { Catalog } from './catalog.js';
+import { fromDatabaseError } from './catalog-errors.js';
 import { FILE_COLUMNS } from './disk-files.js';
 import { refreshFileStatistics } from './statistics.js';
 
@@ -37,6 +38,9 @@ function copyCatalog(catalog: Catalog, file: string): void {
   catalog.sqlite.pragma('query_only = OFF'); // VACUUM INTO writes only the new file; a read-only handle still reads
   try {
     catalog.sqlite.prepare('VACUUM INTO ?').run(partial);
+  } catch (error) {
+    rmSync(partial, { force: true }); // a copy cut short by a full disk does not keep it full
+    throw error;
   } finally {
     catalog.sqlite.pragma(`query_only = ${queryOnly ? 'ON' : 'OFF'}`);
   }
@@ -87,7 +91,8 @@ export async function refreshWorkerCatalog(main: Catalog, file: string): Promise
     renameSync(fresh, file);
   } catch (error) {
     removeFresh();
-    throw error;
+    // Named after the worker's catalog, where the copy was being written (a full disk there), not the main one.
+    throw fromDatabaseError(error, file) ?? error;
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { queryAll } from '../helpers/catalog.js';
@@ -67,6 +67,27 @@ test('a disk that fills up during fetch: each shard fails in one line, nothing h
     assert.ok((await okClips(cleanDb)).length > 0);
     assert.deepEqual(await okClips(db), await okClips(cleanDb));
   });
+});
+
+test("a worker whose --worker-db is on a disk that fills up: one line naming that file, exit 74; a copy cut short is not left behind; the main catalog keeps its subset", async (t) => {
+  const home = tempDir();
+  const main = join(home, 'catalog.db');
+  assert.equal((await runCli(['ingest', '--source', sampleBucket, '--home', home])).code, 0);
+  assert.equal((await runCli(['subset', 'create', 'mix', '--version', 'k400', '--version', 'k700-2020', '--split', 'val', '--per-class', '2', '--home', home])).code, 0);
+  const members = () => queryAll(main, "SELECT count(*) AS n FROM subset_members WHERE subset = 'mix'");
+  const before = await members();
+  // Too small for the copy of the catalog; then room for the copy, and not for what the fetch records.
+  for (const size of ['1m', `${Math.ceil(statSync(main).size / 1024) + 64}k`]) {
+    const disk = tempDir();
+    await onSmallDisk(t, disk, size, async () => {
+      const workerDb = join(disk, 'worker.db');
+      const full = await runCli(['fetch', 'mix', '--worker', '1/2', '--worker-db', workerDb, '--home', home]);
+      assert.equal(full.code, 74, `${size}: ${full.stderr}`);
+      assert.match(full.stderr, new RegExp(`^kinetics: the disk that holds the catalog ${workerDb} is full; free some space and run this again \\(what was finished before stands\\)\n$`), size);
+      assert.deepEqual(readdirSync(disk).filter((name) => name.includes('.fresh')), [], size);
+    });
+  }
+  assert.deepEqual(await members(), before);
 });
 
 test('a disk that fills up during scan: one line, exit 74, never a stack trace', async (t) => {

@@ -1,4 +1,5 @@
 import { Catalog } from '../../catalog/catalog.js';
+import { fromDatabaseError } from '../../catalog/catalog-errors.js';
 import { KineticsError, UsageError } from '../../errors.js';
 import type { ShardEvent, ShardResult } from '../../fetch/fetch-shards.js';
 import type { PlannedShard } from '../../fetch/plan.js';
@@ -130,6 +131,9 @@ export async function runFetch(run: FetchRun, globals: GlobalOptions): Promise<n
     if (run.json) globals.io.stdout.write(`${JSON.stringify(named, null, 2)}\n`);
     else reportSummary(named, globals.io.stderr, label, run.worker);
     return summary.exitCode;
+  } catch (error) {
+    // A worker writes a catalog of its own: a full disk or a busy catalog met there is named after it, not --db.
+    throw (worker && fromDatabaseError(error, worker.catalogFile)) ?? error;
   } finally {
     progress.close();
     await catalog?.close();
