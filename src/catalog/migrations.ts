@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { KineticsError } from '../errors.js';
+import { catalogNotice } from './catalog-notice.js';
 import { packageRoot } from '../util/package-root.js';
 
 export interface Migration {
@@ -51,6 +52,16 @@ export function refuseNewerSchema(db: Database, migrations: Migration[], file: s
   );
 }
 
+/** Whether this process may write the file: not on a read-only mount, nor without permission. */
+function mayWrite(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Applies every migration not yet recorded, each in its own transaction; returns the ids applied. Whether a migration
  * is recorded is asked again inside its write transaction, so processes opening a new catalog at once apply it once.
@@ -68,12 +79,19 @@ export function migrate(db: Database, migrations: Migration[] = loadMigrations()
       70,
     );
   };
+  // A catalog an older build made is told of once its upgrade begins (it can rebuild indexes over every clip: seconds
+  // on a full catalog); a new one is not, nor one this process cannot write (a reader then reads it as it is).
+  const pending = migrations.filter((migration) => recordedSha.get(migration.id) === undefined);
+  const olderCatalog = db.prepare('SELECT 1 FROM schema_migrations LIMIT 1').get() !== undefined && mayWrite(db.name);
+  const announce = () =>
+    catalogNotice(`upgrading ${db.name} to this build's schema (${pending.map((migration) => `${String(migration.id).padStart(3, '0')}_${migration.name}`).join(', ')}): once, seconds on a full catalog`);
   const applyUnlessRecorded = db.transaction((migration: Migration): boolean => {
     const sha = recordedSha.get(migration.id) as string | undefined;
     if (sha !== undefined) {
       refuseEdited(migration, sha);
       return false;
     }
+    if (olderCatalog) announce();
     db.exec(migration.sql);
     record.run(migration.id, migration.name, migration.sha256, new Date().toISOString());
     return true;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { loadMigrations, migrationsDir } from '../../src/catalog/migrations.js';
 import { ingestInto } from '../helpers/catalog.js';
+import { readOnlyView } from '../helpers/mounts.js';
 import { runCli } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
 
@@ -48,6 +49,25 @@ test('upgraded from 016, new, or loaded first: every clip joined on clip_key is 
     assert.deepEqual(plan, ['SCAN c USING COVERING INDEX clip_annotations_by_key', 'SEARCH c USING COVERING INDEX clip_annotations_by_key (clip_key=? AND version>?)'], made);
     await catalog.close();
   }
+});
+
+test('a catalog an older build made is said to be upgraded, once, naming the migrations; a new catalog is not, nor one read where it cannot be written', async (t) => {
+  const file = join(tempDir(), 'catalog.db');
+  await Catalog.open(file, { migrations: loadMigrations().filter((migration) => migration.id <= 15) }).close();
+  await readOnlyView(t, dirname(file), async (view) => {
+    const readOnly = await runCli(['query', 'SELECT 1 AS one', '--db', join(view, 'catalog.db'), '--csv']);
+    assert.equal(readOnly.code, 0, readOnly.stderr);
+    assert.equal(readOnly.stderr, '', 'read as it is, not upgraded');
+  });
+  const upgrading = await runCli(['query', 'SELECT 1 AS one', '--db', file, '--csv']);
+  assert.equal(upgrading.code, 0, upgrading.stderr);
+  assert.equal(upgrading.stdout, 'one\n1\n');
+  const newest = loadMigrations().at(-1)!;
+  assert.match(upgrading.stderr, new RegExp(`^kinetics: upgrading ${file} to this build's schema \\(016_key_index_with_label, .*${newest.name}\\): once, seconds on a full catalog\n$`));
+  assert.equal((await runCli(['query', 'SELECT 1 AS one', '--db', file, '--csv'])).stderr, '');
+  const fresh = await runCli(['ingest', '--source', sampleBucket, '--db', join(tempDir(), 'catalog.db'), '--quiet']);
+  assert.equal(fresh.code, 0, fresh.stderr);
+  assert.doesNotMatch(fresh.stderr, /upgrading/);
 });
 
 test('a failing migration leaves the catalog as it was', async () => {
