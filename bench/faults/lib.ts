@@ -363,7 +363,7 @@ export function expectExit(t: TryContext, run: CliRun, ...codes: number[]): bool
   return t.check(codes.includes(run.code ?? -1), `\`${commandLine(run)}\` exited ${run.code ?? run.signal}, expected ${codes.join(' or ')}: ${firstLines(run.stderr, 2)}`, run);
 }
 
-/** The notices a command may print before its error while another process loads the catalog (README, ingest). */
+/** The notices a command may print before its error: another process loading the catalog, its upgrade (README). */
 const CATALOG_NOTICE = /^kinetics: (waiting for another process \(pid .*\) to finish loading |another process \(pid .*\) is loading .* for the first time: |upgrading .* to this build's schema )/;
 
 /** The error is one line `kinetics: …` (matching `pattern` when given), as README promises for every exit code. */

@@ -1,8 +1,8 @@
 /**
  * Where the catalog says, once, what the user would otherwise not know while another process loads it for the first
  * time: that a writer waits (up to KINETICS_BUSY_WAIT seconds; on a terminal a silent wait looks like a hang), or
- * that a reader's answers cover only what is loaded so far; and that a catalog an older build made is being upgraded. The CLI points it at stderr; elsewhere (the TUI's job
- * process, a library) it says nothing.
+ * that a reader's answers cover only what is loaded so far; and that a catalog an older build made is being
+ * upgraded. The CLI points it at stderr; elsewhere (the TUI's job process, a library) it says nothing.
  */
 let notice: (line: string) => void = () => {};
 let lastLine: string | undefined;
