@@ -160,6 +160,11 @@ function describeLoader(db: Database): string {
 
 const loaderOf = (db: Database) => String(db.prepare("SELECT value FROM catalog_settings WHERE key = 'deferred_by'").pluck().get() ?? '');
 
+/** Indexes set aside by a load this process runs (or has taken over). */
+export function isLoadingHere(db: Database): boolean {
+  return hasDeferredIndexes(db) && loaderOf(db) === THIS_PROCESS;
+}
+
 /** Indexes set aside by a load that is no longer running, or by this process (which puts them back itself). */
 export function hasAbandonedIndexes(db: Database): boolean {
   if (!hasDeferredIndexes(db)) return false;

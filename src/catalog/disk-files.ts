@@ -2,8 +2,9 @@ import { sep } from 'node:path';
 import { BulkInserter } from './bulk-insert.js';
 import type { MediaInfo } from '../scan/video-integrity.js';
 import type { Catalog } from './catalog.js';
-import { deferIndexesIfEmpty, hasAbandonedIndexes, rebuildDeferredIndexes } from './deferred-indexes.js';
-import { refreshFileStatistics } from './statistics.js';
+import { deferIndexesIfEmpty, hasAbandonedIndexes, isLoadingHere, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
+import { KineticsError } from '../errors.js';
+import { PATH_INDEX, refreshFileStatistics } from './statistics.js';
 
 export const FILE_STATUSES = ['ok', 'empty', 'damaged', 'undecodable', 'short', 'unchecked', 'unverified', 'gone'] as const;
 export type FileStatus = (typeof FILE_STATUSES)[number];
@@ -162,32 +163,40 @@ export const FILE_COLUMNS = [...PLAIN_COLUMNS, ...MEDIA_COLUMNS, 'candidates', '
 /**
  * Writes file records in transactions of a few thousand, so an interrupted scan keeps what it established (a
  * `--verify` resumes where it stopped), with many-row upserts: a known path, under whatever scan root, is updated
- * in place, keeping its id.
+ * in place, keeping its id. Into a table this process's first scan is loading, path index set aside, plain inserts:
+ * a walk lists each path once.
  */
 export class FileWriter {
   private pending: FileRecord[] = [];
   /** Records written so far: how much a scan or fetch changed. */
   written = 0;
-  private readonly write: (records: FileRecord[]) => void;
+  /** False, writing nothing, when the path index is set aside by a load other than this process's. */
+  private readonly write: (records: FileRecord[]) => boolean;
+  private readonly waitForLoads: () => void;
 
   constructor(catalog: Catalog) {
-    // Two statements, so that the many plain records bind none of the columns they leave empty: an update of a
+    const { sqlite } = catalog;
+    // Two statements each, so that the many plain records bind none of the columns they leave empty: an update of a
     // known path sets those back to NULL (a file rewritten is unverified until read again). The matching after
-    // a scan's walk sets candidates.
-    const upsert = (columns: readonly string[]) =>
-      new BulkInserter(
-        catalog.sqlite,
-        'disk_files',
-        columns,
-        {
-          conflictClause: `ON CONFLICT (path) DO UPDATE SET ${FILE_COLUMNS.filter((column) => column !== 'path')
-            .map((column) => `${column} = ${columns.includes(column) ? `excluded.${column}` : 'NULL'}`)
-            .join(', ')}, gone_at = NULL`,
-        },
-      );
-    const plain = upsert(PLAIN_COLUMNS);
-    const full = upsert([...PLAIN_COLUMNS, ...MEDIA_COLUMNS]);
-    this.write = catalog.sqlite.transaction((records: FileRecord[]) => {
+    // a scan's walk sets candidates. Made when first needed: an upsert cannot be prepared while the index is aside.
+    const inserters = (upsert: boolean) => {
+      const inserter = (columns: readonly string[]) =>
+        new BulkInserter(sqlite, 'disk_files', columns, {
+          conflictClause: upsert
+            ? `ON CONFLICT (path) DO UPDATE SET ${FILE_COLUMNS.filter((column) => column !== 'path')
+                .map((column) => `${column} = ${columns.includes(column) ? `excluded.${column}` : 'NULL'}`)
+                .join(', ')}, gone_at = NULL`
+            : '',
+        });
+      return { plain: inserter(PLAIN_COLUMNS), full: inserter([...PLAIN_COLUMNS, ...MEDIA_COLUMNS]) };
+    };
+    const made = new Map<boolean, ReturnType<typeof inserters>>();
+    const pathIndexed = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = '${PATH_INDEX}'`);
+    const transaction = sqlite.transaction((records: FileRecord[]) => {
+      const upsert = pathIndexed.get() !== undefined;
+      if (!upsert && !isLoadingHere(sqlite)) return false;
+      if (!made.has(upsert)) made.set(upsert, inserters(upsert));
+      const { plain, full } = made.get(upsert)!;
       for (const r of records) {
         const values = [r.path, r.dir, r.rootId, r.bytes, r.mtimeMs, r.clipKey, r.isReplacement, r.status, r.detail, r.duration, r.verified, r.scannedAt, r.serveRank, r.matchedBy];
         if (r.media === null && r.youtubeId === null && r.sha256 === null) plain.add(...values);
@@ -198,7 +207,16 @@ export class FileWriter {
       }
       plain.flush();
       full.flush();
+      return true;
     });
+    this.write = (records) => transaction.immediate(records);
+    // Outside a transaction, since another process's load needs the catalog to end.
+    this.waitForLoads = () => {
+      waitWhileLoadingElsewhere(sqlite);
+      if (!isLoadingHere(sqlite) && rebuildDeferredIndexes(sqlite) === 0 && pathIndexed.get() === undefined) {
+        throw new KineticsError(`the catalog ${sqlite.name} has no index ${PATH_INDEX} on disk_files, and none set aside: it was changed by hand`);
+      }
+    };
   }
 
   add(record: FileRecord): void {
@@ -207,7 +225,9 @@ export class FileWriter {
   }
 
   flush(): void {
-    this.write(this.pending);
+    // The path index set aside by another process's first scan (since this writer opened the catalog): wait for that
+    // scan to end, or put back what a killed one left, then write.
+    while (!this.write(this.pending)) this.waitForLoads();
     this.written += this.pending.length;
     this.pending = [];
   }

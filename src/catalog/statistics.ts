@@ -9,6 +9,9 @@ function analyse(db: Database, tables: readonly string[]): void {
   db.exec(`PRAGMA analysis_limit = 1000; ${tables.map((table) => `ANALYZE ${table};`).join(' ')} PRAGMA analysis_limit = 0`);
 }
 
+/** disk_files' unique index of paths (migration 018): FileWriter upserts on it, and its row count is the files'. */
+export const PATH_INDEX = 'disk_files_by_path';
+
 export function refreshAnnotationStatistics(db: Database): void {
   analyse(db, ['main']);
 }
@@ -19,7 +22,7 @@ export function refreshAnnotationStatistics(db: Database): void {
  */
 export function refreshFileStatistics(db: Database, filesWritten: number): void {
   const hasStatTable = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").get() !== undefined;
-  const stat = hasStatTable ? db.prepare("SELECT stat FROM sqlite_stat1 WHERE idx = 'sqlite_autoindex_disk_files_1'").pluck().get() : undefined;
+  const stat = hasStatTable ? db.prepare('SELECT stat FROM sqlite_stat1 WHERE idx = ?').pluck().get(PATH_INDEX) : undefined;
   const knownFiles = Number(String(stat ?? '0').split(' ')[0]);
   if (filesWritten < 1000 && filesWritten < knownFiles / 10) return;
   analyse(db, ['disk_files', 'best_files', 'clip_annotations']);

@@ -126,6 +126,36 @@ test('upgrading to serving_files keeps the file that served each clip', async ()
   await upgraded.close();
 });
 
+test("upgrading to the path index keeps every file row and id, the file serving each clip, and the triggers; paths stay unique", async () => {
+  const file = join(tempDir(), 'catalog.db');
+  const old = Catalog.open(file, { migrations: loadMigrations().filter((migration) => migration.id <= 17) });
+  old.sqlite.exec(`INSERT INTO scan_roots (id, path) VALUES (1, '/v');
+    INSERT INTO disk_files (id, path, dir, root_id, bytes, mtime_ms, clip_key, status, scanned_at, serve_rank, sha256)
+    VALUES (4, '/v/a.mp4', '/v', 1, 9, 1, 'aaaaaaaaaaa_000000_000010', 'ok', 'now', 1, 'f00d'),
+           (7, '/v/a copy.mp4', '/v', 1, 9, 2, 'aaaaaaaaaaa_000000_000010', 'damaged', 'now', 5, NULL),
+           (9, '/v/notes.txt', '/v', 1, 3, 3, NULL, 'unchecked', 'now', 0, NULL)`);
+  const everything = (catalog: Catalog) => ({
+    files: catalog.sqlite.prepare('SELECT * FROM disk_files ORDER BY id').all(),
+    best: catalog.sqlite.prepare('SELECT * FROM best_files').all(),
+    triggers: catalog.sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").all(),
+  });
+  const before = everything(old);
+  await old.close();
+
+  const upgraded = Catalog.open(file);
+  const db = upgraded.sqlite;
+  assert.deepEqual(everything(upgraded), before);
+  assert.deepEqual(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'disk_files' ORDER BY name").pluck().all(), [
+    'disk_files_best_first', 'disk_files_by_dir', 'disk_files_by_path', 'disk_files_by_youtube_id',
+  ]);
+  assert.throws(() => db.prepare("INSERT INTO disk_files (path, dir, root_id, bytes, mtime_ms, status, scanned_at) VALUES ('/v/a.mp4', '/v', 1, 1, 1, 'ok', 'now')").run(), /UNIQUE constraint failed: disk_files.path/);
+  db.prepare("UPDATE disk_files SET status = 'gone' WHERE id = 4").run();
+  assert.equal(db.prepare('SELECT file_id FROM best_files').pluck().get(), 7, 'the triggers keep best_files');
+  assert.match(String(db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get('files')), /FROM disk_files f/);
+  assert.equal(db.prepare('SELECT count(*) FROM files').pluck().get(), 3);
+  await upgraded.close();
+});
+
 test('a catalog a newer build upgraded is refused by this one, for reading and writing, and left as it was', async () => {
   const dir = tempDir();
   const file = join(dir, 'catalog.db');

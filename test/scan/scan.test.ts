@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { realpathSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { deferIndexesIfEmpty } from '../../src/catalog/deferred-indexes.js';
 import { FileWriter, scanRootId } from '../../src/catalog/disk-files.js';
 import { fileRecord } from '../../src/scan/file-record.js';
-import type { ScanSummary } from '../../src/scan/scan.js';
+import { type ScanSummary, scan } from '../../src/scan/scan.js';
+import { PATH_INDEX } from '../../src/catalog/statistics.js';
 import { ingestInto, newCatalogFile, queryAll } from '../helpers/catalog.js';
 import { runCli } from '../helpers/run-cli.js';
 import { sampleBucket, tempDir } from '../helpers/temp.js';
@@ -338,6 +339,46 @@ test('a reader of a catalog whose first scan was interrupted rebuilds the indexe
   assert.deepEqual(await queryAll(file, 'SELECT name FROM deferred_indexes'), []);
   const restored = await queryAll<{ name: string }>(file, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('disk_files', 'best_files') ORDER BY name");
   assert.deepEqual(restored.map((row) => row.name), setAside.triggers);
+});
+
+test("a first scan writes with the path index set aside and builds it at the end; rescans upsert on it, keeping each file's id", async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const root = join(tempDir(), 'videos');
+  mkdirSync(root);
+  for (let index = 0; index < 2001; index++) writeFileSync(join(root, `file ${index}.txt`), 'x');
+  const pathIndexed = () => catalog.sqlite.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(PATH_INDEX) !== undefined;
+  const seen: boolean[] = [];
+  const options = { roots: [root], verify: false, quick: false, onProgress: () => seen.push(pathIndexed()) };
+  await scan(catalog, options);
+  assert.equal(seen[0], false, 'no path looked up while a first scan loads');
+  assert.ok(pathIndexed());
+  const rows = () => catalog.sqlite.prepare('SELECT id, path, bytes FROM disk_files ORDER BY id').all() as { id: number; path: string; bytes: number }[];
+  const first = rows();
+  assert.equal(first.length, 2001);
+  writeFileSync(join(root, 'file 7.txt'), 'longer');
+  seen.length = 0;
+  await scan(catalog, options);
+  assert.ok(seen.every(Boolean));
+  assert.deepEqual(rows(), first.map((row) => (row.path.endsWith('/file 7.txt') ? { ...row, bytes: 6 } : row)));
+  await catalog.close();
+});
+
+test("a writer that finds the path index set aside by a killed first scan puts it back before writing, and updates that scan's files in place", async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const rootId = scanRootId(catalog, '/videos');
+  const record = (bytes: number) => fileRecord({ path: '/videos/a.mp4', dir: '/videos', name: 'a.mp4', bytes, mtimeMs: 0 }, rootId, false, 'now');
+  deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => true);
+  const killedScan = new FileWriter(catalog);
+  killedScan.add(record(1));
+  killedScan.flush();
+  catalog.sqlite.prepare("UPDATE catalog_settings SET value = '999999999' WHERE key = 'deferred_by'").run(); // gone
+  const writer = new FileWriter(catalog);
+  writer.add(record(2));
+  writer.flush();
+  assert.deepEqual(catalog.sqlite.prepare('SELECT path, bytes FROM disk_files').all(), [{ path: '/videos/a.mp4', bytes: 2 }]);
+  assert.deepEqual(catalog.sqlite.prepare('SELECT name FROM deferred_indexes').all(), []);
+  assert.ok(catalog.sqlite.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(PATH_INDEX));
+  await catalog.close();
 });
 
 test('an empty file: empty when named as a clip or a video, unchecked when named otherwise (a marker, a lock)', () => {
