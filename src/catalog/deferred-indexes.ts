@@ -220,10 +220,31 @@ const isIndex = (entry: { sql: string }) => /^CREATE\s+(UNIQUE\s+)?INDEX/i.test(
 /** By their statement: one an older build set aside (the refill and the clip statuses in one) runs as it was. */
 const SORTING_STAND_INS = new Set(Object.values(TRIGGER_STAND_INS).flatMap((standIns) => standIns.filter((entry) => entry.sorts).map((entry) => entry.sql)));
 
+/**
+ * For a unique index a load went without, what drops the rows it wrote twice, run only if the index cannot be built.
+ * A walk lists each path once, but two names that are not UTF-8 read the same (each bad byte becomes U+FFFD): the
+ * later row stays, as the upsert that merged them before left their later record.
+ */
+const DUPLICATES_DROPPED: Record<string, string> = {
+  disk_files_by_path: 'DELETE FROM disk_files WHERE id NOT IN (SELECT max(id) FROM disk_files GROUP BY path)',
+};
+
 /** Runs what was set aside: what sorts a whole table (an index, a refill in order) sorts it in parallel. */
 function putBack(db: Database, entry: { name: string; sql: string }): void {
-  if (isIndex(entry) || SORTING_STAND_INS.has(entry.sql)) sortingInParallel(db, () => db.exec(entry.sql));
+  if (isIndex(entry)) sortingInParallel(db, () => buildIndex(db, entry));
+  else if (SORTING_STAND_INS.has(entry.sql)) sortingInParallel(db, () => db.exec(entry.sql));
   else db.exec(entry.sql);
+}
+
+function buildIndex(db: Database, entry: { name: string; sql: string }): void {
+  try {
+    db.exec(entry.sql);
+  } catch (error) {
+    const dropDuplicates = DUPLICATES_DROPPED[entry.name];
+    if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE' || dropDuplicates === undefined) throw error;
+    db.exec(dropDuplicates);
+    db.exec(entry.sql);
+  }
 }
 
 /**

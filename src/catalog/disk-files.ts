@@ -2,7 +2,7 @@ import { sep } from 'node:path';
 import { BulkInserter } from './bulk-insert.js';
 import type { MediaInfo } from '../scan/video-integrity.js';
 import type { Catalog } from './catalog.js';
-import { deferIndexesIfEmpty, hasAbandonedIndexes, isLoadingHere, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
+import { deferIndexesIfEmpty, hasAbandonedIndexes, isLoadingHere, loadingElsewhere, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
 import { KineticsError } from '../errors.js';
 import { PATH_INDEX, refreshFileStatistics } from './statistics.js';
 
@@ -172,7 +172,7 @@ export class FileWriter {
   written = 0;
   /** False, writing nothing, when the path index is set aside by a load other than this process's. */
   private readonly write: (records: FileRecord[]) => boolean;
-  private readonly waitForLoads: () => void;
+  private readonly catalog: Catalog;
 
   constructor(catalog: Catalog) {
     const { sqlite } = catalog;
@@ -191,9 +191,8 @@ export class FileWriter {
       return { plain: inserter(PLAIN_COLUMNS), full: inserter([...PLAIN_COLUMNS, ...MEDIA_COLUMNS]) };
     };
     const made = new Map<boolean, ReturnType<typeof inserters>>();
-    const pathIndexed = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = '${PATH_INDEX}'`);
     const transaction = sqlite.transaction((records: FileRecord[]) => {
-      const upsert = pathIndexed.get() !== undefined;
+      const upsert = hasPathIndex(sqlite);
       if (!upsert && !isLoadingHere(sqlite)) return false;
       if (!made.has(upsert)) made.set(upsert, inserters(upsert));
       const { plain, full } = made.get(upsert)!;
@@ -210,13 +209,7 @@ export class FileWriter {
       return true;
     });
     this.write = (records) => transaction.immediate(records);
-    // Outside a transaction, since another process's load needs the catalog to end.
-    this.waitForLoads = () => {
-      waitWhileLoadingElsewhere(sqlite);
-      if (!isLoadingHere(sqlite) && rebuildDeferredIndexes(sqlite) === 0 && pathIndexed.get() === undefined) {
-        throw new KineticsError(`the catalog ${sqlite.name} has no index ${PATH_INDEX} on disk_files, and none set aside: it was changed by hand`);
-      }
-    };
+    this.catalog = catalog;
   }
 
   add(record: FileRecord): void {
@@ -224,12 +217,41 @@ export class FileWriter {
     if (this.pending.length >= WRITE_BATCH) this.flush();
   }
 
+  /**
+   * Writes what was added. Inside a caller's transaction (fetch writes a shard's files with its members) it cannot
+   * wait for another process's first scan, which needs the catalog to end: such a caller asks readyToWrite first.
+   */
   flush(): void {
-    // The path index set aside by another process's first scan (since this writer opened the catalog): wait for that
-    // scan to end, or put back what a killed one left, then write.
-    while (!this.write(this.pending)) this.waitForLoads();
+    while (!this.write(this.pending)) {
+      if (this.catalog.sqlite.inTransaction) throw loadingElsewhere(this.catalog.sqlite);
+      waitForPathIndex(this.catalog);
+    }
     this.written += this.pending.length;
     this.pending = [];
+  }
+
+  /** Waits, outside any transaction, until this writer can write (see waitForPathIndex). */
+  readyToWrite(): void {
+    waitForPathIndex(this.catalog);
+  }
+}
+
+export function hasPathIndex(sqlite: Catalog['sqlite']): boolean {
+  return sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(PATH_INDEX) !== undefined;
+}
+
+/**
+ * Until paths can be upserted, or this process's own first scan is loading them: the path index set aside by
+ * another process's first scan (begun after this one opened the catalog) comes back when that scan ends, and what
+ * a killed one left is put back here. Outside a transaction: the other process needs the catalog to end its load.
+ */
+export function waitForPathIndex(catalog: Catalog): void {
+  const { sqlite } = catalog;
+  while (!hasPathIndex(sqlite) && !isLoadingHere(sqlite)) {
+    waitWhileLoadingElsewhere(sqlite);
+    if (!isLoadingHere(sqlite) && rebuildDeferredIndexes(sqlite) === 0 && !hasPathIndex(sqlite)) {
+      throw new KineticsError(`the catalog ${sqlite.name} has no index ${PATH_INDEX} on disk_files, and none set aside: it was changed by hand`);
+    }
   }
 }
 

@@ -150,6 +150,7 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
     }
     // The files and the shard extracted with its members are one commit: killed between the two, a shard stayed
     // `downloaded` with its members unknown, and a rerun that found its clips on disk never learned them.
+    writer.readyToWrite();
     catalog.sqlite.transaction(() => {
       writer.flush();
       if (result.state === 'extracted') recordShardMembers(catalog, [{ ...shard, members: result.memberBytes, damaged, sha256 }], { extracted: true });

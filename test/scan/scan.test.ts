@@ -381,6 +381,46 @@ test("a writer that finds the path index set aside by a killed first scan puts i
   await catalog.close();
 });
 
+test('two names that are not UTF-8 and read as the same path: a first scan records one file and puts every index back', async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const root = join(tempDir(), 'videos');
+  mkdirSync(root);
+  // café in Latin-1 and caf + è: each bad byte reads as U+FFFD, so both are `caf\uFFFD.txt`.
+  for (const byte of [0xe9, 0xe8]) writeFileSync(Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([byte]), Buffer.from('.txt')]), 'x');
+  writeFileSync(join(root, 'ok.txt'), 'x');
+  await scan(catalog, { roots: [root], verify: false, quick: false });
+  assert.deepEqual(catalog.sqlite.prepare('SELECT path FROM disk_files ORDER BY path').pluck().all(), [join(root, 'caf\uFFFD.txt'), join(root, 'ok.txt')]);
+  assert.deepEqual(catalog.sqlite.prepare('SELECT name FROM deferred_indexes').all(), []);
+  assert.ok(catalog.sqlite.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(PATH_INDEX));
+  await catalog.close();
+});
+
+test("a writer inside a transaction (fetch's files with their shard) does not wait for another process's first scan, which needs the catalog to end: it says so at once", async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const rootId = scanRootId(catalog, '/videos');
+  deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => true);
+  const loader = spawn('sleep', ['30']); // the first scan, still running
+  catalog.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(String(loader.pid));
+  try {
+    const writer = new FileWriter(catalog);
+    const started = Date.now();
+    assert.throws(
+      () =>
+        catalog.sqlite.transaction(() => {
+          writer.add(fileRecord({ path: '/videos/a.mp4', dir: '/videos', name: 'a.mp4', bytes: 1, mtimeMs: 0 }, rootId, false, 'now'));
+          writer.flush();
+        })(),
+      (error: Error & { exitCode?: number }) => /being loaded for the first time by another process/.test(error.message) && error.exitCode === 75,
+    );
+    assert.ok(Date.now() - started < 1000);
+    assert.equal(catalog.sqlite.prepare('SELECT count(*) FROM disk_files').pluck().get(), 0);
+  } finally {
+    loader.kill();
+    await once(loader, 'exit');
+  }
+  await catalog.close();
+});
+
 test('an empty file: empty when named as a clip or a video, unchecked when named otherwise (a marker, a lock)', () => {
   const recordOf = (name: string) => fileRecord({ path: join('/videos', name), dir: '/videos', name, bytes: 0, mtimeMs: 0 }, 1, false, 'now');
   assert.equal(recordOf('-1DARulHLgw_000007_000017.mp4').status, 'empty');
