@@ -103,6 +103,10 @@ export class Catalog {
       // Another SQLite file is never turned into a catalog (one with no table yet, as a killed first open leaves, is).
       if (existing) refuseOtherDatabases(sqlite, file, { allowEmpty: true });
       refuseNewerSchema(sqlite, options.migrations ?? loadMigrations(), file);
+      // A new catalog is made of 16 KiB pages (set before WAL mode, which fixes the size): a first scan of 200k files
+      // took 3.4–3.7 s instead of 4.2–4.4 s with SQLite's 4 KiB, a quarter as many pages written to the WAL and
+      // copied back. A catalog made before keeps its pages.
+      if (!existing) sqlite.pragma(`page_size = ${PAGE_SIZE}`);
       // Waits, as every statement does, for another program's write (the sqlite3 shell, Python) to end.
       setJournalMode(sqlite, 'WAL', BUSY_WAIT_SECONDS * 1000);
       sqlite.pragma('synchronous = NORMAL');
@@ -176,6 +180,8 @@ export class Catalog {
     if (this.sqlite.open) this.sqlite.close();
   }
 }
+
+export const PAGE_SIZE = 16384;
 
 /**
  * Every command starts with a cold page cache of its own, and a query over 1.5M clips reads the whole table: pages

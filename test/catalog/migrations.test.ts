@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { Catalog } from '../../src/catalog/catalog.js';
+import BetterSqlite3 from 'better-sqlite3';
+import { Catalog, PAGE_SIZE } from '../../src/catalog/catalog.js';
 import { loadMigrations, migrationsDir } from '../../src/catalog/migrations.js';
 import { ingestInto } from '../helpers/catalog.js';
 import { readOnlyView } from '../helpers/mounts.js';
@@ -16,6 +17,25 @@ test('a new catalog gets every migration, in order, each recorded', async () => 
   const views = catalog.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'view'").pluck().all();
   for (const view of ['clips', 'classes', 'shards', 'ava_kinetics', 'ava_actions', 'countix', 'sources']) assert.ok(views.includes(view), view);
   await catalog.close();
+});
+
+test('a new catalog is made of 16 KiB pages; one made with smaller pages keeps them', async () => {
+  const pageSize = (catalog: Catalog) => catalog.sqlite.pragma('page_size', { simple: true });
+  const fresh = Catalog.open(join(tempDir(), 'catalog.db'));
+  assert.equal(pageSize(fresh), PAGE_SIZE);
+  await fresh.close();
+  const file = join(tempDir(), 'catalog.db');
+  const old = Catalog.open(file, { migrations: loadMigrations().filter((migration) => migration.id <= 17) });
+  await old.close();
+  const made = new BetterSqlite3(file);
+  made.pragma('journal_mode = DELETE');
+  made.pragma('page_size = 4096');
+  made.exec('VACUUM'); // as an earlier build made it
+  made.close();
+  const upgraded = Catalog.open(file);
+  assert.equal(pageSize(upgraded), 4096);
+  assert.equal(upgraded.sqlite.prepare('SELECT max(id) FROM schema_migrations').pluck().get(), loadMigrations().at(-1)!.id);
+  await upgraded.close();
 });
 
 test('opening an older catalog upgrades it with the migrations it lacks, keeping its rows', async () => {
