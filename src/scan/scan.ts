@@ -95,6 +95,8 @@ export interface ScanSummary {
 /** A recorded file, and whether this walk found it again. */
 type SeenFile = KnownFile & { found?: boolean };
 
+const NOTHING_KNOWN: ReadonlyMap<string, SeenFile> = new Map();
+
 /**
  * Catalogs the files under each root where they are. A file whose size and mtime are unchanged is not read again
  * (its status stands); a changed one is re-verified when it had been verified; vanished files become `gone`.
@@ -145,7 +147,7 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
     settleMembersByDecoding(catalog, summary.roots);
   }
   summary.decoded = progress.decoded;
-  Object.assign(summary, fileFindings(catalog, summary.roots));
+  Object.assign(summary, fileFindings(catalog, summary.roots, summary.seen));
   summary.archives = recogniseShardArchives(catalog, summary.roots);
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
@@ -167,10 +169,10 @@ async function scanRoot(
   const knownByDir = new Map<string, Map<string, SeenFile>>();
   // Known files are looked up by folder whatever root recorded them, so overlapping roots see each other's files.
   const firstScan = !holdsDiskFiles(catalog);
-  const knownIn = (dir: string) => {
+  const knownIn = (dir: string): ReadonlyMap<string, SeenFile> => {
     let files = knownByDir.get(dir);
     if (!files) {
-      if (firstScan) return new Map<string, SeenFile>();
+      if (firstScan) return NOTHING_KNOWN;
       files = new Map(filesIn(dir).map((row) => [row.path, row]));
       knownByDir.set(dir, files);
     }

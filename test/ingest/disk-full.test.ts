@@ -10,7 +10,7 @@ import { sampleBucket, tempDir } from '../helpers/temp.js';
 
 test('a disk that fills up during ingest: one line, exit 74, the catalog whole; after freeing space a rerun finishes', async (t) => {
   const home = tempDir();
-  await onSmallDisk(t, home, '1m', async () => {
+  await onSmallDisk(t, home, '2m', async () => {
     const full = await runCli(['ingest', '--source', sampleBucket, '--home', home]);
     assert.equal(full.code, 74, full.stderr);
     const lines = full.stderr.split('\n').filter((line) => line.startsWith('kinetics:'));
@@ -100,7 +100,8 @@ test('a disk that fills up during scan: one line, exit 74, never a stack trace',
     for (let index = 0; index < 1000; index++) writeFileSync(join(dir, `${(folder * 1000 + index).toString(36).padStart(11, '-')}_000001_000011.mp4`), '');
   }
   const disk = tempDir();
-  await onSmallDisk(t, disk, '2m', async () => {
+  // Room for the catalog and a megabyte: not for 20,000 files.
+  await onSmallDisk(t, disk, `${Math.ceil(statSync(roomy).size / 1024) + 1024}k`, async () => {
     copyFileSync(roomy, join(disk, 'catalog.db'));
     const result = await runCli(['scan', tree, '--db', join(disk, 'catalog.db')]);
     assert.equal(result.code, 74, result.stderr);
@@ -117,7 +118,8 @@ test('a full folder for temporary files while the clip indexes are built: one li
   writeFileSync(join(bucket, '400', 'annotations', 'train.csv'), `${rows.join('\n')}\n`);
   const db = join(tempDir(), 'catalog.db');
   const temporary = tempDir();
-  await onSmallDisk(t, temporary, '64k', async () => {
+  // Room for the statement journals of the migrations (a few 16 KiB pages each), not for the sort's runs.
+  await onSmallDisk(t, temporary, '256k', async () => {
     const full = await spawnCli(['ingest', '--source', bucket, '--db', db, '--no-downstream'], { env: { SQLITE_TMPDIR: temporary } });
     assert.equal(full.code, 74, full.stderr);
     assert.match(full.stderr, new RegExp(`^kinetics: the disk of SQLite's temporary files \\(${temporary}: SQLITE_TMPDIR, else TMPDIR, moves them\\) is full;`, 'm'), 'the folder that filled, not the catalog\'s');

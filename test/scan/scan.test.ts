@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { deferIndexesIfEmpty } from '../../src/catalog/deferred-indexes.js';
-import { FileWriter, scanRootId } from '../../src/catalog/disk-files.js';
+import { FileWriter, fileFindings, scanRootId } from '../../src/catalog/disk-files.js';
 import { fileRecord } from '../../src/scan/file-record.js';
 import { type ScanSummary, scan } from '../../src/scan/scan.js';
 import { PATH_INDEX } from '../../src/catalog/statistics.js';
@@ -418,6 +418,24 @@ test("a writer inside a transaction (fetch's files with their shard) does not wa
     loader.kill();
     await once(loader, 'exit');
   }
+  await catalog.close();
+});
+
+test("a scan's findings read through the path index or the whole table, by how many files the roots hold: the same counts", async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const writer = new FileWriter(catalog);
+  for (const [root, files] of [['/a', 8], ['/b', 100]] as const) {
+    const rootId = scanRootId(catalog, root);
+    for (let index = 0; index < files; index++) {
+      const name = index % 3 === 0 ? `${String(index).padStart(11, 'k')}_000000_000010.mp4` : `notes ${index}.txt`;
+      writer.add(fileRecord({ path: `${root}/${name}`, dir: root, name, bytes: index % 4 === 0 ? 0 : 5, mtimeMs: 0 }, rootId, false, 'now'));
+    }
+  }
+  writer.flush();
+  const fewOfMany = fileFindings(catalog, ['/a'], 8);
+  assert.deepEqual(fileFindings(catalog, ['/a'], 1_000), fewOfMany);
+  assert.deepEqual(fewOfMany, { unknown: 8, damaged: 0, undecodable: 0, empty: 1, short: 0 });
+  assert.notDeepEqual(fileFindings(catalog, ['/b'], 100), fewOfMany);
   await catalog.close();
 });
 
