@@ -254,7 +254,7 @@ export function waitForPathIndex(catalog: Catalog): void {
   while (!hasPathIndex(sqlite) && !isLoadingHere(sqlite)) {
     waitWhileLoadingElsewhere(sqlite);
     if (!isLoadingHere(sqlite) && rebuildDeferredIndexes(sqlite) === 0 && !hasPathIndex(sqlite)) {
-      throw new KineticsError(`the catalog ${sqlite.name} has no index ${PATH_INDEX} on disk_files, and none set aside: it was changed by hand`);
+      throw new KineticsError(`the catalog ${sqlite.name} is damaged: disk_files has no index ${PATH_INDEX}, and none is set aside`, 65);
     }
   }
 }
