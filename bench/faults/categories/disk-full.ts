@@ -47,9 +47,13 @@ function expectDiskFull(t: TryContext, run: CliRun, codes = [74]): boolean {
   return ok;
 }
 
-/** Every file recorded as ingested is the source's file, whole (what was loaded before the full disk stands). */
+/**
+ * Every file recorded as ingested is the source's file, whole (what was loaded before the full disk stands). A disk
+ * too small for the new catalog's schema (16 KiB pages) fills during its first migrations: nothing was loaded.
+ */
 async function expectLoadedFilesWhole(t: TryContext): Promise<void> {
   if (!existsSync(t.db)) return;
+  if (queryRows(t.db, "SELECT 1 FROM sqlite_master WHERE name = 'sources'").length === 0) return;
   const bucket = await sampleBucket();
   for (const row of queryRows<{ path: string; sha256: string }>(t.db, 'SELECT path, sha256 FROM sources')) {
     t.check(row.sha256 === sha256File(join(bucket, row.path)), `${row.path} is recorded with a sha256 that is not the file's`);
