@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import type { WalkOptions } from './walk-tree.js';
+import { type WalkOptions, unnameable } from './walk-tree.js';
 
 const [DIGIT_0, DOT, MINUS] = ['0', '.', '-'].map((character) => character.charCodeAt(0)) as [number, number, number];
 
@@ -78,6 +78,11 @@ export function walkWithFind(root: string, options: Omit<WalkOptions, 'knownDirs
         } else {
           const third = record.indexOf('\t', second + 1);
           const path = record.slice(third + 1);
+          const notNamed = unnameable(path);
+          if (notNamed) {
+            options.onUnreadable(path, notNamed);
+            continue;
+          }
           const lastSlash = path.lastIndexOf('/');
           options.onFile({
             path,

@@ -24,6 +24,14 @@ export interface WalkOptions {
 }
 
 /**
+ * Why a walked file is passed over: a name that is not UTF-8 reads with U+FFFD for its bad bytes, a path that no
+ * command can open (Node's lstat says it is not there), and two such names can read the same.
+ */
+export function unnameable(path: string): NodeJS.ErrnoException | undefined {
+  return path.includes('\uFFFD') ? new Error('its name is not UTF-8') : undefined;
+}
+
+/**
  * A depth-first walk with one readdir per folder and one lstat per file: faster on Node 20 than its recursive
  * readdir, and it gives sizes and mtimes. Symbolic links below the root are not followed (exports make trees of
  * links into the real files, which would otherwise be counted twice); a root that is a link is.
@@ -58,6 +66,11 @@ export function walkTree(root: string, options: WalkOptions): void {
       if (entry.isDirectory()) {
         stack.push({ path: child, parent: path });
       } else if (entry.isFile()) {
+        const notNamed = unnameable(child);
+        if (notNamed) {
+          options.onUnreadable(child, notNamed);
+          continue;
+        }
         try {
           const info = lstatSync(child);
           options.onFile({ path: child, dir: path, name: entry.name, bytes: info.size, mtimeMs: Math.trunc(info.mtimeMs) });

@@ -5,7 +5,7 @@ import { mkdirSync, realpathSync, rmSync, statSync, symlinkSync, truncateSync, u
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
-import { deferIndexesIfEmpty } from '../../src/catalog/deferred-indexes.js';
+import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
 import { FileWriter, fileFindings, scanRootId } from '../../src/catalog/disk-files.js';
 import { fileRecord } from '../../src/scan/file-record.js';
 import { type ScanSummary, scan } from '../../src/scan/scan.js';
@@ -381,15 +381,28 @@ test("a writer that finds the path index set aside by a killed first scan puts i
   await catalog.close();
 });
 
-test('two names that are not UTF-8 and read as the same path: a first scan records one file and puts every index back', async () => {
+test('names that are not UTF-8 are said to be unreadable, not recorded: no path to open, and two can read the same', async () => {
   const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
   const root = join(tempDir(), 'videos');
   mkdirSync(root);
-  // café in Latin-1 and caf + è: each bad byte reads as U+FFFD, so both are `caf\uFFFD.txt`.
-  for (const byte of [0xe9, 0xe8]) writeFileSync(Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([byte]), Buffer.from('.txt')]), 'x');
+  // café in Latin-1 and caf + è: each bad byte reads as U+FFFD, so both are `caf\uFFFD.mp4`.
+  for (const byte of [0xe9, 0xe8]) writeFileSync(Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([byte]), Buffer.from('.mp4')]), 'not a video');
   writeFileSync(join(root, 'ok.txt'), 'x');
-  await scan(catalog, { roots: [root], verify: false, quick: false });
-  assert.deepEqual(catalog.sqlite.prepare('SELECT path FROM disk_files ORDER BY path').pluck().all(), [join(root, 'caf\uFFFD.txt'), join(root, 'ok.txt')]);
+  const summary = await scan(catalog, { roots: [root], verify: true, quick: false });
+  assert.deepEqual(summary.unreadable, [0, 1].map(() => ({ path: join(root, 'caf\uFFFD.mp4'), error: 'its name is not UTF-8' })));
+  assert.deepEqual(catalog.sqlite.prepare('SELECT path FROM disk_files').pluck().all(), [join(root, 'ok.txt')]);
+  await catalog.close();
+});
+
+test('a path a first load wrote twice is kept once when its unique index is built, the later row: the index and the rest come back', async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const rootId = scanRootId(catalog, '/videos');
+  deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => true);
+  const writer = new FileWriter(catalog);
+  for (const bytes of [1, 2]) writer.add(fileRecord({ path: '/videos/a.mp4', dir: '/videos', name: 'a.mp4', bytes, mtimeMs: 0 }, rootId, false, 'now'));
+  writer.flush();
+  rebuildDeferredIndexes(catalog.sqlite);
+  assert.deepEqual(catalog.sqlite.prepare('SELECT path, bytes FROM disk_files').all(), [{ path: '/videos/a.mp4', bytes: 2 }]);
   assert.deepEqual(catalog.sqlite.prepare('SELECT name FROM deferred_indexes').all(), []);
   assert.ok(catalog.sqlite.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(PATH_INDEX));
   await catalog.close();
