@@ -363,21 +363,28 @@ test("a first scan writes with the path index set aside and builds it at the end
   await catalog.close();
 });
 
+/** A record of /videos/a.mp4 with these bytes, as a scan writes it. */
+const fileA = (rootId: number, bytes: number) => fileRecord({ path: '/videos/a.mp4', dir: '/videos', name: 'a.mp4', bytes, mtimeMs: 0 }, rootId, false, 'now');
+
+/** One row for /videos/a.mp4, of these bytes, and disk_files' indexes all back. */
+function assertOneFileIndexesBack(catalog: Catalog, bytes: number): void {
+  assert.deepEqual(catalog.sqlite.prepare('SELECT path, bytes FROM disk_files').all(), [{ path: '/videos/a.mp4', bytes }]);
+  assert.deepEqual(catalog.sqlite.prepare('SELECT name FROM deferred_indexes').all(), []);
+  assert.ok(catalog.sqlite.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(PATH_INDEX));
+}
+
 test("a writer that finds the path index set aside by a killed first scan puts it back before writing, and updates that scan's files in place", async () => {
   const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
   const rootId = scanRootId(catalog, '/videos');
-  const record = (bytes: number) => fileRecord({ path: '/videos/a.mp4', dir: '/videos', name: 'a.mp4', bytes, mtimeMs: 0 }, rootId, false, 'now');
   deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => true);
   const killedScan = new FileWriter(catalog);
-  killedScan.add(record(1));
+  killedScan.add(fileA(rootId, 1));
   killedScan.flush();
   catalog.sqlite.prepare("UPDATE catalog_settings SET value = '999999999' WHERE key = 'deferred_by'").run(); // gone
   const writer = new FileWriter(catalog);
-  writer.add(record(2));
+  writer.add(fileA(rootId, 2));
   writer.flush();
-  assert.deepEqual(catalog.sqlite.prepare('SELECT path, bytes FROM disk_files').all(), [{ path: '/videos/a.mp4', bytes: 2 }]);
-  assert.deepEqual(catalog.sqlite.prepare('SELECT name FROM deferred_indexes').all(), []);
-  assert.ok(catalog.sqlite.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(PATH_INDEX));
+  assertOneFileIndexesBack(catalog, 2);
   await catalog.close();
 });
 
@@ -399,12 +406,10 @@ test('a path a first load wrote twice is kept once when its unique index is buil
   const rootId = scanRootId(catalog, '/videos');
   deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => true);
   const writer = new FileWriter(catalog);
-  for (const bytes of [1, 2]) writer.add(fileRecord({ path: '/videos/a.mp4', dir: '/videos', name: 'a.mp4', bytes, mtimeMs: 0 }, rootId, false, 'now'));
+  for (const bytes of [1, 2]) writer.add(fileA(rootId, bytes));
   writer.flush();
   rebuildDeferredIndexes(catalog.sqlite);
-  assert.deepEqual(catalog.sqlite.prepare('SELECT path, bytes FROM disk_files').all(), [{ path: '/videos/a.mp4', bytes: 2 }]);
-  assert.deepEqual(catalog.sqlite.prepare('SELECT name FROM deferred_indexes').all(), []);
-  assert.ok(catalog.sqlite.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(PATH_INDEX));
+  assertOneFileIndexesBack(catalog, 2);
   await catalog.close();
 });
 
@@ -420,7 +425,7 @@ test("a writer inside a transaction (fetch's files with their shard) does not wa
     assert.throws(
       () =>
         catalog.sqlite.transaction(() => {
-          writer.add(fileRecord({ path: '/videos/a.mp4', dir: '/videos', name: 'a.mp4', bytes: 1, mtimeMs: 0 }, rootId, false, 'now'));
+          writer.add(fileA(rootId, 1));
           writer.flush();
         })(),
       (error: Error & { exitCode?: number }) => /being loaded for the first time by another process/.test(error.message) && error.exitCode === 75,
