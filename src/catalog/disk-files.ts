@@ -92,10 +92,21 @@ export function recordedRank(catalog: Catalog, path: string, bytes: number, mtim
   return row?.serve_rank;
 }
 
-/** The recorded files of one folder, whatever root recorded them. */
+const FOLDER_INDEX = 'disk_files_by_dir';
+
+/**
+ * The recorded files of one folder, whatever root recorded them. Through the folder index whatever the statistics
+ * say: those of a first scan of one folder rate the index useless (every file in the same folder), and a scan of
+ * 200k files after it read the whole growing table once per folder (22 s instead of 4.7 s).
+ */
 export function knownFilesReader(catalog: Catalog): (dir: string) => KnownFile[] {
-  const select = catalog.sqlite.prepare('SELECT path, bytes, mtime_ms, status, verified FROM disk_files WHERE dir = ?');
+  const select = catalog.sqlite.prepare(knownFilesQuery(catalog));
   return (dir) => select.all(dir) as KnownFile[];
+}
+
+export function knownFilesQuery(catalog: Catalog): string {
+  const byDir = hasIndex(catalog.sqlite, FOLDER_INDEX) ? `INDEXED BY ${FOLDER_INDEX}` : ''; // aside while a first scan loads
+  return `SELECT path, bytes, mtime_ms, status, verified FROM disk_files ${byDir} WHERE dir = ?`;
 }
 
 /** The paths strictly under `root`: greater than `root/`, less than `root` followed by the character after '/'. */
@@ -241,7 +252,11 @@ export class FileWriter {
 }
 
 export function hasPathIndex(sqlite: Catalog['sqlite']): boolean {
-  return sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(PATH_INDEX) !== undefined;
+  return hasIndex(sqlite, PATH_INDEX);
+}
+
+function hasIndex(sqlite: Catalog['sqlite'], name: string): boolean {
+  return sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) !== undefined;
 }
 
 /**

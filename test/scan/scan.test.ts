@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
-import { FileWriter, fileFindings, scanRootId } from '../../src/catalog/disk-files.js';
+import { FileWriter, fileFindings, knownFilesQuery, scanRootId } from '../../src/catalog/disk-files.js';
 import { fileRecord } from '../../src/scan/file-record.js';
 import { type ScanSummary, scan } from '../../src/scan/scan.js';
 import { PATH_INDEX } from '../../src/catalog/statistics.js';
@@ -454,6 +454,19 @@ test("a scan's findings read through the path index or the whole table, by how m
   assert.deepEqual(fileFindings(catalog, ['/a'], 1_000), fewOfMany);
   assert.deepEqual(fewOfMany, { unknown: 8, damaged: 0, undecodable: 0, empty: 1, short: 0 });
   assert.notDeepEqual(fileFindings(catalog, ['/b'], 100), fewOfMany);
+  await catalog.close();
+});
+
+test("a scan reads what it knows of a folder through the folder index even where a first scan's statistics rate it useless", async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const root = join(tempDir(), 'one folder');
+  mkdirSync(root);
+  for (let index = 0; index < 50; index++) writeFileSync(join(root, `file ${index}.txt`), 'x');
+  await scan(catalog, { roots: [root], verify: false, quick: false });
+  const plan = (sql: string) => (catalog.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('/elsewhere') as { detail: string }[]).map((row) => row.detail);
+  // What the statistics say of one folder: the planner would read every file, once per folder a later scan reads.
+  assert.deepEqual(plan('SELECT path FROM disk_files WHERE dir = ?'), ['SCAN disk_files']);
+  assert.deepEqual(plan(knownFilesQuery(catalog)), ['SEARCH disk_files USING INDEX disk_files_by_dir (dir=?)']);
   await catalog.close();
 });
 
