@@ -2,7 +2,8 @@
  * npm run bench:scan — `kinetics scan` of a 200,000-file tree in 700 folders against a plain Python walker that
  * stats every file into SQLite (bench/python-walker.py), the same walker keeping what the catalog keeps (a fairer
  * baseline: a folder index, a status, the file serving each clip), and `find DIR -type f -printf '%s\n'`, in the
- * same run, in rounds (BENCH_ROUNDS, 3: their medians are compared); an unchanged `--quick` rescan; `--verify` of 10,000 small MP4s and its unchanged rescan; `--decode` of
+ * same run, in rounds (BENCH_ROUNDS, 3: their medians are compared); an unchanged `--quick` rescan; the same tree
+ * scanned into a catalog holding another root's files; `--verify` of 10,000 small MP4s and its unchanged rescan; `--decode` of
  * real H.264 clips against mmaction2's check (every frame of each clip decoded, here by ffmpeg, with as many
  * processes at once), once for clips of one keyframe (x264's default for a 10 s clip) and once with one each 2 s.
  * Also the floor any SQLite catalog of that tree pays through better-sqlite3: the same paths, sizes and mtimes
@@ -125,6 +126,12 @@ const sameAnswersSeconds = rounds.sameAnswers.median;
 const quick = time(['scan', big, '--quick', '--db', db, '--json']);
 const plainRescan = time(['scan', big, '--db', db, '--json']);
 
+// A catalog that already holds another root's files (one folder, whose statistics rate the folder index useless):
+// the big tree's files are upserted with every index live, the way any scan after the first writes.
+const afterOther = join(work, 'after-other.db');
+time(['scan', buildTree(join(benchWork, 'one-folder-tree'), 300, 1), '--db', afterOther, '--json']);
+const afterOtherRoot = time(['scan', big, '--db', afterOther, '--json']);
+
 const verifyDb = join(work, 'verify.db');
 const verifyFirst = time(['scan', small, '--verify', '--db', verifyDb, '--json']);
 const verifyRescan = time(['scan', small, '--verify', '--db', verifyDb, '--json']);
@@ -141,6 +148,7 @@ line('ratio scan / find (then goal ≤ 2)', (first / findSeconds).toFixed(2));
 line('floor: better-sqlite3 insert + unique path index', `${floor.toFixed(2)} s (${(floor / findSeconds).toFixed(2)}× find, rows already in memory)`);
 line('unchanged rescan --quick', `${quick.toFixed(2)} s (${(quick / first).toFixed(2)}× the first; goal ≤ 0.3)`);
 line('unchanged rescan without --quick', `${plainRescan.toFixed(2)} s (${(plainRescan / first).toFixed(2)}× the first)`);
+line('the same tree scanned after another root', `${afterOtherRoot.toFixed(2)} s (${(afterOtherRoot / first).toFixed(2)}× the first; indexes live, upserts)`);
 line('--verify, 10,000 small MP4s', `${verifyFirst.toFixed(2)} s (${Math.round(10_000 / verifyFirst)} files/s)`);
 line('unchanged --verify rescan', `${verifyRescan.toFixed(2)} s (${(verifyRescan / verifyFirst).toFixed(2)}× the first; goal ≤ 0.5)`);
 

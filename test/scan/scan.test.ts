@@ -363,8 +363,9 @@ test("a first scan writes with the path index set aside and builds it at the end
   await catalog.close();
 });
 
-/** A record of /videos/a.mp4 with these bytes, as a scan writes it. */
-const fileA = (rootId: number, bytes: number) => fileRecord({ path: '/videos/a.mp4', dir: '/videos', name: 'a.mp4', bytes, mtimeMs: 0 }, rootId, false, 'now');
+/** A record of /videos/NAME with these bytes, as a scan writes it. */
+const videoFile = (name: string, rootId: number, bytes: number) => fileRecord({ path: `/videos/${name}`, dir: '/videos', name, bytes, mtimeMs: 0 }, rootId, false, 'now');
+const fileA = (rootId: number, bytes: number) => videoFile('a.mp4', rootId, bytes);
 
 /** One row for /videos/a.mp4, of these bytes, and disk_files' indexes all back. */
 function assertOneFileIndexesBack(catalog: Catalog, bytes: number): void {
@@ -372,6 +373,42 @@ function assertOneFileIndexesBack(catalog: Catalog, bytes: number): void {
   assert.deepEqual(catalog.sqlite.prepare('SELECT name FROM deferred_indexes').all(), []);
   assert.ok(catalog.sqlite.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(PATH_INDEX));
 }
+
+test("an upsert writes a record's columns and sets back to NULL what it leaves empty (a rewritten file is unverified until read again), keeping ids", async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const rootId = scanRootId(catalog, '/videos');
+  const media = { codec: 'avc1', width: 64, height: 48, frames: 250, fps: 25, hasAudio: true };
+  const fileB = (bytes: number) => videoFile('b.mp4', rootId, bytes);
+  const writer = new FileWriter(catalog);
+  writer.add({ ...fileA(rootId, 1), media, sha256: 'aa' });
+  writer.add(fileB(1));
+  writer.flush();
+  catalog.sqlite.exec("UPDATE disk_files SET candidates = 'x', decoded = 1");
+  const read = () => catalog.sqlite.prepare('SELECT id, path, bytes, codec, has_audio, sha256, candidates, decoded FROM disk_files ORDER BY path').all();
+  const [a, b] = read() as { id: number }[];
+  writer.add(fileA(rootId, 2));
+  writer.add({ ...fileB(2), media: { ...media, hasAudio: false }, sha256: 'bb' });
+  writer.flush();
+  assert.deepEqual(read(), [
+    { id: a!.id, path: '/videos/a.mp4', bytes: 2, codec: null, has_audio: null, sha256: null, candidates: null, decoded: null },
+    { id: b!.id, path: '/videos/b.mp4', bytes: 2, codec: 'avc1', has_audio: 0, sha256: 'bb', candidates: null, decoded: null },
+  ]);
+  await catalog.close();
+});
+
+test('records are committed once they have gathered for a second, without waiting for a flush', async () => {
+  const file = join(tempDir(), 'catalog.db');
+  const catalog = Catalog.open(file);
+  const writer = new FileWriter(catalog);
+  const rootId = scanRootId(catalog, '/videos');
+  writer.add(fileA(rootId, 1));
+  const committed = () => queryAll<{ count: number }>(file, 'SELECT count(*) AS count FROM disk_files');
+  assert.deepEqual(await committed(), [{ count: 0 }]);
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  writer.add(videoFile('b.mp4', rootId, 1));
+  assert.deepEqual(await committed(), [{ count: 2 }]);
+  await catalog.close();
+});
 
 test("a writer that finds the path index set aside by a killed first scan puts it back before writing, and updates that scan's files in place", async () => {
   const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
