@@ -9,7 +9,7 @@ import { catalogNotice } from './catalog-notice.js';
  * What a table's triggers do row by row, done at once when its indexes are rebuilt, before the triggers come back;
  * the triggers are set aside with the indexes only where such a statement stands in for them. For disk_files:
  * best_files refilled, then the statuses it gives the clips (one UPDATE costs a third less than a trigger run per
- * file); a table's indexes are set aside only while it is empty, so it is filled from scratch, best rows first, as
+ * file); disk_files' indexes are set aside only while it is empty, so it is filled from scratch, best rows first, as
  * disk_files_best_first orders them, so that the first row of a clip is the one that serves it. For
  * clip_annotations: one row per (clip_key, version, split), checked once (RAISE() stands only in triggers: a
  * temporary table's trigger refuses the first key found twice).
@@ -51,23 +51,24 @@ const TRIGGER_STAND_INS: Record<string, { name: string; sql: string; triggersOf:
 };
 
 /**
- * A bulk load into an empty table runs several times faster without its secondary indexes, and without triggers
- * run for every row. Their definitions are kept in `deferred_indexes` in the same transaction that drops them, with
- * the process loading, so that an interrupted load (even kill -9) gets them back the next time the catalog is
- * opened (see Catalog.open), while a load still running is left to rebuild them itself. They come back in the
- * order they were set aside: indexes, what stands in for the triggers (it reads through them), triggers. Whether the
- * load starts empty is asked inside that transaction: of two processes starting at once, only the first sets them
- * aside, and none does while another load has set its own aside. Returns how many indexes were set aside.
+ * A bulk load into an empty (or nearly empty) table runs several times faster without its secondary indexes, and
+ * without triggers run for every row. Their definitions are kept in `deferred_indexes` in the same transaction that
+ * drops them, with the process loading, so that an interrupted load (even kill -9) gets them back the next time the
+ * catalog is opened (see Catalog.open), while a load still running is left to rebuild them itself. They come back
+ * in the order they were set aside: indexes, what stands in for the triggers (it reads through them), triggers.
+ * Whether the load starts from scratch (`fromScratch`: the table empty, or as good as) is asked inside that
+ * transaction: of two processes starting at once, only the first sets them aside, and none does while another load
+ * has set its own aside. Returns how many indexes were set aside.
  */
-export function deferIndexesIfEmpty(db: Database, table: string, isEmpty: () => boolean): number {
+export function deferIndexesIf(db: Database, table: string, fromScratch: () => boolean): number {
   const giveUpAt = Date.now() + BUSY_WAIT_SECONDS * 1000;
   for (;;) {
     waitWhileLoadingElsewhere(db, giveUpAt);
     const setAsideIndexes = db
       .transaction(() => {
         if (isLoadingElsewhere(db)) return undefined; // begun since: wait for it too
-        // Empty, and not being loaded already (by this process, or one that is gone and left them to be rebuilt).
-        if (!isEmpty() || hasDeferredIndexes(db)) return 0;
+        // From scratch, and not being loaded already (by this process, or one that is gone and left them to be rebuilt).
+        if (!fromScratch() || hasDeferredIndexes(db)) return 0;
         db.prepare("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', ?), ('deferred_table', ?)").run(THIS_PROCESS, table);
         const keep = db.prepare('INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)');
         const { indexes, entries } = setAside(db, table);

@@ -2,7 +2,7 @@ import { sep } from 'node:path';
 import { BulkInserter } from './bulk-insert.js';
 import type { MediaInfo } from '../scan/video-integrity.js';
 import type { Catalog } from './catalog.js';
-import { deferIndexesIfEmpty, hasAbandonedIndexes, isLoadingHere, loadingElsewhere, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
+import { deferIndexesIf, hasAbandonedIndexes, isLoadingHere, loadingElsewhere, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
 import { KineticsError } from '../errors.js';
 import { PATH_INDEX, refreshFileStatistics } from './statistics.js';
 
@@ -70,7 +70,7 @@ export function holdsDiskFiles(catalog: Catalog): boolean {
  * rebuilt after, with best_files filled in one statement (see deferred-indexes), also when the recording fails.
  */
 export async function recordingFiles<T>(catalog: Catalog, body: () => Promise<T>): Promise<T> {
-  deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => !holdsDiskFiles(catalog));
+  deferIndexesIf(catalog.sqlite, 'disk_files', () => !holdsDiskFiles(catalog));
   try {
     return await body();
   } finally {
@@ -216,9 +216,12 @@ export class FileWriter {
     const transaction = sqlite.transaction((records: FileRecord[]) => {
       if (hasPathIndex(sqlite)) {
         staging ??= stagingArea(sqlite, into);
-        insertRecords(staging.records, records);
-        staging.upsert.run();
-        staging.clear.run();
+        try {
+          insertRecords(staging.records, records);
+          staging.upsert.run();
+        } finally {
+          staging.clear.run();
+        }
       } else if (isLoadingHere(sqlite)) insertRecords((loading ??= into('disk_files')), records);
       else return false;
       return true;

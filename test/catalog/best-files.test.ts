@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
-import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
+import { deferIndexesIf, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
 import { loadMigrations } from '../../src/catalog/migrations.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -68,13 +68,13 @@ test('a first load with indexes and triggers set aside fills best_files as the d
   for (const key of clipKeys.slice(0, 30)) {
     db.prepare("INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end) VALUES (1, 'k400', 'val', ?, substr(?, 1, 11), 0, 10)").run(key, key);
   }
-  assert.equal(deferIndexesIfEmpty(db, 'disk_files', () => true), 4, "the path index too: a first load's inserts look no path up");
+  assert.equal(deferIndexesIf(db, 'disk_files', () => true), 4, "the path index too: a first load's inserts look no path up");
   assert.equal(
     db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('disk_files', 'best_files')").pluck().get(),
     0,
     'no trigger runs for each row of the load',
   );
-  assert.equal(deferIndexesIfEmpty(db, 'disk_files', () => true), 0, 'a second load finds them set aside already');
+  assert.equal(deferIndexesIf(db, 'disk_files', () => true), 0, 'a second load finds them set aside already');
   const insert = db.prepare(
     `INSERT INTO disk_files (id, path, dir, root_id, bytes, mtime_ms, clip_key, is_replacement, status, scanned_at, serve_rank, duration)
      VALUES (?, ?, '/v', 1, 1, ?, ?, 0, ?, 'now', ?, ?)`,
@@ -106,7 +106,7 @@ test('what an interrupted first scan set aside comes back before the migrations 
   const file = join(tempDir(), 'catalog.db');
   const current = loadMigrations();
   const loading = Catalog.open(file, { migrations: current });
-  deferIndexesIfEmpty(loading.sqlite, 'disk_files', () => true);
+  deferIndexesIf(loading.sqlite, 'disk_files', () => true);
   loading.sqlite.prepare("UPDATE catalog_settings SET value = '999999999' WHERE key = 'deferred_by'").run(); // a process gone
   await loading.close();
   const next = { id: current.at(-1)!.id + 1, name: 'next', sql: 'DROP TRIGGER disk_files_best_on_delete;', sha256: 'x' };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { annotationWriter, loadingAnnotations } from '../../src/catalog/clips.js';
-import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
+import { deferIndexesIf, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
 import { loadMigrations } from '../../src/catalog/migrations.js';
 import { THIS_PROCESS } from '../../src/util/process-identity.js';
 import { queryAll } from '../helpers/catalog.js';
@@ -47,7 +47,7 @@ test('one row per (clip_key, version, split): another label, no label, or a key 
 test("a first load sets the key's triggers aside with the indexes, checks every key once, and puts them back", () => {
   const catalog = newCatalog();
   const before = objectsOf(catalog);
-  assert.equal(deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true), 3);
+  assert.equal(deferIndexesIf(catalog.sqlite, 'clip_annotations', () => true), 3);
   assert.deepEqual(objectsOf(catalog), [], 'nothing runs for each row of the load');
   const add = catalog.sqlite.prepare(ADD_CLIP);
   for (let index = 0; index < 500; index++) {
@@ -65,7 +65,7 @@ test("a first load sets the key's triggers aside with the indexes, checks every 
 
 test('a key a first load wrote twice is refused when the triggers would come back: they wait for the next try', () => {
   const catalog = newCatalog();
-  deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true);
+  deferIndexesIf(catalog.sqlite, 'clip_annotations', () => true);
   const add = catalog.sqlite.prepare(ADD_CLIP);
   const key = 'aaaaaaaaaaa_000000_000010';
   add.run('k400', 'val', key, key, 'abseiling');
@@ -101,7 +101,7 @@ test('a first load builds its indexes with a small page cache, sorted by the hel
   assert.ok(Number(sqlite.pragma('threads', { simple: true })) > 0);
   assert.notEqual(sqlite.pragma('temp_store', { simple: true }), 2, 'SQLite gives no helper thread a sort kept in memory');
   const sizes = cacheSizesAt(catalog);
-  deferIndexesIfEmpty(sqlite, 'clip_annotations', () => true);
+  deferIndexesIf(sqlite, 'clip_annotations', () => true);
   const add = sqlite.prepare(ADD_CLIP);
   add.run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
   add.run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'zumba');
@@ -119,7 +119,7 @@ test("a first scan's indexes and its refill of best_files sort with the small ca
     const cacheSize = Number(sqlite.pragma('cache_size', { simple: true }));
     sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
     sqlite.exec("INSERT INTO scan_roots (id, path) VALUES (1, '/v')");
-    deferIndexesIfEmpty(sqlite, 'disk_files', () => true);
+    deferIndexesIf(sqlite, 'disk_files', () => true);
     if (olderBuild) {
       const [refill, statuses] = sqlite.prepare("SELECT sql FROM deferred_indexes WHERE name LIKE '%(%' ORDER BY rowid").pluck().all() as string[];
       sqlite.prepare("DELETE FROM deferred_indexes WHERE name = 'clip statuses (from best_files)'").run();
@@ -143,7 +143,7 @@ test("a first scan's indexes and its refill of best_files sort with the small ca
 test('a load recorded by a process whose id another now has (a reboot, a container) is over: a writer does not wait for it', async () => {
   const catalog = newCatalog();
   catalog.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
-  deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true);
+  deferIndexesIf(catalog.sqlite, 'clip_annotations', () => true);
   // The parent process runs, but started later than the recorded load.
   catalog.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(`${process.ppid}@${hostname()}#1`);
   await catalog.close();
@@ -157,7 +157,7 @@ test("an ingest that finds a killed first load's indexes set aside carries the l
   const names = (catalog: Catalog) => objectsOf(catalog).map((object) => (object as { name: string }).name);
   const killedFirstLoad = async () => {
     const catalog = newCatalog();
-    deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true);
+    deferIndexesIf(catalog.sqlite, 'clip_annotations', () => true);
     catalog.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
     catalog.sqlite.prepare("UPDATE catalog_settings SET value = '999999999' WHERE key = 'deferred_by'").run(); // gone
     await catalog.close();
@@ -206,7 +206,7 @@ test("a catalog an older build is still loading for the first time is not migrat
   const file = join(tempDir(), 'catalog.db');
   const older = loadMigrations().filter((migration) => migration.id < 16);
   const loading = Catalog.open(file, { migrations: older });
-  deferIndexesIfEmpty(loading.sqlite, 'clip_annotations', () => true);
+  deferIndexesIf(loading.sqlite, 'clip_annotations', () => true);
   loading.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(String(process.ppid)); // alive
   await loading.close();
   const writer = await spawnCli(['scan', tempDir(), '--db', file], { env: { KINETICS_BUSY_WAIT: '1' } });
@@ -226,7 +226,7 @@ test("a catalog an older build is still loading for the first time is not migrat
   await upgraded.close();
 });
 
-test('a file loaded again that holds most clip rows drops the indexes and triggers in its transaction, and puts them back with their statistics', () => {
+test('a file loaded again that holds most clip rows is staged, then inserted with the indexes and triggers dropped in its transaction, and puts them back with their statistics', () => {
   const catalog = newCatalog();
   const add = catalog.sqlite.prepare(ADD_CLIP);
   const keys = ['aaaaaaaaaaa_000000_000010', 'bbbbbbbbbbb_000000_000010', 'ccccccccccc_000000_000010', 'ddddddddddd_000000_000010'];
@@ -240,9 +240,9 @@ test('a file loaded again that holds most clip rows drops the indexes and trigge
   const sizes = cacheSizesAt(catalog);
   catalog.sqlite.transaction(() => {
     const writer = annotationWriter(catalog, 1, 'k400', 'val', true);
-    assert.deepEqual(objectsOf(catalog), [], 'dropped while the rows are replaced');
-    assert.equal(catalog.sqlite.prepare('SELECT count(*) FROM clip_annotations').pluck().get(), 0);
     for (const key of keys.slice(1)) writer.add({ split: 'val', youtubeId: key.slice(0, 11), timeStart: 0, timeEnd: 10, label: 'zumba', isCc: null, clipKey: key });
+    assert.deepEqual(objectsOf(catalog), objects, 'staged: how many rows the file has is known at its end');
+    assert.equal(catalog.sqlite.prepare('SELECT count(*) FROM clip_annotations').pluck().get(), 4);
     writer.finish(new Map([['zumba', 3]]));
   })();
   assert.deepEqual(objectsOf(catalog), objects);
@@ -253,11 +253,48 @@ test('a file loaded again that holds most clip rows drops the indexes and trigge
   void catalog.close();
 });
 
+test('a load into a catalog of a few clips (as the sample bucket leaves) sets the indexes aside as a first load does; not once files on disk need them', async () => {
+  const catalog = newCatalog();
+  const add = catalog.sqlite.prepare(ADD_CLIP);
+  for (const key of ['aaaaaaaaaaa_000000_000010', 'bbbbbbbbbbb_000000_000010']) add.run('k400', 'val', key, key, 'abseiling');
+  const objects = objectsOf(catalog);
+  const during = () => loadingAnnotations(catalog, async () => objectsOf(catalog));
+  assert.deepEqual(await during(), []);
+  assert.deepEqual(objectsOf(catalog), objects);
+  catalog.sqlite.exec("INSERT INTO best_files (clip_key, file_id, serve_rank, mtime_ms, status, path, bytes, is_replacement) VALUES ('aaaaaaaaaaa_000000_000010', 1, 0, 0, 'ok', '/a.mp4', 1, 0)");
+  assert.deepEqual(await during(), objects);
+  void catalog.close();
+});
+
+test('a file whose rows are a small share of the table goes in by one statement with the indexes live', () => {
+  const catalog = newCatalog();
+  const add = catalog.sqlite.prepare(ADD_CLIP);
+  for (let index = 0; index < 20; index++) add.run('k400', 'train', `${String(index).padStart(11, 'k')}_000000_000010`, `${String(index).padStart(11, 'k')}`, 'abseiling');
+  catalog.sqlite.exec("UPDATE source_files SET rows = 20; INSERT INTO source_files (id, path, bytes, sha256, rows, ingested_at, version, kind) VALUES (2, 'b.csv', 1, 'x', 0, 'now', 'k400', 'annotations')");
+  const objects = objectsOf(catalog);
+  const sizes = cacheSizesAt(catalog);
+  const key = 'zzzzzzzzzzz_000000_000010';
+  catalog.sqlite.transaction(() => {
+    const writer = annotationWriter(catalog, 2, 'k400', 'val', false);
+    writer.add({ split: 'val', youtubeId: key.slice(0, 11), timeStart: 0, timeEnd: 10, label: 'zumba', isCc: null, clipKey: key });
+    writer.add({ split: 'val', youtubeId: key.slice(0, 11), timeStart: 0, timeEnd: 10, label: 'zumba', isCc: null, clipKey: key });
+    assert.throws(() => writer.finish(new Map([['zumba', 2]])), /UNIQUE constraint failed: clip_annotations\.clip_key/, 'the triggers are live');
+  })();
+  assert.deepEqual(sizes, [], 'no index rebuilt');
+  assert.deepEqual(objectsOf(catalog), objects);
+  assert.equal(catalog.sqlite.prepare("SELECT count(*) FROM clip_annotations WHERE split = 'val'").pluck().get(), 0, 'the statement undone whole');
+  const writer = annotationWriter(catalog, 2, 'k400', 'val', false);
+  writer.add({ split: 'val', youtubeId: key.slice(0, 11), timeStart: 0, timeEnd: 10, label: 'zumba', isCc: null, clipKey: key });
+  writer.finish(new Map([['zumba', 1]]));
+  assert.equal(catalog.sqlite.prepare("SELECT count(*) FROM clip_annotations WHERE split = 'val'").pluck().get(), 1, 'nothing left staged');
+  void catalog.close();
+});
+
 test('while another process loads a catalog for the first time, a writer waits (75 after KINETICS_BUSY_WAIT) and a reader reads; a writer still waiting goes on once it is over', async () => {
   const catalog = newCatalog();
   catalog.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
   catalog.sqlite.exec('DROP TABLE IF EXISTS sqlite_stat1');
-  deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true);
+  deferIndexesIf(catalog.sqlite, 'clip_annotations', () => true);
   const loader = spawn('sleep', ['30']); // stands in for the ingest that set them aside, still running
   catalog.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(String(loader.pid));
   await catalog.close();
@@ -298,7 +335,7 @@ test('a reader of a catalog whose load is gone puts back its indexes with their 
   const catalog = newCatalog();
   catalog.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
   catalog.sqlite.exec('DROP TABLE IF EXISTS sqlite_stat1');
-  deferIndexesIfEmpty(catalog.sqlite, 'clip_annotations', () => true);
+  deferIndexesIf(catalog.sqlite, 'clip_annotations', () => true);
   catalog.sqlite.prepare("UPDATE catalog_settings SET value = '999999999' WHERE key = 'deferred_by'").run(); // gone
   await catalog.close();
   assert.equal((await runCli(['query', 'select count(*) n from clips', '--db', catalog.file])).code, 0);

@@ -5,7 +5,7 @@ import { mkdirSync, realpathSync, rmSync, statSync, symlinkSync, truncateSync, u
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
-import { deferIndexesIfEmpty, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
+import { deferIndexesIf, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
 import { FileWriter, fileFindings, knownFilesQuery, scanRootId } from '../../src/catalog/disk-files.js';
 import { fileRecord } from '../../src/scan/file-record.js';
 import { type ScanSummary, scan } from '../../src/scan/scan.js';
@@ -314,7 +314,7 @@ test('a reader of a catalog whose first scan was interrupted rebuilds the indexe
     triggers: named("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('disk_files', 'best_files')"),
   };
   assert.equal(setAside.triggers.length, 6);
-  deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => true);
+  deferIndexesIf(catalog.sqlite, 'disk_files', () => true);
   const loader = spawn('sleep', ['30']); // stands in for the scan that set them aside, still running
   catalog.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(String(loader.pid));
   await catalog.close();
@@ -413,7 +413,7 @@ test('records are committed once they have gathered for a second, without waitin
 test("a writer that finds the path index set aside by a killed first scan puts it back before writing, and updates that scan's files in place", async () => {
   const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
   const rootId = scanRootId(catalog, '/videos');
-  deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => true);
+  deferIndexesIf(catalog.sqlite, 'disk_files', () => true);
   const killedScan = new FileWriter(catalog);
   killedScan.add(fileA(rootId, 1));
   killedScan.flush();
@@ -441,7 +441,7 @@ test('names that are not UTF-8 are said to be unreadable, not recorded: no path 
 test('a path a first load wrote twice is kept once when its unique index is built, the later row: the index and the rest come back', async () => {
   const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
   const rootId = scanRootId(catalog, '/videos');
-  deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => true);
+  deferIndexesIf(catalog.sqlite, 'disk_files', () => true);
   const writer = new FileWriter(catalog);
   for (const bytes of [1, 2]) writer.add(fileA(rootId, bytes));
   writer.flush();
@@ -453,7 +453,7 @@ test('a path a first load wrote twice is kept once when its unique index is buil
 test("a writer inside a transaction (fetch's files with their shard) does not wait for another process's first scan, which needs the catalog to end: it says so at once", async () => {
   const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
   const rootId = scanRootId(catalog, '/videos');
-  deferIndexesIfEmpty(catalog.sqlite, 'disk_files', () => true);
+  deferIndexesIf(catalog.sqlite, 'disk_files', () => true);
   const loader = spawn('sleep', ['30']); // the first scan, still running
   catalog.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(String(loader.pid));
   try {
