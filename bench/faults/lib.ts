@@ -364,7 +364,7 @@ export function expectExit(t: TryContext, run: CliRun, ...codes: number[]): bool
 }
 
 /** The notices a command may print before its error: another process loading the catalog, its upgrade (README). */
-const CATALOG_NOTICE = /^kinetics: (waiting for another process \(pid .*\) to finish loading |another process \(pid .*\) is loading .* for the first time: |upgrading .* to this build's schema )/;
+const CATALOG_NOTICE = /^kinetics: (waiting for another process \(pid .*\) to finish a bulk load of |another process \(pid .*\) is bulk-loading .*: |upgrading .* to this build's schema )/;
 
 /** The error is one line `kinetics: …` (matching `pattern` when given), as README promises for every exit code. */
 export function expectOneErrorLine(t: TryContext, run: CliRun, pattern?: RegExp): void {

@@ -130,24 +130,24 @@ export function waitWhileLoadingElsewhere(db: Database, giveUpAt = Date.now() + 
   let waited = false;
   while (isLoadingElsewhere(db)) {
     if (Date.now() >= giveUpAt) throw loadingElsewhere(db, `, for more than ${BUSY_WAIT_SECONDS} s`);
-    if (!waited) catalogNotice(`waiting for another process (${describeLoader(db)}) to finish loading ${db.name} for the first time (up to ${BUSY_WAIT_SECONDS} s, KINETICS_BUSY_WAIT)`);
+    if (!waited) catalogNotice(`waiting for another process (${describeLoader(db)}) to finish a bulk load of ${db.name} (up to ${BUSY_WAIT_SECONDS} s, KINETICS_BUSY_WAIT)`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     waited = true;
   }
   return waited;
 }
 
-/** A reader of a catalog another process is loading for the first time hears that its answers are partial. */
+/** A reader of a catalog another process is bulk-loading (its indexes aside) hears that its answers are partial. */
 export function noticePartialAnswers(db: Database): void {
   if (isLoadingElsewhere(db)) {
-    catalogNotice(`another process (${describeLoader(db)}) is loading ${db.name} for the first time: answers cover what it has loaded so far`);
+    catalogNotice(`another process (${describeLoader(db)}) is bulk-loading ${db.name}: answers cover what it has loaded so far`);
   }
 }
 
-/** The condition of a catalog another process is loading for the first time, for the one that cannot go on. */
+/** The condition of a catalog another process is bulk-loading, for the one that cannot go on. */
 export function loadingElsewhere(db: Database, detail = ''): KineticsError {
   return new KineticsError(
-    `the catalog ${db.name} is being loaded for the first time by another process (${describeLoader(db)})${detail}; ` +
+    `the catalog ${db.name} is being bulk-loaded by another process (${describeLoader(db)})${detail}; ` +
       'run this again when it has finished',
     75,
   );

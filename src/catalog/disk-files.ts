@@ -215,6 +215,8 @@ export class FileWriter {
     let loading: RecordInserters | undefined;
     const transaction = sqlite.transaction((records: FileRecord[]) => {
       if (hasPathIndex(sqlite)) {
+        // Again each time: a caller's transaction that rolled back took the table with it (a TEMP table is undone too).
+        sqlite.exec(createStagedFiles);
         staging ??= stagingArea(sqlite, into);
         try {
           insertRecords(staging.records, records);
@@ -273,9 +275,10 @@ function insertRecords({ plain, full }: RecordInserters, records: FileRecord[]):
  * a statement changes (an upsert may abort half-way), once per statement: many-row upserts of 256 records each kept
  * the index pages they touched again and again, 6 GB for 200k files scanned after another scan.
  */
+const createStagedFiles = `CREATE TEMP TABLE IF NOT EXISTS staged_files AS SELECT ${RECORD_COLUMNS.join(', ')} FROM main.disk_files WHERE false`;
+
 function stagingArea(sqlite: Catalog['sqlite'], into: (table: string) => RecordInserters) {
   const columns = RECORD_COLUMNS.join(', ');
-  sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS staged_files AS SELECT ${columns} FROM main.disk_files WHERE false`);
   // A file rewritten is unverified until read again: what its record leaves empty goes back to NULL.
   const set = FILE_COLUMNS.filter((column) => column !== 'path').map((column) => `${column} = ${(RECORD_COLUMNS as readonly string[]).includes(column) ? `excluded.${column}` : 'NULL'}`);
   return {

@@ -135,6 +135,7 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
     const damaged = new Map<string, string>();
     const sha256 = new Map<string, string>();
     const undecodable = undecodableMembers(catalog, shard);
+    const records: FileRecord[] = [];
     for (const [path, written] of result.written) {
       const member = { ...verifiedRecord(path, rootId), sha256: written.sha256 };
       if (member.status === 'short') member.detail = `${member.detail}; ${SHORT_AT_SOURCE}`;
@@ -146,12 +147,14 @@ async function streamShards(catalog: Catalog, shards: PlannedShard[], options: F
       // A member the shard holds twice: its size is that of the last copy, its sum that of the copy kept.
       if (result.memberBytes.get(written.clipKey) === member.bytes) sha256.set(written.clipKey, written.sha256);
       const record = settleSetAside(catalog, path, member);
-      if (record) writer.add(record);
+      if (record) records.push(record);
     }
     // The files and the shard extracted with its members are one commit: killed between the two, a shard stayed
-    // `downloaded` with its members unknown, and a rerun that found its clips on disk never learned them.
+    // `downloaded` with its members unknown, and a rerun that found its clips on disk never learned them. Added in
+    // it too: a writer commits what it has gathered for a second (reading a large shard's members can take longer).
     writer.readyToWrite();
     catalog.sqlite.transaction(() => {
+      for (const record of records) writer.add(record);
       writer.flush();
       if (result.state === 'extracted') recordShardMembers(catalog, [{ ...shard, members: result.memberBytes, damaged, sha256 }], { extracted: true });
     }).immediate();

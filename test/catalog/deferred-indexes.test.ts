@@ -202,7 +202,7 @@ test('a reader keeps its temporary tables and sorts in memory: a large query nee
   void reader.close();
 });
 
-test("a catalog an older build is still loading for the first time is not migrated under it; once that load is gone, it is", async () => {
+test("a catalog an older build is still bulk-loading is not migrated under it; once that load is gone, it is", async () => {
   const file = join(tempDir(), 'catalog.db');
   const older = loadMigrations().filter((migration) => migration.id < 16);
   const loading = Catalog.open(file, { migrations: older });
@@ -211,8 +211,8 @@ test("a catalog an older build is still loading for the first time is not migrat
   await loading.close();
   const writer = await spawnCli(['scan', tempDir(), '--db', file], { env: { KINETICS_BUSY_WAIT: '1' } });
   assert.equal(writer.code, 75, writer.stderr);
-  assert.match(writer.stderr, /being loaded for the first time by another process/);
-  assert.throws(() => Catalog.open(file, { readonly: true }), /being loaded for the first time/);
+  assert.match(writer.stderr, /being bulk-loaded by another process/);
+  assert.throws(() => Catalog.open(file, { readonly: true }), /being bulk-loaded/);
   const still = new BetterSqlite3(file);
   assert.equal(still.prepare('SELECT max(id) FROM schema_migrations').pluck().get(), 15);
   still.prepare("UPDATE catalog_settings SET value = '999999999' WHERE key = 'deferred_by'").run(); // gone
@@ -290,7 +290,7 @@ test('a file whose rows are a small share of the table goes in by one statement 
   void catalog.close();
 });
 
-test('while another process loads a catalog for the first time, a writer waits (75 after KINETICS_BUSY_WAIT) and a reader reads; a writer still waiting goes on once it is over', async () => {
+test('while another process bulk-loads a catalog, a writer waits (75 after KINETICS_BUSY_WAIT) and a reader reads; a writer still waiting goes on once it is over', async () => {
   const catalog = newCatalog();
   catalog.sqlite.prepare(ADD_CLIP).run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
   catalog.sqlite.exec('DROP TABLE IF EXISTS sqlite_stat1');
@@ -307,8 +307,8 @@ test('while another process loads a catalog for the first time, a writer waits (
       assert.equal(refused.code, 75, refused.stderr);
       assert.equal(
         refused.stderr,
-        `kinetics: waiting for another process (pid ${loader.pid}) to finish loading ${catalog.file} for the first time (up to 1 s, KINETICS_BUSY_WAIT)\n` +
-          `kinetics: the catalog ${catalog.file} is being loaded for the first time by another process (pid ${loader.pid}), for more than 1 s; run this again when it has finished\n`,
+        `kinetics: waiting for another process (pid ${loader.pid}) to finish a bulk load of ${catalog.file} (up to 1 s, KINETICS_BUSY_WAIT)\n` +
+          `kinetics: the catalog ${catalog.file} is being bulk-loaded by another process (pid ${loader.pid}), for more than 1 s; run this again when it has finished\n`,
         'it says once that it waits, then why it gave up',
       );
     }
@@ -316,7 +316,7 @@ test('while another process loads a catalog for the first time, a writer waits (
     assert.equal(read.stdout, 'n\n1\n', read.stderr);
     assert.equal(
       read.stderr,
-      `kinetics: another process (pid ${loader.pid}) is loading ${catalog.file} for the first time: answers cover what it has loaded so far\n`,
+      `kinetics: another process (pid ${loader.pid}) is bulk-loading ${catalog.file}: answers cover what it has loaded so far\n`,
       'a reader hears that its answer is partial',
     );
   } finally {
@@ -325,7 +325,7 @@ test('while another process loads a catalog for the first time, a writer waits (
   }
   const waited = await waitingScan;
   assert.equal(waited.code, 0, `a writer that waited goes on once the load is over: ${waited.stderr}`);
-  assert.match(waited.stderr, /^kinetics: waiting for another process \(pid \d+\) to finish loading .* \(up to 20 s, KINETICS_BUSY_WAIT\)\n/);
+  assert.match(waited.stderr, /^kinetics: waiting for another process \(pid \d+\) to finish a bulk load of .* \(up to 20 s, KINETICS_BUSY_WAIT\)\n/);
   assert.deepEqual(await queryAll(catalog.file, 'SELECT count(*) AS n FROM deferred_indexes'), [{ n: 0 }], 'it put them back first');
   const statistics = await queryAll<{ idx: string }>(catalog.file, "SELECT idx FROM sqlite_stat1 WHERE tbl = 'clip_annotations' ORDER BY idx");
   assert.deepEqual(statistics.map((row) => row.idx), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id']);

@@ -396,6 +396,22 @@ test("an upsert writes a record's columns and sets back to NULL what it leaves e
   await catalog.close();
 });
 
+test("a writer whose first batch its caller's transaction undid (fetch's shard failed) writes the next", async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const rootId = scanRootId(catalog, '/videos');
+  const writer = new FileWriter(catalog);
+  const shard = catalog.sqlite.transaction(() => {
+    writer.add(fileA(rootId, 1));
+    writer.flush();
+    throw new Error('the shard failed');
+  });
+  assert.throws(() => shard(), /the shard failed/);
+  writer.add(fileA(rootId, 2));
+  writer.flush();
+  assertOneFileIndexesBack(catalog, 2);
+  await catalog.close();
+});
+
 test('records are committed once they have gathered for a second, without waiting for a flush', async () => {
   const file = join(tempDir(), 'catalog.db');
   const catalog = Catalog.open(file);
@@ -465,7 +481,7 @@ test("a writer inside a transaction (fetch's files with their shard) does not wa
           writer.add(fileA(rootId, 1));
           writer.flush();
         })(),
-      (error: Error & { exitCode?: number }) => /being loaded for the first time by another process/.test(error.message) && error.exitCode === 75,
+      (error: Error & { exitCode?: number }) => /being bulk-loaded by another process/.test(error.message) && error.exitCode === 75,
     );
     assert.ok(Date.now() - started < 1000);
     assert.equal(catalog.sqlite.prepare('SELECT count(*) FROM disk_files').pluck().get(), 0);
