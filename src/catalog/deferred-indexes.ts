@@ -5,6 +5,9 @@ import { THIS_PROCESS, hostOf, mayStillRun, onThisHost, pidOf } from '../util/pr
 import { refreshAnnotationStatistics } from './statistics.js';
 import { catalogNotice } from './catalog-notice.js';
 
+const CLIP_STATUSES_FROM_BEST_FILES = `UPDATE clip_annotations AS c SET disk_status = b.status, disk_duration = b.duration
+  FROM best_files b WHERE b.clip_key = c.clip_key`;
+
 /**
  * What a table's triggers do row by row, done at once when its indexes are rebuilt, before the triggers come back;
  * the triggers are set aside with the indexes only where such a statement stands in for them. For disk_files:
@@ -12,7 +15,8 @@ import { catalogNotice } from './catalog-notice.js';
  * file); disk_files' indexes are set aside only while it is empty, so it is filled from scratch, best rows first, as
  * disk_files_best_first orders them, so that the first row of a clip is the one that serves it. For
  * clip_annotations: one row per (clip_key, version, split), checked once (RAISE() stands only in triggers: a
- * temporary table's trigger refuses the first key found twice).
+ * temporary table's trigger refuses the first key found twice); then the statuses the files on disk give the clips
+ * loaded (with the indexes live a load copies them file by file).
  */
 const TRIGGER_STAND_INS: Record<string, { name: string; sql: string; triggersOf: string; sorts?: true }[]> = {
   disk_files: [
@@ -26,12 +30,7 @@ const TRIGGER_STAND_INS: Record<string, { name: string; sql: string; triggersOf:
             ORDER BY clip_key, serve_rank, mtime_ms DESC, id
             ON CONFLICT (clip_key) DO NOTHING`,
     },
-    {
-      name: 'clip statuses (from best_files)',
-      triggersOf: 'best_files',
-      sql: `UPDATE clip_annotations AS c SET disk_status = b.status, disk_duration = b.duration
-            FROM best_files b WHERE b.clip_key = c.clip_key`,
-    },
+    { name: 'clip statuses (from best_files)', triggersOf: 'best_files', sql: CLIP_STATUSES_FROM_BEST_FILES },
   ],
   clip_annotations: [
     {
@@ -47,6 +46,7 @@ const TRIGGER_STAND_INS: Record<string, { name: string; sql: string; triggersOf:
             SELECT clip_key, version, split FROM clip_annotations GROUP BY clip_key, version, split HAVING count(*) > 1 LIMIT 1;
             DROP TABLE clip_keys_listed_twice`,
     },
+    { name: 'clip statuses (of the clips loaded)', triggersOf: 'clip_annotations', sql: CLIP_STATUSES_FROM_BEST_FILES },
   ],
 };
 

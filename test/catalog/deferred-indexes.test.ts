@@ -75,7 +75,7 @@ test('a key a first load wrote twice is refused when the triggers would come bac
     /UNIQUE constraint failed: clip_annotations\.clip_key, clip_annotations\.version, clip_annotations\.split \(aaaaaaaaaaa_000000_000010 twice in k400 val\)/,
   );
   const waiting = catalog.sqlite.prepare('SELECT name FROM deferred_indexes ORDER BY rowid').pluck().all();
-  assert.deepEqual(waiting, ['clip_annotations (one row per key)', 'clip_annotations_one_per_key', 'clip_annotations_one_per_key_on_update']);
+  assert.deepEqual(waiting, ['clip_annotations (one row per key)', 'clip statuses (of the clips loaded)', 'clip_annotations_one_per_key', 'clip_annotations_one_per_key_on_update']);
   catalog.sqlite.exec("DELETE FROM clip_annotations WHERE label = 'zumba'");
   rebuildDeferredIndexes(catalog.sqlite);
   assert.equal(catalog.sqlite.prepare('SELECT count(*) FROM deferred_indexes').pluck().get(), 0, 'the next try puts them back');
@@ -253,16 +253,23 @@ test('a file loaded again that holds most clip rows is staged, then inserted wit
   void catalog.close();
 });
 
-test('a load into a catalog of a few clips (as the sample bucket leaves) sets the indexes aside as a first load does; not once files on disk need them', async () => {
+test('a load into a catalog of a few clips (as the sample bucket leaves) sets the indexes aside as a first load does, and gives the clips it loaded the status of the files on disk when it puts them back', async () => {
   const catalog = newCatalog();
   const add = catalog.sqlite.prepare(ADD_CLIP);
-  for (const key of ['aaaaaaaaaaa_000000_000010', 'bbbbbbbbbbb_000000_000010']) add.run('k400', 'val', key, key, 'abseiling');
+  const onDisk = 'aaaaaaaaaaa_000000_000010';
+  for (const key of [onDisk, 'bbbbbbbbbbb_000000_000010']) add.run('k400', 'val', key, key, 'abseiling');
+  catalog.sqlite.exec(`INSERT INTO best_files (clip_key, file_id, serve_rank, mtime_ms, status, path, duration, bytes, is_replacement)
+                       VALUES ('${onDisk}', 1, 0, 0, 'short', '/a.mp4', 4.5, 1, 0)`);
   const objects = objectsOf(catalog);
-  const during = () => loadingAnnotations(catalog, async () => objectsOf(catalog));
-  assert.deepEqual(await during(), []);
+  const during = await loadingAnnotations(catalog, async () => {
+    const writer = annotationWriter(catalog, 1, 'k600', 'val', false);
+    writer.add({ split: 'val', youtubeId: onDisk.slice(0, 11), timeStart: 0, timeEnd: 10, label: 'abseiling', isCc: null, clipKey: onDisk });
+    writer.finish(new Map([['abseiling', 1]]));
+    return objectsOf(catalog);
+  });
+  assert.deepEqual(during, []);
   assert.deepEqual(objectsOf(catalog), objects);
-  catalog.sqlite.exec("INSERT INTO best_files (clip_key, file_id, serve_rank, mtime_ms, status, path, bytes, is_replacement) VALUES ('aaaaaaaaaaa_000000_000010', 1, 0, 0, 'ok', '/a.mp4', 1, 0)");
-  assert.deepEqual(await during(), objects);
+  assert.deepEqual(catalog.sqlite.prepare("SELECT disk_status, disk_duration FROM clip_annotations WHERE version = 'k600'").all(), [{ disk_status: 'short', disk_duration: 4.5 }]);
   void catalog.close();
 });
 

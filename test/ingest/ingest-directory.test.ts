@@ -190,16 +190,11 @@ describe('ingest from a directory bucket', () => {
     await catalog.close();
   });
 
-  test('a file holding much of the catalog is loaded again with the indexes rebuilt: the same schema, its files\' statuses, or nothing on error', async () => {
+  test('a file loaded again into a catalog of a few clips (the indexes aside for the ingest): the same schema after, its files\' statuses, or nothing on error', async () => {
     const bucket = copyOfSampleBucket();
     const catalog = Catalog.open(newCatalogFile());
     const load = () => ingest(catalog, { source: openSource(bucket), versions: VERSIONS, downstream: true });
     await load();
-    const share = catalog.sqlite
-      .prepare("SELECT 1.0 * sum(rows) FILTER (WHERE path = '700_2020/annotations/val.csv') / sum(rows) FROM source_files WHERE kind IN ('annotations', 'listing')")
-      .pluck()
-      .get() as number;
-    assert.ok(share > 0.2, `K700 val holds ${share} of the rows: more than the share reloaded with indexes rebuilt`);
     const keys = catalog.sqlite.prepare("SELECT clip_key FROM clip_annotations WHERE version = 'k700-2020' AND split = 'val' ORDER BY clip_key LIMIT 3").pluck().all() as string[];
     const videos = tempDir();
     writeTree(videos, { [`${keys[0]}.mp4`]: 'ok', [`${keys[1]}.mp4`]: 'truncated' });
@@ -226,8 +221,8 @@ describe('ingest from a directory bucket', () => {
     const after = clips() as { clip_key: string; status: string }[];
     assert.deepEqual(after.filter((clip) => clip.clip_key !== 'zzzzzzzzzzz_000000_000010'), before);
     assert.deepEqual(after.filter((clip) => keys.includes(clip.clip_key)).map((clip) => clip.status), ['ok', 'damaged', 'missing']);
-    // A key the new rows share with another file's is found by the check run when the indexes come back (it names
-    // the key, where the live trigger does not), and the whole file is rolled back: indexes, triggers and rows.
+    // A key the new rows share with another file's row is refused with the file, named, and the whole file is rolled
+    // back: its rows, and the indexes and triggers stay as they were.
     catalog.sqlite
       .prepare("UPDATE clip_annotations SET version = 'k700-2020', split = 'val', clip_key = 'yyyyyyyyyyy_000000_000010' WHERE rowid = (SELECT min(rowid) FROM clip_annotations WHERE version = 'k400' AND split = 'test')")
       .run();
