@@ -17,13 +17,6 @@ export const USABLE_STATUS_LIST = `(${USABLE_STATUSES.map((status) => `'${status
 const FEW_CLIP_ROWS = 100_000;
 
 /**
- * Catalogs loading with the clip indexes aside over rows they held before: a key one of its files shares with
- * another file's rows is refused with that file, which leaves the catalog as it was before it. (A first load checks
- * every key once at its end, when a repeat can only be between files of that load.)
- */
-const loadsOverRows = new WeakSet<Catalog>();
-
-/**
  * Runs a load of annotation files. A first load (or one into a catalog of a few clips, see FEW_CLIP_ROWS) sets the
  * clip indexes aside and rebuilds them after (also when the load fails), then gives the clips the status of the
  * files on disk that serve them.
@@ -31,14 +24,10 @@ const loadsOverRows = new WeakSet<Catalog>();
 export async function loadingAnnotations<T>(catalog: Catalog, body: () => Promise<T>): Promise<T> {
   const { sqlite } = catalog;
   const clipRows = sqlite.prepare(`SELECT count(*) FROM (SELECT 1 FROM clip_annotations LIMIT ${FEW_CLIP_ROWS + 1})`).pluck();
-  let rowsBefore = 0;
-  if (deferIndexesIf(sqlite, 'clip_annotations', () => (rowsBefore = clipRows.get() as number) <= FEW_CLIP_ROWS) > 0 && rowsBefore > 0) {
-    loadsOverRows.add(catalog);
-  }
+  deferIndexesIf(sqlite, 'clip_annotations', () => (clipRows.get() as number) <= FEW_CLIP_ROWS);
   try {
     return await body();
   } finally {
-    loadsOverRows.delete(catalog);
     // Its own, or a gone load's: never those of another load still running.
     if (hasAbandonedIndexes(sqlite)) rebuildDeferredIndexes(sqlite);
   }
@@ -78,7 +67,7 @@ export function annotationWriter(catalog: Catalog, sourceId: number, version: st
         }
         if (putIndexesBack) putIndexesBack();
         else copyDiskStatuses(catalog, sourceId);
-      } else if (loadsOverRows.has(catalog)) refuseKeysListedElsewhere(catalog, sourceId, version, split);
+      } else refuseKeysListedElsewhere(catalog, sourceId, version, split);
       const addLabel = catalog.sqlite.prepare('INSERT INTO source_labels (source_id, label, clips) VALUES (?, ?, ?)');
       for (const [label, count] of clipsByLabel) addLabel.run(sourceId, label, count);
       refreshClassLabels(catalog, version);
@@ -126,12 +115,14 @@ function replaceClipRowsOf({ sqlite }: Catalog, sourceId: number, rows: number):
 }
 
 /**
- * With the one-row-per-key triggers aside: a key of this file's rows that another row of its version and split
- * holds is refused as the trigger refuses it (a file's own repeats are kept once by its parser). One look at the
- * table when no other file has rows of that split; ~1 s for K700-2020 train at full size when one has.
+ * With the one-row-per-key triggers aside: a key of this file's rows that another file's row of its version and
+ * split holds is refused as the trigger refuses it, with the file (a file's own repeats are kept once by its
+ * parser). Only when another file holds rows of that split (never in CVDF's layout, one file a split): a look over
+ * the table, ~1 s for K700-2020 train at full size. A row edited by hand into another split is found when the
+ * indexes come back (see rebuildDeferredIndexes).
  */
 function refuseKeysListedElsewhere({ sqlite }: Catalog, sourceId: number, version: string, split: string): void {
-  if (!sqlite.prepare('SELECT 1 FROM clip_annotations WHERE version = ? AND split = ? AND source_id <> ? LIMIT 1').get(version, split, sourceId)) return;
+  if (!clipRowFiles(sqlite).some((file) => file.id !== sourceId && file.version === version && file.split === split && file.rows > 0)) return;
   const twice = sqlite
     .prepare('SELECT clip_key FROM clip_annotations WHERE version = ? AND split = ? GROUP BY clip_key HAVING count(*) > 1 LIMIT 1')
     .pluck()

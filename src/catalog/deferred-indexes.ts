@@ -5,8 +5,9 @@ import { THIS_PROCESS, hostOf, mayStillRun, onThisHost, pidOf } from '../util/pr
 import { refreshAnnotationStatistics } from './statistics.js';
 import { catalogNotice } from './catalog-notice.js';
 
+/** Only the rows it changes: a file loaded again with the indexes rebuilt runs it over every clip with a file. */
 const CLIP_STATUSES_FROM_BEST_FILES = `UPDATE clip_annotations AS c SET disk_status = b.status, disk_duration = b.duration
-  FROM best_files b WHERE b.clip_key = c.clip_key`;
+  FROM best_files b WHERE b.clip_key = c.clip_key AND (c.disk_status IS NOT b.status OR c.disk_duration IS NOT b.duration)`;
 
 /**
  * What a table's triggers do row by row, done at once when its indexes are rebuilt, before the triggers come back;
@@ -197,10 +198,28 @@ export function rebuildDeferredIndexes(db: Database): number {
   // triggers go in together, so that no other process writes a row between them that no trigger sees.
   const deferred = db.prepare('SELECT name, sql FROM deferred_indexes ORDER BY rowid').all() as { name: string; sql: string }[];
   for (const index of deferred.filter(isIndex)) restore(db, [index]);
-  restore(db, deferred.filter((entry) => !isIndex(entry)));
+  try {
+    restore(db, deferred.filter((entry) => !isIndex(entry)));
+  } catch (error) {
+    throw keyListedTwice(db, error) ?? error;
+  }
   // Statistics for the planner: a load that stopped before its own ANALYZE (a kill, a full disk) leaves none.
   if (deferred.length > 0) refreshAnnotationStatistics(db);
   return deferred.length;
+}
+
+/**
+ * What the one-row-per-key check refused, as one line: which key, and the way out (an ingest from a source that
+ * lists it once takes the load over and loads that file again; until then every command stops here).
+ */
+function keyListedTwice(db: Database, error: unknown): KineticsError | undefined {
+  const listed = /\((\S+ twice in \S+ \S+)\)$/.exec((error as { code?: string; message?: string }).message ?? '');
+  if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_TRIGGER' || !listed) return undefined;
+  return new KineticsError(
+    `the catalog ${db.name} cannot put its clip indexes back: a load left ${listed[1]} (one row per clip key, version and split); ` +
+      'run kinetics ingest again from a source that lists it once',
+    65,
+  );
 }
 
 function restore(db: Database, entries: { name: string; sql: string }[]): void {

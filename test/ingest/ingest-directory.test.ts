@@ -221,11 +221,13 @@ describe('ingest from a directory bucket', () => {
     const after = clips() as { clip_key: string; status: string }[];
     assert.deepEqual(after.filter((clip) => clip.clip_key !== 'zzzzzzzzzzz_000000_000010'), before);
     assert.deepEqual(after.filter((clip) => keys.includes(clip.clip_key)).map((clip) => clip.status), ['ok', 'damaged', 'missing']);
-    // A key the new rows share with another file's row is refused with the file, named, and the whole file is rolled
-    // back: its rows, and the indexes and triggers stay as they were.
-    catalog.sqlite
-      .prepare("UPDATE clip_annotations SET version = 'k700-2020', split = 'val', clip_key = 'yyyyyyyyyyy_000000_000010' WHERE rowid = (SELECT min(rowid) FROM clip_annotations WHERE version = 'k400' AND split = 'test')")
-      .run();
+    // A key the new rows share with another file's row of the split (a second file of K700-2020 val, as a bucket laid
+    // out otherwise could hold) is refused with the file, named, and the whole file is rolled back: its rows, and
+    // the indexes and triggers stay as they were.
+    catalog.sqlite.exec(`INSERT INTO source_files (id, path, bytes, sha256, rows, ingested_at, version, split, kind)
+                         VALUES (999, '700_2020/annotations/val-extra.csv', 1, 'x', 1, 'now', 'k700-2020', 'val', 'annotations');
+                         INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end, label)
+                         VALUES (999, 'k700-2020', 'val', 'yyyyyyyyyyy_000000_000010', 'yyyyyyyyyyy', 0, 10, 'abseiling')`);
     const withShared = clips();
     writeFileSync(valPath, `${text.trimEnd()}\r\nabseiling,yyyyyyyyyyy,0,10,val\r\n`);
     const refused = await load();
