@@ -19,12 +19,9 @@ export class BulkInserter {
     columns: readonly string[],
     {
       rowsPerStatement = 256,
-      conflictClause = '',
       constants = {},
     }: {
       rowsPerStatement?: number;
-      /** Appended to the statement, e.g. an ON CONFLICT clause. */
-      conflictClause?: string;
       constants?: Record<string, unknown>;
     } = {},
   ) {
@@ -34,8 +31,8 @@ export class BulkInserter {
     this.bound = fixed.length > 0 ? [constants] : [];
     const row = `(${[...fixed.map((column) => `@${column}`), ...columns.map(() => '?')].join(',')})`;
     const head = `INSERT INTO ${table} (${[...fixed, ...columns].join(',')}) VALUES `;
-    this.batch = db.prepare(`${head}${Array.from({ length: rowsPerStatement }, () => row).join(',')} ${conflictClause}`);
-    this.single = db.prepare(`${head}${row} ${conflictClause}`);
+    this.batch = db.prepare(`${head}${Array.from({ length: rowsPerStatement }, () => row).join(',')}`);
+    this.single = db.prepare(`${head}${row}`);
   }
 
   add(...values: unknown[]): void {

@@ -270,7 +270,7 @@ function recoverAsWriter(file: string): void {
 }
 
 /**
- * Migrations wait while another process's first load has indexes and triggers set aside: their definitions are of
+ * Migrations wait while another process's bulk load has indexes and triggers set aside: their definitions are of
  * the schema before migrating, and that load puts them back when it ends.
  */
 function migrateUnlessLoadingElsewhere(sqlite: BetterSqlite3.Database, migrations: Migration[]): void {

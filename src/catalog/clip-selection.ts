@@ -237,7 +237,7 @@ export function selectionSql(db: Database, definition: SubsetDefinition): Select
     if (keysAlone) ranked = rows.chosen;
     // A large share of the catalog, by key alone and unsampled, is read from the key index whole (named: the label
     // index covers these columns too), in key order, the order the members are stored in: all 536k of K700-2020 train
-    // ~0.9 s sooner than in label order. Not while a first load has set the indexes aside. Ranked clips come from the
+    // ~0.9 s sooner than in label order. Not while a bulk load has set the indexes aside. Ranked clips come from the
     // label index, which holds their keys.
     const wholeKeyIndex =
       keysAlone && definition.limit === null && rows.chosen * 4 > rows.all && db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'clip_annotations_by_key'").get() !== undefined;

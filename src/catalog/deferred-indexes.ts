@@ -5,6 +5,9 @@ import { THIS_PROCESS, hostOf, mayStillRun, onThisHost, pidOf } from '../util/pr
 import { refreshAnnotationStatistics } from './statistics.js';
 import { catalogNotice } from './catalog-notice.js';
 
+/** What the one-row-per-key triggers (migration 016) and their stand-in say; the stand-in adds `(KEY twice in V S)`. */
+export const ONE_ROW_PER_KEY = 'UNIQUE constraint failed: clip_annotations.clip_key, clip_annotations.version, clip_annotations.split';
+
 /** Only the rows it changes: a file loaded again with the indexes rebuilt runs it over every clip with a file. */
 const CLIP_STATUSES_FROM_BEST_FILES = `UPDATE clip_annotations AS c SET disk_status = b.status, disk_duration = b.duration
   FROM best_files b WHERE b.clip_key = c.clip_key AND (c.disk_status IS NOT b.status OR c.disk_duration IS NOT b.duration)`;
@@ -40,7 +43,7 @@ const TRIGGER_STAND_INS: Record<string, { name: string; sql: string; triggersOf:
       sql: `CREATE TEMP TABLE clip_keys_listed_twice (clip_key TEXT, version TEXT, split TEXT);
             CREATE TEMP TRIGGER clip_keys_listed_twice_refused BEFORE INSERT ON clip_keys_listed_twice
             BEGIN
-              SELECT RAISE(ABORT, 'UNIQUE constraint failed: clip_annotations.clip_key, clip_annotations.version, clip_annotations.split (' ||
+              SELECT RAISE(ABORT, '${ONE_ROW_PER_KEY} (' ||
                 NEW.clip_key || ' twice in ' || NEW.version || ' ' || NEW.split || ')');
             END;
             INSERT INTO clip_keys_listed_twice
@@ -122,7 +125,7 @@ export function isLoadingElsewhere(db: Database): boolean {
 }
 
 /**
- * A writer waits for another process's first load to end, as for any other writer (KINETICS_BUSY_WAIT): with the
+ * A writer waits for another process's bulk load (indexes aside) to end, as for any other writer (KINETICS_BUSY_WAIT): with the
  * indexes set aside, each row it wrote would look through the whole table for its clip (a scan started during a
  * first ingest recorded 10,000 files in 11 minutes, and held the catalog until the ingest gave up). Then 75.
  * Returns whether it waited.
@@ -162,10 +165,12 @@ function describeLoader(db: Database): string {
 
 const loaderOf = (db: Database) => String(db.prepare("SELECT value FROM catalog_settings WHERE key = 'deferred_by'").pluck().get() ?? '');
 
-/** Indexes set aside by a load this process runs (or has taken over). */
-export function isLoadingHere(db: Database): boolean {
-  return hasDeferredIndexes(db) && loaderOf(db) === THIS_PROCESS;
+/** Indexes (of `table`, when given) set aside by a load this process runs (or has taken over). */
+export function isLoadingHere(db: Database, table?: string): boolean {
+  return hasDeferredIndexes(db) && loaderOf(db) === THIS_PROCESS && (table === undefined || deferredTableOf(db) === table);
 }
+
+const deferredTableOf = (db: Database) => db.prepare("SELECT value FROM catalog_settings WHERE key = 'deferred_table'").pluck().get();
 
 /** Indexes set aside by a load that is no longer running, or by this process (which puts them back itself). */
 export function hasAbandonedIndexes(db: Database): boolean {
@@ -184,7 +189,7 @@ export function hasAbandonedIndexes(db: Database): boolean {
 export function takeOverAbandonedLoad(db: Database, table: string): boolean {
   return db
     .transaction(() => {
-      if (!hasAbandonedIndexes(db) || db.prepare("SELECT value FROM catalog_settings WHERE key = 'deferred_table'").pluck().get() !== table) return false;
+      if (!hasAbandonedIndexes(db) || deferredTableOf(db) !== table) return false;
       db.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(THIS_PROCESS);
       return true;
     })
@@ -217,7 +222,7 @@ function keyListedTwice(db: Database, error: unknown): KineticsError | undefined
   if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_TRIGGER' || !listed) return undefined;
   return new KineticsError(
     `the catalog ${db.name} cannot put its clip indexes back: a load left ${listed[1]} (one row per clip key, version and split); ` +
-      'run kinetics ingest again from a source that lists it once',
+      'delete one of its rows by hand, or run kinetics ingest again once the file that listed it has changed',
     65,
   );
 }

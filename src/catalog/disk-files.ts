@@ -224,7 +224,7 @@ export class FileWriter {
         } finally {
           staging.clear.run();
         }
-      } else if (isLoadingHere(sqlite)) insertRecords((loading ??= into('disk_files')), records);
+      } else if (isLoadingHere(sqlite, 'disk_files')) insertRecords((loading ??= into('disk_files')), records);
       else return false;
       return true;
     });
@@ -307,9 +307,9 @@ function hasIndex(sqlite: Catalog['sqlite'], name: string): boolean {
  */
 export function waitForPathIndex(catalog: Catalog): void {
   const { sqlite } = catalog;
-  while (!hasPathIndex(sqlite) && !isLoadingHere(sqlite)) {
+  while (!hasPathIndex(sqlite) && !isLoadingHere(sqlite, 'disk_files')) {
     waitWhileLoadingElsewhere(sqlite);
-    if (!isLoadingHere(sqlite) && rebuildDeferredIndexes(sqlite) === 0 && !hasPathIndex(sqlite)) {
+    if (!isLoadingHere(sqlite, 'disk_files') && rebuildDeferredIndexes(sqlite) === 0 && !hasPathIndex(sqlite)) {
       throw new KineticsError(`the catalog ${sqlite.name} is damaged: disk_files has no index ${PATH_INDEX}, and none is set aside`, 65);
     }
   }

@@ -14,7 +14,7 @@ export function reportError(caught: unknown, stderr: Output): number {
   return 70;
 }
 
-/** What the catalog says of another process's first load, or of its upgrade (see catalog-notice), goes to stderr, as errors do. */
+/** What the catalog says of another process's bulk load, or of its upgrade (see catalog-notice), goes to stderr, as errors do. */
 export function sayCatalogNotices(stderr: Output): void {
   onCatalogNotice((line) => stderr.write(`kinetics: ${line}\n`));
 }

@@ -75,7 +75,7 @@ test('a key a first load wrote twice is refused when the triggers would come bac
     (error: Error & { exitCode?: number }) =>
       error.exitCode === 65 &&
       error.message ===
-        `the catalog ${catalog.file} cannot put its clip indexes back: a load left aaaaaaaaaaa_000000_000010 twice in k400 val (one row per clip key, version and split); run kinetics ingest again from a source that lists it once`,
+        `the catalog ${catalog.file} cannot put its clip indexes back: a load left aaaaaaaaaaa_000000_000010 twice in k400 val (one row per clip key, version and split); delete one of its rows by hand, or run kinetics ingest again once the file that listed it has changed`,
   );
   const waiting = catalog.sqlite.prepare('SELECT name FROM deferred_indexes ORDER BY rowid').pluck().all();
   assert.deepEqual(waiting, ['clip_annotations (one row per key)', 'clip statuses (of the clips loaded)', 'clip_annotations_one_per_key', 'clip_annotations_one_per_key_on_update']);
@@ -252,7 +252,24 @@ test('a file loaded again that holds most clip rows is staged, then inserted wit
   assert.ok(sizes.length === 3 && sizes.every((size) => size > cacheSize && size > -16384), `indexes sorted in runs of a few MiB: ${sizes}`);
   assert.equal(catalog.sqlite.pragma('cache_size', { simple: true }), cacheSize);
   assert.deepEqual(statistics(), analysed);
-  assert.deepEqual(catalog.sqlite.prepare('SELECT clip_key, label FROM clip_annotations ORDER BY clip_key').all(), keys.slice(1).map((clip_key) => ({ clip_key, label: 'zumba' })));
+  const rows = () => catalog.sqlite.prepare('SELECT clip_key, label FROM clip_annotations ORDER BY clip_key').all();
+  assert.deepEqual(rows(), keys.slice(1).map((clip_key) => ({ clip_key, label: 'zumba' })));
+  // The same refused while the indexes are dropped (a key twice, found by the check that puts them back): the drop is
+  // taken back with the rows.
+  const replaced = rows();
+  const clip = { split: 'val', youtubeId: 'eeeeeeeeeee', timeStart: 0, timeEnd: 10, label: 'yoga', isCc: null, clipKey: 'eeeeeeeeeee_000000_000010' } as const;
+  assert.throws(
+    () =>
+      catalog.sqlite.transaction(() => {
+        const writer = annotationWriter(catalog, 1, 'k400', 'val', true);
+        writer.add(clip);
+        writer.add(clip);
+        writer.finish(new Map([['yoga', 2]]));
+      })(),
+    /eeeeeeeeeee_000000_000010 twice in k400 val/,
+  );
+  assert.deepEqual(objectsOf(catalog), objects);
+  assert.deepEqual(rows(), replaced);
   void catalog.close();
 });
 
@@ -279,8 +296,8 @@ test('a load into a catalog of a few clips (as the sample bucket leaves) sets th
 test('a file whose rows are a small share of the table goes in by one statement with the indexes live', () => {
   const catalog = newCatalog();
   const add = catalog.sqlite.prepare(ADD_CLIP);
-  for (let index = 0; index < 20; index++) add.run('k400', 'train', `${String(index).padStart(11, 'k')}_000000_000010`, `${String(index).padStart(11, 'k')}`, 'abseiling');
-  catalog.sqlite.exec("UPDATE source_files SET rows = 20; INSERT INTO source_files (id, path, bytes, sha256, rows, ingested_at, version, kind) VALUES (2, 'b.csv', 1, 'x', 0, 'now', 'k400', 'annotations')");
+  for (let index = 0; index < 200; index++) add.run('k400', 'train', `${String(index).padStart(11, 'k')}_000000_000010`, `${String(index).padStart(11, 'k')}`, 'abseiling');
+  catalog.sqlite.exec("UPDATE source_files SET rows = 200; INSERT INTO source_files (id, path, bytes, sha256, rows, ingested_at, version, kind) VALUES (2, 'b.csv', 1, 'x', 0, 'now', 'k400', 'annotations')");
   const objects = objectsOf(catalog);
   const sizes = cacheSizesAt(catalog);
   const key = 'zzzzzzzzzzz_000000_000010';
