@@ -1,6 +1,6 @@
 import type { AnnotationRecord } from '../ingest/parsers/annotations-csv.js';
 import { USABLE_STATUSES } from '../subset/definition.js';
-import { BulkInserter } from './bulk-insert.js';
+import { BulkInserter, StagingTable } from './bulk-insert.js';
 import type { Catalog } from './catalog.js';
 import { ONE_ROW_PER_KEY, deferIndexesIf, dropIndexesForReload, hasAbandonedIndexes, isLoadingHere, rebuildDeferredIndexes } from './deferred-indexes.js';
 import { clipRowFiles } from './source-files.js';
@@ -42,15 +42,14 @@ export function finishedLoadingAnnotations(catalog: Catalog): void {
  * The clip rows of one annotation file (one version and split), many at a time; `finish` records how many clips
  * each label has in the file, gives the new rows the status of the files that serve them, and renews the version's
  * class list. While a bulk load has the indexes aside, rows go straight into the table. Into a table with its
- * indexes live they are staged and inserted by one statement at the end: inside a transaction SQLite keeps an undo
- * of each page a statement changes, once per statement, and 256-row inserts kept the index pages again and again
- * (61 GB written for the full bucket after the sample; K600 and K700-2020 after K400 64 s, 25 s staged).
+ * indexes live they are staged and inserted by one statement at the end (see StagingTable: K600 and K700-2020 after
+ * K400 took 64 s inserted 256 rows a statement, 25 s staged).
  */
 export function annotationWriter(catalog: Catalog, sourceId: number, version: string, split: string, loadedBefore: boolean) {
   const { sqlite } = catalog;
-  const staging = isLoadingHere(sqlite, 'clip_annotations') ? undefined : stagedClipRows(sqlite);
+  const staging = isLoadingHere(sqlite, 'clip_annotations') ? undefined : new StagingTable(sqlite, 'clip_annotations', CLIP_ROW_COLUMNS);
   if (!staging && loadedBefore) sqlite.prepare('DELETE FROM clip_annotations WHERE source_id = ?').run(sourceId);
-  const clips = new BulkInserter(sqlite, staging ? STAGED_CLIP_ROWS : 'clip_annotations', CLIP_ROW_COLUMNS, {
+  const clips = new BulkInserter(sqlite, staging?.name ?? 'clip_annotations', CLIP_COLUMNS, {
     constants: { source_id: sourceId, version, split },
   });
   return {
@@ -60,11 +59,7 @@ export function annotationWriter(catalog: Catalog, sourceId: number, version: st
       // What puts the indexes back, when they are aside, also gives the clips their statuses.
       if (staging) {
         const putIndexesBack = replaceClipRowsOf(catalog, sourceId, clips.inserted);
-        try {
-          staging.insert.run();
-        } finally {
-          staging.clear.run();
-        }
+        staging.moveIn();
         if (putIndexesBack) putIndexesBack();
         else copyDiskStatuses(catalog, sourceId);
       } else refuseKeysListedElsewhere(catalog, sourceId, version, split);
@@ -75,17 +70,9 @@ export function annotationWriter(catalog: Catalog, sourceId: number, version: st
   };
 }
 
-const CLIP_ROW_COLUMNS = ['clip_key', 'youtube_id', 'time_start', 'time_end', 'label', 'is_cc'];
-const STAGED_CLIP_ROWS = 'temp.staged_clip_rows';
-
-function stagedClipRows(sqlite: Catalog['sqlite']) {
-  const columns = ['source_id', 'version', 'split', ...CLIP_ROW_COLUMNS].join(', ');
-  sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS staged_clip_rows AS SELECT ${columns} FROM main.clip_annotations WHERE false`);
-  return {
-    insert: sqlite.prepare(`INSERT INTO main.clip_annotations (${columns}) SELECT ${columns} FROM ${STAGED_CLIP_ROWS}`),
-    clear: sqlite.prepare(`DELETE FROM ${STAGED_CLIP_ROWS}`),
-  };
-}
+/** What a record gives; the file's source, version and split are bound once a statement. */
+const CLIP_COLUMNS = ['clip_key', 'youtube_id', 'time_start', 'time_end', 'label', 'is_cc'];
+const CLIP_ROW_COLUMNS = ['source_id', 'version', 'split', ...CLIP_COLUMNS];
 
 /**
  * Share of all clip rows above which a file's rows are inserted with the table's indexes dropped, and rebuilt after

@@ -1,5 +1,5 @@
 import { sep } from 'node:path';
-import { BulkInserter } from './bulk-insert.js';
+import { BulkInserter, StagingTable } from './bulk-insert.js';
 import type { MediaInfo } from '../scan/video-integrity.js';
 import type { Catalog } from './catalog.js';
 import { deferIndexesIf, hasAbandonedIndexes, isLoadingHere, loadingElsewhere, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
@@ -211,19 +211,16 @@ export class FileWriter {
       full: new BulkInserter(sqlite, table, RECORD_COLUMNS),
     });
     // Made when first needed: an upsert cannot be prepared while the index is aside.
-    let staging: ReturnType<typeof stagingArea> | undefined;
+    let staging: { table: StagingTable; records: RecordInserters } | undefined;
     let loading: RecordInserters | undefined;
     const transaction = sqlite.transaction((records: FileRecord[]) => {
       if (hasPathIndex(sqlite)) {
-        // Again each time: a caller's transaction that rolled back took the table with it (a TEMP table is undone too).
-        sqlite.exec(createStagedFiles);
-        staging ??= stagingArea(sqlite, into);
-        try {
-          insertRecords(staging.records, records);
-          staging.upsert.run();
-        } finally {
-          staging.clear.run();
+        if (!staging) {
+          const table = new StagingTable(sqlite, 'disk_files', RECORD_COLUMNS, UPSERT_ON_PATH);
+          staging = { table, records: into(table.name) };
         }
+        const { table, records: inserters } = staging;
+        table.moveIn(() => insertRecords(inserters, records));
       } else if (isLoadingHere(sqlite, 'disk_files')) insertRecords((loading ??= into('disk_files')), records);
       else return false;
       return true;
@@ -271,26 +268,12 @@ function insertRecords({ plain, full }: RecordInserters, records: FileRecord[]):
 }
 
 /**
- * Where a batch waits for the one statement that upserts it. Inside a transaction SQLite keeps an undo of each page
- * a statement changes (an upsert may abort half-way), once per statement: many-row upserts of 256 records each kept
- * the index pages they touched again and again, 6 GB for 200k files scanned after another scan.
+ * How a staged batch is moved in (see StagingTable): a known path is updated in place, keeping its id, and what its
+ * record leaves empty goes back to NULL (a file rewritten is unverified until read again).
  */
-const createStagedFiles = `CREATE TEMP TABLE IF NOT EXISTS staged_files AS SELECT ${RECORD_COLUMNS.join(', ')} FROM main.disk_files WHERE false`;
-
-function stagingArea(sqlite: Catalog['sqlite'], into: (table: string) => RecordInserters) {
-  const columns = RECORD_COLUMNS.join(', ');
-  // A file rewritten is unverified until read again: what its record leaves empty goes back to NULL.
-  const set = FILE_COLUMNS.filter((column) => column !== 'path').map((column) => `${column} = ${(RECORD_COLUMNS as readonly string[]).includes(column) ? `excluded.${column}` : 'NULL'}`);
-  return {
-    records: into('temp.staged_files'),
-    // In the order staged (sorted by path: no faster). `WHERE true` tells the upsert's ON from a join's.
-    upsert: sqlite.prepare(
-      `INSERT INTO main.disk_files (${columns}) SELECT ${columns} FROM temp.staged_files WHERE true
-       ON CONFLICT (path) DO UPDATE SET ${set.join(', ')}, gone_at = NULL`,
-    ),
-    clear: sqlite.prepare('DELETE FROM temp.staged_files'),
-  };
-}
+const UPSERT_ON_PATH = `ON CONFLICT (path) DO UPDATE SET ${FILE_COLUMNS.filter((column) => column !== 'path')
+  .map((column) => `${column} = ${(RECORD_COLUMNS as readonly string[]).includes(column) ? `excluded.${column}` : 'NULL'}`)
+  .join(', ')}, gone_at = NULL`;
 
 export function hasPathIndex(sqlite: Catalog['sqlite']): boolean {
   return hasIndex(sqlite, PATH_INDEX);
