@@ -29,7 +29,7 @@ const TRIGGER_STAND_INS: Record<string, { name: string; sql: string; triggersOf:
       triggersOf: 'best_files',
       sorts: true,
       sql: `INSERT INTO best_files
-            SELECT clip_key, id, serve_rank, mtime_ms, status, path, duration, bytes, is_replacement
+            SELECT clip_key, id, serve_rank, mtime_ms, status, duration, bytes, is_replacement
             FROM disk_files NOT INDEXED WHERE status <> 'gone' AND clip_key IS NOT NULL
             ORDER BY clip_key, serve_rank, mtime_ms DESC, id
             ON CONFLICT (clip_key) DO NOTHING`,

@@ -216,7 +216,7 @@ export interface ExportableClip extends SubsetClip {
 export function* exportableClips(catalog: Catalog, name: string, splits: { version: string; split: string }[]): IterableIterator<ExportableClip> {
   const statement = catalog.sqlite
     .prepare(
-      `SELECT c.clip_key, c.youtube_id, c.time_start, c.time_end, c.label, c.disk_status, (SELECT b.path FROM best_files b WHERE b.clip_key = c.clip_key)
+      `SELECT c.clip_key, c.youtube_id, c.time_start, c.time_end, c.label, c.disk_status, (SELECT f.path FROM best_files b JOIN disk_files f ON f.id = b.file_id WHERE b.clip_key = c.clip_key)
        FROM subset_members s JOIN clip_annotations c ON c.clip_key = s.clip_key AND c.version = s.version AND c.split = s.split
        WHERE s.subset = ? AND s.version = ? AND s.split = ?
        ORDER BY c.label, c.clip_key`,

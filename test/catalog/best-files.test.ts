@@ -12,7 +12,7 @@ const BY_DEFINITION = `
     SELECT f.*, row_number() OVER (PARTITION BY clip_key ORDER BY serve_rank, mtime_ms DESC, id) AS place
     FROM disk_files f WHERE status <> 'gone' AND clip_key IS NOT NULL)
   WHERE place = 1 ORDER BY clip_key`;
-const KEPT = 'SELECT clip_key, file_id AS id, status, path, duration FROM best_files ORDER BY clip_key';
+const KEPT = 'SELECT b.clip_key, b.file_id AS id, b.status, f.path, b.duration FROM best_files b JOIN disk_files f ON f.id = b.file_id ORDER BY b.clip_key';
 
 const STATUSES = ['ok', 'unchecked', 'unverified', 'short', 'damaged', 'empty', 'gone'] as const;
 const RANK: Record<string, number> = { ok: 0, unchecked: 1, unverified: 2, short: 3, damaged: 4, empty: 5, gone: 6 };

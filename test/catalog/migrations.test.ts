@@ -162,7 +162,7 @@ test("upgrading to the path index keeps every file row and id, the file serving 
   const before = everything(old);
   await old.close();
 
-  const upgraded = Catalog.open(file);
+  const upgraded = Catalog.open(file, { migrations: loadMigrations().filter((migration) => migration.id <= 18) });
   const db = upgraded.sqlite;
   assert.deepEqual(everything(upgraded), before);
   assert.deepEqual(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'disk_files' ORDER BY name").pluck().all(), [
@@ -173,6 +173,37 @@ test("upgrading to the path index keeps every file row and id, the file serving 
   assert.equal(db.prepare('SELECT file_id FROM best_files').pluck().get(), 7, 'the triggers keep best_files');
   assert.match(String(db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get('files')), /FROM disk_files f/);
   assert.equal(db.prepare('SELECT count(*) FROM files').pluck().get(), 3);
+  await upgraded.close();
+});
+
+test('upgrading to best_files without the path keeps the file serving each clip, what clips and serving_files show, and the triggers', async () => {
+  const file = join(tempDir(), 'catalog.db');
+  const old = Catalog.open(file, { migrations: loadMigrations().filter((migration) => migration.id <= 18) });
+  old.sqlite.exec(`INSERT INTO source_files (id, path, bytes, sha256, rows, ingested_at, version, kind) VALUES (1, 'a.csv', 1, 'x', 3, 'now', 'k400', 'annotations');
+    INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end, label)
+    VALUES (1, 'k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 0, 10, 'x'), (1, 'k400', 'val', 'bbbbbbbbbbb_000000_000010', 'bbbbbbbbbbb', 0, 10, 'x'),
+           (1, 'k400', 'val', 'ccccccccccc_000000_000010', 'ccccccccccc', 0, 10, 'x');
+    INSERT INTO scan_roots (id, path) VALUES (1, '/v');
+    INSERT INTO disk_files (id, path, dir, root_id, bytes, mtime_ms, clip_key, is_replacement, status, scanned_at, serve_rank, duration)
+    VALUES (4, '/v/a.mp4', '/v', 1, 9, 1, 'aaaaaaaaaaa_000000_000010', 0, 'damaged', 'now', 9, NULL),
+           (7, '/v/replacement_for_corrupted_k400/a.mp4', '/v/replacement_for_corrupted_k400', 1, 8, 2, 'aaaaaaaaaaa_000000_000010', 1, 'ok', 'now', 0, 10),
+           (9, '/v/b.mp4', '/v', 1, 3, 3, 'bbbbbbbbbbb_000000_000010', 0, 'short', 'now', 6, 4.5)`);
+  const shown = (catalog: Catalog) => ({
+    clips: catalog.sqlite.prepare('SELECT clip_key, status, path, duration FROM clips ORDER BY clip_key').all(),
+    serving: catalog.sqlite.prepare('SELECT * FROM serving_files ORDER BY clip_key').all(),
+    best: catalog.sqlite.prepare('SELECT clip_key, file_id, serve_rank, mtime_ms, status, duration, bytes, is_replacement FROM best_files ORDER BY clip_key').all(),
+  });
+  const before = shown(old);
+  await old.close();
+
+  const upgraded = Catalog.open(file);
+  const db = upgraded.sqlite;
+  assert.deepEqual(shown(upgraded), before);
+  assert.deepEqual(db.prepare("SELECT name FROM pragma_table_info('best_files')").pluck().all(), ['clip_key', 'file_id', 'serve_rank', 'mtime_ms', 'status', 'duration', 'bytes', 'is_replacement']);
+  db.prepare("UPDATE disk_files SET status = 'gone' WHERE id = 7").run();
+  assert.deepEqual(db.prepare("SELECT status, path FROM clips WHERE clip_key LIKE 'a%'").get(), { status: 'damaged', path: '/v/a.mp4' }, 'the triggers keep best_files and the clip rows');
+  db.prepare('DELETE FROM disk_files WHERE id = 9').run();
+  assert.deepEqual(db.prepare("SELECT status, path FROM clips WHERE clip_key LIKE 'b%'").get(), { status: 'missing', path: null });
   await upgraded.close();
 });
 
