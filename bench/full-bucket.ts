@@ -1,7 +1,8 @@
 /**
  * A full-size bucket for benchmarks: the real files where they exist (../shared/data/kinetics, else the sample
  * bucket), and synthetic files at the real row counts where they do not (K400 train, K700-2020 train and test,
- * K600 train/val listings and holdout). ≈1.45M clip rows. Built once into bench/.work/bucket.
+ * K600 train/val listings and holdout), laid out as the real ones (see BUCKET_LAYOUT). ≈1.45M clip rows. Built once
+ * into bench/.work/bucket.
  */
 import { createHash } from 'node:crypto';
 import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,10 +44,23 @@ function labelsOf(csv: string): string[] {
 
 const pad = (n: number) => String(n).padStart(6, '0');
 
+/**
+ * What `.complete` holds. CVDF's annotation files list a class's clips together, classes in sorted order (every
+ * labelled file here does), so a catalog's clips of one class are neighbours in its table; an earlier layout dealt
+ * the classes out row by row, which no real file does. A bucket of another layout is made again.
+ */
+export const BUCKET_LAYOUT = 'layout 2: train rows grouped by class, classes in sorted order, as the real files';
+
+/** The row numbers of `count` rows whose class is row % classes, class by class. */
+function* classByClass(count: number, classes: number): Generator<number> {
+  for (let label = 0; label < classes; label++) for (let row = label; row < count; row += classes) yield row;
+}
+
 /** Returns the bucket folder, building it when it is not there yet. */
 export async function fullBucket(): Promise<string> {
   const bucket = join(benchWork, 'bucket');
-  if (existsSync(join(bucket, '.complete'))) return bucket;
+  const complete = join(bucket, '.complete');
+  if (existsSync(complete) && readFileSync(complete, 'utf8') === BUCKET_LAYOUT) return bucket;
   rmSync(bucket, { recursive: true, force: true });
   const from = existsSync(realRoot) ? realRoot : sampleRoot;
   const copy = (path: string) => {
@@ -79,14 +93,14 @@ export async function fullBucket(): Promise<string> {
 
   await writeLines(join(bucket, '400/annotations/train.csv'), (function* () {
     yield 'label,youtube_id,time_start,time_end,split,is_cc\n';
-    for (let i = 0; i < ROW_COUNTS.k400Train; i++) {
+    for (const i of classByClass(ROW_COUNTS.k400Train, k400Labels.length)) {
       const clip = ids('k400', i);
       yield `${quote(k400Labels[i % k400Labels.length]!)},${clip.id},${clip.start},${clip.start + 10},train,${i % 7 === 0 ? 1 : 0}\n`;
     }
   })());
   await writeLines(join(bucket, '700_2020/annotations/train.csv'), (function* () {
     yield 'label,youtube_id,time_start,time_end,split\r\n';
-    for (let i = 0; i < ROW_COUNTS.k700Train; i++) {
+    for (const i of classByClass(ROW_COUNTS.k700Train, k700Labels.length)) {
       const clip = ids('k700', i);
       yield `${k700Labels[i % k700Labels.length]},${clip.id},${clip.start},${clip.start + 10},train\r\n`;
     }
@@ -121,7 +135,7 @@ export async function fullBucket(): Promise<string> {
     }
   })());
   for (const tarball of ['countix.tar.gz', 'ava_kinetics_v1_0.tar.gz']) copyFromSample(`700_2020/annotations/${tarball}`, bucket);
-  writeFileSync(join(bucket, '.complete'), new Date().toISOString());
+  writeFileSync(complete, BUCKET_LAYOUT);
   return bucket;
 }
 

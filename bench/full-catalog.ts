@@ -5,13 +5,13 @@
  * bench/.work/catalog; each bench works on a copy.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { clipDestination } from '../src/fetch/video-layout.js';
 import { minimalMp4 } from '../src/util/mp4-fixture.js';
 import { packageRoot } from '../src/util/package-root.js';
-import { benchWork, fullBucket } from './full-bucket.js';
+import { BUCKET_LAYOUT, benchWork, fullBucket } from './full-bucket.js';
 
 export const TREE_FILES = 200_000;
 export const kineticsBin = join(packageRoot, 'bin', 'kinetics.js');
@@ -26,7 +26,9 @@ export async function fullCatalog(copyTo: string): Promise<{ catalog: string; vi
   const dir = join(benchWork, 'catalog');
   const built = join(dir, 'catalog.db');
   const videos = join(dir, 'videos');
-  if (!existsSync(join(dir, '.complete'))) {
+  const complete = join(dir, '.complete');
+  // Made from a bucket of another layout: made again.
+  if (!existsSync(complete) || readFileSync(complete, 'utf8') !== BUCKET_LAYOUT) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     console.error('building the full-size catalog and a 200,000-file tree (once) …');
@@ -49,7 +51,7 @@ export async function fullCatalog(copyTo: string): Promise<{ catalog: string; vi
     mkdirSync(join(videos, 'unsorted'), { recursive: true });
     for (let index = 0; index < 1000; index++) writeFileSync(join(videos, 'unsorted', `stray_${index}.mp4`), good);
     kinetics(['scan', videos, '--verify', '--db', built, '--json']);
-    writeFileSync(join(dir, '.complete'), new Date().toISOString());
+    writeFileSync(complete, BUCKET_LAYOUT);
   }
   // A catalog built by an earlier build is upgraded here, once, so that no bench times the migration.
   kinetics(['query', 'SELECT 1', '--db', built, '--csv']);
