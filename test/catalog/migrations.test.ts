@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { Catalog, PAGE_SIZE } from '../../src/catalog/catalog.js';
+import { deferIndexesIf } from '../../src/catalog/deferred-indexes.js';
 import { loadMigrations, migrationsDir } from '../../src/catalog/migrations.js';
 import { ingestInto } from '../helpers/catalog.js';
 import { readOnlyView } from '../helpers/mounts.js';
@@ -204,6 +205,34 @@ test('upgrading to best_files without the path keeps the file serving each clip,
   assert.deepEqual(db.prepare("SELECT status, path FROM clips WHERE clip_key LIKE 'a%'").get(), { status: 'damaged', path: '/v/a.mp4' }, 'the triggers keep best_files and the clip rows');
   db.prepare('DELETE FROM disk_files WHERE id = 9').run();
   assert.deepEqual(db.prepare("SELECT status, path FROM clips WHERE clip_key LIKE 'b%'").get(), { status: 'missing', path: null });
+  await upgraded.close();
+});
+
+test('a first scan killed under the build before best_files lost its path is finished with what that build set aside, then upgraded', async () => {
+  const file = join(tempDir(), 'catalog.db');
+  const old = Catalog.open(file, { migrations: loadMigrations().filter((migration) => migration.id <= 18) });
+  const db = old.sqlite;
+  db.exec(`INSERT INTO source_files (id, path, bytes, sha256, rows, ingested_at, version, kind) VALUES (1, 'a.csv', 1, 'x', 1, 'now', 'k400', 'annotations');
+    INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end, label)
+    VALUES (1, 'k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 0, 10, 'x');
+    INSERT INTO scan_roots (id, path) VALUES (1, '/v')`);
+  deferIndexesIf(db, 'disk_files', () => true);
+  // What that build kept to stand in for the triggers: the refill of every column best_files had then.
+  db.prepare("UPDATE deferred_indexes SET sql = ? WHERE name = 'best_files (refill)'").run(
+    `INSERT INTO best_files SELECT clip_key, id, serve_rank, mtime_ms, status, path, duration, bytes, is_replacement
+     FROM disk_files NOT INDEXED WHERE status <> 'gone' AND clip_key IS NOT NULL
+     ORDER BY clip_key, serve_rank, mtime_ms DESC, id ON CONFLICT (clip_key) DO NOTHING`,
+  );
+  db.exec(`INSERT INTO disk_files (path, dir, root_id, bytes, mtime_ms, clip_key, status, scanned_at, duration)
+           VALUES ('/v/aaaaaaaaaaa_000000_000010.mp4', '/v', 1, 5, 1, 'aaaaaaaaaaa_000000_000010', 'ok', 'now', 10)`);
+  db.prepare("UPDATE catalog_settings SET value = '999999999' WHERE key = 'deferred_by'").run(); // killed
+  await old.close();
+
+  const upgraded = Catalog.open(file);
+  assert.equal(upgraded.sqlite.prepare('SELECT count(*) FROM deferred_indexes').pluck().get(), 0);
+  assert.ok(upgraded.sqlite.prepare("SELECT 1 FROM schema_migrations WHERE name = 'best_files_without_path'").get());
+  assert.deepEqual(upgraded.sqlite.prepare('SELECT status, path, duration FROM clips').get(), { status: 'ok', path: '/v/aaaaaaaaaaa_000000_000010.mp4', duration: 10 });
+  assert.deepEqual(upgraded.sqlite.prepare('SELECT path, bytes FROM serving_files').get(), { path: '/v/aaaaaaaaaaa_000000_000010.mp4', bytes: 5 });
   await upgraded.close();
 });
 
