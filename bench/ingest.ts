@@ -66,10 +66,12 @@ writeFileSync(
     'BEGIN;',
     ...csvFiles.map((file) => `.import --csv '${file}' clips`),
     'COMMIT;',
-    // The catalog's keys, built after the load as the ingester builds them (its status index has no column here).
+    // The catalog's keys, built after the load as the ingester builds them; the status every clip has until a scan.
+    "ALTER TABLE clips ADD COLUMN status TEXT NOT NULL DEFAULT 'missing';",
     'CREATE INDEX clips_by_key ON clips (clip_key, version, split, label);',
     'CREATE INDEX clips_by_split_label ON clips (version, split, label, clip_key);',
     'CREATE INDEX clips_by_youtube_id ON clips (youtube_id, version, split, time_start, time_end);',
+    'CREATE INDEX clips_by_status ON clips (status);',
   ].join('\n') + '\n',
 );
 

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { deferIndexesIf, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
 import { loadMigrations } from '../../src/catalog/migrations.js';
+import { refreshAnnotationStatistics } from '../../src/catalog/statistics.js';
 import { tempDir } from '../helpers/temp.js';
 
 /** What each clip's serving file is by definition: its best present file, then the newest, then the first recorded. */
@@ -135,6 +136,33 @@ test('clips reads a status from the clip rows, and looks a path up by key only w
     ),
     /UNIQUE constraint failed/,
   );
+  await catalog.close();
+});
+
+test("a status is indexed: the rare ones anywhere are looked up, a split's common ones are read through its own index, a count per status reads the index alone", async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const db = catalog.sqlite;
+  db.exec("INSERT INTO source_files (id, path, bytes, sha256, rows, ingested_at, version, kind) VALUES (1, 'a.csv', 1, 'x', 1, 'now', 'k400', 'annotations')");
+  const add = db.prepare(
+    `INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end, label, disk_status)
+     VALUES (1, ?, ?, printf('%011d_000000_000010', ?), printf('%011d', ?), 0, 10, 'x', ?)`,
+  );
+  // As a full catalog is: most clips missing, a fifth on disk, a few damaged; statuses sorted, damaged first.
+  db.transaction(() => {
+    let clip = 0;
+    for (const version of ['k400', 'k600', 'k700-2020']) {
+      for (const split of ['train', 'val', 'test']) {
+        for (let index = 0; index < 3000; index++, clip++) add.run(version, split, clip, clip, index % 500 === 0 ? 'damaged' : index % 5 === 0 ? 'ok' : 'missing');
+      }
+    }
+  })();
+  refreshAnnotationStatistics(db);
+  const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('\n');
+  assert.match(plan("SELECT clip_key FROM clips WHERE status IN ('damaged', 'empty', 'short')"), /SEARCH c USING INDEX clip_annotations_by_status \(disk_status=\?\)/);
+  assert.match(plan("SELECT count(*) FROM clips WHERE version = 'k400' AND split = 'val' AND status = 'missing'"), /clip_annotations_by_split_label \(version=\? AND split=\?\)/);
+  assert.match(plan('SELECT status, count(*) FROM clips GROUP BY status'), /SCAN c USING COVERING INDEX clip_annotations_by_status/);
+  assert.match(plan("SELECT count(*) FROM clips a JOIN clips b ON a.clip_key = b.clip_key WHERE a.version < b.version"), /^SCAN c USING COVERING INDEX clip_annotations_by_key\n/);
+  assert.equal(db.prepare("SELECT count(*) FROM clips WHERE version = 'k400' AND split = 'val' AND status = 'missing'").pluck().get(), 2400);
   await catalog.close();
 });
 

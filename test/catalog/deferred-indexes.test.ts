@@ -47,7 +47,7 @@ test('one row per (clip_key, version, split): another label, no label, or a key 
 test("a first load sets the key's triggers aside with the indexes, checks every key once, and puts them back", () => {
   const catalog = newCatalog();
   const before = objectsOf(catalog);
-  assert.equal(deferIndexesIf(catalog.sqlite, 'clip_annotations', () => true), 3);
+  assert.equal(deferIndexesIf(catalog.sqlite, 'clip_annotations', () => true), 4);
   assert.deepEqual(objectsOf(catalog), [], 'nothing runs for each row of the load');
   const add = catalog.sqlite.prepare(ADD_CLIP);
   for (let index = 0; index < 500; index++) {
@@ -109,7 +109,7 @@ test('a first load builds its indexes with a small page cache, sorted by the hel
   add.run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'abseiling');
   add.run('k400', 'val', 'aaaaaaaaaaa_000000_000010', 'aaaaaaaaaaa', 'zumba');
   assert.throws(() => rebuildDeferredIndexes(sqlite), /cannot put its clip indexes back: a load left \S+ twice in/);
-  assert.equal(sizes.length, 3);
+  assert.equal(sizes.length, 4);
   assert.ok(sizes.every((size) => size < 0 && size > -16384 && size > cacheSize), `runs of a few MiB: ${sizes}`);
   assert.equal(sqlite.pragma('cache_size', { simple: true }), cacheSize);
   void catalog.close();
@@ -156,7 +156,7 @@ test('a load recorded by a process whose id another now has (a reboot, a contain
 });
 
 test("an ingest that finds a killed first load's indexes set aside carries the load on and puts them back when it ends; another writer, or a deferral an older build recorded, gets them back at once", async () => {
-  const ALL = ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id', 'clip_annotations_one_per_key', 'clip_annotations_one_per_key_on_update'];
+  const ALL = ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_status', 'clip_annotations_by_youtube_id', 'clip_annotations_one_per_key', 'clip_annotations_one_per_key_on_update'];
   const names = (catalog: Catalog) => objectsOf(catalog).map((object) => (object as { name: string }).name);
   const killedFirstLoad = async () => {
     const catalog = newCatalog();
@@ -223,7 +223,7 @@ test("a catalog an older build is still bulk-loading is not migrated under it; o
   const upgraded = Catalog.open(file);
   assert.deepEqual(
     objectsOf(upgraded).map((object) => (object as { name: string }).name),
-    ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id', 'clip_annotations_one_per_key', 'clip_annotations_one_per_key_on_update'],
+    ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_status', 'clip_annotations_by_youtube_id', 'clip_annotations_one_per_key', 'clip_annotations_one_per_key_on_update'],
   );
   assert.match(String(upgraded.sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'clip_annotations_by_key'").pluck().get()), /clip_key, version, split, label/);
   await upgraded.close();
@@ -249,7 +249,7 @@ test('a file loaded again that holds most clip rows is staged, then inserted wit
     writer.finish(new Map([['zumba', 3]]));
   })();
   assert.deepEqual(objectsOf(catalog), objects);
-  assert.ok(sizes.length === 3 && sizes.every((size) => size > cacheSize && size > -16384), `indexes sorted in runs of a few MiB: ${sizes}`);
+  assert.ok(sizes.length === 4 && sizes.every((size) => size > cacheSize && size > -16384), `indexes sorted in runs of a few MiB: ${sizes}`);
   assert.equal(catalog.sqlite.pragma('cache_size', { simple: true }), cacheSize);
   assert.deepEqual(statistics(), analysed);
   const rows = () => catalog.sqlite.prepare('SELECT clip_key, label FROM clip_annotations ORDER BY clip_key').all();
@@ -355,7 +355,7 @@ test('while another process bulk-loads a catalog, a writer waits (75 after KINET
   assert.match(waited.stderr, /^kinetics: waiting for another process \(pid \d+\) to finish a bulk load of .* \(up to 20 s, KINETICS_BUSY_WAIT\)\n/);
   assert.deepEqual(await queryAll(catalog.file, 'SELECT count(*) AS n FROM deferred_indexes'), [{ n: 0 }], 'it put them back first');
   const statistics = await queryAll<{ idx: string }>(catalog.file, "SELECT idx FROM sqlite_stat1 WHERE tbl = 'clip_annotations' ORDER BY idx");
-  assert.deepEqual(statistics.map((row) => row.idx), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id']);
+  assert.deepEqual(statistics.map((row) => row.idx), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_status', 'clip_annotations_by_youtube_id']);
 });
 
 test('a reader of a catalog whose load is gone puts back its indexes with their statistics', async () => {
@@ -367,5 +367,5 @@ test('a reader of a catalog whose load is gone puts back its indexes with their 
   await catalog.close();
   assert.equal((await runCli(['query', 'select count(*) n from clips', '--db', catalog.file])).code, 0);
   const statistics = await queryAll<{ idx: string }>(catalog.file, "SELECT idx FROM sqlite_stat1 WHERE tbl = 'clip_annotations' ORDER BY idx");
-  assert.deepEqual(statistics.map((row) => row.idx), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id']);
+  assert.deepEqual(statistics.map((row) => row.idx), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_status', 'clip_annotations_by_youtube_id']);
 });

@@ -131,6 +131,6 @@ test('a full folder for temporary files while the clip indexes are built: one li
   assert.equal(rerun.code, clean.code, rerun.stderr); // 1: the bucket lacks every other file
   assert.equal((JSON.parse(rerun.stdout) as { unchanged: number }).unchanged, 1, 'the file loaded before the indexes failed is not loaded again');
   const indexes = await queryAll<{ name: string }>(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clip_annotations' ORDER BY name");
-  assert.deepEqual(indexes.map((index) => index.name), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id']);
+  assert.deepEqual(indexes.map((index) => index.name), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_status', 'clip_annotations_by_youtube_id']);
   assert.deepEqual(await queryAll(db, 'SELECT count(*) AS clips FROM deferred_indexes UNION ALL SELECT count(*) FROM clip_annotations'), [{ clips: 0 }, { clips: 150_000 }]);
 });

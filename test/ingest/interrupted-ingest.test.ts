@@ -59,7 +59,7 @@ test('kill -9 in the middle of a big file: nothing of it is visible, and the nex
   const [complete] = await queryAll<{ n: number }>(file, "SELECT count(*) n FROM clips WHERE version = 'k700-2020' AND split = 'train'");
   assert.equal(complete!.n, 600_000);
   const indexes = await queryAll<{ name: string }>(file, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clip_annotations'");
-  assert.deepEqual(indexes.map((index) => index.name).sort(), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_youtube_id']);
+  assert.deepEqual(indexes.map((index) => index.name).sort(), ['clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_status', 'clip_annotations_by_youtube_id']);
   const [deferred] = await queryAll<{ n: number }>(file, 'SELECT count(*) n FROM deferred_indexes');
   assert.equal(deferred!.n, 0);
 });
