@@ -77,7 +77,10 @@ export class Catalog {
         sqlite.close();
         throw error;
       }
-      if (readable.immutable) return new Catalog(forReading(sqlite), file);
+      if (readable.immutable) {
+        noticePartialAnswers(sqlite);
+        return new Catalog(forReading(sqlite), file);
+      }
       const upgrade = hasAbandonedIndexes(sqlite) || hasPendingMigrations(sqlite, migrations);
       const walLeftBehind = existsSync(`${file}-wal`);
       if (upgrade || walLeftBehind) {

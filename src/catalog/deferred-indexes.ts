@@ -141,10 +141,18 @@ export function waitWhileLoadingElsewhere(db: Database, giveUpAt = Date.now() + 
   return waited;
 }
 
-/** A reader of a catalog another process is bulk-loading (its indexes aside) hears that its answers are partial. */
+/**
+ * A reader of a catalog another process is bulk-loading (its indexes aside) hears that its answers are partial; so
+ * does one that finds a killed load's indexes aside and cannot write the catalog to put them back (a read-only disk).
+ */
 export function noticePartialAnswers(db: Database): void {
   if (isLoadingElsewhere(db)) {
     catalogNotice(`another process (${describeLoader(db)}) is bulk-loading ${db.name}: answers cover what it has loaded so far`);
+  } else if (hasAbandonedIndexes(db)) {
+    catalogNotice(
+      `a bulk load of ${db.name} (${describeLoader(db)}) was interrupted, and it cannot be finished from here (the catalog is not writable): ` +
+        'answers cover what it had loaded, and clip statuses may be out of date; any command that can write the catalog finishes it',
+    );
   }
 }
 

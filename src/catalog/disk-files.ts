@@ -2,7 +2,7 @@ import { sep } from 'node:path';
 import { BulkInserter, StagingTable } from './bulk-insert.js';
 import type { MediaInfo } from '../scan/video-integrity.js';
 import type { Catalog } from './catalog.js';
-import { deferIndexesIf, hasAbandonedIndexes, isLoadingHere, loadingElsewhere, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
+import { deferIndexesIf, hasAbandonedIndexes, isLoadingElsewhere, isLoadingHere, loadingElsewhere, rebuildDeferredIndexes, waitWhileLoadingElsewhere } from './deferred-indexes.js';
 import { KineticsError } from '../errors.js';
 import { PATH_INDEX, refreshFileStatistics } from './statistics.js';
 
@@ -214,6 +214,7 @@ export class FileWriter {
     let staging: { table: StagingTable; records: RecordInserters } | undefined;
     let loading: RecordInserters | undefined;
     const transaction = sqlite.transaction((records: FileRecord[]) => {
+      if (!mayWriteFiles(sqlite)) return false;
       if (hasPathIndex(sqlite)) {
         if (!staging) {
           const table = new StagingTable(sqlite, 'disk_files', RECORD_COLUMNS, UPSERT_ON_PATH);
@@ -221,8 +222,7 @@ export class FileWriter {
         }
         const { table, records: inserters } = staging;
         table.moveIn(() => insertRecords(inserters, records));
-      } else if (isLoadingHere(sqlite, 'disk_files')) insertRecords((loading ??= into('disk_files')), records);
-      else return false;
+      } else insertRecords((loading ??= into('disk_files')), records);
       return true;
     });
     this.write = (records) => transaction.immediate(records);
@@ -242,15 +242,15 @@ export class FileWriter {
   flush(): void {
     while (!this.write(this.pending)) {
       if (this.catalog.sqlite.inTransaction) throw loadingElsewhere(this.catalog.sqlite);
-      waitForPathIndex(this.catalog);
+      waitToWriteFiles(this.catalog);
     }
     this.written += this.pending.length;
     this.pending = [];
   }
 
-  /** Waits, outside any transaction, until this writer can write (see waitForPathIndex). */
+  /** Waits, outside any transaction, until this writer can write (see waitToWriteFiles). */
   readyToWrite(): void {
-    waitForPathIndex(this.catalog);
+    waitToWriteFiles(this.catalog);
   }
 }
 
@@ -275,7 +275,7 @@ const UPSERT_ON_PATH = `ON CONFLICT (path) DO UPDATE SET ${FILE_COLUMNS.filter((
   .map((column) => `${column} = ${(RECORD_COLUMNS as readonly string[]).includes(column) ? `excluded.${column}` : 'NULL'}`)
   .join(', ')}, gone_at = NULL`;
 
-export function hasPathIndex(sqlite: Catalog['sqlite']): boolean {
+function hasPathIndex(sqlite: Catalog['sqlite']): boolean {
   return hasIndex(sqlite, PATH_INDEX);
 }
 
@@ -284,16 +284,31 @@ function hasIndex(sqlite: Catalog['sqlite'], name: string): boolean {
 }
 
 /**
- * Until paths can be upserted, or this process's own first scan is loading them: the path index set aside by
- * another process's first scan (begun after this one opened the catalog) comes back when that scan ends, and what
- * a killed one left is put back here. Outside a transaction: the other process needs the catalog to end its load.
+ * Whether file rows may be written now: this process's own first scan loading them, or paths upserted with every
+ * index live. Not while another process bulk-loads the catalog (any table): a file row's triggers give its clip a
+ * status, which with the clip indexes aside looks through every clip row (a scan opened before an ingest set them
+ * aside wrote 80,000 files in 8 minutes, and held the catalog until the ingest gave up).
  */
-export function waitForPathIndex(catalog: Catalog): void {
+export function mayWriteFiles(sqlite: Catalog['sqlite']): boolean {
+  if (isLoadingHere(sqlite, 'disk_files')) return true;
+  return hasPathIndex(sqlite) && !isLoadingElsewhere(sqlite) && !leftByAnotherLoad(sqlite);
+}
+
+const leftByAnotherLoad = (sqlite: Catalog['sqlite']) => hasAbandonedIndexes(sqlite) && !isLoadingHere(sqlite);
+
+/**
+ * Until this process may write file rows (see mayWriteFiles): another process's bulk load is waited for (exit 75
+ * after KINETICS_BUSY_WAIT), and what a killed one left is put back here. Outside a transaction: the other process
+ * needs the catalog to end its load.
+ */
+export function waitToWriteFiles(catalog: Catalog): void {
   const { sqlite } = catalog;
-  while (!hasPathIndex(sqlite) && !isLoadingHere(sqlite, 'disk_files')) {
+  while (!mayWriteFiles(sqlite)) {
     waitWhileLoadingElsewhere(sqlite);
-    if (!isLoadingHere(sqlite, 'disk_files') && rebuildDeferredIndexes(sqlite) === 0 && !hasPathIndex(sqlite)) {
-      throw new KineticsError(`the catalog ${sqlite.name} is damaged: disk_files has no index ${PATH_INDEX}, and none is set aside`, 65);
+    if (leftByAnotherLoad(sqlite) || !hasPathIndex(sqlite)) {
+      if (rebuildDeferredIndexes(sqlite) === 0 && !hasPathIndex(sqlite)) {
+        throw new KineticsError(`the catalog ${sqlite.name} is damaged: disk_files has no index ${PATH_INDEX}, and none is set aside`, 65);
+      }
     }
   }
 }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { KineticsError } from '../errors.js';
 import { Catalog } from './catalog.js';
 import { fromDatabaseError } from './catalog-errors.js';
-import { FILE_COLUMNS, hasPathIndex, waitForPathIndex } from './disk-files.js';
+import { FILE_COLUMNS, mayWriteFiles, waitToWriteFiles } from './disk-files.js';
 import { loadingElsewhere } from './deferred-indexes.js';
 import { refreshFileStatistics } from './statistics.js';
 
@@ -179,10 +179,10 @@ export function mergeWorkerCatalog(catalog: Catalog, workerFile: string, copiedF
     if (!isWorkerOf(marks, catalog, copiedFrom)) {
       throw new KineticsError(`${workerFile} was copied from the catalog ${marks.get(WORKER_OF)}, not from ${copiedFrom}: merge it into that one`, 65);
     }
-    waitForPathIndex(catalog); // the merge's upsert of files needs it
+    waitToWriteFiles(catalog); // the merge upserts files
     const summary = db
       .transaction((): MergeSummary => {
-        if (!hasPathIndex(db)) throw loadingElsewhere(db);
+        if (!mayWriteFiles(db)) throw loadingElsewhere(db);
         db.exec('INSERT OR IGNORE INTO scan_roots (path) SELECT path FROM worker.scan_roots');
         const files = db
           .prepare(

@@ -22,6 +22,7 @@ import {
   recordDecodes,
   recordWalk,
   recordingFiles,
+  waitToWriteFiles,
   scanRootId,
 } from '../catalog/disk-files.js';
 import { eachLimited } from '../util/each-limited.js';
@@ -131,6 +132,8 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
   for (const root of summary.roots) {
     await recordingFiles(catalog, () => scanRoot(catalog, root, options, summary, progress, writer));
   }
+  // What follows the walk writes and reads through the clip indexes: not while another process's load has them aside.
+  waitToWriteFiles(catalog);
   finishedRecordingFiles(catalog, writer.written + summary.gone);
   options.onProgress?.(progress);
   summary.verified = progress.verified;
@@ -147,6 +150,7 @@ export async function scan(catalog: Catalog, options: ScanOptions): Promise<Scan
     settleMembersByDecoding(catalog, summary.roots);
   }
   summary.decoded = progress.decoded;
+  waitToWriteFiles(catalog); // a decode takes minutes
   Object.assign(summary, fileFindings(catalog, summary.roots, summary.seen));
   summary.archives = recogniseShardArchives(catalog, summary.roots);
   summary.seconds = (performance.now() - started) / 1000;

@@ -93,6 +93,29 @@ test('a catalog left in WAL mode on a read-only disk, with no -shm to share: rea
   });
 });
 
+test('a killed bulk load found on a read-only disk: readers answer with one line saying their answers are partial; once writable, the next command finishes the load', async (t) => {
+  const file = newCatalogFile();
+  await ingestInto(file, sampleBucket);
+  const loading = new BetterSqlite3(file);
+  const indexes = loading.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clip_annotations' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+  loading.transaction(() => {
+    for (const index of indexes) {
+      loading.exec(`DROP INDEX ${index.name}`);
+      loading.prepare('INSERT INTO deferred_indexes (name, sql) VALUES (?, ?)').run(index.name, index.sql);
+    }
+    loading.exec("INSERT OR REPLACE INTO catalog_settings (key, value) VALUES ('deferred_by', '999999999'), ('deferred_table', 'clip_annotations')"); // killed
+  })();
+  loading.close();
+  await readOnlyView(t, dirname(file), async (view) => {
+    const status = await runCli(['status', '--csv', '--db', join(view, 'catalog.db')]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stderr, /^kinetics: a bulk load of .*catalog\.db \(pid 999999999\) was interrupted, and it cannot be finished from here \(the catalog is not writable\): .*\n$/);
+  });
+  const read = await runCli(['status', '--csv', '--db', file]);
+  assert.deepEqual([read.code, read.stderr], [0, '']);
+  assert.equal((await queryAll(file, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clip_annotations' AND sql IS NOT NULL")).length, indexes.length);
+});
+
 describe('--db at a file that is no catalog', () => {
   test('another SQLite database is refused by writers and readers alike, and left as it was', async () => {
     const other = join(tempDir(), 'notes.db');

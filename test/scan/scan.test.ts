@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { deferIndexesIf, rebuildDeferredIndexes } from '../../src/catalog/deferred-indexes.js';
-import { FileWriter, fileFindings, knownFilesQuery, scanRootId } from '../../src/catalog/disk-files.js';
+import { FileWriter, fileFindings, knownFilesQuery, mayWriteFiles, scanRootId } from '../../src/catalog/disk-files.js';
+import type { KineticsError } from '../../src/errors.js';
 import { fileRecord } from '../../src/scan/file-record.js';
 import { type ScanSummary, scan } from '../../src/scan/scan.js';
 import { PATH_INDEX } from '../../src/catalog/statistics.js';
@@ -423,6 +424,33 @@ test('records are committed once they have gathered for a second, without waitin
   await new Promise((resolve) => setTimeout(resolve, 1100));
   writer.add(videoFile('b.mp4', rootId, 1));
   assert.deepEqual(await committed(), [{ count: 2 }]);
+  await catalog.close();
+});
+
+test('a file writer opened before another process set the clip indexes aside writes nothing while that load runs (75 inside a transaction), and puts back what it left once it is gone', async () => {
+  const catalog = Catalog.open(join(tempDir(), 'catalog.db'));
+  const rootId = scanRootId(catalog, '/videos');
+  const writer = new FileWriter(catalog);
+  writer.add(fileA(rootId, 1));
+  writer.flush();
+  deferIndexesIf(catalog.sqlite, 'clip_annotations', () => true);
+  const loader = spawn('sleep', ['30']); // stands in for the ingest that set them aside, still running
+  catalog.sqlite.prepare("UPDATE catalog_settings SET value = ? WHERE key = 'deferred_by'").run(String(loader.pid));
+  try {
+    assert.equal(mayWriteFiles(catalog.sqlite), false);
+    const shard = catalog.sqlite.transaction(() => {
+      writer.add(fileA(rootId, 2));
+      writer.flush();
+    });
+    assert.throws(shard, (error: KineticsError) => error.exitCode === 75 && /being bulk-loaded by another process/.test(error.message));
+  } finally {
+    loader.kill();
+    await once(loader, 'exit');
+  }
+  writer.add(fileA(rootId, 3));
+  writer.flush();
+  assertOneFileIndexesBack(catalog, 3);
+  assert.equal(catalog.sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clip_annotations' AND sql IS NOT NULL").pluck().get(), 4);
   await catalog.close();
 });
 
