@@ -33,13 +33,13 @@ if same_answers:
     connection.executescript(
         """CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, bytes INTEGER, mtime_ms INTEGER, clip_key TEXT,
                               dir TEXT NOT NULL, root TEXT NOT NULL, status TEXT NOT NULL, rank INTEGER NOT NULL, scanned_at TEXT NOT NULL);
-           CREATE TABLE serving (clip_key TEXT PRIMARY KEY, file_id INTEGER, status TEXT, path TEXT, bytes INTEGER) WITHOUT ROWID;"""
+           CREATE TABLE serving (clip_key TEXT PRIMARY KEY, file_id INTEGER, status TEXT, bytes INTEGER) WITHOUT ROWID;"""
     )
     connection.executemany("INSERT INTO files (path, bytes, mtime_ms, clip_key, dir, root, status, rank, scanned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     connection.executescript(
         """CREATE INDEX files_by_dir ON files (dir);
            CREATE INDEX files_best_first ON files (clip_key, rank, mtime_ms DESC);
-           INSERT INTO serving SELECT clip_key, id, status, path, bytes FROM files WHERE clip_key IS NOT NULL
+           INSERT INTO serving SELECT clip_key, id, status, bytes FROM files WHERE clip_key IS NOT NULL
              ORDER BY clip_key, rank, mtime_ms DESC, id ON CONFLICT (clip_key) DO NOTHING;"""
     )
 else:

@@ -150,7 +150,7 @@ export function noticePartialAnswers(db: Database): void {
     catalogNotice(`another process (${describeLoader(db)}) is bulk-loading ${db.name}: answers cover what it has loaded so far`);
   } else if (hasAbandonedIndexes(db)) {
     catalogNotice(
-      `a bulk load of ${db.name} (${describeLoader(db)}) was interrupted, and it cannot be finished from here (the catalog is not writable): ` +
+      `a bulk load of ${db.name} (${describeLoader(db)}) was interrupted, and could not be finished from here (the catalog is read-only here, or busy): ` +
         'answers cover what it had loaded, and clip statuses may be out of date; any command that can write the catalog finishes it',
     );
   }

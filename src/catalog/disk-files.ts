@@ -200,7 +200,7 @@ export class FileWriter {
   private gatheringSince = 0;
   /** Records written so far: how much a scan or fetch changed. */
   written = 0;
-  /** False, writing nothing, when the path index is set aside by a load other than this process's. */
+  /** False, writing nothing, when this process may not write file rows now (see mayWriteFiles). */
   private readonly write: (records: FileRecord[]) => boolean;
   private readonly catalog: Catalog;
 
@@ -237,11 +237,11 @@ export class FileWriter {
 
   /**
    * Writes what was added. Inside a caller's transaction (fetch writes a shard's files with its members) it cannot
-   * wait for another process's first scan, which needs the catalog to end: such a caller asks readyToWrite first.
+   * wait for another process's bulk load, which needs the catalog to end: such a caller asks readyToWrite first.
    */
   flush(): void {
     while (!this.write(this.pending)) {
-      if (this.catalog.sqlite.inTransaction) throw loadingElsewhere(this.catalog.sqlite);
+      if (this.catalog.sqlite.inTransaction) throw cannotWriteFilesNow(this.catalog.sqlite);
       waitToWriteFiles(this.catalog);
     }
     this.written += this.pending.length;
@@ -284,10 +284,11 @@ function hasIndex(sqlite: Catalog['sqlite'], name: string): boolean {
 }
 
 /**
- * Whether file rows may be written now: this process's own first scan loading them, or paths upserted with every
- * index live. Not while another process bulk-loads the catalog (any table): a file row's triggers give its clip a
- * status, which with the clip indexes aside looks through every clip row (a scan opened before an ingest set them
- * aside wrote 80,000 files in 8 minutes, and held the catalog until the ingest gave up).
+ * Whether file rows may be written now: this process's own first scan loading them, or paths upserted with the
+ * path index live and no other process's load in the way. Not while another process bulk-loads the catalog (any
+ * table), nor with a killed load's indexes aside: a file row's triggers give its clip a status, which with the clip
+ * indexes aside looks through every clip row (a scan opened before an ingest set them aside wrote 80,000 files in 8
+ * minutes, and held the catalog until the ingest gave up). A load of this process's own is its caller's to mind.
  */
 export function mayWriteFiles(sqlite: Catalog['sqlite']): boolean {
   if (isLoadingHere(sqlite, 'disk_files')) return true;
@@ -295,6 +296,12 @@ export function mayWriteFiles(sqlite: Catalog['sqlite']): boolean {
 }
 
 const leftByAnotherLoad = (sqlite: Catalog['sqlite']) => hasAbandonedIndexes(sqlite) && !isLoadingHere(sqlite);
+
+/** Inside a transaction, which cannot wait: another process's load runs, or a killed one is to be finished first. */
+export function cannotWriteFilesNow(sqlite: Catalog['sqlite']): KineticsError {
+  if (!leftByAnotherLoad(sqlite)) return loadingElsewhere(sqlite);
+  return new KineticsError(`a bulk load of the catalog ${sqlite.name} was interrupted, and is finished only outside this step: run this again`, 75);
+}
 
 /**
  * Until this process may write file rows (see mayWriteFiles): another process's bulk load is waited for (exit 75
@@ -392,6 +399,7 @@ export interface DecodeOutcome {
 
 /** Records what decoding found, in one transaction: the triggers choose each clip's serving file again. */
 export function recordDecodes(catalog: Catalog, outcomes: DecodeOutcome[]): void {
+  waitToWriteFiles(catalog);
   const decoded = catalog.sqlite.prepare('UPDATE disk_files SET decoded = 1 WHERE id = ?');
   const restored = catalog.sqlite.prepare('UPDATE disk_files SET decoded = 1, status = ?, detail = ?, serve_rank = ? WHERE id = ?');
   const undecodable = catalog.sqlite.prepare(
@@ -436,6 +444,7 @@ export interface HashOutcome {
 }
 
 export function recordChecksums(catalog: Catalog, outcomes: HashOutcome[]): void {
+  waitToWriteFiles(catalog);
   const save = catalog.sqlite.prepare('UPDATE disk_files SET sha256 = ? WHERE id = ?');
   const corrupted = catalog.sqlite.prepare("UPDATE disk_files SET sha256 = ?, status = 'damaged', serve_rank = ?, detail = ? WHERE id = ?");
   catalog.sqlite.transaction(() => {
@@ -455,6 +464,7 @@ export function recordChecksums(catalog: Catalog, outcomes: HashOutcome[]): void
  * encode (a copy made elsewhere), not comparable. Returns how many were found.
  */
 export function markChecksumMismatches(catalog: Catalog, roots: string[], damagedRank: number): number {
+  waitToWriteFiles(catalog);
   return catalog.sqlite
     .prepare(
       `UPDATE disk_files AS f

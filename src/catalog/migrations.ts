@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { KineticsError } from '../errors.js';
 import { catalogNotice } from './catalog-notice.js';
+import { refreshAnnotationStatistics } from './statistics.js';
 import { packageRoot } from '../util/package-root.js';
 
 export interface Migration {
@@ -102,5 +103,7 @@ export function migrate(db: Database, migrations: Migration[] = loadMigrations()
     if (sha !== undefined) refuseEdited(migration, sha);
     else if (applyUnlessRecorded.immediate(migration)) newlyApplied.push(migration.id);
   }
+  // A table made again takes its statistics with it, and written ones are planned with from the next connection on.
+  if (newlyApplied.length > 0) refreshAnnotationStatistics(db);
   return newlyApplied;
 }

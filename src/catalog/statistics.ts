@@ -19,23 +19,24 @@ const CLIP_STATUSES = 8;
  * milliseconds where a whole one costs seconds on the full catalog, and its rough counts order joins the same way.
  */
 function analyse(db: Database, tables: readonly string[] | 'all'): void {
-  const schema = db.prepare("SELECT type, name, tbl_name AS tableName FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'").all() as {
-    type: string;
-    name: string;
-    tableName: string;
-  }[];
-  const chosen = tables === 'all' ? schema.filter((entry) => entry.type === 'table').map((entry) => entry.name) : tables;
+  const hasStatusIndex = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(STATUS_INDEX) !== undefined;
+  const chosen =
+    tables === 'all' ? (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]) : tables;
+  // A table at once (its primary key and unique constraints too), but the clip rows index by index, all but one.
   const sampled = chosen.flatMap((table) => {
-    const indexes = schema.filter((entry) => entry.type === 'index' && entry.tableName === table).map((entry) => entry.name);
-    return indexes.length === 0 ? [table] : indexes.filter((index) => index !== STATUS_INDEX);
+    if (table !== 'clip_annotations' || !hasStatusIndex) return [table];
+    return db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clip_annotations' AND name <> ?").pluck().all(STATUS_INDEX) as string[];
   });
-  db.exec(`PRAGMA analysis_limit = 1000; ${sampled.map((name) => `ANALYZE "${name}";`).join(' ')} PRAGMA analysis_limit = 0`);
-  if (chosen.includes('clip_annotations') && schema.some((entry) => entry.name === STATUS_INDEX)) describeStatusIndex(db);
+  // One transaction: no other connection, nor a kill, finds the status index without its statistics.
+  db.transaction(() => {
+    db.exec(`PRAGMA analysis_limit = 1000; ${sampled.map((name) => `ANALYZE "${name}";`).join(' ')} PRAGMA analysis_limit = 0`);
+    if (hasStatusIndex && chosen.includes('clip_annotations')) describeStatusIndex(db);
+  })();
 }
 
 function describeStatusIndex(db: Database): void {
   const clips = db.prepare('SELECT count(*) FROM clip_annotations').pluck().get() as number;
-  db.prepare('DELETE FROM sqlite_stat1 WHERE idx = ?').run(STATUS_INDEX);
+  db.prepare("DELETE FROM sqlite_stat1 WHERE tbl = 'clip_annotations' AND idx IS NULL OR idx = ?").run(STATUS_INDEX);
   if (clips > 0) db.prepare("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('clip_annotations', ?, ?)").run(STATUS_INDEX, `${clips} ${Math.ceil(clips / CLIP_STATUSES)}`);
   db.exec('ANALYZE sqlite_schema'); // this connection plans with them too
 }

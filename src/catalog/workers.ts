@@ -3,8 +3,7 @@ import { dirname } from 'node:path';
 import { KineticsError } from '../errors.js';
 import { Catalog } from './catalog.js';
 import { fromDatabaseError } from './catalog-errors.js';
-import { FILE_COLUMNS, mayWriteFiles, waitToWriteFiles } from './disk-files.js';
-import { loadingElsewhere } from './deferred-indexes.js';
+import { FILE_COLUMNS, cannotWriteFilesNow, mayWriteFiles, waitToWriteFiles } from './disk-files.js';
 import { refreshFileStatistics } from './statistics.js';
 
 const WORKER_SINCE = 'worker_since';
@@ -182,7 +181,7 @@ export function mergeWorkerCatalog(catalog: Catalog, workerFile: string, copiedF
     waitToWriteFiles(catalog); // the merge upserts files
     const summary = db
       .transaction((): MergeSummary => {
-        if (!mayWriteFiles(db)) throw loadingElsewhere(db);
+        if (!mayWriteFiles(db)) throw cannotWriteFilesNow(db);
         db.exec('INSERT OR IGNORE INTO scan_roots (path) SELECT path FROM worker.scan_roots');
         const files = db
           .prepare(

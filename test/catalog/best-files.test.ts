@@ -156,7 +156,12 @@ test("a status is indexed: the rare ones anywhere are looked up, a split's commo
       }
     }
   })();
+  db.exec("INSERT INTO scan_roots (id, path) VALUES (1, '/v'); INSERT INTO scanned_dirs (path, root_id, parent, mtime_ms) VALUES ('/v', 1, NULL, 0), ('/v/a', 1, '/v', 0)");
   refreshAnnotationStatistics(db);
+  const analysed = db.prepare("SELECT idx FROM sqlite_stat1 WHERE tbl IN ('clip_annotations', 'scanned_dirs') ORDER BY idx").pluck().all();
+  assert.deepEqual(analysed, [
+    'clip_annotations_by_key', 'clip_annotations_by_split_label', 'clip_annotations_by_status', 'clip_annotations_by_youtube_id', 'scanned_dirs', 'scanned_dirs_by_parent',
+  ], "each index once, a WITHOUT ROWID table's primary key too");
   const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('\n');
   assert.match(plan("SELECT clip_key FROM clips WHERE status IN ('damaged', 'empty', 'short')"), /SEARCH c USING INDEX clip_annotations_by_status \(disk_status=\?\)/);
   assert.match(plan("SELECT count(*) FROM clips WHERE version = 'k400' AND split = 'val' AND status = 'missing'"), /clip_annotations_by_split_label \(version=\? AND split=\?\)/);

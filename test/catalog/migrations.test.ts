@@ -236,6 +236,23 @@ test('a first scan killed under the build before best_files lost its path is fin
   await upgraded.close();
 });
 
+test('the connection that upgrades to the status index plans with its statistics: a split\'s missing clips through the split\'s index', async () => {
+  const file = join(tempDir(), 'catalog.db');
+  const old = Catalog.open(file, { migrations: loadMigrations().filter((migration) => migration.id <= 19) });
+  old.sqlite.exec("INSERT INTO source_files (id, path, bytes, sha256, rows, ingested_at, version, kind) VALUES (1, 'a.csv', 1, 'x', 1, 'now', 'k400', 'annotations')");
+  const add = old.sqlite.prepare(
+    "INSERT INTO clip_annotations (source_id, version, split, clip_key, youtube_id, time_start, time_end, label) VALUES (1, ?, ?, printf('%011d_000000_000010', ?), printf('%011d', ?), 0, 10, 'x')",
+  );
+  old.sqlite.transaction(() => {
+    for (let clip = 0; clip < 20_000; clip++) add.run(['k400', 'k600', 'k700-2020'][clip % 3], ['train', 'val'][clip % 2], clip, clip);
+  })();
+  await old.close();
+  const upgraded = Catalog.open(file);
+  const plan = upgraded.sqlite.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM clips WHERE version = 'k400' AND split = 'val' AND status = 'missing'").all() as { detail: string }[];
+  assert.match(plan.map((row) => row.detail).join('\n'), /clip_annotations_by_split_label \(version=\? AND split=\?\)/);
+  await upgraded.close();
+});
+
 test('a catalog a newer build upgraded is refused by this one, for reading and writing, and left as it was', async () => {
   const dir = tempDir();
   const file = join(dir, 'catalog.db');
