@@ -37,6 +37,8 @@ function analyse(db: Database, tables: readonly string[] | 'all'): void {
 function describeStatusIndex(db: Database): void {
   const clips = db.prepare('SELECT count(*) FROM clip_annotations').pluck().get() as number;
   db.prepare("DELETE FROM sqlite_stat1 WHERE tbl = 'clip_annotations' AND idx IS NULL OR idx = ?").run(STATUS_INDEX);
+  // Samples a whole ANALYZE run by hand left (see above).
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'").get()) db.prepare("DELETE FROM sqlite_stat4 WHERE tbl = 'clip_annotations'").run();
   if (clips > 0) db.prepare("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('clip_annotations', ?, ?)").run(STATUS_INDEX, `${clips} ${Math.ceil(clips / CLIP_STATUSES)}`);
   db.exec('ANALYZE sqlite_schema'); // this connection plans with them too
 }
