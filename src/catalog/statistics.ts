@@ -18,24 +18,21 @@ const CLIP_STATUSES = 8;
  * load or a scan without them plans ad-hoc joins from the wrong side. A sampled ANALYZE (analysis_limit) costs
  * milliseconds where a whole one costs seconds on the full catalog, and its rough counts order joins the same way.
  */
-function analyse(db: Database, tables: readonly string[] | 'all'): void {
-  const hasStatusIndex = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(STATUS_INDEX) !== undefined;
-  const chosen =
-    tables === 'all' ? (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]) : tables;
-  // A table at once (its primary key and unique constraints too), but the clip rows index by index, all but one.
-  const sampled = chosen.flatMap((table) => {
-    if (table !== 'clip_annotations' || !hasStatusIndex) return [table];
-    return db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clip_annotations' AND name <> ?").pluck().all(STATUS_INDEX) as string[];
-  });
-  // One transaction: no other connection, nor a kill, finds the status index without its statistics.
+function analyse(db: Database, tables: readonly string[]): void {
+  const describesStatus =
+    (tables.includes('main') || tables.includes('clip_annotations')) &&
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(STATUS_INDEX) !== undefined;
+  // One transaction: no other connection, nor a kill, finds the status index with what the sampling gave it.
   db.transaction(() => {
-    db.exec(`PRAGMA analysis_limit = 1000; ${sampled.map((name) => `ANALYZE "${name}";`).join(' ')} PRAGMA analysis_limit = 0`);
-    if (hasStatusIndex && chosen.includes('clip_annotations')) describeStatusIndex(db);
+    db.exec(`PRAGMA analysis_limit = 1000; ${tables.map((table) => `ANALYZE ${table};`).join(' ')} PRAGMA analysis_limit = 0`);
+    if (describesStatus) describeStatusIndex(db);
   })();
 }
 
+/** After the clip indexes were analysed: their row count is the table's, read instead of counted again. */
 function describeStatusIndex(db: Database): void {
-  const clips = db.prepare('SELECT count(*) FROM clip_annotations').pluck().get() as number;
+  const keyIndex = db.prepare("SELECT stat FROM sqlite_stat1 WHERE idx = 'clip_annotations_by_key'").pluck().get() as string | undefined;
+  const clips = Number(keyIndex?.split(' ')[0] ?? 0);
   db.prepare("DELETE FROM sqlite_stat1 WHERE tbl = 'clip_annotations' AND idx IS NULL OR idx = ?").run(STATUS_INDEX);
   // Samples a whole ANALYZE run by hand left (see above).
   if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'").get()) db.prepare("DELETE FROM sqlite_stat4 WHERE tbl = 'clip_annotations'").run();
@@ -47,7 +44,7 @@ function describeStatusIndex(db: Database): void {
 export const PATH_INDEX = 'disk_files_by_path';
 
 export function refreshAnnotationStatistics(db: Database): void {
-  analyse(db, 'all');
+  analyse(db, ['main']);
 }
 
 /**
